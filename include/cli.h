@@ -1,0 +1,48 @@
+/* cli.h - the cbamcalc command line: subcommands, options, help, exit codes.
+ *
+ * main() only calls cli_main(); everything else lives in the library so the
+ * tests can drive the same code.
+ */
+#ifndef CBAM_CLI_H
+#define CBAM_CLI_H
+
+#include "cbam_error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Runs the command line; returns the process exit code. */
+int cli_main(int argc, char **argv);
+
+#define CLI_MAX_INPUTS 64
+
+/* What `report`, `validate` and `demo` run on. */
+typedef struct cli_report_args {
+    const char *electricity[CLI_MAX_INPUTS];
+    size_t nelectricity;
+    const char *production[CLI_MAX_INPUTS];
+    size_t nproduction;
+    const char *enterprises[CLI_MAX_INPUTS];
+    size_t nenterprises;
+    const char *json_out;     /* NULL: no JSON */
+    const char *factors_dir;  /* NULL: shipped factors only */
+    const char *grid_factor, *residual_factor, *cbam_grid_factor;
+    const char *enterprise;
+    int from_ord, to_ord;     /* 0 = open */
+    bool validate_only;       /* `validate`: read and check, write nothing */
+    bool summary;             /* print the summary on stdout */
+    bool quiet;               /* errors only on stderr */
+} cli_report_args;
+
+/* Runs a report; returns the exit code. */
+int cli_run_report(const cli_report_args *a);
+
+/* Subcommands (argv[0] is the subcommand's name). */
+int cli_cmd_report(int argc, char **argv, bool validate_only);
+int cli_cmd_factors(int argc, char **argv);
+int cli_cmd_demo(int argc, char **argv);
+
+/* Prints "cbamcalc: message" and a hint to see --help; returns 64. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,72 @@
+/* csvin.h - streaming CSV input on top of libcsv.
+ *
+ * Bytes go in (in chunks of any size, from a file, stdin or memory); records
+ * come out through a callback, one at a time, each with the physical line on
+ * which it starts. The reader strips a UTF-8 byte-order mark, hashes every
+ * byte (SHA-256, for the report's list of inputs), caps field and record size,
+ * and rejects malformed quoting, invalid UTF-8 and binary data with a
+ * diagnostic naming file, line and column. Blank lines are skipped.
+ *
+ * Ownership: a csvin_row and its fields are valid only during the callback.
+ * The name passed to csvin_new() must outlive the reader.
+ */
+#ifndef CBAM_CSVIN_H
+#define CBAM_CSVIN_H
+
+#include "cbam_error.h"
+#include "diag.h"
+
+#include <stddef.h>
+
+#define CSVIN_FIELD_MAX 65536       /* bytes in one field */
+#define CSVIN_RECORD_MAX (1 << 20)  /* bytes in one record */
+#define CSVIN_FIELDS_MAX 512        /* fields in one record */
+#define CSVIN_CHUNK_DEFAULT (256 * 1024)
+
+typedef struct csvin_row {
+    long line;                 /* physical line on which the record starts */
+    size_t nfields;
+    const char *const *field;  /* each NUL-terminated */
+    const size_t *len;
+} csvin_row;
+
+/* Returns 0 to go on, anything else to stop reading. */
+typedef int (*csvin_row_fn)(void *ctx, const csvin_row *row);
+/* Called after each chunk: bytes read so far, total (0 when unknown). */
+typedef void (*csvin_progress_fn)(void *ctx, size_t done, size_t total);
+
+typedef struct csvin_opts {
+    size_t chunk_size;          /* read size for csvin_read_file; 0 = default */
+    unsigned char delim;        /* 0 = ',' */
+    csvin_progress_fn progress; /* may be NULL */
+} csvin_opts;
+
+typedef struct csvin_stats {
+    char sha256[65];  /* hex digest of every byte read */
+    size_t bytes;
+    long lines;       /* physical lines seen */
+    size_t records;   /* non-blank records delivered (header included) */
+} csvin_stats;
+
+typedef struct csvin csvin;
+
+csvin *csvin_new(const char *name, const csvin_opts *opts, csvin_row_fn fn, void *ctx, diag_list *dl);
+/* Feeds len bytes. Returns CBAM_ERR_DATA after a malformed record (a
+ * diagnostic was added); the reader then ignores further input. */
+enum cbam_err csvin_feed(csvin *r, const void *buf, size_t len);
+/* Ends the input (the last record may lack a newline) and fills stats. */
+enum cbam_err csvin_finish(csvin *r, csvin_stats *stats);
+/* True once the callback asked to stop or a structural error was found. */
+int csvin_stopped(const csvin *r);
+void csvin_free(csvin *r);
+
+/* Reads a whole file ("-" is standard input). Diagnostics name the file
+ * `name`. CBAM_ERR_NOINPUT when it cannot be opened or read. */
+enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_opts *opts,
+                              csvin_row_fn fn, void *ctx, diag_list *dl, csvin_stats *stats);
+
+/* Reads a buffer, in chunks of opts->chunk_size (tests use every size). */
+enum cbam_err csvin_read_mem(const char *name, const void *buf, size_t len, const csvin_opts *opts,
+                             csvin_row_fn fn, void *ctx, diag_list *dl, csvin_stats *stats);
+
+#endif

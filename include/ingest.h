@@ -1,0 +1,44 @@
+/* ingest.h - reading the canonical input files into a ledger.
+ *
+ * Three kinds of file (see README "Input files"): electricity (meter rows),
+ * production (tonnes per product and month) and enterprises (names,
+ * country, province). Every bad field is reported with file, line, column
+ * and what was expected; a file keeps being read after a bad row so that
+ * `validate` can list every problem (up to INGEST_MAX_ERRORS per file).
+ */
+#ifndef CBAM_INGEST_H
+#define CBAM_INGEST_H
+
+#include "cbam_error.h"
+#include "csvin.h"
+#include "diag.h"
+#include "factors.h"
+#include "ledger.h"
+
+#define INGEST_MAX_ERRORS 100
+
+enum ingest_kind { INGEST_ELECTRICITY, INGEST_PRODUCTION, INGEST_ENTERPRISES };
+
+typedef void (*ingest_progress_fn)(void *ctx, const char *name, size_t done, size_t total);
+
+typedef struct ingest_opts {
+    int from_ord, to_ord;           /* keep rows in [from, to]; 0 = no limit */
+    const char *only_enterprise;    /* keep only this enterprise; NULL = all */
+    size_t chunk_size;              /* 0 = default */
+    ingest_progress_fn progress;    /* may be NULL */
+    void *progress_ctx;
+} ingest_opts;
+
+const char *ingest_kind_name(enum ingest_kind kind);
+
+/* Reads path ("-" = standard input) into l. Supplier factor ids are looked
+ * up in db. Returns CBAM_ERR_DATA when any row was wrong, CBAM_ERR_NOINPUT
+ * when the file cannot be read. */
+enum cbam_err ingest_file(ledger *l, const factors_db *db, enum ingest_kind kind, const char *path,
+                          const ingest_opts *o, diag_list *dl);
+
+/* The same from memory; name is used in messages. */
+enum cbam_err ingest_mem(ledger *l, const factors_db *db, enum ingest_kind kind, const char *name,
+                         const void *buf, size_t len, const ingest_opts *o, diag_list *dl);
+
+#endif

@@ -1,0 +1,135 @@
+/* ledger.h - what the input files say, aggregated as they stream in.
+ *
+ * For each enterprise and month: kWh by supply source, split into the pool
+ * (not sub-metered) and per-product sub-metered kWh, plus production per
+ * product. Memory grows with enterprises x months x products (and, for the
+ * duplicate check, with meters x months), never with the number of rows.
+ *
+ * Ownership: the ledger owns everything reachable from it; ledger_free()
+ * releases it all. Factor pointers stored in it belong to the factors_db.
+ */
+#ifndef CBAM_LEDGER_H
+#define CBAM_LEDGER_H
+
+#include "factors.h"
+#include "parse.h"
+#include "strmap.h"
+#include "supply.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where rows for one key (a meter series in one month, or one product's
+ * production in one month) were seen, to find duplicates. */
+typedef struct ledger_mark {
+    int ord;                 /* month ordinal (series marks only) */
+    unsigned char granularity;
+    int file;                /* index into ledger.inputs */
+    long first_line, last_line;
+    int64_t last_stamp;
+} ledger_mark;
+
+enum ledger_dup {
+    LEDGER_DUP_NONE,
+    LEDGER_DUP_SAME,  /* the same period given twice */
+    LEDGER_DUP_MIXED, /* a monthly total and finer rows for the same month */
+};
+
+/* Records a row of period p at file:line under mark m. On a duplicate,
+ * returns its kind and sets *other_file, *other_line to the earlier row. */
+enum ledger_dup ledger_mark_row(ledger_mark *m, const parse_period *p, int file, long line,
+                                int *other_file, long *other_line);
+
+typedef struct ledger_cell {        /* one product in one enterprise-month */
+    double sub_kwh[SUPPLY__COUNT];  /* sub-metered to this product */
+    double sub_supplier_kg;         /* market-based kg of those supplier kWh */
+    double quantity_t;
+    bool has_production;
+    ledger_mark prod_mark;
+} ledger_cell;
+
+typedef struct ledger_month {
+    double pool_kwh[SUPPLY__COUNT]; /* kWh not sub-metered, and all certificates */
+    double pool_supplier_kg;        /* market-based kg of the pool's supplier kWh */
+    bool has_electricity;
+    ledger_cell *cells;             /* by product index; may be shorter than nproducts */
+    size_t ncells;
+} ledger_month;
+
+typedef struct ledger_product {
+    char *id, *name, *cn_code;      /* name and cn_code may be NULL */
+    int file;                       /* first mention */
+    long line;
+} ledger_product;
+
+typedef struct ledger_enterprise {
+    char *id, *name, *name_en, *province_text, *address; /* NULL when not given */
+    const char *province;           /* canonical province name, NULL when unknown */
+    char country[3];
+    bool registered;                /* listed in the enterprises file */
+    int reg_file;
+    long reg_line;
+    ledger_product *products;
+    size_t nproducts, products_cap;
+    strmap *product_index;          /* id -> index + 1 */
+    int month_lo;                   /* ordinal of months[0] */
+    ledger_month *months;
+    size_t nmonths;
+    const factor **suppliers;       /* supplier factors its rows used */
+    size_t nsuppliers;
+} ledger_enterprise;
+
+typedef struct ledger_input {
+    char *path;      /* as named in messages ("<stdin>" for -) */
+    char *role;      /* "electricity", "production", "enterprises", "factors" */
+    char sha256[65];
+    size_t rows;     /* data rows (header and blank lines not counted) */
+} ledger_input;
+
+typedef struct ledger {
+    ledger_enterprise **ents;
+    size_t nents, ents_cap;
+    strmap *ent_index;
+    strmap *series;                 /* enterprise/meter/source -> struct series */
+    void **series_all;              /* every struct series, for freeing */
+    size_t nseries, series_cap;
+    ledger_input *inputs;
+    size_t ninputs, inputs_cap;
+} ledger;
+
+ledger *ledger_new(void);
+void ledger_free(ledger *l);
+
+/* Adds an input; returns its index (used as `file` in marks and products). */
+int ledger_add_input(ledger *l, const char *path, const char *role);
+
+/* The enterprise with that id, created when create is set (else NULL if absent). */
+ledger_enterprise *ledger_enterprise_get(ledger *l, const char *id, size_t len, bool create);
+
+/* The month of ordinal ord, created (zeroed) on first use. */
+ledger_month *ledger_month_get(ledger_enterprise *e, int ord);
+/* The month of ordinal ord, or NULL when the enterprise has no such month. */
+const ledger_month *ledger_month_find(const ledger_enterprise *e, int ord);
+
+/* Index of the product with that id, created on first use (*created set). */
+size_t ledger_product_get(ledger_enterprise *e, const char *id, size_t len, int file, long line,
+                          bool *created);
+
+/* The cell of product p in month m, created (zeroed) on first use. */
+ledger_cell *ledger_cell_get(ledger_month *m, size_t p);
+
+/* A meter series: rows of one enterprise, meter, product (for a sub-meter) and source. */
+typedef struct ledger_series_key {
+    const char *enterprise, *meter, *product;
+    size_t enterprise_len, meter_len, product_len;
+    enum supply_source source;
+} ledger_series_key;
+
+/* The duplicate-check mark of a meter series in month ord. */
+ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *key, int ord);
+
+/* Notes that e's rows used supplier factor f (kept once). */
+void ledger_note_supplier(ledger_enterprise *e, const factor *f);
+
+#endif

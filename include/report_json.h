@@ -1,0 +1,21 @@
+/* report_json.h - the JSON report: the machine interface of cbamcalc.
+ *
+ * Keys are fixed (README "JSON output"); numbers are written in full
+ * precision (%.17g), never rounded; a figure that is undefined (specific
+ * emissions of a product with no production) is null.
+ */
+#ifndef CBAM_REPORT_JSON_H
+#define CBAM_REPORT_JSON_H
+
+#include "allocate.h"
+#include "cbam_error.h"
+#include "diag.h"
+#include "ledger.h"
+
+#include <stdio.h>
+
+/* Writes the report to f. CBAM_ERR_INTERNAL when a number is not finite
+ * (a bug; nothing sensible can be written), CBAM_ERR_CANTCREAT when writing fails. */
+enum cbam_err report_json_write(FILE *f, const ledger *l, const alloc_result *r, const diag_list *dl);
+
+#endif

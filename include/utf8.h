@@ -1,0 +1,17 @@
+/* utf8.h - UTF-8 validation (input fields must be valid UTF-8 to reach a report). */
+#ifndef CBAM_UTF8_H
+#define CBAM_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Length of the valid UTF-8 sequence starting at s (1-4), or 0 when the bytes
+ * there are not valid UTF-8 (overlong forms, surrogates and values above
+ * U+10FFFF are invalid). len is the number of bytes available. */
+size_t utf8_seq_len(const unsigned char *s, size_t len);
+
+/* True when s[0..len) is valid UTF-8; otherwise *bad (if not NULL) is set to
+ * the offset of the first invalid byte. */
+bool utf8_valid(const char *s, size_t len, size_t *bad);
+
+#endif

@@ -1,0 +1,352 @@
+/* cmd_report.c - `cbamcalc report` and `cbamcalc validate`: options, the run
+ * from input files to outputs, and progress on a terminal. */
+#include "config.h"
+#include "allocate.h"
+#include "cli.h"
+#include "factors.h"
+#include "ingest.h"
+#include "outfile.h"
+#include "report_json.h"
+#include "report_text.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char report_help[] =
+    "Usage: cbamcalc report -e ELECTRICITY.csv [-p PRODUCTION.csv] [-i ENTERPRISES.csv]\n"
+    "                       [--json OUT.json] [OPTIONS]\n"
+    "       cbamcalc validate -e ELECTRICITY.csv [-p PRODUCTION.csv] [-i ENTERPRISES.csv] [OPTIONS]\n"
+    "\n"
+    "report computes, per enterprise, month and product, the kWh by supply source and the\n"
+    "location-based, market-based and CBAM indirect emissions. validate reads the same\n"
+    "inputs, prints every problem it finds, and writes nothing.\n"
+    "\n"
+    "Inputs (each may be given several times; '-' reads standard input):\n"
+    "  -e, --electricity FILE   meter rows: enterprise_id, period, meter_id, source, kwh\n"
+    "                           (or energy + unit), product_id, factor_id\n"
+    "  -p, --production FILE    production: enterprise_id, period, product_id,\n"
+    "                           product_name, cn_code, quantity, unit (t or kg)\n"
+    "  -i, --enterprises FILE   enterprise_id, name, name_en, country, province, address\n"
+    "\n"
+    "Outputs (report only; without one, a summary is printed):\n"
+    "      --json FILE          the full report as JSON ('-' for standard output)\n"
+    "  -o, --output FILE.xlsx   the Excel workbook (not available yet in this version)\n"
+    "      --summary            also print the summary when writing a file\n"
+    "\n"
+    "Factors (VALUE in kgCO2/kWh, or an ID from 'cbamcalc factors list'):\n"
+    "      --factors DIR           add the factor CSV files in DIR (same id replaces)\n"
+    "      --grid-factor ID|VALUE  location-based factor (default: the province's MEE\n"
+    "                              factor of the data year, else the latest earlier year,\n"
+    "                              else the national average)\n"
+    "      --residual-factor ID|VALUE  market-based residual factor (default: MEE national\n"
+    "                              factor excluding market-traded non-fossil power)\n"
+    "      --cbam-grid-factor ID|VALUE  CBAM grid factor (default: the EU default for the\n"
+    "                              country, code D.4(a); another factor is code D.4(b))\n"
+    "\n"
+    "Selection:\n"
+    "      --year YYYY          report the months of one year\n"
+    "      --from YYYY-MM       first month of the period\n"
+    "      --to YYYY-MM         last month of the period\n"
+    "      --enterprise ID      report only this enterprise\n"
+    "\n"
+    "  -q, --quiet              print only errors on standard error\n"
+    "  -h, --help               show this help\n"
+    "\n"
+    "Exit status: 0 ok, 64 usage error, 65 data error, 66 input missing or unreadable,\n"
+    "73 output not writable. Warnings do not change the exit status.\n";
+
+enum {
+    OPT_JSON = 256, OPT_FACTORS, OPT_GRID, OPT_RESIDUAL, OPT_CBAM, OPT_YEAR, OPT_FROM, OPT_TO,
+    OPT_ENTERPRISE, OPT_SUMMARY,
+};
+
+static const struct option report_options[] = {
+    {"electricity", required_argument, NULL, 'e'},
+    {"production", required_argument, NULL, 'p'},
+    {"enterprises", required_argument, NULL, 'i'},
+    {"output", required_argument, NULL, 'o'},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"factors", required_argument, NULL, OPT_FACTORS},
+    {"grid-factor", required_argument, NULL, OPT_GRID},
+    {"residual-factor", required_argument, NULL, OPT_RESIDUAL},
+    {"cbam-grid-factor", required_argument, NULL, OPT_CBAM},
+    {"year", required_argument, NULL, OPT_YEAR},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"enterprise", required_argument, NULL, OPT_ENTERPRISE},
+    {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* A month given on the command line: YYYY-MM only. */
+static bool month_arg(const char *s, int *ord)
+{
+    parse_period p;
+    if (parse_period_text(s, strlen(s), &p) != PARSE_OK || p.granularity != PERIOD_MONTH)
+        return false;
+    *ord = period_ord(p.year, p.month);
+    return true;
+}
+
+static bool add_input(const char **list, size_t *n, const char *path)
+{
+    if (*n == CLI_MAX_INPUTS)
+        return false;
+    list[(*n)++] = path;
+    return true;
+}
+
+int cli_cmd_report(int argc, char **argv, bool validate_only)
+{
+    const char *cmd = validate_only ? "validate" : "report";
+    cli_report_args a = {.validate_only = validate_only};
+    long year = 0;
+    const char *xlsx = NULL;
+    int c;
+    optind = 0; /* fresh getopt state for every call (tests call this repeatedly) */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:e:p:i:o:qh", report_options, NULL)) != -1) {
+        bool ok = true;
+        switch (c) {
+        case 'e': ok = add_input(a.electricity, &a.nelectricity, optarg); break;
+        case 'p': ok = add_input(a.production, &a.nproduction, optarg); break;
+        case 'i': ok = add_input(a.enterprises, &a.nenterprises, optarg); break;
+        case 'o': xlsx = optarg; break;
+        case OPT_JSON: a.json_out = optarg; break;
+        case OPT_FACTORS: a.factors_dir = optarg; break;
+        case OPT_GRID: a.grid_factor = optarg; break;
+        case OPT_RESIDUAL: a.residual_factor = optarg; break;
+        case OPT_CBAM: a.cbam_grid_factor = optarg; break;
+        case OPT_ENTERPRISE: a.enterprise = optarg; break;
+        case OPT_SUMMARY: a.summary = true; break;
+        case 'q': a.quiet = true; break;
+        case OPT_YEAR:
+            if (parse_int(optarg, strlen(optarg), PERIOD_YEAR_MIN, PERIOD_YEAR_MAX, &year) != PARSE_OK)
+                return cli_usage_error(cmd, "--year %s: expected a year such as 2025", optarg);
+            break;
+        case OPT_FROM:
+            if (!month_arg(optarg, &a.from_ord))
+                return cli_usage_error(cmd, "--from %s: expected a month such as 2025-01", optarg);
+            break;
+        case OPT_TO:
+            if (!month_arg(optarg, &a.to_ord))
+                return cli_usage_error(cmd, "--to %s: expected a month such as 2025-12", optarg);
+            break;
+        case 'h':
+            fputs(report_help, stdout);
+            return 0;
+        case ':':
+            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+        if (!ok)
+            return cli_usage_error(cmd, "more than %d input files of one kind", CLI_MAX_INPUTS);
+    }
+    if (optind < argc)
+        return cli_usage_error(cmd, "unexpected argument '%s'; input files follow -e, -p or -i",
+                               argv[optind]);
+    if (a.nelectricity == 0)
+        return cli_usage_error(cmd, "an electricity file is required (-e FILE)");
+    if (year != 0 && (a.from_ord || a.to_ord))
+        return cli_usage_error(cmd, "--year and --from/--to exclude each other");
+    if (year != 0) {
+        a.from_ord = period_ord((int)year, 1);
+        a.to_ord = period_ord((int)year, 12);
+    }
+    if (a.from_ord && a.to_ord && a.from_ord > a.to_ord)
+        return cli_usage_error(cmd, "--from is after --to");
+    if (xlsx != NULL)
+        return cli_usage_error(cmd, "-o %s: the Excel workbook is not available in this version "
+                               "yet; use --json FILE for the full report", xlsx);
+    if (validate_only && a.json_out != NULL)
+        return cli_usage_error(cmd, "validate writes nothing; use 'cbamcalc report --json'");
+    size_t stdin_uses = 0;
+    for (size_t i = 0; i < a.nelectricity; i++)
+        stdin_uses += strcmp(a.electricity[i], "-") == 0;
+    for (size_t i = 0; i < a.nproduction; i++)
+        stdin_uses += strcmp(a.production[i], "-") == 0;
+    for (size_t i = 0; i < a.nenterprises; i++)
+        stdin_uses += strcmp(a.enterprises[i], "-") == 0;
+    if (stdin_uses > 1)
+        return cli_usage_error(cmd, "standard input ('-') can be read only once");
+    a.summary = a.summary || (!validate_only && a.json_out == NULL);
+    return cli_run_report(&a);
+}
+
+/* ---- progress on a terminal ---- */
+
+struct progress {
+    bool on;
+    double start, last;
+    bool shown;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void show_progress(void *vp, const char *name, size_t done, size_t total)
+{
+    struct progress *p = vp;
+    double t = now_s();
+    if (p->start == 0)
+        p->start = t;
+    /* Only runs long enough to wait for get a line, refreshed five times a second. */
+    if (t - p->start < 0.5 || t - p->last < 0.2)
+        return;
+    p->last = t;
+    p->shown = true;
+    if (total > 0)
+        fprintf(stderr, "\rreading %s: %3.0f %% of %.1f MB", name, 100.0 * (double)done / (double)total,
+                (double)total / 1e6);
+    else
+        fprintf(stderr, "\rreading %s: %.1f MB", name, (double)done / 1e6);
+    fflush(stderr);
+}
+
+static void end_progress(struct progress *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = false;
+    p->start = p->last = 0;
+}
+
+/* Keeps the worse of two outcomes: unreadable input outranks bad data. */
+static enum cbam_err worse(enum cbam_err a, enum cbam_err b)
+{
+    if (a == CBAM_OK)
+        return b;
+    if (b == CBAM_ERR_NOINPUT || b == CBAM_ERR_INTERNAL)
+        return b;
+    return a;
+}
+
+static enum cbam_err ingest_all(ledger *l, const factors_db *db, enum ingest_kind kind,
+                                const char *const *paths, size_t n, const ingest_opts *io,
+                                struct progress *pr, diag_list *dl)
+{
+    enum cbam_err err = CBAM_OK;
+    for (size_t i = 0; i < n; i++) {
+        err = worse(err, ingest_file(l, db, kind, paths[i], io, dl));
+        end_progress(pr);
+    }
+    return err;
+}
+
+static void warn_kind(diag_list *dl, const factor *f, const char *opt, enum factor_kind want)
+{
+    if (f->kind != want && f->kind != FACTOR_USER)
+        diag_add(dl, DIAG_WARNING, NULL, 0, 0, "%s %s is a %s factor, not %s", opt, f->id,
+                 factors_kind_name(f->kind), factors_kind_name(want));
+}
+
+int cli_run_report(const cli_report_args *a)
+{
+    diag_list dl;
+    diag_list_init(&dl);
+    dl.echo = stderr;
+    dl.echo_min = a->validate_only ? DIAG_NOTE : a->quiet ? DIAG_ERROR : DIAG_WARNING;
+    struct progress pr = {.on = !a->quiet && isatty(STDERR_FILENO)};
+
+    factors_db *db = factors_new();
+    ledger *l = ledger_new();
+    alloc_result res = {0};
+    enum cbam_err err = factors_load_builtin(db, &dl);
+    if (err != CBAM_OK)
+        err = CBAM_ERR_INTERNAL; /* the shipped tables are checked by the tests */
+
+    if (err == CBAM_OK && a->factors_dir != NULL) {
+        char **paths;
+        size_t n;
+        err = factors_list_dir(a->factors_dir, &paths, &n, &dl);
+        for (size_t i = 0; i < n; i++) {
+            csvin_stats st = {0};
+            int in = ledger_add_input(l, paths[i], "factors");
+            err = worse(err, factors_load_file(db, paths[i], &dl, &st));
+            memcpy(l->inputs[in].sha256, st.sha256, sizeof st.sha256);
+            l->inputs[in].rows = st.records > 0 ? st.records - 1 : 0;
+            free(paths[i]);
+        }
+        free(paths);
+    }
+
+    alloc_opts ao = {.from_ord = a->from_ord, .to_ord = a->to_ord};
+    if (err == CBAM_OK) {
+        struct { const char *arg, *opt; const factor **out; enum factor_kind want; } ov[] = {
+            {a->grid_factor, "--grid-factor", &ao.grid_override, FACTOR_GRID_AVERAGE},
+            {a->residual_factor, "--residual-factor", &ao.residual_override, FACTOR_GRID_RESIDUAL},
+            {a->cbam_grid_factor, "--cbam-grid-factor", &ao.cbam_override, FACTOR_CBAM_DEFAULT},
+        };
+        for (size_t i = 0; i < sizeof ov / sizeof ov[0] && err == CBAM_OK; i++) {
+            if (ov[i].arg == NULL)
+                continue;
+            err = factors_resolve_arg(db, ov[i].arg, ov[i].opt, ov[i].out, &dl);
+            if (err == CBAM_OK && ov[i].want != FACTOR_CBAM_DEFAULT)
+                warn_kind(&dl, *ov[i].out, ov[i].opt, ov[i].want);
+        }
+    }
+
+    if (err == CBAM_OK || err == CBAM_ERR_DATA) {
+        ingest_opts io = {.from_ord = a->from_ord, .to_ord = a->to_ord,
+                          .only_enterprise = a->enterprise,
+                          .progress = pr.on ? show_progress : NULL, .progress_ctx = &pr};
+        err = worse(err, ingest_all(l, db, INGEST_ENTERPRISES, a->enterprises, a->nenterprises, &io, &pr, &dl));
+        err = worse(err, ingest_all(l, db, INGEST_ELECTRICITY, a->electricity, a->nelectricity, &io, &pr, &dl));
+        err = worse(err, ingest_all(l, db, INGEST_PRODUCTION, a->production, a->nproduction, &io, &pr, &dl));
+        if (a->enterprise != NULL && ledger_enterprise_get(l, a->enterprise, strlen(a->enterprise), false) == NULL) {
+            diag_add(&dl, DIAG_ERROR, NULL, 0, 0,
+                     "enterprise '%s' has no rows in the input files", a->enterprise);
+            err = worse(err, CBAM_ERR_DATA);
+        }
+    }
+    if (err == CBAM_OK) {
+        err = alloc_run(l, db, &ao, &res, &dl);
+        if (err == CBAM_OK && res.n == 0 && !a->validate_only) {
+            diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "no enterprise has data in the selected period");
+            err = CBAM_ERR_DATA;
+        }
+    }
+
+    if (err == CBAM_OK && !a->validate_only && a->json_out != NULL) {
+        outfile of;
+        err = outfile_open(&of, a->json_out, &dl);
+        if (err == CBAM_OK) {
+            err = report_json_write(of.fp, l, &res, &dl);
+            if (err == CBAM_OK)
+                err = outfile_commit(&of, &dl);
+            else
+                outfile_abort(&of);
+            if (err == CBAM_ERR_INTERNAL)
+                diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "a computed figure is not a finite number; "
+                                                      "this is a bug, please report it");
+        }
+    }
+    if (err == CBAM_OK && a->summary)
+        report_text_write(stdout, &res);
+
+    diag_print_dropped(stderr, &dl);
+    if (err != CBAM_OK) {
+        fprintf(stderr, "cbamcalc: %zu error%s, %zu warning%s; %s\n", dl.errors, dl.errors == 1 ? "" : "s",
+                dl.warnings, dl.warnings == 1 ? "" : "s",
+                a->validate_only ? "the inputs are not valid" : "no report was written");
+    } else if (a->validate_only) {
+        fprintf(stderr, "cbamcalc: inputs valid: %zu warning%s, %zu note%s\n", dl.warnings,
+                dl.warnings == 1 ? "" : "s", dl.notes, dl.notes == 1 ? "" : "s");
+    }
+    alloc_result_free(&res);
+    ledger_free(l);
+    factors_free(db);
+    diag_list_free(&dl);
+    return cbam_err_exit_code(err);
+}

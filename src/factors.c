@@ -1,0 +1,386 @@
+/* factors.c - loading, validating and looking up emission factors (see factors.h). */
+#include "config.h"
+#include "factors.h"
+#include "columns.h"
+#include "embedded.h"
+#include "parse.h"
+#include "strmap.h"
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct factors_db {
+    factor **items;
+    size_t count, cap;
+    strmap *by_id;
+};
+
+static const char *const kind_names[FACTOR_KIND__COUNT] = {
+    [FACTOR_GRID_AVERAGE] = "grid_average", [FACTOR_GRID_RESIDUAL] = "grid_residual",
+    [FACTOR_GRID_FOSSIL] = "grid_fossil",   [FACTOR_CBAM_DEFAULT] = "cbam_default",
+    [FACTOR_SUPPLIER] = "supplier",         [FACTOR_LCA] = "lca",
+    [FACTOR_ETS] = "ets",                   [FACTOR_USER] = "user",
+};
+
+const char *factors_kind_name(enum factor_kind k)
+{
+    return (int)k >= 0 && k < FACTOR_KIND__COUNT ? kind_names[k] : "?";
+}
+
+static const char *const statuses[] = {"confirmed", "secondary", "user"};
+
+/* Units accepted in factor files, with the multiplier to kgCO2/kWh. */
+static const struct {
+    const char *name;
+    double to_kg_per_kwh;
+} factor_units[] = {
+    {"kgCO2/kWh", 1}, {"kgCO2e/kWh", 1}, {"tCO2/MWh", 1}, {"tCO2e/MWh", 1},
+    {"gCO2/kWh", 1e-3}, {"gCO2e/kWh", 1e-3}, {"kgCO2/MWh", 1e-3}, {"kgCO2e/MWh", 1e-3},
+};
+
+factors_db *factors_new(void)
+{
+    factors_db *db = xcalloc(1, sizeof *db);
+    db->by_id = strmap_new();
+    return db;
+}
+
+static void factor_free(factor *f)
+{
+    if (f == NULL)
+        return;
+    free(f->id);
+    free(f->region);
+    free(f->unit);
+    free(f->source);
+    free(f->url);
+    free(f->status);
+    free(f->note);
+    free(f->file);
+    free(f);
+}
+
+void factors_free(factors_db *db)
+{
+    if (db == NULL)
+        return;
+    for (size_t i = 0; i < db->count; i++)
+        factor_free(db->items[i]);
+    free(db->items);
+    strmap_free(db->by_id);
+    free(db);
+}
+
+size_t factors_count(const factors_db *db) { return db->count; }
+const factor *factors_at(const factors_db *db, size_t i) { return i < db->count ? db->items[i] : NULL; }
+
+const factor *factors_find(const factors_db *db, const char *id)
+{
+    return strmap_get(db->by_id, id, strlen(id));
+}
+
+static void append(factors_db *db, factor *f)
+{
+    if (db->count == db->cap) {
+        db->cap = db->cap ? db->cap * 2 : 64;
+        db->items = xreallocarray(db->items, db->cap, sizeof *db->items);
+    }
+    db->items[db->count++] = f;
+}
+
+enum col { C_ID, C_KIND, C_COUNTRY, C_REGION, C_YEAR, C_VALUE, C_UNIT, C_SOURCE, C_URL, C_STATUS, C_NOTE, C__N };
+
+static const columns_spec factor_columns[C__N] = {
+    [C_ID] = {"id", true},         [C_KIND] = {"kind", true},     [C_COUNTRY] = {"country", true},
+    [C_REGION] = {"region", true}, [C_YEAR] = {"year", true},     [C_VALUE] = {"value", true},
+    [C_UNIT] = {"unit", true},     [C_SOURCE] = {"source", true}, [C_URL] = {"url", false},
+    [C_STATUS] = {"status", true}, [C_NOTE] = {"note", false},
+};
+
+struct load_ctx {
+    factors_db *db;
+    const char *name;
+    int replace;
+    diag_list *dl;
+    int idx[C__N];
+    bool have_header;
+    enum cbam_err err;
+};
+
+static char *field_dup(const csvin_row *row, int i)
+{
+    size_t len;
+    const char *s = columns_field(row, i, &len);
+    parse_trim(&s, &len);
+    return xstrndup(s, len);
+}
+
+static int bad(struct load_ctx *c, const csvin_row *row, enum col col, const char *what)
+{
+    size_t len;
+    const char *s = columns_field(row, c->idx[col], &len);
+    char q[200];
+    diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->idx[col] + 1, "%s \"%s\": %s",
+             factor_columns[col].name, diag_quote(q, sizeof q, s, len), what);
+    c->err = CBAM_ERR_DATA;
+    return 0;
+}
+
+static int on_factor_row(void *vc, const csvin_row *row)
+{
+    struct load_ctx *c = vc;
+    if (!c->have_header) {
+        c->have_header = true;
+        if (columns_map(factor_columns, C__N, row, c->name, c->dl, c->idx) != CBAM_OK) {
+            c->err = CBAM_ERR_DATA;
+            return 1;
+        }
+        return 0;
+    }
+    size_t len;
+    const char *s;
+
+    s = columns_field(row, c->idx[C_ID], &len);
+    parse_trim(&s, &len);
+    if (len == 0)
+        return bad(c, row, C_ID, "an id is required");
+
+    s = columns_field(row, c->idx[C_KIND], &len);
+    parse_trim(&s, &len);
+    int kind = -1;
+    for (int k = 0; k < FACTOR_KIND__COUNT; k++)
+        if (k != FACTOR_USER && parse_eq_ci(s, len, kind_names[k]))
+            kind = k;
+    if (kind < 0)
+        return bad(c, row, C_KIND, "unknown kind; expected grid_average, grid_residual, grid_fossil, "
+                                   "cbam_default, supplier, lca or ets");
+
+    s = columns_field(row, c->idx[C_COUNTRY], &len);
+    parse_trim(&s, &len);
+    char country[3] = "";
+    if (len == 1 && s[0] == '*') {
+        country[0] = '*';
+    } else if (len == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z') {
+        country[0] = s[0];
+        country[1] = s[1];
+    } else {
+        return bad(c, row, C_COUNTRY, "expected an ISO 3166 alpha-2 code such as CN, or * for all others");
+    }
+
+    long year;
+    s = columns_field(row, c->idx[C_YEAR], &len);
+    if (parse_int(s, len, PERIOD_YEAR_MIN, PERIOD_YEAR_MAX, &year) != PARSE_OK)
+        return bad(c, row, C_YEAR, "expected a year such as 2023");
+
+    s = columns_field(row, c->idx[C_UNIT], &len);
+    parse_trim(&s, &len);
+    double mult = 0;
+    for (size_t k = 0; k < sizeof factor_units / sizeof factor_units[0]; k++)
+        if (parse_eq_ci(s, len, factor_units[k].name))
+            mult = factor_units[k].to_kg_per_kwh;
+    if (mult == 0)
+        return bad(c, row, C_UNIT, "unknown unit; expected kgCO2/kWh, tCO2/MWh, gCO2/kWh (or the CO2e forms)");
+
+    double value;
+    s = columns_field(row, c->idx[C_VALUE], &len);
+    enum parse_status ps = parse_number(s, len, &value);
+    if (ps != PARSE_OK)
+        return bad(c, row, C_VALUE, "is not a finite number");
+    value *= mult;
+    if (!(value >= 0 && value <= FACTOR_VALUE_MAX))
+        return bad(c, row, C_VALUE, "outside 0 to 2 kgCO2/kWh: check the unit");
+
+    s = columns_field(row, c->idx[C_SOURCE], &len);
+    parse_trim(&s, &len);
+    if (len == 0)
+        return bad(c, row, C_SOURCE, "a source (publication) is required");
+
+    s = columns_field(row, c->idx[C_STATUS], &len);
+    parse_trim(&s, &len);
+    bool status_ok = false;
+    for (size_t k = 0; k < sizeof statuses / sizeof statuses[0]; k++)
+        status_ok |= parse_eq_ci(s, len, statuses[k]);
+    if (!status_ok)
+        return bad(c, row, C_STATUS, "expected confirmed, secondary or user");
+
+    factor *f = xcalloc(1, sizeof *f);
+    f->id = field_dup(row, c->idx[C_ID]);
+    f->kind = (enum factor_kind)kind;
+    memcpy(f->country, country, sizeof country);
+    f->region = field_dup(row, c->idx[C_REGION]);
+    f->year = (int)year;
+    f->value = value;
+    f->unit = field_dup(row, c->idx[C_UNIT]);
+    f->source = field_dup(row, c->idx[C_SOURCE]);
+    f->url = field_dup(row, c->idx[C_URL]);
+    f->status = field_dup(row, c->idx[C_STATUS]);
+    for (char *p = f->status; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    f->note = field_dup(row, c->idx[C_NOTE]);
+    f->file = xstrdup(c->name);
+    f->line = row->line;
+
+    factor *old = strmap_get(c->db->by_id, f->id, strlen(f->id));
+    if (old != NULL) {
+        if (!c->replace || strcmp(old->file, c->name) == 0) {
+            diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->idx[C_ID] + 1,
+                     "factor id '%s' is already defined at %s:%ld; expected each id once", f->id,
+                     old->file, old->line);
+            c->err = CBAM_ERR_DATA;
+            factor_free(f);
+            return 0;
+        }
+        diag_add(c->dl, DIAG_NOTE, c->name, row->line, c->idx[C_ID] + 1,
+                 "factor '%s' replaces the one from %s:%ld", f->id, old->file, old->line);
+        for (size_t i = 0; i < c->db->count; i++)
+            if (c->db->items[i] == old)
+                c->db->items[i] = f;
+        factor_free(old);
+    } else {
+        append(c->db, f);
+    }
+    strmap_put(c->db->by_id, f->id, strlen(f->id), f);
+    return 0;
+}
+
+static enum cbam_err finish_load(struct load_ctx *c, enum cbam_err err)
+{
+    if (err == CBAM_OK && !c->have_header) {
+        diag_add(c->dl, DIAG_ERROR, c->name, 0, 0, "empty file; expected a header line and factors");
+        err = CBAM_ERR_DATA;
+    }
+    return err != CBAM_OK ? err : c->err;
+}
+
+enum cbam_err factors_load_mem(factors_db *db, const char *name, const void *buf, size_t len,
+                               int replace, diag_list *dl)
+{
+    struct load_ctx c = {.db = db, .name = name, .replace = replace, .dl = dl};
+    enum cbam_err err = csvin_read_mem(name, buf, len, NULL, on_factor_row, &c, dl, NULL);
+    return finish_load(&c, err);
+}
+
+enum cbam_err factors_load_file(factors_db *db, const char *path, diag_list *dl, csvin_stats *stats)
+{
+    struct load_ctx c = {.db = db, .name = path, .replace = 1, .dl = dl};
+    enum cbam_err err = csvin_read_file(path, path, NULL, on_factor_row, &c, dl, stats);
+    return finish_load(&c, err);
+}
+
+enum cbam_err factors_load_builtin(factors_db *db, diag_list *dl)
+{
+    enum cbam_err err = CBAM_OK;
+    for (size_t i = 0; i < embedded_files_count; i++) {
+        const struct embedded_file *ef = &embedded_files[i];
+        if (strncmp(ef->name, "factors/", 8) != 0)
+            continue;
+        enum cbam_err e = factors_load_mem(db, ef->name, ef->data, ef->size, 0, dl);
+        if (err == CBAM_OK)
+            err = e;
+    }
+    return err;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum cbam_err factors_list_dir(const char *dir, char ***paths, size_t *npaths, diag_list *dl)
+{
+    *paths = NULL;
+    *npaths = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        diag_add(dl, DIAG_ERROR, dir, 0, 0, "cannot read the factors directory: %s", strerror(errno));
+        return CBAM_ERR_NOINPUT;
+    }
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n < 5 || de->d_name[0] == '.' || strcmp(de->d_name + n - 4, ".csv") != 0)
+            continue;
+        if (*npaths == cap) {
+            cap = cap ? cap * 2 : 8;
+            *paths = xreallocarray(*paths, cap, sizeof **paths);
+        }
+        size_t dl_len = strlen(dir);
+        char *p = xmalloc(dl_len + n + 2);
+        memcpy(p, dir, dl_len);
+        p[dl_len] = '/';
+        memcpy(p + dl_len + 1, de->d_name, n + 1);
+        (*paths)[(*npaths)++] = p;
+    }
+    closedir(d);
+    if (*npaths > 1)
+        qsort(*paths, *npaths, sizeof **paths, cmp_str);
+    if (*npaths == 0)
+        diag_add(dl, DIAG_WARNING, dir, 0, 0, "no *.csv factor files in this directory");
+    return CBAM_OK;
+}
+
+const factor *factors_lookup(const factors_db *db, enum factor_kind kind, const char *country,
+                             const char *region, int year)
+{
+    const factor *best = NULL;
+    if (region == NULL)
+        region = "";
+    for (size_t i = 0; i < db->count; i++) {
+        const factor *f = db->items[i];
+        if (f->kind != kind || strcmp(f->country, country) != 0 || f->year > year)
+            continue;
+        if (!parse_eq_ci(f->region, strlen(f->region), region))
+            continue;
+        if (best == NULL || f->year > best->year)
+            best = f;
+    }
+    return best;
+}
+
+enum cbam_err factors_resolve_arg(factors_db *db, const char *arg, const char *what,
+                                  const factor **out, diag_list *dl)
+{
+    double v;
+    enum parse_status ps = parse_number(arg, strlen(arg), &v);
+    if (ps == PARSE_OK) {
+        if (!(v >= 0 && v <= FACTOR_VALUE_MAX)) {
+            diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                     "%s %s: outside 0 to 2; expected kgCO2/kWh (for example 0.6634)", what, arg);
+            return CBAM_ERR_USAGE;
+        }
+        factor *f = xcalloc(1, sizeof *f);
+        char id[64];
+        snprintf(id, sizeof id, "user:%s", what + strspn(what, "-")); /* "user:grid-factor" */
+        f->id = xstrdup(id);
+        f->kind = FACTOR_USER;
+        memcpy(f->country, "*", 2);
+        f->region = xstrdup("");
+        f->value = v;
+        f->unit = xstrdup("kgCO2/kWh");
+        char src[128];
+        snprintf(src, sizeof src, "entered on the command line (%s %s)", what, arg);
+        f->source = xstrdup(src);
+        f->url = xstrdup("");
+        f->status = xstrdup("user");
+        f->note = xstrdup("value given by the user; its evidence is the user's to keep");
+        f->file = xstrdup("command line");
+        append(db, f);
+        *out = f;
+        return CBAM_OK;
+    }
+    const factor *f = factors_find(db, arg);
+    if (f == NULL) {
+        diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                 "%s '%s' is neither a number (kgCO2/kWh) nor a factor id; see 'cbamcalc factors list'",
+                 what, arg);
+        return CBAM_ERR_USAGE;
+    }
+    *out = f;
+    return CBAM_OK;
+}

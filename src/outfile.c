@@ -1,0 +1,107 @@
+/* outfile.c - atomic replacement of output files (see outfile.h). */
+#include "config.h"
+#include "outfile.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum cbam_err outfile_open(outfile *of, const char *path, diag_list *dl)
+{
+    memset(of, 0, sizeof *of);
+    if (strcmp(path, "-") == 0) {
+        of->is_stdout = 1;
+        of->fp = stdout;
+        of->path = xstrdup(path);
+        return CBAM_OK;
+    }
+    /* The temporary name: ".NAME.XXXXXX" in the same directory, so rename() is atomic. */
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    const char *base = path + dir_len;
+    if (*base == '\0') {
+        diag_add(dl, DIAG_ERROR, path, 0, 0, "is a directory name; expected a file name");
+        return CBAM_ERR_CANTCREAT;
+    }
+    size_t n = strlen(path) + 16;
+    char *tmp = xmalloc(n);
+    snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dir_len, path, base);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write here: %s", strerror(errno));
+        free(tmp);
+        return CBAM_ERR_CANTCREAT;
+    }
+    /* mkstemp makes 0600; a report is an ordinary file (0666 less umask). */
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+    of->fp = fdopen(fd, "wb");
+    if (of->fp == NULL) {
+        diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write here: %s", strerror(errno));
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return CBAM_ERR_CANTCREAT;
+    }
+    of->path = xstrdup(path);
+    of->tmp_path = tmp;
+    return CBAM_OK;
+}
+
+enum cbam_err outfile_commit(outfile *of, diag_list *dl)
+{
+    enum cbam_err err = CBAM_OK;
+    if (of->is_stdout) {
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            diag_add(dl, DIAG_ERROR, NULL, 0, 0, "writing to standard output failed: %s",
+                     strerror(errno));
+            err = CBAM_ERR_CANTCREAT;
+        }
+        free(of->path);
+        memset(of, 0, sizeof *of);
+        return err;
+    }
+    if (of->fp != NULL) {
+        int bad = fflush(of->fp) != 0 || ferror(of->fp) || fsync(fileno(of->fp)) != 0;
+        int saved = errno;
+        if (fclose(of->fp) != 0 && !bad) {
+            bad = 1;
+            saved = errno;
+        }
+        of->fp = NULL;
+        if (bad) {
+            diag_add(dl, DIAG_ERROR, of->path, 0, 0, "writing failed: %s", strerror(saved));
+            outfile_abort(of);
+            return CBAM_ERR_CANTCREAT;
+        }
+    }
+    if (rename(of->tmp_path, of->path) != 0) {
+        diag_add(dl, DIAG_ERROR, of->path, 0, 0, "cannot replace: %s", strerror(errno));
+        outfile_abort(of);
+        return CBAM_ERR_CANTCREAT;
+    }
+    free(of->tmp_path);
+    free(of->path);
+    memset(of, 0, sizeof *of);
+    return CBAM_OK;
+}
+
+void outfile_abort(outfile *of)
+{
+    if (of->is_stdout) {
+        free(of->path);
+        memset(of, 0, sizeof *of);
+        return;
+    }
+    if (of->fp != NULL)
+        fclose(of->fp);
+    if (of->tmp_path != NULL)
+        unlink(of->tmp_path);
+    free(of->tmp_path);
+    free(of->path);
+    memset(of, 0, sizeof *of);
+}

@@ -1,0 +1,403 @@
+/* parse.c - strict number, period and unit parsing (see parse.h). */
+#include "config.h"
+#include "parse.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest number text we parse; longer is not a meter reading. */
+#define NUMBER_TEXT_MAX 100
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+
+void parse_trim(const char **s, size_t *len)
+{
+    const char *p = *s;
+    size_t n = *len;
+    while (n > 0 && (*p == ' ' || *p == '\t')) {
+        p++;
+        n--;
+    }
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    *s = p;
+    *len = n;
+}
+
+bool parse_eq_ci(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (n != len)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (ascii_lower(s[i]) != ascii_lower(lit[i]))
+            return false;
+    return true;
+}
+
+/* Powers of ten that are exact in a double. */
+static const double exact_pow10[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+enum parse_status parse_number(const char *s, size_t len, double *out)
+{
+    parse_trim(&s, &len);
+    if (len == 0)
+        return PARSE_EMPTY;
+    if (len > NUMBER_TEXT_MAX)
+        return PARSE_SYNTAX;
+
+    char clean[NUMBER_TEXT_MAX + 1];
+    size_t c = 0, i = 0;
+    bool neg = false;
+    if (s[i] == '+' || s[i] == '-') {
+        neg = s[i] == '-';
+        clean[c++] = s[i++];
+    }
+
+    /* Mantissa digits go to `mant` while they fit exactly (15 significant
+     * digits); more than that takes the strtod path. */
+    uint64_t mant = 0;
+    int sig = 0, frac_digits = 0, digits = 0;
+    bool exact = true;
+
+    size_t group_start = i;
+    while (i < len && is_digit(s[i])) {
+        int d = s[i] - '0';
+        if (mant != 0 || d != 0) {
+            if (++sig > 15)
+                exact = false;
+            mant = exact ? mant * 10 + (uint64_t)d : mant;
+        }
+        clean[c++] = s[i++];
+        digits++;
+    }
+    if (i < len && s[i] == ',') {
+        /* Thousands separators: 1-3 leading digits, then groups of three. */
+        if (i - group_start == 0 || i - group_start > 3)
+            return PARSE_SYNTAX;
+        while (i < len && s[i] == ',') {
+            if (len - i < 4 || !is_digit(s[i + 1]) || !is_digit(s[i + 2]) || !is_digit(s[i + 3]))
+                return PARSE_SYNTAX;
+            if (len - i > 4 && is_digit(s[i + 4]))
+                return PARSE_SYNTAX;
+            for (size_t k = 1; k <= 3; k++) {
+                int d = s[i + k] - '0';
+                if (mant != 0 || d != 0) {
+                    if (++sig > 15)
+                        exact = false;
+                    mant = exact ? mant * 10 + (uint64_t)d : mant;
+                }
+                clean[c++] = s[i + k];
+                digits++;
+            }
+            i += 4;
+        }
+    }
+    if (i < len && s[i] == '.') {
+        clean[c++] = s[i++];
+        while (i < len && is_digit(s[i])) {
+            int d = s[i] - '0';
+            if (mant != 0 || d != 0) {
+                if (++sig > 15)
+                    exact = false;
+                mant = exact ? mant * 10 + (uint64_t)d : mant;
+            }
+            clean[c++] = s[i++];
+            digits++;
+            frac_digits++;
+        }
+    }
+    if (digits == 0)
+        return PARSE_SYNTAX;
+
+    long exp10 = 0;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        clean[c++] = s[i++];
+        bool eneg = false;
+        if (i < len && (s[i] == '+' || s[i] == '-')) {
+            eneg = s[i] == '-';
+            clean[c++] = s[i++];
+        }
+        size_t estart = i;
+        while (i < len && is_digit(s[i])) {
+            if (exp10 < 100000)
+                exp10 = exp10 * 10 + (s[i] - '0');
+            clean[c++] = s[i++];
+        }
+        if (i == estart)
+            return PARSE_SYNTAX;
+        if (eneg)
+            exp10 = -exp10;
+    }
+    if (i != len)
+        return PARSE_SYNTAX;
+    clean[c] = '\0';
+
+    double v;
+    if (mant == 0) {
+        v = 0.0; /* also "-0": no negative zero in reports */
+    } else if (exact && exp10 - frac_digits >= -22 && exp10 - frac_digits <= 22) {
+        /* Both operands exact, one rounding: the correctly rounded result. */
+        long e = exp10 - frac_digits;
+        v = (double)mant;
+        v = e >= 0 ? v * exact_pow10[e] : v / exact_pow10[-e];
+        if (neg)
+            v = -v;
+    } else {
+        errno = 0;
+        char *end;
+        v = strtod(clean, &end);
+        if (*end != '\0')
+            return PARSE_SYNTAX;
+        if (errno == ERANGE)
+            return PARSE_RANGE;
+    }
+    if (!isfinite(v))
+        return PARSE_RANGE;
+    *out = v;
+    return PARSE_OK;
+}
+
+enum parse_status parse_int(const char *s, size_t len, long min, long max, long *out)
+{
+    parse_trim(&s, &len);
+    if (len == 0)
+        return PARSE_EMPTY;
+    size_t i = 0;
+    bool neg = false;
+    if (s[0] == '+' || s[0] == '-') {
+        neg = s[0] == '-';
+        i++;
+    }
+    if (i == len)
+        return PARSE_SYNTAX;
+    long v = 0;
+    bool big = false;
+    for (; i < len; i++) {
+        if (!is_digit(s[i]))
+            return PARSE_SYNTAX;
+        if (v > 100000000000L)
+            big = true;
+        else
+            v = v * 10 + (s[i] - '0');
+    }
+    if (neg)
+        v = -v;
+    if (big || v < min || v > max)
+        return PARSE_RANGE;
+    *out = v;
+    return PARSE_OK;
+}
+
+/* ---- periods ---- */
+
+static const char U8_NIAN[] = "\xE5\xB9\xB4"; /* 年 */
+static const char U8_YUE[] = "\xE6\x9C\x88";  /* 月 */
+static const char U8_RI[] = "\xE6\x97\xA5";   /* 日 */
+
+static bool at_lit(const char *s, size_t len, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return len - i >= n && memcmp(s + i, lit, n) == 0;
+}
+
+/* Reads 1..max digits at s[*i]; returns the count read. */
+static int read_digits(const char *s, size_t len, size_t *i, int max, int *value)
+{
+    int n = 0, v = 0;
+    while (*i < len && n < max && is_digit(s[*i])) {
+        v = v * 10 + (s[*i] - '0');
+        (*i)++;
+        n++;
+    }
+    *value = v;
+    return n;
+}
+
+static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int days_in_month(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return (m == 2 && is_leap(y)) ? 29 : d[m - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+enum parse_status parse_period_text(const char *s, size_t len, parse_period *out)
+{
+    parse_trim(&s, &len);
+    if (len == 0)
+        return PARSE_EMPTY;
+    size_t i = 0;
+    int year, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    bool has_day = false, has_time = false;
+
+    if (read_digits(s, len, &i, 4, &year) != 4)
+        return PARSE_SYNTAX;
+    if (i < len && is_digit(s[i])) {
+        /* Compact: YYYYMM or YYYYMMDD. */
+        if (read_digits(s, len, &i, 2, &month) != 2)
+            return PARSE_SYNTAX;
+        if (i < len && is_digit(s[i])) {
+            if (read_digits(s, len, &i, 2, &day) != 2)
+                return PARSE_SYNTAX;
+            has_day = true;
+        }
+    } else {
+        char sep = 0;
+        bool chinese = false;
+        if (i < len && (s[i] == '-' || s[i] == '/' || s[i] == '.')) {
+            sep = s[i++];
+        } else if (at_lit(s, len, i, U8_NIAN)) {
+            chinese = true;
+            i += 3;
+        } else {
+            return PARSE_SYNTAX;
+        }
+        if (read_digits(s, len, &i, 2, &month) == 0)
+            return PARSE_SYNTAX;
+        if (chinese) {
+            if (!at_lit(s, len, i, U8_YUE))
+                return PARSE_SYNTAX;
+            i += 3;
+            if (i < len && is_digit(s[i])) {
+                if (read_digits(s, len, &i, 2, &day) == 0 || !at_lit(s, len, i, U8_RI))
+                    return PARSE_SYNTAX;
+                i += 3;
+                has_day = true;
+            }
+        } else if (i < len && s[i] == sep) {
+            i++;
+            if (read_digits(s, len, &i, 2, &day) == 0)
+                return PARSE_SYNTAX;
+            has_day = true;
+        }
+    }
+    if (has_day && i < len && (s[i] == ' ' || s[i] == 'T')) {
+        while (i < len && (s[i] == ' ' || s[i] == 'T'))
+            i++;
+        if (read_digits(s, len, &i, 2, &hour) == 0 || i >= len || s[i] != ':')
+            return PARSE_SYNTAX;
+        i++;
+        if (read_digits(s, len, &i, 2, &minute) != 2)
+            return PARSE_SYNTAX;
+        if (i < len && s[i] == ':') {
+            i++;
+            if (read_digits(s, len, &i, 2, &second) != 2)
+                return PARSE_SYNTAX;
+        }
+        has_time = true;
+    }
+    if (i != len)
+        return PARSE_SYNTAX;
+    if (year < PERIOD_YEAR_MIN || year > PERIOD_YEAR_MAX || month < 1 || month > 12)
+        return PARSE_RANGE;
+    if (has_day && (day < 1 || day > days_in_month(year, month)))
+        return PARSE_RANGE;
+    if (hour > 23 || minute > 59 || second > 59)
+        return PARSE_RANGE;
+
+    out->year = year;
+    out->month = month;
+    out->day = has_day ? day : 0;
+    out->granularity = has_time ? PERIOD_TIME : has_day ? PERIOD_DAY : PERIOD_MONTH;
+    out->stamp = days_from_civil(year, month, has_day ? day : 1) * 86400 + hour * 3600 +
+                 minute * 60 + second;
+    return PARSE_OK;
+}
+
+void period_format(int ord, char *buf, size_t size)
+{
+    snprintf(buf, size, "%04d-%02d", period_ord_year(ord), period_ord_month(ord));
+}
+
+/* ---- units ---- */
+
+struct unit_entry {
+    const char *name;
+    double factor;
+};
+
+static const struct unit_entry energy_units[] = {
+    {"kWh", 1}, {"kW\xC2\xB7h", 1}, {"kW.h", 1}, {"\xE5\xBA\xA6", 1} /* 度 */,
+    {"\xE5\x8D\x83\xE7\x93\xA6\xE6\x97\xB6", 1} /* 千瓦时 */,
+    {"Wh", 1e-3},
+    {"MWh", 1e3}, {"\xE5\x85\x86\xE7\x93\xA6\xE6\x97\xB6", 1e3} /* 兆瓦时 */,
+    {"GWh", 1e6},
+    {"\xE4\xB8\x87kWh", 1e4} /* 万kWh */, {"\xE4\xB8\x87\xE5\x8D\x83\xE7\x93\xA6\xE6\x97\xB6", 1e4},
+    {"\xE4\xB8\x87\xE5\xBA\xA6", 1e4},
+    {"\xE4\xBA\xBFkWh", 1e8} /* 亿kWh */, {"\xE4\xBA\xBF\xE5\x8D\x83\xE7\x93\xA6\xE6\x97\xB6", 1e8},
+    {"\xE4\xBA\xBF\xE5\xBA\xA6", 1e8},
+};
+
+static const char *const certificate_units[] = {
+    "certificate", "certificates", "cert", "GEC", "\xE5\xBC\xA0" /* 张 */, "\xE4\xB8\xAA" /* 个 */,
+};
+
+/* Units of power or reactive energy: the classic kW-for-kWh mistake. */
+static const char *const power_units[] = {
+    "W", "kW", "MW", "GW", "kVA", "MVA", "VA", "kvar", "kvarh", "Mvarh", "varh",
+    "\xE5\x8D\x83\xE7\x93\xA6" /* 千瓦 */, "\xE5\x85\x86\xE7\x93\xA6" /* 兆瓦 */,
+    "\xE5\x8D\x83\xE4\xB9\x8F\xE6\x97\xB6" /* 千乏时 */,
+};
+
+enum parse_status parse_energy_unit(const char *s, size_t len, double *kwh, bool *is_certificate_count)
+{
+    parse_trim(&s, &len);
+    if (len == 0)
+        return PARSE_EMPTY;
+    *is_certificate_count = false;
+    for (size_t k = 0; k < sizeof energy_units / sizeof energy_units[0]; k++) {
+        if (parse_eq_ci(s, len, energy_units[k].name)) {
+            *kwh = energy_units[k].factor;
+            return PARSE_OK;
+        }
+    }
+    for (size_t k = 0; k < sizeof certificate_units / sizeof certificate_units[0]; k++) {
+        if (parse_eq_ci(s, len, certificate_units[k])) {
+            *kwh = 1000.0;
+            *is_certificate_count = true;
+            return PARSE_OK;
+        }
+    }
+    for (size_t k = 0; k < sizeof power_units / sizeof power_units[0]; k++)
+        if (parse_eq_ci(s, len, power_units[k]))
+            return PARSE_NOT_ENERGY;
+    return PARSE_SYNTAX;
+}
+
+static const struct unit_entry mass_units[] = {
+    {"t", 1}, {"tonne", 1}, {"tonnes", 1}, {"\xE5\x90\xA8", 1} /* 吨 */,
+    {"kg", 1e-3}, {"\xE5\x8D\x83\xE5\x85\x8B", 1e-3} /* 千克 */, {"\xE5\x85\xAC\xE6\x96\xA4", 1e-3} /* 公斤 */,
+};
+
+enum parse_status parse_mass_unit(const char *s, size_t len, double *t)
+{
+    parse_trim(&s, &len);
+    if (len == 0)
+        return PARSE_EMPTY;
+    for (size_t k = 0; k < sizeof mass_units / sizeof mass_units[0]; k++) {
+        if (parse_eq_ci(s, len, mass_units[k].name)) {
+            *t = mass_units[k].factor;
+            return PARSE_OK;
+        }
+    }
+    return PARSE_SYNTAX;
+}

@@ -1,0 +1,223 @@
+/* report_json.c - the JSON report, built with jansson (see report_json.h). */
+#include "config.h"
+#include "report_json.h"
+#include "parse.h"
+#include "xalloc.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+struct jw {
+    bool bad_number;
+};
+
+static json_t *checked(json_t *v)
+{
+    if (v == NULL)
+        xalloc_die();
+    return v;
+}
+
+static void put(json_t *obj, const char *key, json_t *v)
+{
+    if (json_object_set_new(obj, key, checked(v)) != 0)
+        xalloc_die();
+}
+
+static void push(json_t *arr, json_t *v)
+{
+    if (json_array_append_new(arr, checked(v)) != 0)
+        xalloc_die();
+}
+
+static json_t *num(struct jw *w, double v)
+{
+    if (!isfinite(v)) {
+        w->bad_number = true;
+        return checked(json_null());
+    }
+    return checked(json_real(v == 0 ? 0.0 : v)); /* no "-0.0" */
+}
+
+static json_t *str(const char *s)
+{
+    if (s == NULL)
+        return checked(json_null());
+    json_t *v = json_string(s);
+    if (v == NULL) { /* not UTF-8 (a file name): show it escaped */
+        char q[256];
+        v = json_string(diag_quote(q, sizeof q, s, strlen(s)));
+    }
+    return checked(v);
+}
+
+static json_t *kwh_object(struct jw *w, const alloc_kwh *k)
+{
+    json_t *o = checked(json_object());
+    for (int s = 0; s < SUPPLY__COUNT; s++) {
+        if (s == SUPPLY_CERTIFICATE)
+            continue;
+        put(o, supply_name((enum supply_source)s), num(w, k->source[s]));
+    }
+    put(o, "certificates", num(w, k->source[SUPPLY_CERTIFICATE]));
+    put(o, "certificates_used", num(w, k->certificates_used));
+    put(o, "consumption", num(w, k->consumption));
+    put(o, "unallocated", num(w, k->unallocated));
+    return o;
+}
+
+static json_t *em_object(struct jw *w, const alloc_em *e)
+{
+    json_t *o = checked(json_object());
+    put(o, "location", num(w, e->location));
+    put(o, "market", num(w, e->market));
+    put(o, "cbam", num(w, e->cbam));
+    return o;
+}
+
+static json_t *factor_object(struct jw *w, const factor *f, const char *source_code)
+{
+    if (f == NULL)
+        return checked(json_null());
+    json_t *o = checked(json_object());
+    put(o, "id", str(f->id));
+    put(o, "kg_co2_per_kwh", num(w, f->value));
+    put(o, "year", f->year ? checked(json_integer(f->year)) : checked(json_null()));
+    put(o, "source", str(f->source));
+    if (source_code != NULL)
+        put(o, "source_code", str(source_code));
+    put(o, "kind", str(factors_kind_name(f->kind)));
+    put(o, "unit", str(f->unit));
+    put(o, "status", str(f->status));
+    put(o, "url", str(f->url));
+    put(o, "note", str(f->note));
+    return o;
+}
+
+static json_t *period_str(int ord)
+{
+    char buf[8];
+    period_format(ord, buf, sizeof buf);
+    return str(buf);
+}
+
+static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
+{
+    const ledger_enterprise *e = ae->e;
+    json_t *o = checked(json_object());
+    put(o, "enterprise_id", str(e->id));
+    put(o, "name", str(e->name));
+    put(o, "country", str(e->country));
+    put(o, "province", str(e->province ? e->province : e->province_text));
+    put(o, "period_from", period_str(ae->from_ord));
+    put(o, "period_to", period_str(ae->to_ord));
+    put(o, "electricity_kwh", kwh_object(w, &ae->kwh));
+
+    json_t *f = checked(json_object());
+    put(f, "location", factor_object(w, ae->f.location, NULL));
+    put(f, "residual", factor_object(w, ae->f.residual, NULL));
+    json_t *cbam = factor_object(w, ae->f.cbam, ae->cbam_code ? ae->cbam_code : ae->f.cbam_grid_code);
+    if (json_is_object(cbam))
+        put(cbam, "effective_t_co2_per_mwh", ae->has_cbam_ef ? num(w, ae->cbam_ef) : checked(json_null()));
+    put(f, "cbam", cbam);
+    json_t *sup = checked(json_array());
+    for (size_t i = 0; i < e->nsuppliers; i++)
+        push(sup, factor_object(w, e->suppliers[i], NULL));
+    put(f, "supplier", sup);
+    put(o, "factors", f);
+
+    put(o, "emissions_t_co2", em_object(w, &ae->em));
+    put(o, "unallocated_t_co2", em_object(w, &ae->unallocated_em));
+    put(o, "green_share", ae->has_green_share ? num(w, ae->green_share) : checked(json_null()));
+
+    json_t *prods = checked(json_array());
+    for (size_t k = 0; k < ae->nproducts; k++) {
+        const alloc_product *ap = &ae->products[ae->product_order[k]];
+        json_t *p = checked(json_object());
+        put(p, "product_id", str(ap->p->id));
+        put(p, "product_name", str(ap->p->name));
+        put(p, "cn_code", str(ap->p->cn_code));
+        put(p, "quantity_t", num(w, ap->quantity_t));
+        put(p, "electricity_kwh", num(w, ap->kwh));
+        put(p, "electricity_kwh_submetered", num(w, ap->kwh_sub));
+        put(p, "electricity_kwh_allocated", num(w, ap->kwh_alloc));
+        put(p, "emissions_t_co2", em_object(w, &ap->em));
+        put(p, "see_indirect_t_co2_per_t", ap->has_see ? em_object(w, &ap->see) : checked(json_null()));
+        put(p, "electricity_mwh_per_t", ap->has_see ? num(w, ap->mwh_per_t) : checked(json_null()));
+        put(p, "cbam_ef_t_co2_per_mwh", ap->has_cbam_ef ? num(w, ap->cbam_ef) : checked(json_null()));
+        put(p, "cbam_ef_source_code", str(ap->cbam_code));
+        push(prods, p);
+    }
+    put(o, "products", prods);
+
+    json_t *months = checked(json_array());
+    for (size_t i = 0; i < ae->nmonths; i++) {
+        const alloc_month *am = &ae->months[i];
+        json_t *m = checked(json_object());
+        put(m, "period", period_str(am->ord));
+        put(m, "electricity_kwh", kwh_object(w, &am->kwh));
+        put(m, "emissions_t_co2", em_object(w, &am->em));
+        put(m, "has_electricity", checked(json_boolean(am->has_electricity)));
+        put(m, "has_production", checked(json_boolean(am->has_production)));
+        json_t *mf = checked(json_object());
+        put(mf, "location", str(am->f.location ? am->f.location->id : NULL));
+        put(mf, "residual", str(am->f.residual ? am->f.residual->id : NULL));
+        put(mf, "cbam", str(am->f.cbam ? am->f.cbam->id : NULL));
+        put(m, "factors", mf);
+        push(months, m);
+    }
+    put(o, "months", months);
+    return o;
+}
+
+enum cbam_err report_json_write(FILE *out, const ledger *l, const alloc_result *r, const diag_list *dl)
+{
+    struct jw w = {false};
+    json_t *root = checked(json_object());
+    json_t *tool = checked(json_object());
+    put(tool, "name", str(PACKAGE_NAME));
+    put(tool, "version", str(PACKAGE_VERSION));
+    put(root, "tool", tool);
+
+    json_t *inputs = checked(json_array());
+    for (size_t i = 0; i < l->ninputs; i++) {
+        json_t *in = checked(json_object());
+        put(in, "path", str(l->inputs[i].path));
+        put(in, "sha256", str(l->inputs[i].sha256));
+        put(in, "rows", checked(json_integer((json_int_t)l->inputs[i].rows)));
+        put(in, "role", str(l->inputs[i].role));
+        push(inputs, in);
+    }
+    put(root, "inputs", inputs);
+
+    json_t *ents = checked(json_array());
+    for (size_t i = 0; i < r->n; i++)
+        push(ents, enterprise_object(&w, &r->ents[i]));
+    put(root, "enterprises", ents);
+
+    json_t *diags = checked(json_array());
+    for (size_t i = 0; i < dl->count; i++) {
+        const diag *d = &dl->items[i];
+        json_t *o = checked(json_object());
+        put(o, "severity", str(diag_severity_name(d->severity)));
+        put(o, "file", str(d->file));
+        put(o, "line", checked(json_integer(d->line)));
+        put(o, "column", checked(json_integer(d->column)));
+        put(o, "message", str(d->message));
+        push(diags, o);
+    }
+    put(root, "diagnostics", diags);
+    if (dl->dropped > 0)
+        put(root, "diagnostics_not_listed", checked(json_integer((json_int_t)dl->dropped)));
+
+    enum cbam_err err = CBAM_OK;
+    if (w.bad_number) {
+        err = CBAM_ERR_INTERNAL;
+    } else if (json_dumpf(root, out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
+               fputc('\n', out) == EOF) {
+        err = CBAM_ERR_CANTCREAT;
+    }
+    json_decref(root);
+    return err;
+}

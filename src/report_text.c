@@ -1,0 +1,106 @@
+/* report_text.c - human-readable summary (see report_text.h). */
+#include "config.h"
+#include "report_text.h"
+#include "parse.h"
+
+#include <math.h>
+#include <string.h>
+
+char *report_text_number(char *buf, size_t size, double v, int decimals)
+{
+    char raw[64];
+    if (!isfinite(v) || size < 2) {
+        snprintf(buf, size, "-");
+        return buf;
+    }
+    if (v == 0)
+        v = 0; /* no "-0" */
+    int n = snprintf(raw, sizeof raw, "%.*f", decimals, v);
+    if (n < 0 || (size_t)n >= sizeof raw) {
+        snprintf(buf, size, "%.6g", v);
+        return buf;
+    }
+    const char *digits = raw + (raw[0] == '-');
+    const char *dot = strchr(digits, '.');
+    size_t int_len = dot ? (size_t)(dot - digits) : strlen(digits);
+    size_t o = 0;
+    if (raw[0] == '-' && o + 1 < size)
+        buf[o++] = '-';
+    for (size_t i = 0; i < int_len && o + 1 < size; i++) {
+        if (i > 0 && (int_len - i) % 3 == 0 && o + 2 < size)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    for (const char *p = dot; p && *p && o + 1 < size; p++)
+        buf[o++] = *p;
+    buf[o] = '\0';
+    return buf;
+}
+
+static void factor_line(FILE *f, const char *label, double t, double kwh, const factor *fa,
+                        const char *code)
+{
+    char a[48], b[48];
+    fprintf(f, "  %-16s %16s t  %8s kg/kWh", label, report_text_number(a, sizeof a, t, 3),
+            kwh > 0 ? report_text_number(b, sizeof b, t * 1000.0 / kwh, 4) : "-");
+    if (fa != NULL)
+        fprintf(f, "   factor %s = %.4f", fa->id, fa->value);
+    else
+        fputs("   factor differs by month", f);
+    if (code != NULL)
+        fprintf(f, ", code %s", code);
+    fputc('\n', f);
+}
+
+void report_text_write(FILE *f, const alloc_result *r)
+{
+    char a[48], b[48], c[48], d[48], e1[48], e2[48];
+    if (r->n == 0)
+        fputs("No enterprise has data in the selected period.\n", f);
+    for (size_t i = 0; i < r->n; i++) {
+        const alloc_enterprise *ae = &r->ents[i];
+        const ledger_enterprise *e = ae->e;
+        char from[8], to[8];
+        period_format(ae->from_ord, from, sizeof from);
+        period_format(ae->to_ord, to, sizeof to);
+        fprintf(f, "%sEnterprise %s%s%s  (%s%s%s)  %s .. %s\n", i ? "\n" : "", e->id,
+                e->name ? "  " : "", e->name ? e->name : "", e->country,
+                e->province ? " / " : "", e->province ? e->province : "", from, to);
+        fputs("  Electricity (kWh)\n", f);
+        for (int s = 0; s < SUPPLY__COUNT; s++) {
+            if (s == SUPPLY_CERTIFICATE || ae->kwh.source[s] == 0)
+                continue;
+            fprintf(f, "    %-14s %18s\n", supply_name((enum supply_source)s),
+                    report_text_number(a, sizeof a, ae->kwh.source[s], 0));
+        }
+        fprintf(f, "    %-14s %18s", "consumption", report_text_number(a, sizeof a, ae->kwh.consumption, 0));
+        if (ae->has_green_share)
+            fprintf(f, "   green share %s %%", report_text_number(b, sizeof b, ae->green_share * 100, 1));
+        fputc('\n', f);
+        if (ae->kwh.source[SUPPLY_CERTIFICATE] > 0)
+            fprintf(f, "    %-14s %18s   (a claim, not consumption; used %s)\n", "certificates",
+                    report_text_number(a, sizeof a, ae->kwh.source[SUPPLY_CERTIFICATE], 0),
+                    report_text_number(b, sizeof b, ae->kwh.certificates_used, 0));
+        if (ae->kwh.unallocated > 0)
+            fprintf(f, "    %-14s %18s   (not attributed to a product)\n", "unallocated",
+                    report_text_number(a, sizeof a, ae->kwh.unallocated, 0));
+        fputs("  Emissions\n", f);
+        factor_line(f, "location-based", ae->em.location, ae->kwh.consumption, ae->f.location, NULL);
+        factor_line(f, "market-based", ae->em.market, ae->kwh.consumption, ae->f.residual, NULL);
+        factor_line(f, "CBAM indirect", ae->em.cbam, ae->kwh.consumption, ae->f.cbam, ae->cbam_code);
+        if (ae->nproducts == 0)
+            continue;
+        fprintf(f, "  Products %29s %14s %9s   SEE indirect tCO2/t: location / market / CBAM\n",
+                "t", "kWh", "MWh/t");
+        for (size_t k = 0; k < ae->nproducts; k++) {
+            const alloc_product *ap = &ae->products[ae->product_order[k]];
+            fprintf(f, "    %-20.20s %14s %14s %9s   %s / %s / %s\n", ap->p->id,
+                    report_text_number(a, sizeof a, ap->quantity_t, 1),
+                    report_text_number(b, sizeof b, ap->kwh, 0),
+                    ap->has_see ? report_text_number(c, sizeof c, ap->mwh_per_t, 3) : "-",
+                    ap->has_see ? report_text_number(d, sizeof d, ap->see.location, 4) : "-",
+                    ap->has_see ? report_text_number(e1, sizeof e1, ap->see.market, 4) : "-",
+                    ap->has_see ? report_text_number(e2, sizeof e2, ap->see.cbam, 4) : "-");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/* supply.c - the supply-source table (see supply.h). */
+#include "config.h"
+#include "supply.h"
+#include "parse.h"
+
+static const struct {
+    const char *name;
+    bool consumption, location, cbam_grid, green;
+    const char *cbam_code;
+} table[SUPPLY__COUNT] = {
+    /*                       consumption location cbam_grid green  cbam code */
+    [SUPPLY_GRID] = {"grid", true, true, true, false, NULL},
+    [SUPPLY_GREEN_TRADE] = {"green_trade", true, true, true, true, NULL},
+    [SUPPLY_GREEN_PPA] = {"green_ppa", true, true, false, true, "D.4.3.2"},
+    [SUPPLY_GREEN_DIRECT] = {"green_direct", true, false, false, true, "D.4.3.1"},
+    [SUPPLY_ONSITE] = {"onsite", true, false, false, true, "D.4.1"},
+    [SUPPLY_SUPPLIER] = {"supplier", true, true, true, false, NULL},
+    [SUPPLY_CERTIFICATE] = {"certificate", false, false, false, false, NULL},
+};
+
+const char *supply_name(enum supply_source s) { return table[s].name; }
+bool supply_is_consumption(enum supply_source s) { return table[s].consumption; }
+bool supply_location_counts(enum supply_source s) { return table[s].location; }
+bool supply_cbam_grid(enum supply_source s) { return table[s].cbam_grid; }
+const char *supply_cbam_code(enum supply_source s) { return table[s].cbam_code; }
+bool supply_is_green(enum supply_source s) { return table[s].green; }
+
+bool supply_parse(const char *s, size_t len, enum supply_source *out)
+{
+    parse_trim(&s, &len);
+    for (int k = 0; k < SUPPLY__COUNT; k++) {
+        if (parse_eq_ci(s, len, table[k].name)) {
+            *out = (enum supply_source)k;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *supply_names_list(void)
+{
+    return "grid, green_trade, green_ppa, green_direct, onsite, supplier, certificate";
+}

@@ -1,0 +1,151 @@
+/* test_misc.c - the small modules: strmap, utf8, region, diag, outfile, number display. */
+#include "config.h"
+#include "diag.h"
+#include "outfile.h"
+#include "region.h"
+#include "report_text.h"
+#include "strmap.h"
+#include "tests.h"
+#include "utf8.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+START_TEST(strmap_many_keys)
+{
+    strmap *m = strmap_new();
+    char key[32];
+    for (uintptr_t i = 1; i <= 5000; i++) {
+        int n = snprintf(key, sizeof key, "k%lu", (unsigned long)i);
+        ck_assert_ptr_null(strmap_put(m, key, (size_t)n, (void *)i));
+    }
+    ck_assert_uint_eq(strmap_count(m), 5000);
+    for (uintptr_t i = 1; i <= 5000; i++) {
+        int n = snprintf(key, sizeof key, "k%lu", (unsigned long)i);
+        ck_assert((uintptr_t)strmap_get(m, key, (size_t)n) == i);
+    }
+    ck_assert_ptr_null(strmap_get(m, "k0", 2));
+    ck_assert((uintptr_t)strmap_put(m, "k7", 2, (void *)1) == 7);
+    /* Keys are bytes: embedded separators and prefixes are distinct. */
+    strmap_put(m, "a\x1f" "b", 3, (void *)11);
+    ck_assert_ptr_null(strmap_get(m, "a", 1));
+    strmap_free(m);
+}
+END_TEST
+
+START_TEST(utf8_rules)
+{
+    size_t bad;
+    ck_assert(utf8_valid("plain", 5, NULL));
+    ck_assert(utf8_valid("山西省 €", strlen("山西省 €"), NULL));
+    ck_assert(!utf8_valid("caf\xE9", 4, &bad));
+    ck_assert_uint_eq(bad, 3);
+    ck_assert(!utf8_valid("\xC0\xAF", 2, NULL));         /* overlong */
+    ck_assert(!utf8_valid("\xED\xA0\x80", 3, NULL));     /* surrogate */
+    ck_assert(!utf8_valid("\xF4\x90\x80\x80", 4, NULL)); /* above U+10FFFF */
+    ck_assert(!utf8_valid("\xE5\xB1", 2, NULL));         /* cut short */
+    ck_assert(utf8_valid("\xF0\x9F\x98\x80", 4, NULL));  /* emoji */
+}
+END_TEST
+
+START_TEST(provinces)
+{
+    ck_assert_str_eq(region_province("Shanxi", 6), "Shanxi");
+    ck_assert_str_eq(region_province("山西", strlen("山西")), "Shanxi");
+    ck_assert_str_eq(region_province("山西省", strlen("山西省")), "Shanxi");
+    ck_assert_str_eq(region_province("陕西省", strlen("陕西省")), "Shaanxi");
+    ck_assert_str_eq(region_province("SHAANXI", 7), "Shaanxi");
+    ck_assert_str_eq(region_province("内蒙古自治区", strlen("内蒙古自治区")), "Inner Mongolia");
+    ck_assert_str_eq(region_province("新疆维吾尔自治区", strlen("新疆维吾尔自治区")), "Xinjiang");
+    ck_assert_str_eq(region_province("广西壮族自治区", strlen("广西壮族自治区")), "Guangxi");
+    ck_assert_str_eq(region_province("上海市", strlen("上海市")), "Shanghai");
+    ck_assert_str_eq(region_province(" Shanxi Province ", 17), "Shanxi");
+    ck_assert_ptr_null(region_province("Tibet", 5));
+    ck_assert_ptr_null(region_province("省", strlen("省")));
+    ck_assert_ptr_null(region_province("", 0));
+}
+END_TEST
+
+START_TEST(diag_quoting_keeps_utf8)
+{
+    char buf[200];
+    ck_assert_str_eq(diag_quote(buf, sizeof buf, "a\tb", 3), "a\\x09b");
+    ck_assert_str_eq(diag_quote(buf, sizeof buf, "caf\xE9", 4), "caf\\xe9");
+    diag_quote(buf, sizeof buf, "山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西",
+               strlen("山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西山西"));
+    ck_assert(utf8_valid(buf, strlen(buf), NULL));
+    ck_assert_ptr_nonnull(strstr(buf, "..."));
+    diag_list dl;
+    diag_list_init(&dl);
+    char big[3000];
+    memset(big, 0, sizeof big);
+    for (size_t i = 0; i + 3 < sizeof big; i += 3)
+        memcpy(big + i, "山", 3);
+    diag_add(&dl, DIAG_WARNING, "f.csv", 3, 2, "%s", big);
+    ck_assert(utf8_valid(dl.items[0].message, strlen(dl.items[0].message), NULL));
+    ck_assert_uint_lt(strlen(dl.items[0].message), DIAG_MESSAGE_MAX);
+    diag_list_free(&dl);
+}
+END_TEST
+
+START_TEST(number_display)
+{
+    char b[64];
+    ck_assert_str_eq(report_text_number(b, sizeof b, 1234567.891, 2), "1,234,567.89");
+    ck_assert_str_eq(report_text_number(b, sizeof b, -1234.5, 1), "-1,234.5");
+    ck_assert_str_eq(report_text_number(b, sizeof b, 999, 0), "999");
+    ck_assert_str_eq(report_text_number(b, sizeof b, 1000, 0), "1,000");
+    ck_assert_str_eq(report_text_number(b, sizeof b, 0.0, 3), "0.000");
+    ck_assert_str_eq(report_text_number(b, sizeof b, 1.0 / 0.0, 3), "-");
+}
+END_TEST
+
+START_TEST(outfile_is_atomic)
+{
+    char dir[] = "/tmp/cbam-outfile-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    diag_list dl;
+    diag_list_init(&dl);
+    outfile of;
+    ck_assert_int_eq(outfile_open(&of, path, &dl), CBAM_OK);
+    fputs("good", of.fp);
+    ck_assert_int_eq(outfile_commit(&of, &dl), CBAM_OK);
+    /* A second run that fails half-way leaves the good file and no temporary. */
+    ck_assert_int_eq(outfile_open(&of, path, &dl), CBAM_OK);
+    fputs("half", of.fp);
+    outfile_abort(&of);
+    FILE *f = fopen(path, "r");
+    char buf[16] = "";
+    ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+    fclose(f);
+    ck_assert_str_eq(buf, "good");
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 1", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    unlink(path);
+    rmdir(dir);
+    ck_assert_int_eq(outfile_open(&of, "/nonexistent-dir/x.json", &dl), CBAM_ERR_CANTCREAT);
+    ck_assert_int_eq(outfile_open(&of, "/tmp/", &dl), CBAM_ERR_CANTCREAT);
+    diag_list_free(&dl);
+}
+END_TEST
+
+Suite *suite_misc(void)
+{
+    Suite *s = suite_create("misc");
+    TCase *tc = tcase_create("all");
+    tcase_add_test(tc, strmap_many_keys);
+    tcase_add_test(tc, utf8_rules);
+    tcase_add_test(tc, provinces);
+    tcase_add_test(tc, diag_quoting_keeps_utf8);
+    tcase_add_test(tc, number_display);
+    tcase_add_test(tc, outfile_is_atomic);
+    suite_add_tcase(s, tc);
+    return s;
+}
