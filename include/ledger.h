@@ -65,6 +65,7 @@ typedef struct ledger_product {
 
 typedef struct ledger_enterprise {
     char *id, *name, *name_en, *province_text, *address; /* NULL when not given */
+    size_t id_len;
     const char *province;           /* canonical province name, NULL when unknown */
     char country[3];
     bool registered;                /* listed in the enterprises file */

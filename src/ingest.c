@@ -62,6 +62,10 @@ struct ctx {
 
     /* Hot-path caches: consecutive rows usually share these. */
     ledger_enterprise *last_ent;
+    char last_source_text[CACHE_TEXT_MAX];
+    size_t last_source_len;
+    enum supply_source last_source;
+    bool have_last_source;
     char last_unit[CACHE_TEXT_MAX];
     size_t last_unit_len;
     double last_unit_kwh;
@@ -217,7 +221,7 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
         *stop = row_error(c, row, c->idx[k], "enterprise_id is empty; expected the enterprise's id");
         return NULL;
     }
-    if (c->last_ent != NULL && strlen(c->last_ent->id) == len && memcmp(c->last_ent->id, s, len) == 0)
+    if (c->last_ent != NULL && c->last_ent->id_len == len && memcmp(c->last_ent->id, s, len) == 0)
         return c->last_ent;
     if (c->o->only_enterprise != NULL && !(strlen(c->o->only_enterprise) == len &&
                                            memcmp(c->o->only_enterprise, s, len) == 0)) {
@@ -259,9 +263,19 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
 
     enum supply_source src;
     s = field(c, row, E_SOURCE, &len);
-    if (!supply_parse(s, len, &src))
+    if (c->have_last_source && len == c->last_source_len && memcmp(s, c->last_source_text, len) == 0) {
+        src = c->last_source;
+    } else if (supply_parse(s, len, &src)) {
+        if (len < CACHE_TEXT_MAX) {
+            memcpy(c->last_source_text, s, len);
+            c->last_source_len = len;
+            c->last_source = src;
+            c->have_last_source = true;
+        }
+    } else {
         return row_error(c, row, c->idx[E_SOURCE], "source \"%s\" is unknown; expected one of %s",
                          quoted(q, sizeof q, s, len), supply_names_list());
+    }
 
     /* Energy: a kwh column, or energy with a unit. */
     double mult = 1.0;
@@ -352,7 +366,7 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         c->mark_product_len == product_len && memcmp(c->mark_product, product, product_len) == 0) {
         mark = c->last_mark;
     } else {
-        ledger_series_key key = {e->id, meter, product, strlen(e->id), meter_len, product_len, src};
+        ledger_series_key key = {e->id, meter, product, e->id_len, meter_len, product_len, src};
         mark = ledger_series_mark(c->l, &key, ord);
         c->last_mark = NULL;
         if (meter_len < CACHE_TEXT_MAX && product_len < CACHE_TEXT_MAX) {

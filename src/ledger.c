@@ -117,6 +117,7 @@ ledger_enterprise *ledger_enterprise_get(ledger *l, const char *id, size_t len, 
         return e;
     e = xcalloc(1, sizeof *e);
     e->id = xstrndup(id, len);
+    e->id_len = len;
     memcpy(e->country, "CN", 3);
     e->product_index = strmap_new();
     if (l->nents == l->ents_cap) {

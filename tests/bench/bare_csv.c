@@ -1,5 +1,6 @@
 /* bare_csv.c - the baseline for `make bench`: one libcsv pass over a file with
  * the options and chunk size cbamcalc uses, doing nothing with the fields. */
+#include "config.h"
 #include <csv.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* bench_run.c - times `cbamcalc report` on a large file beside a bare libcsv
  * pass over the same file (best of three runs each) and reports peak memory.
  * Usage: bench_run FILE BARE_CSV CBAMCALC */
+#include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* gen_electricity.c - writes N rows of hourly meter data in the canonical
  * electricity format, shaped like a park platform's export: enterprises of
  * ten meters each, one row per meter and hour of 2025. Deterministic. */
+#include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
 
