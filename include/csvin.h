@@ -7,6 +7,12 @@
  * and rejects malformed quoting, invalid UTF-8 and binary data with a
  * diagnostic naming file, line and column. Blank lines are skipped.
  *
+ * Records travel in batches. csvin_read_file() parses on a reader thread
+ * (read, SHA-256, libcsv) while the calling thread runs the callback on the
+ * batches, so a large export uses both cores; the callback, and every
+ * diagnostic, stay on the calling thread, in file order. csvin_feed() and
+ * csvin_read_mem() do the same work on one thread.
+ *
  * Ownership: a csvin_row and its fields are valid only during the callback.
  * The name passed to csvin_new() must outlive the reader.
  */
