@@ -3,6 +3,8 @@
  * cbamcalc is a command-line tool: when memory runs out there is nothing
  * sensible to continue with, so these print "out of memory" and exit 71
  * (like tmux's xmalloc). That keeps every other error path about data.
+ *
+ * Ownership: the caller frees what these return, with free().
  */
 #ifndef CBAM_XALLOC_H
 #define CBAM_XALLOC_H

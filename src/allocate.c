@@ -371,11 +371,17 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
         em_add(&ae->em, am->em);
         em_add(&ae->unallocated_em, am->unallocated_em);
     }
+    bool several_years = r->nyears > 1;
     free(r->years);
     r->years = NULL;
     r->nyears = 0;
     if (!ok)
         return false;
+    if (several_years && (ae->f.location == NULL || ae->f.residual == NULL || ae->f.cbam == NULL))
+        diag_add(dl, DIAG_NOTE, NULL, 0, 0,
+                 "enterprise %s: the period spans data years with different factors; each month "
+                 "names its own, and a period-level factor that differs is left empty",
+                 e->id);
 
     list_missing_months(ae, dl);
     if (ae->kwh.consumption > 0) {

@@ -238,6 +238,28 @@ static bool in_range(const struct ctx *c, int ord)
     return !((c->o->from_ord && ord < c->o->from_ord) || (c->o->to_ord && ord > c->o->to_ord));
 }
 
+/* What every dated row starts with: one field per column, the enterprise
+ * and the period, inside the reporting period. False when the row ends
+ * here (reported, left out, or for another enterprise); *ret is then what
+ * the row callback returns. */
+static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period_k,
+                      ledger_enterprise **e, parse_period *p, int *ord, int *ret)
+{
+    bool skip;
+    *ret = 0;
+    if (ragged(c, row, ret))
+        return false;
+    *e = row_enterprise(c, row, ent_k, &skip, ret);
+    if (*e == NULL || !read_period(c, row, period_k, p, ret))
+        return false;
+    *ord = period_ord(p->year, p->month);
+    if (!in_range(c, *ord)) {
+        c->outside++;
+        return false;
+    }
+    return true;
+}
+
 static int electricity_row(struct ctx *c, const csvin_row *row)
 {
     int stop = 0;
@@ -245,21 +267,11 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
     char q[200];
     size_t len;
     const char *s;
-
-    if (ragged(c, row, &stop))
-        return stop;
-    ledger_enterprise *e = row_enterprise(c, row, E_ENTERPRISE, &skip, &stop);
-    if (e == NULL)
-        return stop;
-
+    ledger_enterprise *e;
     parse_period p;
-    if (!read_period(c, row, E_PERIOD, &p, &stop))
+    int ord;
+    if (!row_start(c, row, E_ENTERPRISE, E_PERIOD, &e, &p, &ord, &stop))
         return stop;
-    int ord = period_ord(p.year, p.month);
-    if (!in_range(c, ord)) {
-        c->outside++;
-        return 0;
-    }
 
     enum supply_source src;
     s = field(c, row, E_SOURCE, &len);
@@ -450,20 +462,11 @@ static int production_row(struct ctx *c, const csvin_row *row)
     char q[200];
     size_t len;
     const char *s;
-
-    if (ragged(c, row, &stop))
-        return stop;
-    ledger_enterprise *e = row_enterprise(c, row, P_ENTERPRISE, &skip, &stop);
-    if (e == NULL)
-        return stop;
+    ledger_enterprise *e;
     parse_period p;
-    if (!read_period(c, row, P_PERIOD, &p, &stop))
+    int ord;
+    if (!row_start(c, row, P_ENTERPRISE, P_PERIOD, &e, &p, &ord, &stop))
         return stop;
-    int ord = period_ord(p.year, p.month);
-    if (!in_range(c, ord)) {
-        c->outside++;
-        return 0;
-    }
     size_t id_len;
     const char *id = field(c, row, P_PRODUCT, &id_len);
     if (id_len == 0)

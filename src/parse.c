@@ -45,6 +45,29 @@ static const double exact_pow10[] = {
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
+/* The digits of a number as they are read: the exact value while it fits
+ * (15 significant digits), and the text without separators for strtod. */
+struct mantissa {
+    uint64_t value;
+    int sig, digits;
+    bool exact;
+    char clean[NUMBER_TEXT_MAX + 1];
+    size_t len;
+};
+
+static void add_digit(struct mantissa *m, char ch)
+{
+    int d = ch - '0';
+    if (m->value != 0 || d != 0) {
+        if (++m->sig > 15)
+            m->exact = false;
+        if (m->exact)
+            m->value = m->value * 10 + (uint64_t)d;
+    }
+    m->clean[m->len++] = ch;
+    m->digits++;
+}
+
 enum parse_status parse_number(const char *s, size_t len, double *out)
 {
     parse_trim(&s, &len);
@@ -53,31 +76,16 @@ enum parse_status parse_number(const char *s, size_t len, double *out)
     if (len > NUMBER_TEXT_MAX)
         return PARSE_SYNTAX;
 
-    char clean[NUMBER_TEXT_MAX + 1];
-    size_t c = 0, i = 0;
+    struct mantissa m = {.exact = true};
+    size_t i = 0;
     bool neg = false;
     if (s[i] == '+' || s[i] == '-') {
         neg = s[i] == '-';
-        clean[c++] = s[i++];
+        m.clean[m.len++] = s[i++];
     }
-
-    /* Mantissa digits go to `mant` while they fit exactly (15 significant
-     * digits); more than that takes the strtod path. */
-    uint64_t mant = 0;
-    int sig = 0, frac_digits = 0, digits = 0;
-    bool exact = true;
-
     size_t group_start = i;
-    while (i < len && is_digit(s[i])) {
-        int d = s[i] - '0';
-        if (mant != 0 || d != 0) {
-            if (++sig > 15)
-                exact = false;
-            mant = exact ? mant * 10 + (uint64_t)d : mant;
-        }
-        clean[c++] = s[i++];
-        digits++;
-    }
+    while (i < len && is_digit(s[i]))
+        add_digit(&m, s[i++]);
     if (i < len && s[i] == ',') {
         /* Thousands separators: 1-3 leading digits, then groups of three. */
         if (i - group_start == 0 || i - group_start > 3)
@@ -87,49 +95,33 @@ enum parse_status parse_number(const char *s, size_t len, double *out)
                 return PARSE_SYNTAX;
             if (len - i > 4 && is_digit(s[i + 4]))
                 return PARSE_SYNTAX;
-            for (size_t k = 1; k <= 3; k++) {
-                int d = s[i + k] - '0';
-                if (mant != 0 || d != 0) {
-                    if (++sig > 15)
-                        exact = false;
-                    mant = exact ? mant * 10 + (uint64_t)d : mant;
-                }
-                clean[c++] = s[i + k];
-                digits++;
-            }
+            for (size_t k = 1; k <= 3; k++)
+                add_digit(&m, s[i + k]);
             i += 4;
         }
     }
+    int frac_digits = 0;
     if (i < len && s[i] == '.') {
-        clean[c++] = s[i++];
-        while (i < len && is_digit(s[i])) {
-            int d = s[i] - '0';
-            if (mant != 0 || d != 0) {
-                if (++sig > 15)
-                    exact = false;
-                mant = exact ? mant * 10 + (uint64_t)d : mant;
-            }
-            clean[c++] = s[i++];
-            digits++;
-            frac_digits++;
-        }
+        m.clean[m.len++] = s[i++];
+        for (; i < len && is_digit(s[i]); i++, frac_digits++)
+            add_digit(&m, s[i]);
     }
-    if (digits == 0)
+    if (m.digits == 0)
         return PARSE_SYNTAX;
 
     long exp10 = 0;
     if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        clean[c++] = s[i++];
+        m.clean[m.len++] = s[i++];
         bool eneg = false;
         if (i < len && (s[i] == '+' || s[i] == '-')) {
             eneg = s[i] == '-';
-            clean[c++] = s[i++];
+            m.clean[m.len++] = s[i++];
         }
         size_t estart = i;
         while (i < len && is_digit(s[i])) {
             if (exp10 < 100000)
                 exp10 = exp10 * 10 + (s[i] - '0');
-            clean[c++] = s[i++];
+            m.clean[m.len++] = s[i++];
         }
         if (i == estart)
             return PARSE_SYNTAX;
@@ -138,22 +130,22 @@ enum parse_status parse_number(const char *s, size_t len, double *out)
     }
     if (i != len)
         return PARSE_SYNTAX;
-    clean[c] = '\0';
+    m.clean[m.len] = '\0';
 
     double v;
-    if (mant == 0) {
+    if (m.value == 0) {
         v = 0.0; /* also "-0": no negative zero in reports */
-    } else if (exact && exp10 - frac_digits >= -22 && exp10 - frac_digits <= 22) {
+    } else if (m.exact && exp10 - frac_digits >= -22 && exp10 - frac_digits <= 22) {
         /* Both operands exact, one rounding: the correctly rounded result. */
         long e = exp10 - frac_digits;
-        v = (double)mant;
+        v = (double)m.value;
         v = e >= 0 ? v * exact_pow10[e] : v / exact_pow10[-e];
         if (neg)
             v = -v;
     } else {
         errno = 0;
         char *end;
-        v = strtod(clean, &end);
+        v = strtod(m.clean, &end);
         if (*end != '\0')
             return PARSE_SYNTAX;
         if (errno == ERANGE)

@@ -191,6 +191,31 @@ START_TEST(missing_months_and_period_range)
 }
 END_TEST
 
+START_TEST(period_across_factor_years)
+{
+    feed(INGEST_ENTERPRISES, REG);
+    feed(INGEST_ELECTRICITY, "enterprise_id,period,source,kwh\nE1,2022-12,grid,1000\nE1,2023-01,grid,1000\n");
+    feed(INGEST_PRODUCTION, "enterprise_id,period,product_id,quantity,unit\nE1,2023-02,A,5,t\n");
+    const alloc_enterprise *ae = run(NULL);
+    /* Shanxi 2022 0.7096 for December, 2023 0.6634 for January: 0.7096 + 0.6634 = 1.373 t */
+    ck_assert_double_eq_tol(ae->em.location, 1.373, 1e-12);
+    ck_assert_ptr_null(ae->f.location);            /* differs by month */
+    ck_assert_ptr_nonnull(ae->f.cbam);             /* the CBAM default does not */
+    ck_assert_str_eq(ae->months[0].f.location->id, "cn-mee-shanxi-2022");
+    ck_assert_str_eq(ae->months[1].f.location->id, "cn-mee-shanxi-2023");
+    size_t noted = 0, prod_only = 0;
+    for (size_t i = 0; i < dl.count; i++) {
+        noted += strstr(dl.items[i].message, "spans data years") != NULL;
+        prod_only += strstr(dl.items[i].message, "2023-02: production but no electricity rows") != NULL;
+    }
+    ck_assert_uint_eq(noted, 1);
+    ck_assert_uint_eq(prod_only, 1);
+    /* February: production, no electricity: nothing to allocate, A has SEE 0 from Feb alone */
+    ck_assert_uint_eq(ae->nmonths, 3);
+    ck_assert(ae->months[2].has_production && !ae->months[2].has_electricity);
+}
+END_TEST
+
 START_TEST(factor_years_before_any_publication_fail)
 {
     feed(INGEST_ENTERPRISES, REG);
@@ -281,6 +306,7 @@ Suite *suite_allocate(void)
     tcase_add_test(tc, allocation_by_mass_and_submeters);
     tcase_add_test(tc, factor_choice_and_overrides);
     tcase_add_test(tc, missing_months_and_period_range);
+    tcase_add_test(tc, period_across_factor_years);
     tcase_add_test(tc, factor_years_before_any_publication_fail);
     tcase_add_test(tc, conservation_property);
     suite_add_tcase(s, tc);
