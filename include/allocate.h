@@ -26,21 +26,21 @@ typedef struct alloc_em {
 } alloc_em;
 
 typedef struct alloc_kwh {
-    double source[SUPPLY__COUNT];  /* certificates: the claim as given */
+    double source[SUPPLY__COUNT]; /* certificates: the claim as given */
     double certificates_used;
     double consumption;
-    double unallocated;            /* consumption not attributed to a product */
+    double unallocated; /* consumption not attributed to a product */
 } alloc_kwh;
 
 typedef struct alloc_factors {
     const factor *location, *residual, *cbam;
-    const char *cbam_grid_code;    /* "D.4(a)" for a CBAM default, else "D.4(b)" */
+    const char *cbam_grid_code; /* "D.4(a)" for a CBAM default, else "D.4(b)" */
 } alloc_factors;
 
 typedef struct alloc_product_month {
     double quantity_t;
-    double kwh_sub, kwh_alloc;     /* sub-metered; allocated from the shared kWh */
-    double share;                  /* allocation key: share of the month's production mass */
+    double kwh_sub, kwh_alloc; /* sub-metered; allocated from the shared kWh */
+    double share;              /* allocation key: share of the month's production mass */
     alloc_em em;
 } alloc_product_month;
 
@@ -48,6 +48,7 @@ typedef struct alloc_month {
     int ord;
     bool has_electricity, has_production;
     alloc_kwh kwh;
+    double supplier_kg; /* market-based kg of the supplier kWh (sum of kWh x EF) */
     alloc_em em, unallocated_em;
     alloc_factors f;
     alloc_product_month *products; /* [nproducts of the enterprise] */
@@ -58,12 +59,12 @@ typedef struct alloc_product {
     double quantity_t, kwh, kwh_sub, kwh_alloc;
     double kwh_source[SUPPLY__COUNT];
     alloc_em em;
-    bool has_see;                  /* false when quantity is 0 */
-    alloc_em see;                  /* tCO2 per t */
+    bool has_see; /* false when quantity is 0 */
+    alloc_em see; /* tCO2 per t */
     double mwh_per_t;
-    bool has_cbam_ef;              /* false when kWh is 0 */
-    double cbam_ef;                /* tCO2/MWh, the MWh-weighted average */
-    const char *cbam_code;         /* source of the CBAM factor, "Mix" when several */
+    bool has_cbam_ef;      /* false when kWh is 0 */
+    double cbam_ef;        /* tCO2/MWh, the MWh-weighted average */
+    const char *cbam_code; /* source of the CBAM factor, "Mix" when several */
 } alloc_product;
 
 typedef struct alloc_enterprise {
@@ -71,32 +72,32 @@ typedef struct alloc_enterprise {
     int from_ord, to_ord;
     alloc_kwh kwh;
     alloc_em em, unallocated_em;
-    alloc_factors f;               /* a member is NULL when months used different factors */
+    alloc_factors f; /* a member is NULL when months used different factors */
     bool has_cbam_ef;
-    double cbam_ef;                /* tCO2/MWh over the period */
+    double cbam_ef; /* tCO2/MWh over the period */
     const char *cbam_code;
     bool has_green_share;
-    double green_share;            /* (trade + PPA + direct + on-site) / consumption */
-    alloc_month *months;           /* every month from_ord..to_ord */
+    double green_share;  /* (trade + PPA + direct + on-site) / consumption */
+    alloc_month *months; /* every month from_ord..to_ord */
     size_t nmonths;
-    alloc_product *products;       /* by ledger product index */
+    alloc_product *products; /* by ledger product index */
     size_t nproducts;
-    size_t *product_order;         /* product indexes sorted by product id: the output order */
+    size_t *product_order; /* product indexes sorted by product id: the output order */
 } alloc_enterprise;
 
 typedef struct alloc_opts {
-    int from_ord, to_ord;          /* the reporting period; 0 = each enterprise's own data */
+    int from_ord, to_ord; /* the reporting period; 0 = each enterprise's own data */
     const factor *grid_override, *residual_override, *cbam_override;
 } alloc_opts;
 
 typedef struct alloc_result {
-    alloc_enterprise *ents;        /* sorted by enterprise id */
+    alloc_enterprise *ents; /* sorted by enterprise id */
     size_t n;
 } alloc_result;
 
 /* Computes every figure. CBAM_ERR_DATA when a factor is missing (reported). */
-enum cbam_err alloc_run(const ledger *l, const factors_db *db, const alloc_opts *o,
-                        alloc_result *out, diag_list *dl);
+enum cbam_err alloc_run(const ledger *l, const factors_db *db, const alloc_opts *o, alloc_result *out,
+                        diag_list *dl);
 void alloc_result_free(alloc_result *r);
 
 /* The emissions of a kWh vector (tCO2): the one formula every figure uses. */

@@ -24,14 +24,17 @@ typedef struct cli_report_args {
     size_t nproduction;
     const char *enterprises[CLI_MAX_INPUTS];
     size_t nenterprises;
-    const char *json_out;     /* NULL: no JSON */
-    const char *factors_dir;  /* NULL: shipped factors only */
+    const char *json_out;    /* NULL: no JSON */
+    const char *xlsx_out;    /* NULL: no workbook; else the workbook of the one enterprise */
+    const char *xlsx_dir;    /* NULL, or a directory for one workbook per enterprise */
+    bool zh;                 /* Chinese labels in the workbook */
+    const char *factors_dir; /* NULL: shipped factors only */
     const char *grid_factor, *residual_factor, *cbam_grid_factor;
     const char *enterprise;
-    int from_ord, to_ord;     /* 0 = open */
-    bool validate_only;       /* `validate`: read and check, write nothing */
-    bool summary;             /* print the summary on stdout */
-    bool quiet;               /* errors only on stderr */
+    int from_ord, to_ord; /* 0 = open */
+    bool validate_only;   /* `validate`: read and check, write nothing */
+    bool summary;         /* print the summary on stdout */
+    bool quiet;           /* errors only on stderr */
 } cli_report_args;
 
 /* Runs a report; returns the exit code. */

@@ -23,8 +23,8 @@ typedef struct columns_spec {
  * Adds an error for each missing required column and each column named
  * twice, and one note listing the columns that are ignored.
  * Returns CBAM_ERR_DATA when the header cannot be used. */
-enum cbam_err columns_map(const columns_spec *spec, size_t nspec, const csvin_row *header,
-                          const char *file, diag_list *dl, int *idx);
+enum cbam_err columns_map(const columns_spec *spec, size_t nspec, const csvin_row *header, const char *file,
+                          diag_list *dl, int *idx);
 
 /* The field for column index i of row (empty when absent or beyond the row). */
 static inline const char *columns_field(const csvin_row *row, int i, size_t *len)

@@ -24,15 +24,15 @@
 
 #include <stddef.h>
 
-#define CSVIN_FIELD_MAX 65536       /* bytes in one field */
-#define CSVIN_RECORD_MAX (1 << 20)  /* bytes in one record */
-#define CSVIN_FIELDS_MAX 512        /* fields in one record */
+#define CSVIN_FIELD_MAX     65536     /* bytes in one field */
+#define CSVIN_RECORD_MAX    (1 << 20) /* bytes in one record */
+#define CSVIN_FIELDS_MAX    512       /* fields in one record */
 #define CSVIN_CHUNK_DEFAULT (256 * 1024)
 
 typedef struct csvin_row {
-    long line;                 /* physical line on which the record starts */
+    long line; /* physical line on which the record starts */
     size_t nfields;
-    const char *const *field;  /* each NUL-terminated */
+    const char *const *field; /* each NUL-terminated */
     const size_t *len;
 } csvin_row;
 
@@ -48,10 +48,10 @@ typedef struct csvin_opts {
 } csvin_opts;
 
 typedef struct csvin_stats {
-    char sha256[65];  /* hex digest of every byte read */
+    char sha256[65]; /* hex digest of every byte read */
     size_t bytes;
-    long lines;       /* physical lines seen */
-    size_t records;   /* non-blank records delivered (header included) */
+    long lines;     /* physical lines seen */
+    size_t records; /* non-blank records delivered (header included) */
 } csvin_stats;
 
 typedef struct csvin csvin;
@@ -68,8 +68,8 @@ void csvin_free(csvin *r);
 
 /* Reads a whole file ("-" is standard input). Diagnostics name the file
  * `name`. CBAM_ERR_NOINPUT when it cannot be opened or read. */
-enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_opts *opts,
-                              csvin_row_fn fn, void *ctx, diag_list *dl, csvin_stats *stats);
+enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_opts *opts, csvin_row_fn fn,
+                              void *ctx, diag_list *dl, csvin_stats *stats);
 
 /* Reads a buffer, in chunks of opts->chunk_size (tests use every size). */
 enum cbam_err csvin_read_mem(const char *name, const void *buf, size_t len, const csvin_opts *opts,

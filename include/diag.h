@@ -18,9 +18,10 @@ enum diag_severity { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 
 typedef struct diag {
     enum diag_severity severity;
-    char *file;    /* NULL when not about a file */
-    long line;     /* 1-based; 0 when not about a line */
-    int column;    /* 1-based field number; 0 when not about a field */
+    char *file;       /* NULL when not about a file */
+    long line;        /* 1-based; 0 when not about a line */
+    int column;       /* 1-based field number; 0 when not about a field */
+    char *enterprise; /* the enterprise it is about, NULL when about a file or the run */
     char *message;
 } diag;
 
@@ -41,8 +42,12 @@ typedef struct diag_list {
 void diag_list_init(diag_list *dl);
 void diag_list_free(diag_list *dl);
 
-void diag_add(diag_list *dl, enum diag_severity sev, const char *file, long line, int column,
-              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void diag_add(diag_list *dl, enum diag_severity sev, const char *file, long line, int column, const char *fmt,
+              ...) __attribute__((format(printf, 6, 7)));
+
+/* A diagnostic about one enterprise's figures (not about a file). */
+void diag_add_ent(diag_list *dl, enum diag_severity sev, const char *enterprise, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 const char *diag_severity_name(enum diag_severity sev);
 

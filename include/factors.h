@@ -37,13 +37,13 @@ enum factor_kind {
 typedef struct factor {
     char *id;
     enum factor_kind kind;
-    char country[3];   /* ISO 3166 alpha-2, or "*" for "all other countries" */
-    char *region;      /* province or grid region; "" for national */
-    int year;          /* data year; 0 for a command-line value */
-    double value;      /* kgCO2/kWh */
-    char *unit;        /* as written in the source file */
+    char country[3]; /* ISO 3166 alpha-2, or "*" for "all other countries" */
+    char *region;    /* province or grid region; "" for national */
+    int year;        /* data year; 0 for a command-line value */
+    double value;    /* kgCO2/kWh */
+    char *unit;      /* as written in the source file */
     char *source, *url, *status, *note;
-    char *file;        /* where it was defined, for messages */
+    char *file; /* where it was defined, for messages */
     long line;
 } factor;
 
@@ -56,8 +56,8 @@ void factors_free(factors_db *db);
 enum cbam_err factors_load_builtin(factors_db *db, diag_list *dl);
 /* Loads one CSV text; name is used in messages. Ids already present are
  * replaced (with a note) when replace is set, an error otherwise. */
-enum cbam_err factors_load_mem(factors_db *db, const char *name, const void *buf, size_t len,
-                               int replace, diag_list *dl);
+enum cbam_err factors_load_mem(factors_db *db, const char *name, const void *buf, size_t len, int replace,
+                               diag_list *dl);
 /* Loads one CSV file (replacing shipped ids) and reports its hash in stats. */
 enum cbam_err factors_load_file(factors_db *db, const char *path, diag_list *dl, csvin_stats *stats);
 /* Lists the *.csv files of dir in name order: a malloc'd array of malloc'd
@@ -74,8 +74,8 @@ const factor *factors_lookup(const factors_db *db, enum factor_kind kind, const 
 /* Resolves a command-line argument "ID" or "VALUE" (kgCO2/kWh). A VALUE
  * becomes a FACTOR_USER factor owned by db, described by `what` (e.g.
  * "--grid-factor"). Errors name the option and are CBAM_ERR_USAGE. */
-enum cbam_err factors_resolve_arg(factors_db *db, const char *arg, const char *what,
-                                  const factor **out, diag_list *dl);
+enum cbam_err factors_resolve_arg(factors_db *db, const char *arg, const char *what, const factor **out,
+                                  diag_list *dl);
 
 size_t factors_count(const factors_db *db);
 const factor *factors_at(const factors_db *db, size_t i); /* in load order */

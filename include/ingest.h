@@ -22,10 +22,10 @@ enum ingest_kind { INGEST_ELECTRICITY, INGEST_PRODUCTION, INGEST_ENTERPRISES };
 typedef void (*ingest_progress_fn)(void *ctx, const char *name, size_t done, size_t total);
 
 typedef struct ingest_opts {
-    int from_ord, to_ord;           /* keep rows in [from, to]; 0 = no limit */
-    const char *only_enterprise;    /* keep only this enterprise; NULL = all */
-    size_t chunk_size;              /* 0 = default */
-    ingest_progress_fn progress;    /* may be NULL */
+    int from_ord, to_ord;        /* keep rows in [from, to]; 0 = no limit */
+    const char *only_enterprise; /* keep only this enterprise; NULL = all */
+    size_t chunk_size;           /* 0 = default */
+    ingest_progress_fn progress; /* may be NULL */
     void *progress_ctx;
 } ingest_opts;
 

@@ -23,9 +23,9 @@
 /* Where rows for one key (a meter series in one month, or one product's
  * production in one month) were seen, to find duplicates. */
 typedef struct ledger_mark {
-    int ord;                 /* month ordinal (series marks only) */
+    int ord; /* month ordinal (series marks only) */
     unsigned char granularity;
-    int file;                /* index into ledger.inputs */
+    int file; /* index into ledger.inputs */
     long first_line, last_line;
     int64_t last_stamp;
 } ledger_mark;
@@ -38,12 +38,12 @@ enum ledger_dup {
 
 /* Records a row of period p at file:line under mark m. On a duplicate,
  * returns its kind and sets *other_file, *other_line to the earlier row. */
-enum ledger_dup ledger_mark_row(ledger_mark *m, const parse_period *p, int file, long line,
-                                int *other_file, long *other_line);
+enum ledger_dup ledger_mark_row(ledger_mark *m, const parse_period *p, int file, long line, int *other_file,
+                                long *other_line);
 
-typedef struct ledger_cell {        /* one product in one enterprise-month */
-    double sub_kwh[SUPPLY__COUNT];  /* sub-metered to this product */
-    double sub_supplier_kg;         /* market-based kg of those supplier kWh */
+typedef struct ledger_cell {       /* one product in one enterprise-month */
+    double sub_kwh[SUPPLY__COUNT]; /* sub-metered to this product */
+    double sub_supplier_kg;        /* market-based kg of those supplier kWh */
     double quantity_t;
     bool has_production;
     ledger_mark prod_mark;
@@ -53,47 +53,57 @@ typedef struct ledger_month {
     double pool_kwh[SUPPLY__COUNT]; /* kWh not sub-metered, and all certificates */
     double pool_supplier_kg;        /* market-based kg of the pool's supplier kWh */
     bool has_electricity;
-    ledger_cell *cells;             /* by product index; may be shorter than nproducts */
+    ledger_cell *cells; /* by product index; may be shorter than nproducts */
     size_t ncells;
 } ledger_month;
 
 typedef struct ledger_product {
-    char *id, *name, *cn_code;      /* name and cn_code may be NULL */
-    int file;                       /* first mention */
+    char *id, *name, *cn_code; /* name and cn_code may be NULL */
+    int file;                  /* first mention */
     long line;
 } ledger_product;
 
 typedef struct ledger_enterprise {
     char *id, *name, *name_en, *province_text, *address; /* NULL when not given */
     size_t id_len;
-    const char *province;           /* canonical province name, NULL when unknown */
+    const char *province; /* canonical province name, NULL when unknown */
     char country[3];
-    bool registered;                /* listed in the enterprises file */
+    bool registered; /* listed in the enterprises file */
     int reg_file;
     long reg_line;
     ledger_product *products;
     size_t nproducts, products_cap;
-    strmap *product_index;          /* id -> index + 1 */
-    int month_lo;                   /* ordinal of months[0] */
+    strmap *product_index; /* id -> index + 1 */
+    int month_lo;          /* ordinal of months[0] */
     ledger_month *months;
     size_t nmonths;
-    const factor **suppliers;       /* supplier factors its rows used */
+    const factor **suppliers; /* supplier factors its rows used */
     size_t nsuppliers;
 } ledger_enterprise;
 
 typedef struct ledger_input {
-    char *path;      /* as named in messages ("<stdin>" for -) */
-    char *role;      /* "electricity", "production", "enterprises", "factors" */
+    char *path; /* as named in messages ("<stdin>" for -) */
+    char *role; /* "electricity", "production", "enterprises", "factors" */
     char sha256[65];
-    size_t rows;     /* data rows (header and blank lines not counted) */
+    size_t rows; /* data rows (header and blank lines not counted) */
 } ledger_input;
+
+/* The rows of one meter (of one enterprise, product and source), by month:
+ * for the duplicate check and the report's completeness grid. */
+typedef struct ledger_series {
+    const struct ledger_enterprise *enterprise;
+    char *meter, *product; /* "" when the column is empty or absent */
+    enum supply_source source;
+    ledger_mark *marks; /* one per month with rows */
+    size_t n, cap;
+} ledger_series;
 
 typedef struct ledger {
     ledger_enterprise **ents;
     size_t nents, ents_cap;
     strmap *ent_index;
-    strmap *series;                 /* enterprise/meter/source -> struct series */
-    void **series_all;              /* every struct series, for freeing */
+    strmap *series_index;   /* enterprise/meter/product/source -> ledger_series */
+    ledger_series **series; /* in order of first row */
     size_t nseries, series_cap;
     ledger_input *inputs;
     size_t ninputs, inputs_cap;
@@ -122,8 +132,9 @@ ledger_cell *ledger_cell_get(ledger_month *m, size_t p);
 
 /* A meter series: rows of one enterprise, meter, product (for a sub-meter) and source. */
 typedef struct ledger_series_key {
-    const char *enterprise, *meter, *product;
-    size_t enterprise_len, meter_len, product_len;
+    const ledger_enterprise *enterprise;
+    const char *meter, *product;
+    size_t meter_len, product_len;
     enum supply_source source;
 } ledger_series_key;
 

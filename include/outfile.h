@@ -32,4 +32,9 @@ enum cbam_err outfile_commit(outfile *of, diag_list *dl);
 /* Removes the temporary file; the final name is left as it was. */
 void outfile_abort(outfile *of);
 
+/* A file name made from an id (an enterprise id from the data): letters,
+ * digits, '.', '_' and '-' kept, anything else '_', never starting with '.',
+ * at most 100 bytes; so it cannot leave the directory it is put in. */
+void outfile_safe_name(const char *id, char *buf, size_t size);
+
 #endif

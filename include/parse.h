@@ -31,10 +31,10 @@ enum parse_status parse_int(const char *s, size_t len, long min, long max, long 
 enum period_granularity { PERIOD_MONTH, PERIOD_DAY, PERIOD_TIME };
 
 typedef struct parse_period {
-    int year, month;            /* month 1-12 */
-    int day;                    /* 0 for PERIOD_MONTH */
+    int year, month; /* month 1-12 */
+    int day;         /* 0 for PERIOD_MONTH */
     enum period_granularity granularity;
-    int64_t stamp;              /* seconds since 1970-01-01 of the first second covered */
+    int64_t stamp; /* seconds since 1970-01-01 of the first second covered */
 } parse_period;
 
 /* Years accepted in periods: anything else is a typing error. */
@@ -47,9 +47,18 @@ typedef struct parse_period {
 enum parse_status parse_period_text(const char *s, size_t len, parse_period *out);
 
 /* Month ordinal: year * 12 + (month - 1); consecutive months differ by one. */
-static inline int period_ord(int year, int month) { return year * 12 + (month - 1); }
-static inline int period_ord_year(int ord) { return ord / 12; }
-static inline int period_ord_month(int ord) { return ord % 12 + 1; }
+static inline int period_ord(int year, int month)
+{
+    return year * 12 + (month - 1);
+}
+static inline int period_ord_year(int ord)
+{
+    return ord / 12;
+}
+static inline int period_ord_month(int ord)
+{
+    return ord % 12 + 1;
+}
 /* Writes "YYYY-MM" into buf (at least 8 bytes). */
 void period_format(int ord, char *buf, size_t size);
 

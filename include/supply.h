@@ -11,13 +11,13 @@
 #include <stddef.h>
 
 enum supply_source {
-    SUPPLY_GRID,        /* public-grid purchase */
-    SUPPLY_GREEN_TRADE, /* green-power trade through the grid, bundled certificates */
-    SUPPLY_GREEN_PPA,   /* PPA with physical delivery from a named generator */
-    SUPPLY_GREEN_DIRECT,/* direct line from a wind or solar plant */
-    SUPPLY_ONSITE,      /* own generation consumed behind the meter */
-    SUPPLY_SUPPLIER,    /* supply with a supplier-specific factor */
-    SUPPLY_CERTIFICATE, /* unbundled certificates: a claim in kWh, not consumption */
+    SUPPLY_GRID,         /* public-grid purchase */
+    SUPPLY_GREEN_TRADE,  /* green-power trade through the grid, bundled certificates */
+    SUPPLY_GREEN_PPA,    /* PPA with physical delivery from a named generator */
+    SUPPLY_GREEN_DIRECT, /* direct line from a wind or solar plant */
+    SUPPLY_ONSITE,       /* own generation consumed behind the meter */
+    SUPPLY_SUPPLIER,     /* supply with a supplier-specific factor */
+    SUPPLY_CERTIFICATE,  /* unbundled certificates: a claim in kWh, not consumption */
     SUPPLY__COUNT
 };
 

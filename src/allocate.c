@@ -70,9 +70,9 @@ static const factor *pick(struct resolver *r, enum factor_kind kind, const char 
 {
     const factor *f = factors_lookup(r->db, kind, r->e->country, region, year);
     if (f != NULL && f->year != year)
-        diag_add(r->dl, DIAG_WARNING, NULL, 0, 0,
-                 "enterprise %s: no %d %s factor is published; using %d (%s), the latest before it",
-                 r->e->id, year, what, f->year, f->id);
+        diag_add_ent(r->dl, DIAG_WARNING, r->e->id,
+                     "enterprise %s: no %d %s factor is published; using %d (%s), the latest before it",
+                     r->e->id, year, what, f->year, f->id);
     return f;
 }
 
@@ -95,18 +95,18 @@ static bool resolve_year(struct resolver *r, int year, alloc_factors *out)
         if (f.location == NULL) {
             f.location = pick(r, FACTOR_GRID_AVERAGE, NULL, year, "national average");
             if (f.location != NULL && r->nyears == 0)
-                diag_add(r->dl, DIAG_WARNING, NULL, 0, 0,
-                         "enterprise %s: %s; the location-based figure uses the national average %s",
-                         e->id,
-                         e->province_text ? "its province has no factor table"
-                                          : "no province is known (give it in the enterprises file)",
-                         f.location->id);
+                diag_add_ent(r->dl, DIAG_WARNING, e->id,
+                             "enterprise %s: %s; the location-based figure uses the national average %s",
+                             e->id,
+                             e->province_text ? "its province has no factor table"
+                                              : "no province is known (give it in the enterprises file)",
+                             f.location->id);
         }
         if (f.location == NULL) {
-            diag_add(r->dl, DIAG_ERROR, NULL, 0, 0,
-                     "enterprise %s: no location-based grid factor for country %s in %d or "
-                     "earlier; give one with --grid-factor ID|VALUE",
-                     e->id, e->country, year);
+            diag_add_ent(r->dl, DIAG_ERROR, e->id,
+                         "enterprise %s: no location-based grid factor for country %s in %d or "
+                         "earlier; give one with --grid-factor ID|VALUE",
+                         e->id, e->country, year);
             r->failed = true;
         }
     }
@@ -118,10 +118,10 @@ static bool resolve_year(struct resolver *r, int year, alloc_factors *out)
         if (f.residual == NULL && f.location != NULL) {
             f.residual = f.location;
             if (r->nyears == 0)
-                diag_add(r->dl, DIAG_WARNING, NULL, 0, 0,
-                         "enterprise %s: no residual-mix factor for country %s; the market-based "
-                         "figure uses the location factor %s (GHG Protocol fallback)",
-                         e->id, e->country, f.location->id);
+                diag_add_ent(r->dl, DIAG_WARNING, e->id,
+                             "enterprise %s: no residual-mix factor for country %s; the market-based "
+                             "figure uses the location factor %s (GHG Protocol fallback)",
+                             e->id, e->country, f.location->id);
         }
     }
 
@@ -140,15 +140,15 @@ static bool resolve_year(struct resolver *r, int year, alloc_factors *out)
                     f.cbam = c;
             }
             if (f.cbam != NULL && r->nyears == 0)
-                diag_add(r->dl, DIAG_WARNING, NULL, 0, 0,
-                         "enterprise %s: no CBAM default factor for country %s; using %s (other "
-                         "countries and territories)",
-                         e->id, e->country, f.cbam->id);
+                diag_add_ent(r->dl, DIAG_WARNING, e->id,
+                             "enterprise %s: no CBAM default factor for country %s; using %s (other "
+                             "countries and territories)",
+                             e->id, e->country, f.cbam->id);
         }
         f.cbam_grid_code = "D.4(a)";
         if (f.cbam == NULL) {
-            diag_add(r->dl, DIAG_ERROR, NULL, 0, 0,
-                     "enterprise %s: no CBAM grid factor; give one with --cbam-grid-factor", e->id);
+            diag_add_ent(r->dl, DIAG_ERROR, e->id,
+                         "enterprise %s: no CBAM grid factor; give one with --cbam-grid-factor", e->id);
             r->failed = true;
         }
     }
@@ -199,8 +199,7 @@ static bool data_range(const ledger_enterprise *e, int *lo, int *hi)
     return any;
 }
 
-static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_month *m,
-                          diag_list *dl)
+static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_month *m, diag_list *dl)
 {
     const ledger_enterprise *e = ae->e;
     size_t np = e->nproducts;
@@ -230,16 +229,17 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
     double used = certs < grid ? certs : grid;
     double coverage = grid > 0 ? used / grid : 0.0;
     if (certs > grid)
-        diag_add(dl, DIAG_WARNING, NULL, 0, 0,
-                 "enterprise %s, %s: certificates for %.17g kWh exceed the grid purchase of %.17g "
-                 "kWh; %.17g kWh of certificates are not used",
-                 e->id, per, certs, grid, certs - grid);
+        diag_add_ent(dl, DIAG_WARNING, e->id,
+                     "enterprise %s, %s: certificates for %.17g kWh exceed the grid purchase of %.17g "
+                     "kWh; %.17g kWh of certificates are not used",
+                     e->id, per, certs, grid, certs - grid);
 
     memcpy(am->kwh.source, total, sizeof total);
     am->kwh.certificates_used = used;
     for (int s = 0; s < SUPPLY__COUNT; s++)
         if (supply_is_consumption((enum supply_source)s))
             am->kwh.consumption += total[s];
+    am->supplier_kg = supplier_kg;
     am->em = alloc_emissions(total, supplier_kg, coverage, &am->f);
 
     /* Shared kWh: by production mass, or unallocated when nothing was produced. */
@@ -284,13 +284,13 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
         am->kwh.unallocated = pool_consumption;
         am->unallocated_em = alloc_emissions(k, m->pool_supplier_kg, coverage, &am->f);
         if (pool_consumption > 0 && np > 0)
-            diag_add(dl, DIAG_WARNING, NULL, 0, 0,
-                     "enterprise %s, %s: no production this month; %.17g kWh stay unallocated",
-                     e->id, per, pool_consumption);
+            diag_add_ent(dl, DIAG_WARNING, e->id,
+                         "enterprise %s, %s: no production this month; %.17g kWh stay unallocated", e->id,
+                         per, pool_consumption);
     }
     if (am->has_production && !am->has_electricity)
-        diag_add(dl, DIAG_WARNING, NULL, 0, 0,
-                 "enterprise %s, %s: production but no electricity rows", e->id, per);
+        diag_add_ent(dl, DIAG_WARNING, e->id, "enterprise %s, %s: production but no electricity rows", e->id,
+                     per);
 }
 
 /* Keeps a period-level factor only while every month agrees. */
@@ -317,9 +317,9 @@ static void list_missing_months(const alloc_enterprise *ae, diag_list *dl)
         }
     }
     if (n > 0)
-        diag_add(dl, DIAG_WARNING, NULL, 0, 0,
-                 "enterprise %s: no electricity rows for %zu month%s inside the period: %s", ae->e->id,
-                 n, n == 1 ? "" : "s", list);
+        diag_add_ent(dl, DIAG_WARNING, ae->e->id,
+                     "enterprise %s: no electricity rows for %zu month%s inside the period: %s", ae->e->id, n,
+                     n == 1 ? "" : "s", list);
 }
 
 static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e, int from, int to,
@@ -329,9 +329,9 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
     ae->from_ord = from;
     ae->to_ord = to;
     if (have_registry && !e->registered)
-        diag_add(dl, DIAG_WARNING, NULL, 0, 0,
-                 "enterprise %s is not in the enterprises file: country CN and no province assumed",
-                 e->id);
+        diag_add_ent(dl, DIAG_WARNING, e->id,
+                     "enterprise %s is not in the enterprises file: country CN and no province assumed",
+                     e->id);
 
     size_t np = e->nproducts;
     ae->nproducts = np;
@@ -378,10 +378,10 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
     if (!ok)
         return false;
     if (several_years && (ae->f.location == NULL || ae->f.residual == NULL || ae->f.cbam == NULL))
-        diag_add(dl, DIAG_NOTE, NULL, 0, 0,
-                 "enterprise %s: the period spans data years with different factors; each month "
-                 "names its own, and a period-level factor that differs is left empty",
-                 e->id);
+        diag_add_ent(dl, DIAG_NOTE, e->id,
+                     "enterprise %s: the period spans data years with different factors; each month "
+                     "names its own, and a period-level factor that differs is left empty",
+                     e->id);
 
     list_missing_months(ae, dl);
     if (ae->kwh.consumption > 0) {
@@ -396,14 +396,14 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
     }
     ae->cbam_code = alloc_cbam_code(ae->kwh.source, ae->f.cbam_grid_code ? ae->f.cbam_grid_code : "D.4(a)");
     if (ae->kwh.source[SUPPLY_GREEN_DIRECT] > 0 || ae->kwh.source[SUPPLY_GREEN_PPA] > 0)
-        diag_add(dl, DIAG_WARNING, NULL, 0, 0,
-                 "enterprise %s: monthly data: the one-hour match required for direct-link/PPA "
-                 "evidence (IR 2025/2547 Annex II D.4.3) is not demonstrated; keep the hourly "
-                 "meter data as evidence",
-                 e->id);
+        diag_add_ent(dl, DIAG_WARNING, e->id,
+                     "enterprise %s: monthly data: the one-hour match required for direct-link/PPA "
+                     "evidence (IR 2025/2547 Annex II D.4.3) is not demonstrated; keep the hourly "
+                     "meter data as evidence",
+                     e->id);
     if (np == 0 && ae->kwh.consumption > 0)
-        diag_add(dl, DIAG_WARNING, NULL, 0, 0,
-                 "enterprise %s: no production data; no kWh are attributed to products", e->id);
+        diag_add_ent(dl, DIAG_WARNING, e->id,
+                     "enterprise %s: no production data; no kWh are attributed to products", e->id);
 
     for (size_t i = 0; i < np; i++) {
         alloc_product *ap = &ae->products[i];
@@ -415,22 +415,23 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
             ap->see.cbam = ap->em.cbam / ap->quantity_t;
             ap->mwh_per_t = ap->kwh / 1000.0 / ap->quantity_t;
         } else {
-            diag_add(dl, DIAG_WARNING, NULL, 0, 0,
-                     "enterprise %s, product %s: no production in the period; its specific "
-                     "emissions are undefined",
-                     e->id, ap->p->id);
+            diag_add_ent(dl, DIAG_WARNING, e->id,
+                         "enterprise %s, product %s: no production in the period; its specific "
+                         "emissions are undefined",
+                         e->id, ap->p->id);
         }
         if (ap->kwh > 0) {
             ap->has_cbam_ef = true;
             ap->cbam_ef = ap->em.cbam / (ap->kwh / 1000.0);
         }
-        ap->cbam_code = alloc_cbam_code(ap->kwh_source, ae->f.cbam_grid_code ? ae->f.cbam_grid_code : "D.4(a)");
+        ap->cbam_code =
+            alloc_cbam_code(ap->kwh_source, ae->f.cbam_grid_code ? ae->f.cbam_grid_code : "D.4(a)");
     }
     return true;
 }
 
-enum cbam_err alloc_run(const ledger *l, const factors_db *db, const alloc_opts *o,
-                        alloc_result *out, diag_list *dl)
+enum cbam_err alloc_run(const ledger *l, const factors_db *db, const alloc_opts *o, alloc_result *out,
+                        diag_list *dl)
 {
     memset(out, 0, sizeof *out);
     const ledger_enterprise **ents = xcalloc(l->nents ? l->nents : 1, sizeof *ents);

@@ -18,7 +18,8 @@ static const char demo_help[] =
     "Writes the bundled example of the Yuncheng ETDZ green-power park (two fictional\n"
     "enterprises, 2025) to DIR (default: cbamcalc-demo) as electricity.csv,\n"
     "production.csv and enterprises.csv, runs 'cbamcalc report' on it for 2025, writes\n"
-    "DIR/report.json and prints the summary.\n"
+    "one workbook per enterprise (DIR/YC-AP01.xlsx, DIR/YC-FD02.xlsx) and DIR/report.json,\n"
+    "and prints the summary.\n"
     "\n"
     "  -o, --output DIR   where to write (created if missing)\n"
     "  -q, --quiet        print only errors on standard error\n"
@@ -64,13 +65,9 @@ int cli_cmd_demo(int argc, char **argv)
         switch (c) {
         case 'o': dir = optarg; break;
         case 'q': quiet = true; break;
-        case 'h':
-            fputs(demo_help, stdout);
-            return 0;
-        case ':':
-            return cli_usage_error("demo", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("demo", "unknown option '%s'", argv[optind - 1]);
+        case 'h': fputs(demo_help, stdout); return 0;
+        case ':': return cli_usage_error("demo", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("demo", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -100,15 +97,24 @@ int cli_cmd_demo(int argc, char **argv)
     snprintf(json, sizeof json, "%s/report.json", dir);
 
     cli_report_args a = {
-        .electricity = {paths[0]}, .nelectricity = 1,
-        .production = {paths[1]}, .nproduction = 1,
-        .enterprises = {paths[2]}, .nenterprises = 1,
-        .json_out = json, .summary = true, .quiet = quiet,
-        .from_ord = period_ord(2025, 1), .to_ord = period_ord(2025, 12),
+        .electricity = {paths[0]},
+        .nelectricity = 1,
+        .production = {paths[1]},
+        .nproduction = 1,
+        .enterprises = {paths[2]},
+        .nenterprises = 1,
+        .json_out = json,
+        .xlsx_dir = dir,
+        .summary = true,
+        .quiet = quiet,
+        .from_ord = period_ord(2025, 1),
+        .to_ord = period_ord(2025, 12),
     };
     int rc = cli_run_report(&a);
     if (rc == 0 && !quiet)
-        fprintf(stderr, "\ncbamcalc: wrote %s; the inputs are beside it. Run 'cbamcalc report --help' "
-                        "to use your own files.\n", json);
+        fprintf(stderr,
+                "\ncbamcalc: wrote %s and a workbook per enterprise in %s; the inputs are "
+                "beside them. Run 'cbamcalc report --help' to use your own files.\n",
+                json, dir);
     return rc;
 }

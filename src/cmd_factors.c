@@ -22,12 +22,9 @@ static const char factors_help[] =
     "check it against the official text), user (given by the user).\n";
 
 static const struct option factors_options[] = {
-    {"country", required_argument, NULL, 'c'},
-    {"year", required_argument, NULL, 'y'},
-    {"kind", required_argument, NULL, 'k'},
-    {"factors", required_argument, NULL, 'f'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"country", required_argument, NULL, 'c'}, {"year", required_argument, NULL, 'y'},
+    {"kind", required_argument, NULL, 'k'},    {"factors", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 };
 
 static void show(const factor *f)
@@ -35,9 +32,9 @@ static void show(const factor *f)
     printf("id:       %s\nkind:     %s\ncountry:  %s\nregion:   %s\nyear:     %d\n"
            "value:    %.17g kgCO2/kWh (written as %s)\nsource:   %s\nurl:      %s\n"
            "status:   %s\nnote:     %s\ndefined:  %s:%ld\n",
-           f->id, factors_kind_name(f->kind), f->country, f->region[0] ? f->region : "(national)",
-           f->year, f->value, f->unit, f->source, f->url[0] ? f->url : "-", f->status,
-           f->note[0] ? f->note : "-", f->file, f->line);
+           f->id, factors_kind_name(f->kind), f->country, f->region[0] ? f->region : "(national)", f->year,
+           f->value, f->unit, f->source, f->url[0] ? f->url : "-", f->status, f->note[0] ? f->note : "-",
+           f->file, f->line);
 }
 
 int cli_cmd_factors(int argc, char **argv)
@@ -57,13 +54,9 @@ int cli_cmd_factors(int argc, char **argv)
             if (parse_int(optarg, strlen(optarg), PERIOD_YEAR_MIN, PERIOD_YEAR_MAX, &year) != PARSE_OK)
                 return cli_usage_error("factors", "--year %s: expected a year such as 2023", optarg);
             break;
-        case 'h':
-            fputs(factors_help, stdout);
-            return 0;
-        case ':':
-            return cli_usage_error("factors", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("factors", "unknown option '%s'", argv[optind - 1]);
+        case 'h': fputs(factors_help, stdout); return 0;
+        case ':': return cli_usage_error("factors", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("factors", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind >= argc)
@@ -106,7 +99,8 @@ int cli_cmd_factors(int argc, char **argv)
             show(f);
         }
     } else if (err == CBAM_OK) {
-        printf("%-26s %-14s %-3s %-22s %4s %8s  %s\n", "id", "kind", "cc", "region", "year", "kgCO2/kWh", "status");
+        printf("%-26s %-14s %-3s %-22s %4s %8s  %s\n", "id", "kind", "cc", "region", "year", "kgCO2/kWh",
+               "status");
         for (size_t i = 0; i < factors_count(db); i++) {
             const factor *f = factors_at(db, i);
             if (country && strcmp(f->country, country) != 0)

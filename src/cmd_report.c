@@ -8,6 +8,8 @@
 #include "outfile.h"
 #include "report_json.h"
 #include "report_text.h"
+#include "report_xlsx.h"
+#include "xalloc.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -33,8 +35,11 @@ static const char report_help[] =
     "  -i, --enterprises FILE   enterprise_id, name, name_en, country, province, address\n"
     "\n"
     "Outputs (report only; without one, a summary is printed):\n"
+    "  -o, --output FILE.xlsx   the Excel workbook of one enterprise (with several in\n"
+    "                           the inputs, choose one with --enterprise ID)\n"
+    "      --lang en|zh         workbook labels in English (default) or Chinese; the\n"
+    "                           CBAM_Communication sheet is always in English\n"
     "      --json FILE          the full report as JSON ('-' for standard output)\n"
-    "  -o, --output FILE.xlsx   the Excel workbook (not available yet in this version)\n"
     "      --summary            also print the summary when writing a file\n"
     "\n"
     "Factors (VALUE in kgCO2/kWh, or an ID from 'cbamcalc factors list'):\n"
@@ -60,8 +65,17 @@ static const char report_help[] =
     "73 output not writable. Warnings do not change the exit status.\n";
 
 enum {
-    OPT_JSON = 256, OPT_FACTORS, OPT_GRID, OPT_RESIDUAL, OPT_CBAM, OPT_YEAR, OPT_FROM, OPT_TO,
-    OPT_ENTERPRISE, OPT_SUMMARY,
+    OPT_JSON = 256,
+    OPT_FACTORS,
+    OPT_GRID,
+    OPT_RESIDUAL,
+    OPT_CBAM,
+    OPT_YEAR,
+    OPT_FROM,
+    OPT_TO,
+    OPT_ENTERPRISE,
+    OPT_SUMMARY,
+    OPT_LANG,
 };
 
 static const struct option report_options[] = {
@@ -79,6 +93,7 @@ static const struct option report_options[] = {
     {"to", required_argument, NULL, OPT_TO},
     {"enterprise", required_argument, NULL, OPT_ENTERPRISE},
     {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"lang", required_argument, NULL, OPT_LANG},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -107,7 +122,6 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
     const char *cmd = validate_only ? "validate" : "report";
     cli_report_args a = {.validate_only = validate_only};
     long year = 0;
-    const char *xlsx = NULL;
     int c;
     optind = 0; /* fresh getopt state for every call (tests call this repeatedly) */
     opterr = 0;
@@ -117,7 +131,12 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         case 'e': ok = add_input(a.electricity, &a.nelectricity, optarg); break;
         case 'p': ok = add_input(a.production, &a.nproduction, optarg); break;
         case 'i': ok = add_input(a.enterprises, &a.nenterprises, optarg); break;
-        case 'o': xlsx = optarg; break;
+        case 'o': a.xlsx_out = optarg; break;
+        case OPT_LANG:
+            if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
+                return cli_usage_error(cmd, "--lang %s: expected en or zh", optarg);
+            a.zh = strcmp(optarg, "zh") == 0;
+            break;
         case OPT_JSON: a.json_out = optarg; break;
         case OPT_FACTORS: a.factors_dir = optarg; break;
         case OPT_GRID: a.grid_factor = optarg; break;
@@ -138,13 +157,9 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
             if (!month_arg(optarg, &a.to_ord))
                 return cli_usage_error(cmd, "--to %s: expected a month such as 2025-12", optarg);
             break;
-        case 'h':
-            fputs(report_help, stdout);
-            return 0;
-        case ':':
-            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        case 'h': fputs(report_help, stdout); return 0;
+        case ':': return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
         if (!ok)
             return cli_usage_error(cmd, "more than %d input files of one kind", CLI_MAX_INPUTS);
@@ -162,11 +177,10 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
     }
     if (a.from_ord && a.to_ord && a.from_ord > a.to_ord)
         return cli_usage_error(cmd, "--from is after --to");
-    if (xlsx != NULL)
-        return cli_usage_error(cmd, "-o %s: the Excel workbook is not available in this version "
-                               "yet; use --json FILE for the full report", xlsx);
-    if (validate_only && a.json_out != NULL)
-        return cli_usage_error(cmd, "validate writes nothing; use 'cbamcalc report --json'");
+    if (validate_only && (a.json_out != NULL || a.xlsx_out != NULL))
+        return cli_usage_error(cmd, "validate writes nothing; use 'cbamcalc report'");
+    if (a.xlsx_out != NULL && strcmp(a.xlsx_out, "-") == 0)
+        return cli_usage_error(cmd, "-o needs a file name; a workbook is not written to standard output");
     size_t stdin_uses = 0;
     for (size_t i = 0; i < a.nelectricity; i++)
         stdin_uses += strcmp(a.electricity[i], "-") == 0;
@@ -176,7 +190,7 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         stdin_uses += strcmp(a.enterprises[i], "-") == 0;
     if (stdin_uses > 1)
         return cli_usage_error(cmd, "standard input ('-') can be read only once");
-    a.summary = a.summary || (!validate_only && a.json_out == NULL);
+    a.summary = a.summary || (!validate_only && a.json_out == NULL && a.xlsx_out == NULL);
     return cli_run_report(&a);
 }
 
@@ -251,6 +265,55 @@ static void warn_kind(diag_list *dl, const factor *f, const char *opt, enum fact
                  factors_kind_name(f->kind), factors_kind_name(want));
 }
 
+/* Writes every output to a temporary file first and renames them only when
+ * all were written: a run gives all its outputs or none. */
+static enum cbam_err write_outputs(const cli_report_args *a, const ledger *l, const alloc_result *res,
+                                   diag_list *dl)
+{
+    size_t max = 1 + (a->xlsx_out ? 1 : 0) + (a->xlsx_dir ? res->n : 0);
+    outfile *outs = xcalloc(max, sizeof *outs);
+    size_t n = 0;
+    enum cbam_err err = CBAM_OK;
+    if (a->json_out != NULL) {
+        err = outfile_open(&outs[n], a->json_out, dl);
+        if (err == CBAM_OK) {
+            n++;
+            err = report_json_write(outs[n - 1].fp, l, res, dl);
+            if (err == CBAM_ERR_INTERNAL)
+                diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                         "a computed figure is not a finite number; this is a bug, please report it");
+        }
+    }
+    for (size_t i = 0; err == CBAM_OK && i < (a->xlsx_dir ? res->n : a->xlsx_out ? 1 : 0); i++) {
+        const alloc_enterprise *ae = &res->ents[i];
+        char path[4200];
+        if (a->xlsx_dir != NULL) {
+            char name[128];
+            outfile_safe_name(ae->e->id, name, sizeof name);
+            snprintf(path, sizeof path, "%s/%s.xlsx", a->xlsx_dir, name);
+        } else {
+            snprintf(path, sizeof path, "%s", a->xlsx_out);
+        }
+        err = outfile_open(&outs[n], path, dl);
+        if (err != CBAM_OK)
+            break;
+        n++;
+        /* libxlsxwriter writes by file name: it takes over the temporary file. */
+        fclose(outs[n - 1].fp);
+        outs[n - 1].fp = NULL;
+        report_xlsx_opts xo = {.zh = a->zh, .created = report_xlsx_created(ae->to_ord)};
+        err = report_xlsx_write(outs[n - 1].tmp_path, l, ae, dl, &xo, dl);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (err == CBAM_OK)
+            err = outfile_commit(&outs[i], dl);
+        else
+            outfile_abort(&outs[i]);
+    }
+    free(outs);
+    return err;
+}
+
 int cli_run_report(const cli_report_args *a)
 {
     diag_list dl;
@@ -283,7 +346,11 @@ int cli_run_report(const cli_report_args *a)
 
     alloc_opts ao = {.from_ord = a->from_ord, .to_ord = a->to_ord};
     if (err == CBAM_OK) {
-        struct { const char *arg, *opt; const factor **out; enum factor_kind want; } ov[] = {
+        struct {
+            const char *arg, *opt;
+            const factor **out;
+            enum factor_kind want;
+        } ov[] = {
             {a->grid_factor, "--grid-factor", &ao.grid_override, FACTOR_GRID_AVERAGE},
             {a->residual_factor, "--residual-factor", &ao.residual_override, FACTOR_GRID_RESIDUAL},
             {a->cbam_grid_factor, "--cbam-grid-factor", &ao.cbam_override, FACTOR_CBAM_DEFAULT},
@@ -298,15 +365,20 @@ int cli_run_report(const cli_report_args *a)
     }
 
     if (err == CBAM_OK || err == CBAM_ERR_DATA) {
-        ingest_opts io = {.from_ord = a->from_ord, .to_ord = a->to_ord,
+        ingest_opts io = {.from_ord = a->from_ord,
+                          .to_ord = a->to_ord,
                           .only_enterprise = a->enterprise,
-                          .progress = pr.on ? show_progress : NULL, .progress_ctx = &pr};
-        err = worse(err, ingest_all(l, db, INGEST_ENTERPRISES, a->enterprises, a->nenterprises, &io, &pr, &dl));
-        err = worse(err, ingest_all(l, db, INGEST_ELECTRICITY, a->electricity, a->nelectricity, &io, &pr, &dl));
+                          .progress = pr.on ? show_progress : NULL,
+                          .progress_ctx = &pr};
+        err =
+            worse(err, ingest_all(l, db, INGEST_ENTERPRISES, a->enterprises, a->nenterprises, &io, &pr, &dl));
+        err =
+            worse(err, ingest_all(l, db, INGEST_ELECTRICITY, a->electricity, a->nelectricity, &io, &pr, &dl));
         err = worse(err, ingest_all(l, db, INGEST_PRODUCTION, a->production, a->nproduction, &io, &pr, &dl));
-        if (a->enterprise != NULL && ledger_enterprise_get(l, a->enterprise, strlen(a->enterprise), false) == NULL) {
-            diag_add(&dl, DIAG_ERROR, NULL, 0, 0,
-                     "enterprise '%s' has no rows in the input files", a->enterprise);
+        if (a->enterprise != NULL &&
+            ledger_enterprise_get(l, a->enterprise, strlen(a->enterprise), false) == NULL) {
+            diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "enterprise '%s' has no rows in the input files",
+                     a->enterprise);
             err = worse(err, CBAM_ERR_DATA);
         }
     }
@@ -318,20 +390,18 @@ int cli_run_report(const cli_report_args *a)
         }
     }
 
-    if (err == CBAM_OK && !a->validate_only && a->json_out != NULL) {
-        outfile of;
-        err = outfile_open(&of, a->json_out, &dl);
-        if (err == CBAM_OK) {
-            err = report_json_write(of.fp, l, &res, &dl);
-            if (err == CBAM_OK)
-                err = outfile_commit(&of, &dl);
-            else
-                outfile_abort(&of);
-            if (err == CBAM_ERR_INTERNAL)
-                diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "a computed figure is not a finite number; "
-                                                      "this is a bug, please report it");
-        }
+    if (err == CBAM_OK && a->xlsx_out != NULL && res.n > 1) {
+        char ids[256] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < res.n && len + 40 < sizeof ids; i++)
+            len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%s", i ? ", " : "", res.ents[i].e->id);
+        diag_add(&dl, DIAG_ERROR, NULL, 0, 0,
+                 "the inputs hold %zu enterprises (%s%s); a workbook covers one: add --enterprise ID", res.n,
+                 ids, len + 40 >= sizeof ids ? ", ..." : "");
+        err = CBAM_ERR_USAGE;
     }
+    if (err == CBAM_OK && !a->validate_only)
+        err = write_outputs(a, l, &res, &dl);
     if (err == CBAM_OK && a->summary)
         report_text_write(stdout, &res);
 

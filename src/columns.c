@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-enum cbam_err columns_map(const columns_spec *spec, size_t nspec, const csvin_row *header,
-                          const char *file, diag_list *dl, int *idx)
+enum cbam_err columns_map(const columns_spec *spec, size_t nspec, const csvin_row *header, const char *file,
+                          diag_list *dl, int *idx)
 {
     enum cbam_err err = CBAM_OK;
     char ignored[512] = "";
@@ -49,8 +49,8 @@ enum cbam_err columns_map(const columns_spec *spec, size_t nspec, const csvin_ro
     }
     for (size_t k = 0; k < nspec; k++) {
         if (spec[k].required && idx[k] < 0) {
-            diag_add(dl, DIAG_ERROR, file, header->line, 0,
-                     "required column '%s' is missing from the header", spec[k].name);
+            diag_add(dl, DIAG_ERROR, file, header->line, 0, "required column '%s' is missing from the header",
+                     spec[k].name);
             err = CBAM_ERR_DATA;
         }
     }

@@ -20,7 +20,7 @@
 
 /* A batch is handed over when it holds this many records or bytes. */
 #define BATCH_RECORDS 4096
-#define BATCH_BYTES (256 * 1024)
+#define BATCH_BYTES   (256 * 1024)
 /* Batches in flight between the reader thread and the consumer. */
 #define QUEUE_DEPTH 4
 
@@ -42,13 +42,13 @@ struct raw {
 
 struct batch {
     struct raw *raw, **raw_tail; /* chunks read up to this batch, in order */
-    char *text;     /* field bytes, each NUL-terminated */
+    char *text;                  /* field bytes, each NUL-terminated */
     size_t text_len, text_cap;
     size_t *foff, *flen;
     size_t nf, nf_cap;
     struct rec *recs;
     size_t nrecs, recs_cap;
-    bool last;      /* the end of the input */
+    bool last; /* the end of the input */
     struct batch *next;
 };
 
@@ -78,18 +78,18 @@ struct csvin {
     size_t rec_text, rec_nf; /* where the record being assembled starts in cur */
     size_t nfields;
     bool record_too_big, record_needs_check;
-    long next_line;          /* physical line on which the next record starts */
-    long embedded_nl;        /* line breaks inside quoted fields of this record */
-    int prev_term;           /* terminator of the previous record */
-    bool failed;             /* a structural error: nothing more is parsed */
+    long next_line;   /* physical line on which the next record starts */
+    long embedded_nl; /* line breaks inside quoted fields of this record */
+    int prev_term;    /* terminator of the previous record */
+    bool failed;      /* a structural error: nothing more is parsed */
     int read_errno;
 
     /* Consumer side. */
-    const char **fptr;       /* field pointers of the row being delivered */
+    const char **fptr; /* field pointers of the row being delivered */
     size_t records;
-    atomic_bool stop;        /* the callback asked to stop */
+    atomic_bool stop; /* the callback asked to stop */
 
-    struct queue *q;         /* NULL: batches are consumed at once, on this thread */
+    struct queue *q; /* NULL: batches are consumed at once, on this thread */
 };
 
 /* ---- batches ---- */
@@ -409,8 +409,7 @@ static void parse_failure(csvin *r)
 {
     int st = csv_error(&r->parser);
     long start = r->next_line;
-    long line = start + r->embedded_nl +
-                count_breaks((const char *)r->parser.entry_buf, r->parser.entry_pos);
+    long line = start + r->embedded_nl + count_breaks((const char *)r->parser.entry_buf, r->parser.entry_pos);
     int column = (int)r->nfields + 1;
     char msg[320];
     if (st == CSV_ENOMEM || st == CSV_ETOOBIG) {
@@ -441,8 +440,8 @@ static void settle_head(csvin *r)
 {
     static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
     r->head_done = true;
-    if (r->head_len >= 2 && ((r->head[0] == 0xFF && r->head[1] == 0xFE) ||
-                             (r->head[0] == 0xFE && r->head[1] == 0xFF))) {
+    if (r->head_len >= 2 &&
+        ((r->head[0] == 0xFF && r->head[1] == 0xFE) || (r->head[0] == 0xFE && r->head[1] == 0xFF))) {
         fail(r, 1, 0, "UTF-16 text (Excel \"Unicode text\"); save the file as CSV UTF-8");
         return;
     }
@@ -529,7 +528,10 @@ void csvin_free(csvin *r)
     free(r);
 }
 
-int csvin_stopped(const csvin *r) { return r->failed || atomic_load(&r->stop); }
+int csvin_stopped(const csvin *r)
+{
+    return r->failed || atomic_load(&r->stop);
+}
 
 enum cbam_err csvin_feed(csvin *r, const void *buf, size_t len)
 {
@@ -600,8 +602,8 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
-enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_opts *opts,
-                              csvin_row_fn fn, void *ctx, diag_list *dl, csvin_stats *stats)
+enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_opts *opts, csvin_row_fn fn,
+                              void *ctx, diag_list *dl, csvin_stats *stats)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -631,7 +633,8 @@ enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_op
     pthread_mutex_init(&q.mu, NULL);
     pthread_cond_init(&q.changed, NULL);
     r->q = &q;
-    struct reader rd = {r, fd, opts && opts->chunk_size ? opts->chunk_size : CSVIN_CHUNK_DEFAULT, total, NULL};
+    struct reader rd = {r, fd, opts && opts->chunk_size ? opts->chunk_size : CSVIN_CHUNK_DEFAULT, total,
+                        NULL};
     pthread_t thread;
     bool threaded = pthread_create(&thread, NULL, reader_main, &rd) == 0;
     if (!threaded) {

@@ -17,6 +17,7 @@ void diag_list_free(diag_list *dl)
 {
     for (size_t i = 0; i < dl->count; i++) {
         free(dl->items[i].file);
+        free(dl->items[i].enterprise);
         free(dl->items[i].message);
     }
     free(dl->items);
@@ -52,18 +53,14 @@ void diag_print(FILE *f, const diag *d)
 void diag_print_dropped(FILE *f, const diag_list *dl)
 {
     if (dl->dropped > 0)
-        fprintf(f, "cbamcalc: note: %zu further diagnostics were counted but not listed\n",
-                dl->dropped);
+        fprintf(f, "cbamcalc: note: %zu further diagnostics were counted but not listed\n", dl->dropped);
 }
 
-void diag_add(diag_list *dl, enum diag_severity sev, const char *file, long line, int column,
-              const char *fmt, ...)
+static void add(diag_list *dl, enum diag_severity sev, const char *file, long line, int column,
+                const char *enterprise, const char *fmt, va_list ap)
 {
     char msg[DIAG_MESSAGE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     if (n < 0)
         msg[0] = '\0';
     else if ((size_t)n >= sizeof msg) {
@@ -80,12 +77,14 @@ void diag_add(diag_list *dl, enum diag_severity sev, const char *file, long line
     case DIAG_NOTE: dl->notes++; break;
     }
 
-    diag d = {sev, file ? xstrdup(file) : NULL, line, column, xstrdup(msg)};
+    diag d = {sev,         file ? xstrdup(file) : NULL, line, column, enterprise ? xstrdup(enterprise) : NULL,
+              xstrdup(msg)};
     if (dl->echo != NULL && sev >= dl->echo_min)
         diag_print(dl->echo, &d);
     if (dl->count >= DIAG_MAX_STORED) {
         dl->dropped++;
         free(d.file);
+        free(d.enterprise);
         free(d.message);
         return;
     }
@@ -94,6 +93,23 @@ void diag_add(diag_list *dl, enum diag_severity sev, const char *file, long line
         dl->items = xreallocarray(dl->items, dl->cap, sizeof *dl->items);
     }
     dl->items[dl->count++] = d;
+}
+
+void diag_add(diag_list *dl, enum diag_severity sev, const char *file, long line, int column, const char *fmt,
+              ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(dl, sev, file, line, column, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void diag_add_ent(diag_list *dl, enum diag_severity sev, const char *enterprise, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(dl, sev, NULL, 0, 0, enterprise, fmt, ap);
+    va_end(ap);
 }
 
 char *diag_quote(char *buf, size_t size, const char *s, size_t len)

@@ -20,10 +20,14 @@ struct factors_db {
 };
 
 static const char *const kind_names[FACTOR_KIND__COUNT] = {
-    [FACTOR_GRID_AVERAGE] = "grid_average", [FACTOR_GRID_RESIDUAL] = "grid_residual",
-    [FACTOR_GRID_FOSSIL] = "grid_fossil",   [FACTOR_CBAM_DEFAULT] = "cbam_default",
-    [FACTOR_SUPPLIER] = "supplier",         [FACTOR_LCA] = "lca",
-    [FACTOR_ETS] = "ets",                   [FACTOR_USER] = "user",
+    [FACTOR_GRID_AVERAGE] = "grid_average",
+    [FACTOR_GRID_RESIDUAL] = "grid_residual",
+    [FACTOR_GRID_FOSSIL] = "grid_fossil",
+    [FACTOR_CBAM_DEFAULT] = "cbam_default",
+    [FACTOR_SUPPLIER] = "supplier",
+    [FACTOR_LCA] = "lca",
+    [FACTOR_ETS] = "ets",
+    [FACTOR_USER] = "user",
 };
 
 const char *factors_kind_name(enum factor_kind k)
@@ -38,7 +42,7 @@ static const struct {
     const char *name;
     double to_kg_per_kwh;
 } factor_units[] = {
-    {"kgCO2/kWh", 1}, {"kgCO2e/kWh", 1}, {"tCO2/MWh", 1}, {"tCO2e/MWh", 1},
+    {"kgCO2/kWh", 1},   {"kgCO2e/kWh", 1},   {"tCO2/MWh", 1},     {"tCO2e/MWh", 1},
     {"gCO2/kWh", 1e-3}, {"gCO2e/kWh", 1e-3}, {"kgCO2/MWh", 1e-3}, {"kgCO2e/MWh", 1e-3},
 };
 
@@ -75,8 +79,14 @@ void factors_free(factors_db *db)
     free(db);
 }
 
-size_t factors_count(const factors_db *db) { return db->count; }
-const factor *factors_at(const factors_db *db, size_t i) { return i < db->count ? db->items[i] : NULL; }
+size_t factors_count(const factors_db *db)
+{
+    return db->count;
+}
+const factor *factors_at(const factors_db *db, size_t i)
+{
+    return i < db->count ? db->items[i] : NULL;
+}
 
 const factor *factors_find(const factors_db *db, const char *id)
 {
@@ -92,7 +102,20 @@ static void append(factors_db *db, factor *f)
     db->items[db->count++] = f;
 }
 
-enum col { C_ID, C_KIND, C_COUNTRY, C_REGION, C_YEAR, C_VALUE, C_UNIT, C_SOURCE, C_URL, C_STATUS, C_NOTE, C__N };
+enum col {
+    C_ID,
+    C_KIND,
+    C_COUNTRY,
+    C_REGION,
+    C_YEAR,
+    C_VALUE,
+    C_UNIT,
+    C_SOURCE,
+    C_URL,
+    C_STATUS,
+    C_NOTE,
+    C__N
+};
 
 static const columns_spec factor_columns[C__N] = {
     [C_ID] = {"id", true},         [C_KIND] = {"kind", true},     [C_COUNTRY] = {"country", true},
@@ -156,8 +179,9 @@ static int on_factor_row(void *vc, const csvin_row *row)
         if (k != FACTOR_USER && parse_eq_ci(s, len, kind_names[k]))
             kind = k;
     if (kind < 0)
-        return bad(c, row, C_KIND, "unknown kind; expected grid_average, grid_residual, grid_fossil, "
-                                   "cbam_default, supplier, lca or ets");
+        return bad(c, row, C_KIND,
+                   "unknown kind; expected grid_average, grid_residual, grid_fossil, "
+                   "cbam_default, supplier, lca or ets");
 
     s = columns_field(row, c->idx[C_COUNTRY], &len);
     parse_trim(&s, &len);
@@ -183,7 +207,8 @@ static int on_factor_row(void *vc, const csvin_row *row)
         if (parse_eq_ci(s, len, factor_units[k].name))
             mult = factor_units[k].to_kg_per_kwh;
     if (mult == 0)
-        return bad(c, row, C_UNIT, "unknown unit; expected kgCO2/kWh, tCO2/MWh, gCO2/kWh (or the CO2e forms)");
+        return bad(c, row, C_UNIT,
+                   "unknown unit; expected kgCO2/kWh, tCO2/MWh, gCO2/kWh (or the CO2e forms)");
 
     double value;
     s = columns_field(row, c->idx[C_VALUE], &len);
@@ -229,8 +254,8 @@ static int on_factor_row(void *vc, const csvin_row *row)
     if (old != NULL) {
         if (!c->replace || strcmp(old->file, c->name) == 0) {
             diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->idx[C_ID] + 1,
-                     "factor id '%s' is already defined at %s:%ld; expected each id once", f->id,
-                     old->file, old->line);
+                     "factor id '%s' is already defined at %s:%ld; expected each id once", f->id, old->file,
+                     old->line);
             c->err = CBAM_ERR_DATA;
             factor_free(f);
             return 0;
@@ -257,8 +282,8 @@ static enum cbam_err finish_load(struct load_ctx *c, enum cbam_err err)
     return err != CBAM_OK ? err : c->err;
 }
 
-enum cbam_err factors_load_mem(factors_db *db, const char *name, const void *buf, size_t len,
-                               int replace, diag_list *dl)
+enum cbam_err factors_load_mem(factors_db *db, const char *name, const void *buf, size_t len, int replace,
+                               diag_list *dl)
 {
     struct load_ctx c = {.db = db, .name = name, .replace = replace, .dl = dl};
     enum cbam_err err = csvin_read_mem(name, buf, len, NULL, on_factor_row, &c, dl, NULL);
@@ -343,8 +368,8 @@ const factor *factors_lookup(const factors_db *db, enum factor_kind kind, const 
     return best;
 }
 
-enum cbam_err factors_resolve_arg(factors_db *db, const char *arg, const char *what,
-                                  const factor **out, diag_list *dl)
+enum cbam_err factors_resolve_arg(factors_db *db, const char *arg, const char *what, const factor **out,
+                                  diag_list *dl)
 {
     double v;
     enum parse_status ps = parse_number(arg, strlen(arg), &v);
@@ -377,8 +402,8 @@ enum cbam_err factors_resolve_arg(factors_db *db, const char *arg, const char *w
     const factor *f = factors_find(db, arg);
     if (f == NULL) {
         diag_add(dl, DIAG_ERROR, NULL, 0, 0,
-                 "%s '%s' is neither a number (kgCO2/kWh) nor a factor id; see 'cbamcalc factors list'",
-                 what, arg);
+                 "%s '%s' is neither a number (kgCO2/kWh) nor a factor id; see 'cbamcalc factors list'", what,
+                 arg);
         return CBAM_ERR_USAGE;
     }
     *out = f;

@@ -12,23 +12,30 @@
 #include <string.h>
 
 /* Repeated warnings of one kind are listed this often per file, then counted. */
-#define REPEAT_LIMIT 10
+#define REPEAT_LIMIT   10
 #define CACHE_TEXT_MAX 64
 
 enum { E_ENTERPRISE, E_PERIOD, E_METER, E_SOURCE, E_KWH, E_ENERGY, E_UNIT, E_PRODUCT, E_FACTOR, E__N };
 static const columns_spec electricity_columns[E__N] = {
-    [E_ENTERPRISE] = {"enterprise_id", true}, [E_PERIOD] = {"period", true},
-    [E_METER] = {"meter_id", false},          [E_SOURCE] = {"source", true},
-    [E_KWH] = {"kwh", false},                 [E_ENERGY] = {"energy", false},
-    [E_UNIT] = {"unit", false},               [E_PRODUCT] = {"product_id", false},
+    [E_ENTERPRISE] = {"enterprise_id", true},
+    [E_PERIOD] = {"period", true},
+    [E_METER] = {"meter_id", false},
+    [E_SOURCE] = {"source", true},
+    [E_KWH] = {"kwh", false},
+    [E_ENERGY] = {"energy", false},
+    [E_UNIT] = {"unit", false},
+    [E_PRODUCT] = {"product_id", false},
     [E_FACTOR] = {"factor_id", false},
 };
 
 enum { P_ENTERPRISE, P_PERIOD, P_PRODUCT, P_NAME, P_CN, P_QUANTITY, P_UNIT, P__N };
 static const columns_spec production_columns[P__N] = {
-    [P_ENTERPRISE] = {"enterprise_id", true}, [P_PERIOD] = {"period", true},
-    [P_PRODUCT] = {"product_id", true},       [P_NAME] = {"product_name", false},
-    [P_CN] = {"cn_code", false},              [P_QUANTITY] = {"quantity", true},
+    [P_ENTERPRISE] = {"enterprise_id", true},
+    [P_PERIOD] = {"period", true},
+    [P_PRODUCT] = {"product_id", true},
+    [P_NAME] = {"product_name", false},
+    [P_CN] = {"cn_code", false},
+    [P_QUANTITY] = {"quantity", true},
     [P_UNIT] = {"unit", true},
 };
 
@@ -89,8 +96,8 @@ const char *ingest_kind_name(enum ingest_kind kind)
 }
 
 /* Reports a wrong field; returns nonzero (stop reading) past the error limit. */
-__attribute__((format(printf, 4, 5))) static int row_error(struct ctx *c, const csvin_row *row,
-                                                           int col, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int row_error(struct ctx *c, const csvin_row *row, int col,
+                                                           const char *fmt, ...)
 {
     char msg[DIAG_MESSAGE_MAX];
     va_list ap;
@@ -100,17 +107,16 @@ __attribute__((format(printf, 4, 5))) static int row_error(struct ctx *c, const 
     c->err = CBAM_ERR_DATA;
     diag_add(c->dl, DIAG_ERROR, c->name, row->line, col >= 0 ? col + 1 : 0, "%s", msg);
     if (++c->errors >= INGEST_MAX_ERRORS) {
-        diag_add(c->dl, DIAG_ERROR, c->name, row->line, 0,
-                 "%d errors in this file; stopped reading it", INGEST_MAX_ERRORS);
+        diag_add(c->dl, DIAG_ERROR, c->name, row->line, 0, "%d errors in this file; stopped reading it",
+                 INGEST_MAX_ERRORS);
         return 1;
     }
     return 0;
 }
 
 /* A warning that may repeat on every row: listed REPEAT_LIMIT times, then counted. */
-__attribute__((format(printf, 5, 6))) static void row_warning(struct ctx *c, enum repeat kind,
-                                                              const csvin_row *row, int col,
-                                                              const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void
+row_warning(struct ctx *c, enum repeat kind, const csvin_row *row, int col, const char *fmt, ...)
 {
     if (++c->repeats[kind] > REPEAT_LIMIT)
         return;
@@ -141,8 +147,7 @@ static bool read_period(struct ctx *c, const csvin_row *row, int k, parse_period
     const char *s = field(c, row, k, &len);
     char q[200];
     switch (parse_period_text(s, len, p)) {
-    case PARSE_OK:
-        return true;
+    case PARSE_OK: return true;
     case PARSE_EMPTY:
         *stop = row_error(c, row, c->idx[k], "period is empty; expected a month such as 2025-03");
         return false;
@@ -170,8 +175,7 @@ static bool read_amount(struct ctx *c, const csvin_row *row, int k, double *v, b
     char q[200];
     *skip = false;
     switch (parse_number(s, len, v)) {
-    case PARSE_OK:
-        break;
+    case PARSE_OK: break;
     case PARSE_EMPTY:
         row_warning(c, R_EMPTY_VALUE, row, c->idx[k],
                     "%s is empty: the row is left out (an empty cell is not read as zero; write 0 "
@@ -180,8 +184,8 @@ static bool read_amount(struct ctx *c, const csvin_row *row, int k, double *v, b
         *skip = true;
         return false;
     case PARSE_RANGE:
-        *stop = row_error(c, row, c->idx[k], "%s \"%s\" is out of range; expected a finite number",
-                          col, quoted(q, sizeof q, s, len));
+        *stop = row_error(c, row, c->idx[k], "%s \"%s\" is out of range; expected a finite number", col,
+                          quoted(q, sizeof q, s, len));
         return false;
     default:
         *stop = row_error(c, row, c->idx[k],
@@ -211,8 +215,7 @@ static bool ragged(struct ctx *c, const csvin_row *row, int *stop)
 
 /* The enterprise of a row, or NULL when the row is for another enterprise
  * (--enterprise) or the id is empty (reported). */
-static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, int k, bool *skip,
-                                         int *stop)
+static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, int k, bool *skip, int *stop)
 {
     size_t len;
     const char *s = field(c, row, k, &len);
@@ -223,8 +226,8 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
     }
     if (c->last_ent != NULL && c->last_ent->id_len == len && memcmp(c->last_ent->id, s, len) == 0)
         return c->last_ent;
-    if (c->o->only_enterprise != NULL && !(strlen(c->o->only_enterprise) == len &&
-                                           memcmp(c->o->only_enterprise, s, len) == 0)) {
+    if (c->o->only_enterprise != NULL &&
+        !(strlen(c->o->only_enterprise) == len && memcmp(c->o->only_enterprise, s, len) == 0)) {
         c->other_enterprise++;
         *skip = true;
         return NULL;
@@ -242,8 +245,8 @@ static bool in_range(const struct ctx *c, int ord)
  * and the period, inside the reporting period. False when the row ends
  * here (reported, left out, or for another enterprise); *ret is then what
  * the row callback returns. */
-static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period_k,
-                      ledger_enterprise **e, parse_period *p, int *ord, int *ret)
+static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period_k, ledger_enterprise **e,
+                      parse_period *p, int *ord, int *ret)
 {
     bool skip;
     *ret = 0;
@@ -378,7 +381,7 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         c->mark_product_len == product_len && memcmp(c->mark_product, product, product_len) == 0) {
         mark = c->last_mark;
     } else {
-        ledger_series_key key = {e->id, meter, product, e->id_len, meter_len, product_len, src};
+        ledger_series_key key = {e, meter, product, meter_len, product_len, src};
         mark = ledger_series_mark(c->l, &key, ord);
         c->last_mark = NULL;
         if (meter_len < CACHE_TEXT_MAX && product_len < CACHE_TEXT_MAX) {
@@ -395,8 +398,7 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
     int other_file;
     long other_line;
     switch (ledger_mark_row(mark, &p, c->file, row->line, &other_file, &other_line)) {
-    case LEDGER_DUP_NONE:
-        break;
+    case LEDGER_DUP_NONE: break;
     case LEDGER_DUP_SAME:
         return row_error(c, row, c->idx[E_PERIOD],
                          "duplicate of %s:%ld (same enterprise, period, meter, product and "
@@ -512,8 +514,7 @@ static int production_row(struct ctx *c, const csvin_row *row)
     int other_file;
     long other_line;
     switch (ledger_mark_row(&cell->prod_mark, &p, c->file, row->line, &other_file, &other_line)) {
-    case LEDGER_DUP_NONE:
-        break;
+    case LEDGER_DUP_NONE: break;
     case LEDGER_DUP_SAME:
         return row_error(c, row, c->idx[P_PERIOD],
                          "duplicate of %s:%ld (same enterprise, period and product); expected "
@@ -546,8 +547,8 @@ static int enterprise_row(struct ctx *c, const csvin_row *row)
         return stop;
     if (e->registered)
         return row_error(c, row, c->idx[N_ENTERPRISE],
-                         "enterprise %s is already listed at %s:%ld; expected each enterprise once",
-                         e->id, c->l->inputs[e->reg_file].path, e->reg_line);
+                         "enterprise %s is already listed at %s:%ld; expected each enterprise once", e->id,
+                         c->l->inputs[e->reg_file].path, e->reg_line);
     s = field(c, row, N_NAME, &len);
     if (len == 0)
         return row_error(c, row, c->idx[N_NAME], "name is empty; expected the enterprise's name");
@@ -631,8 +632,8 @@ static void on_progress(void *vc, size_t done, size_t total)
     c->o->progress(c->o->progress_ctx, c->name, done, total);
 }
 
-static void ctx_init(struct ctx *c, ledger *l, const factors_db *db, enum ingest_kind kind,
-                     const char *name, const ingest_opts *o, diag_list *dl)
+static void ctx_init(struct ctx *c, ledger *l, const factors_db *db, enum ingest_kind kind, const char *name,
+                     const ingest_opts *o, diag_list *dl)
 {
     memset(c, 0, sizeof *c);
     c->l = l;
@@ -643,9 +644,18 @@ static void ctx_init(struct ctx *c, ledger *l, const factors_db *db, enum ingest
     c->file = ledger_add_input(l, name, ingest_kind_name(kind));
     c->name = l->inputs[c->file].path;
     switch (kind) {
-    case INGEST_ELECTRICITY: c->spec = electricity_columns; c->nspec = E__N; break;
-    case INGEST_PRODUCTION: c->spec = production_columns; c->nspec = P__N; break;
-    case INGEST_ENTERPRISES: c->spec = enterprise_columns; c->nspec = N__N; break;
+    case INGEST_ELECTRICITY:
+        c->spec = electricity_columns;
+        c->nspec = E__N;
+        break;
+    case INGEST_PRODUCTION:
+        c->spec = production_columns;
+        c->nspec = P__N;
+        break;
+    case INGEST_ENTERPRISES:
+        c->spec = enterprise_columns;
+        c->nspec = N__N;
+        break;
     }
 }
 
@@ -658,12 +668,12 @@ static enum cbam_err ctx_finish(struct ctx *c, enum cbam_err err, const csvin_st
         return err;
     if (!c->have_header) {
         if (err == CBAM_OK)
-            diag_add(c->dl, DIAG_ERROR, c->name, 0, 0,
-                     "empty file; expected a header line and %s rows", ingest_kind_name(c->kind));
+            diag_add(c->dl, DIAG_ERROR, c->name, 0, 0, "empty file; expected a header line and %s rows",
+                     ingest_kind_name(c->kind));
         return CBAM_ERR_DATA;
     }
-    if (c->err == CBAM_OK && err == CBAM_OK && c->rows == 0 && c->outside == 0 &&
-        c->other_enterprise == 0 && c->repeats[R_EMPTY_VALUE] == 0) {
+    if (c->err == CBAM_OK && err == CBAM_OK && c->rows == 0 && c->outside == 0 && c->other_enterprise == 0 &&
+        c->repeats[R_EMPTY_VALUE] == 0) {
         diag_add(c->dl, DIAG_ERROR, c->name, 0, 0, "a header but no data rows; expected %s rows",
                  ingest_kind_name(c->kind));
         return CBAM_ERR_DATA;

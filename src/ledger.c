@@ -8,16 +8,11 @@
 #include <string.h>
 
 /* Key separator for series keys: a control character no CSV field of ours keeps. */
-#define KEY_SEP '\x1f'
+#define KEY_SEP        '\x1f'
 #define SERIES_KEY_MAX 2048
 
-struct series {
-    ledger_mark *marks;
-    size_t n, cap;
-};
-
-enum ledger_dup ledger_mark_row(ledger_mark *m, const parse_period *p, int file, long line,
-                                int *other_file, long *other_line)
+enum ledger_dup ledger_mark_row(ledger_mark *m, const parse_period *p, int file, long line, int *other_file,
+                                long *other_line)
 {
     if (m->first_line == 0) {
         m->granularity = (unsigned char)p->granularity;
@@ -49,7 +44,7 @@ ledger *ledger_new(void)
 {
     ledger *l = xcalloc(1, sizeof *l);
     l->ent_index = strmap_new();
-    l->series = strmap_new();
+    l->series_index = strmap_new();
     return l;
 }
 
@@ -83,12 +78,14 @@ void ledger_free(ledger *l)
     free(l->ents);
     strmap_free(l->ent_index);
     for (size_t i = 0; i < l->nseries; i++) {
-        struct series *s = l->series_all[i];
+        ledger_series *s = l->series[i];
+        free(s->meter);
+        free(s->product);
         free(s->marks);
         free(s);
     }
-    free(l->series_all);
-    strmap_free(l->series);
+    free(l->series);
+    strmap_free(l->series_index);
     for (size_t i = 0; i < l->ninputs; i++) {
         free(l->inputs[i].path);
         free(l->inputs[i].role);
@@ -205,20 +202,24 @@ static size_t key_part(char *key, size_t k, const char *part, size_t len)
 ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *sk, int ord)
 {
     char key[SERIES_KEY_MAX];
-    size_t k = key_part(key, 0, sk->enterprise, sk->enterprise_len);
+    size_t k = key_part(key, 0, sk->enterprise->id, sk->enterprise->id_len);
     k = key_part(key, k, sk->meter, sk->meter_len);
     k = key_part(key, k, sk->product, sk->product_len);
     key[k++] = (char)('A' + sk->source);
 
-    struct series *s = strmap_get(l->series, key, k);
+    ledger_series *s = strmap_get(l->series_index, key, k);
     if (s == NULL) {
         s = xcalloc(1, sizeof *s);
-        strmap_put(l->series, key, k, s);
+        s->enterprise = sk->enterprise;
+        s->meter = xstrndup(sk->meter, sk->meter_len);
+        s->product = xstrndup(sk->product, sk->product_len);
+        s->source = sk->source;
+        strmap_put(l->series_index, key, k, s);
         if (l->nseries == l->series_cap) {
             l->series_cap = l->series_cap ? l->series_cap * 2 : 64;
-            l->series_all = xreallocarray(l->series_all, l->series_cap, sizeof *l->series_all);
+            l->series = xreallocarray(l->series, l->series_cap, sizeof *l->series);
         }
-        l->series_all[l->nseries++] = s;
+        l->series[l->nseries++] = s;
     }
     for (size_t i = s->n; i-- > 0;) /* newest first: exports run in time order */
         if (s->marks[i].ord == ord)

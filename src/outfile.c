@@ -4,6 +4,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -57,8 +58,7 @@ enum cbam_err outfile_commit(outfile *of, diag_list *dl)
     enum cbam_err err = CBAM_OK;
     if (of->is_stdout) {
         if (fflush(stdout) != 0 || ferror(stdout)) {
-            diag_add(dl, DIAG_ERROR, NULL, 0, 0, "writing to standard output failed: %s",
-                     strerror(errno));
+            diag_add(dl, DIAG_ERROR, NULL, 0, 0, "writing to standard output failed: %s", strerror(errno));
             err = CBAM_ERR_CANTCREAT;
         }
         free(of->path);
@@ -104,4 +104,20 @@ void outfile_abort(outfile *of)
     free(of->tmp_path);
     free(of->path);
     memset(of, 0, sizeof *of);
+}
+
+void outfile_safe_name(const char *id, char *buf, size_t size)
+{
+    size_t o = 0, max = size - 1 < 100 ? size - 1 : 100;
+    if (size == 0)
+        return;
+    for (const char *p = id; *p && o < max; p++) {
+        char c = *p;
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                  c == '-' || (c == '.' && o > 0);
+        buf[o++] = ok ? c : '_';
+    }
+    if (o == 0 && max > 0)
+        buf[o++] = '_';
+    buf[o] = '\0';
 }

@@ -11,8 +11,14 @@
 /* Longest number text we parse; longer is not a meter reading. */
 #define NUMBER_TEXT_MAX 100
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+static char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
 
 void parse_trim(const char **s, size_t *len)
 {
@@ -41,7 +47,7 @@ bool parse_eq_ci(const char *s, size_t len, const char *lit)
 
 /* Powers of ten that are exact in a double. */
 static const double exact_pow10[] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
@@ -213,7 +219,10 @@ static int read_digits(const char *s, size_t len, size_t *i, int max, int *value
     return n;
 }
 
-static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static bool is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 static int days_in_month(int y, int m)
 {
@@ -363,8 +372,7 @@ enum parse_status parse_period_text(const char *s, size_t len, parse_period *out
     out->month = month;
     out->day = has_day ? day : 0;
     out->granularity = has_time ? PERIOD_TIME : has_day ? PERIOD_DAY : PERIOD_MONTH;
-    out->stamp = days_from_civil(year, month, has_day ? day : 1) * 86400 + hour * 3600 +
-                 minute * 60 + second;
+    out->stamp = days_from_civil(year, month, has_day ? day : 1) * 86400 + hour * 3600 + minute * 60 + second;
     return PARSE_OK;
 }
 
@@ -381,14 +389,20 @@ struct unit_entry {
 };
 
 static const struct unit_entry energy_units[] = {
-    {"kWh", 1}, {"kW\xC2\xB7h", 1}, {"kW.h", 1}, {"\xE5\xBA\xA6", 1} /* 度 */,
+    {"kWh", 1},
+    {"kW\xC2\xB7h", 1},
+    {"kW.h", 1},
+    {"\xE5\xBA\xA6", 1} /* 度 */,
     {"\xE5\x8D\x83\xE7\x93\xA6\xE6\x97\xB6", 1} /* 千瓦时 */,
     {"Wh", 1e-3},
-    {"MWh", 1e3}, {"\xE5\x85\x86\xE7\x93\xA6\xE6\x97\xB6", 1e3} /* 兆瓦时 */,
+    {"MWh", 1e3},
+    {"\xE5\x85\x86\xE7\x93\xA6\xE6\x97\xB6", 1e3} /* 兆瓦时 */,
     {"GWh", 1e6},
-    {"\xE4\xB8\x87kWh", 1e4} /* 万kWh */, {"\xE4\xB8\x87\xE5\x8D\x83\xE7\x93\xA6\xE6\x97\xB6", 1e4},
+    {"\xE4\xB8\x87kWh", 1e4} /* 万kWh */,
+    {"\xE4\xB8\x87\xE5\x8D\x83\xE7\x93\xA6\xE6\x97\xB6", 1e4},
     {"\xE4\xB8\x87\xE5\xBA\xA6", 1e4},
-    {"\xE4\xBA\xBFkWh", 1e8} /* 亿kWh */, {"\xE4\xBA\xBF\xE5\x8D\x83\xE7\x93\xA6\xE6\x97\xB6", 1e8},
+    {"\xE4\xBA\xBFkWh", 1e8} /* 亿kWh */,
+    {"\xE4\xBA\xBF\xE5\x8D\x83\xE7\x93\xA6\xE6\x97\xB6", 1e8},
     {"\xE4\xBA\xBF\xE5\xBA\xA6", 1e8},
 };
 
@@ -398,8 +412,19 @@ static const char *const certificate_units[] = {
 
 /* Units of power or reactive energy: the classic kW-for-kWh mistake. */
 static const char *const power_units[] = {
-    "W", "kW", "MW", "GW", "kVA", "MVA", "VA", "kvar", "kvarh", "Mvarh", "varh",
-    "\xE5\x8D\x83\xE7\x93\xA6" /* 千瓦 */, "\xE5\x85\x86\xE7\x93\xA6" /* 兆瓦 */,
+    "W",
+    "kW",
+    "MW",
+    "GW",
+    "kVA",
+    "MVA",
+    "VA",
+    "kvar",
+    "kvarh",
+    "Mvarh",
+    "varh",
+    "\xE5\x8D\x83\xE7\x93\xA6" /* 千瓦 */,
+    "\xE5\x85\x86\xE7\x93\xA6" /* 兆瓦 */,
     "\xE5\x8D\x83\xE4\xB9\x8F\xE6\x97\xB6" /* 千乏时 */,
 };
 
@@ -429,8 +454,13 @@ enum parse_status parse_energy_unit(const char *s, size_t len, double *kwh, bool
 }
 
 static const struct unit_entry mass_units[] = {
-    {"t", 1}, {"tonne", 1}, {"tonnes", 1}, {"\xE5\x90\xA8", 1} /* 吨 */,
-    {"kg", 1e-3}, {"\xE5\x8D\x83\xE5\x85\x8B", 1e-3} /* 千克 */, {"\xE5\x85\xAC\xE6\x96\xA4", 1e-3} /* 公斤 */,
+    {"t", 1},
+    {"tonne", 1},
+    {"tonnes", 1},
+    {"\xE5\x90\xA8", 1} /* 吨 */,
+    {"kg", 1e-3},
+    {"\xE5\x8D\x83\xE5\x85\x8B", 1e-3} /* 千克 */,
+    {"\xE5\x85\xAC\xE6\x96\xA4", 1e-3} /* 公斤 */,
 };
 
 enum parse_status parse_mass_unit(const char *s, size_t len, double *t)

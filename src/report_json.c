@@ -204,6 +204,7 @@ enum cbam_err report_json_write(FILE *out, const ledger *l, const alloc_result *
         put(o, "file", str(d->file));
         put(o, "line", checked(json_integer(d->line)));
         put(o, "column", checked(json_integer(d->column)));
+        put(o, "enterprise_id", str(d->enterprise));
         put(o, "message", str(d->message));
         push(diags, o);
     }

@@ -37,8 +37,7 @@ char *report_text_number(char *buf, size_t size, double v, int decimals)
     return buf;
 }
 
-static void factor_line(FILE *f, const char *label, double t, double kwh, const factor *fa,
-                        const char *code)
+static void factor_line(FILE *f, const char *label, double t, double kwh, const factor *fa, const char *code)
 {
     char a[48], b[48];
     fprintf(f, "  %-16s %16s t  %8s kg/kWh", label, report_text_number(a, sizeof a, t, 3),
@@ -63,9 +62,9 @@ void report_text_write(FILE *f, const alloc_result *r)
         char from[8], to[8];
         period_format(ae->from_ord, from, sizeof from);
         period_format(ae->to_ord, to, sizeof to);
-        fprintf(f, "%sEnterprise %s%s%s  (%s%s%s)  %s .. %s\n", i ? "\n" : "", e->id,
-                e->name ? "  " : "", e->name ? e->name : "", e->country,
-                e->province ? " / " : "", e->province ? e->province : "", from, to);
+        fprintf(f, "%sEnterprise %s%s%s  (%s%s%s)  %s .. %s\n", i ? "\n" : "", e->id, e->name ? "  " : "",
+                e->name ? e->name : "", e->country, e->province ? " / " : "", e->province ? e->province : "",
+                from, to);
         fputs("  Electricity (kWh)\n", f);
         for (int s = 0; s < SUPPLY__COUNT; s++) {
             if (s == SUPPLY_CERTIFICATE || ae->kwh.source[s] == 0)
@@ -90,8 +89,8 @@ void report_text_write(FILE *f, const alloc_result *r)
         factor_line(f, "CBAM indirect", ae->em.cbam, ae->kwh.consumption, ae->f.cbam, ae->cbam_code);
         if (ae->nproducts == 0)
             continue;
-        fprintf(f, "  Products %29s %14s %9s   SEE indirect tCO2/t: location / market / CBAM\n",
-                "t", "kWh", "MWh/t");
+        fprintf(f, "  Products %29s %14s %9s   SEE indirect tCO2/t: location / market / CBAM\n", "t", "kWh",
+                "MWh/t");
         for (size_t k = 0; k < ae->nproducts; k++) {
             const alloc_product *ap = &ae->products[ae->product_order[k]];
             fprintf(f, "    %-20.20s %14s %14s %9s   %s / %s / %s\n", ap->p->id,

@@ -47,7 +47,10 @@ void strmap_free(strmap *m)
     free(m);
 }
 
-size_t strmap_count(const strmap *m) { return m->count; }
+size_t strmap_count(const strmap *m)
+{
+    return m->count;
+}
 
 static struct slot *find(const strmap *m, const char *key, size_t len, uint64_t h)
 {

@@ -18,12 +18,30 @@ static const struct {
     [SUPPLY_CERTIFICATE] = {"certificate", false, false, false, false, NULL},
 };
 
-const char *supply_name(enum supply_source s) { return table[s].name; }
-bool supply_is_consumption(enum supply_source s) { return table[s].consumption; }
-bool supply_location_counts(enum supply_source s) { return table[s].location; }
-bool supply_cbam_grid(enum supply_source s) { return table[s].cbam_grid; }
-const char *supply_cbam_code(enum supply_source s) { return table[s].cbam_code; }
-bool supply_is_green(enum supply_source s) { return table[s].green; }
+const char *supply_name(enum supply_source s)
+{
+    return table[s].name;
+}
+bool supply_is_consumption(enum supply_source s)
+{
+    return table[s].consumption;
+}
+bool supply_location_counts(enum supply_source s)
+{
+    return table[s].location;
+}
+bool supply_cbam_grid(enum supply_source s)
+{
+    return table[s].cbam_grid;
+}
+const char *supply_cbam_code(enum supply_source s)
+{
+    return table[s].cbam_code;
+}
+bool supply_is_green(enum supply_source s)
+{
+    return table[s].green;
+}
 
 bool supply_parse(const char *s, size_t len, enum supply_source *out)
 {

@@ -184,10 +184,16 @@ START_TEST(usage_errors_exit_64)
     ck_assert_int_eq(run("report", "-e", "e.csv", "--grid-factor", "663.4"), 64);
     ck_assert_int_eq(run("report", "-e", "-", "-p", "-"), 64);
     ck_assert_int_eq(run("validate", "-e", "e.csv", "--json", "x.json"), 64);
-    /* The workbook is a later issue: refused, never a stub. */
-    ck_assert_int_eq(run("report", "-e", "e.csv", "-o", "r.xlsx"), 64);
-    ck_contains(err_text, "not available");
+    ck_assert_int_eq(run("report", "-e", "e.csv", "-o", "-"), 64);
+    ck_assert_int_eq(run("report", "-e", "e.csv", "--lang", "fr"), 64);
+    ck_assert_int_eq(run("validate", "-e", "e.csv", "-o", "r.xlsx"), 64);
+    /* A workbook is for one enterprise: with two, an instruction and nothing written. */
+    put_file("two.csv", "enterprise_id,period,source,kwh\nE1,2025-01,grid,1\nE2,2025-01,grid,1\n");
+    ck_assert_int_eq(run("report", "-e", "two.csv", "-o", "r.xlsx"), 64);
+    ck_contains(err_text, "2 enterprises (E1, E2); a workbook covers one: add --enterprise ID");
     ck_assert_int_ne(access(path_in("r.xlsx"), F_OK), 0);
+    ck_assert_int_eq(run("report", "-e", "two.csv", "-o", "r.xlsx", "--enterprise", "E2", "-q"), 0);
+    ck_assert_int_eq(access(path_in("r.xlsx"), F_OK), 0);
 }
 END_TEST
 
@@ -195,6 +201,8 @@ START_TEST(demo_writes_the_example_and_its_report)
 {
     ck_assert_int_eq(run("demo", "-o", "d", "-q"), 0);
     ck_contains(out_text, "Enterprise YC-AP01");
+    ck_assert_int_eq(access(path_in("d/YC-AP01.xlsx"), F_OK), 0);
+    ck_assert_int_eq(access(path_in("d/YC-FD02.xlsx"), F_OK), 0);
     json_t *root = load_json(path_in("d/report.json"));
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "tool"), "version")), PACKAGE_VERSION);
     json_t *inputs = json_object_get(root, "inputs");

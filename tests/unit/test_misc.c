@@ -1,6 +1,8 @@
 /* test_misc.c - the small modules: strmap, utf8, region, diag, outfile, number display. */
 #include "config.h"
+#include "cbamgoods.h"
 #include "diag.h"
+#include "labels.h"
 #include "outfile.h"
 #include "region.h"
 #include "report_text.h"
@@ -136,6 +138,55 @@ START_TEST(outfile_is_atomic)
 }
 END_TEST
 
+START_TEST(every_label_in_both_languages)
+{
+    for (int l = 0; l < L__COUNT; l++) {
+        ck_assert_str_ne(label((enum label)l, false), "?");
+        ck_assert_str_ne(label((enum label)l, true), "?");
+        ck_assert(utf8_valid(label((enum label)l, true), strlen(label((enum label)l, true)), NULL));
+    }
+    ck_assert_str_eq(label(L__COUNT, false), "?");
+}
+END_TEST
+
+START_TEST(cbam_goods)
+{
+    /* Annex I of Reg. 2023/956; tests/e2e/cn_template.py checks all codes of the template. */
+    ck_assert_str_eq(cbamgoods_lookup("73181588").category, "Iron or steel products");
+    ck_assert(!cbamgoods_lookup("73181588").indirect_in_liability);
+    ck_assert_str_eq(cbamgoods_lookup("72071114").category, "Crude steel");
+    ck_assert_str_eq(cbamgoods_lookup("25232900").category, "Cement");
+    ck_assert(cbamgoods_lookup("25232900").indirect_in_liability);
+    ck_assert_str_eq(cbamgoods_lookup("31021010").category, "Urea");
+    ck_assert_str_eq(cbamgoods_lookup("31022100").category, "Mixed fertilisers");
+    ck_assert_str_eq(cbamgoods_lookup("76061100").category, "Aluminium products");
+    ck_assert_str_eq(cbamgoods_lookup("76011010").category, "Unwrought aluminium");
+    ck_assert_ptr_null(cbamgoods_lookup("76020000").category); /* aluminium scrap */
+    ck_assert_ptr_null(cbamgoods_lookup("72041000").category); /* steel scrap */
+    ck_assert_ptr_null(cbamgoods_lookup("87083010").category); /* brake parts */
+    ck_assert_ptr_null(cbamgoods_lookup("7318").category);
+    ck_assert_ptr_null(cbamgoods_lookup(NULL).category);
+    char b[16];
+    ck_assert_str_eq(cbamgoods_format_cn("73181588", b, sizeof b), "7318 15 88");
+}
+END_TEST
+
+START_TEST(safe_file_names)
+{
+    char b[128];
+    outfile_safe_name("YC-AP01", b, sizeof b);
+    ck_assert_str_eq(b, "YC-AP01");
+    outfile_safe_name("../../etc/passwd", b, sizeof b);
+    ck_assert_str_eq(b, "_._.._etc_passwd"); /* no "/", no leading "." */
+    outfile_safe_name(".hidden", b, sizeof b);
+    ck_assert_str_eq(b, "_hidden");
+    outfile_safe_name("运城/01", b, sizeof b);
+    ck_assert_ptr_null(strchr(b, '/'));
+    outfile_safe_name("", b, sizeof b);
+    ck_assert_str_eq(b, "_");
+}
+END_TEST
+
 Suite *suite_misc(void)
 {
     Suite *s = suite_create("misc");
@@ -146,6 +197,9 @@ Suite *suite_misc(void)
     tcase_add_test(tc, diag_quoting_keeps_utf8);
     tcase_add_test(tc, number_display);
     tcase_add_test(tc, outfile_is_atomic);
+    tcase_add_test(tc, every_label_in_both_languages);
+    tcase_add_test(tc, cbam_goods);
+    tcase_add_test(tc, safe_file_names);
     suite_add_tcase(s, tc);
     return s;
 }

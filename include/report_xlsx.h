@@ -1,0 +1,35 @@
+/* report_xlsx.h - the Excel workbook: the report a consultant hands over.
+ *
+ * One workbook per enterprise, sheets Summary, Electricity, Products,
+ * CBAM_Communication, Factors, Data_Quality and Method (README "Workbook").
+ * Emission cells are formulas with cached values that reference the factor
+ * cells, so an auditor sees how each number is made; the cached values are
+ * the engine's own numbers, the same as the JSON. Input text is always
+ * written as text. The same inputs give a byte-identical file.
+ */
+#ifndef CBAM_REPORT_XLSX_H
+#define CBAM_REPORT_XLSX_H
+
+#include "allocate.h"
+#include "cbam_error.h"
+#include "diag.h"
+#include "ledger.h"
+
+#include <stdbool.h>
+#include <time.h>
+
+typedef struct report_xlsx_opts {
+    bool zh;        /* Chinese labels (--lang zh) */
+    time_t created; /* document creation time: fixed for reproducible files */
+} report_xlsx_opts;
+
+/* Writes the workbook of enterprise ae to path (a temporary name: the
+ * caller renames it). Problems are reported in errs. */
+enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_enterprise *ae,
+                                const diag_list *dl, const report_xlsx_opts *o, diag_list *errs);
+
+/* The creation time for reproducible output: SOURCE_DATE_EPOCH when set
+ * (and a valid number), else 00:00 UTC of the first day after the period. */
+time_t report_xlsx_created(int to_ord);
+
+#endif
