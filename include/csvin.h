@@ -2,10 +2,12 @@
  *
  * Bytes go in (in chunks of any size, from a file, stdin or memory); records
  * come out through a callback, one at a time, each with the physical line on
- * which it starts. The reader strips a UTF-8 byte-order mark, hashes every
- * byte (SHA-256, for the report's list of inputs), caps field and record size,
- * and rejects malformed quoting, invalid UTF-8 and binary data with a
- * diagnostic naming file, line and column. Blank lines are skipped.
+ * which it starts. The reader settles the encoding (byte-order mark, UTF-8,
+ * else GB18030, converted with iconv) and the delimiter (',', ';' or tab, from
+ * the first line) on the first 64 KiB, and says so in a note; hashes every byte
+ * (SHA-256, for the report's list of inputs); caps field and record size; and
+ * rejects malformed quoting, invalid text and binary data with a diagnostic
+ * naming file, line and column. Blank lines are skipped.
  *
  * Records travel in batches. csvin_read_file() parses on a reader thread
  * (read, SHA-256, libcsv) while the calling thread runs the callback on the
@@ -22,6 +24,7 @@
 #include "cbam_error.h"
 #include "diag.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CSVIN_FIELD_MAX     65536     /* bytes in one field */
@@ -29,11 +32,19 @@
 #define CSVIN_FIELDS_MAX    512       /* fields in one record */
 #define CSVIN_CHUNK_DEFAULT (256 * 1024)
 
+/* What the reader found out about a file before parsing it. */
+typedef struct csvin_format {
+    char delim;           /* ',', ';' or '\t' */
+    bool decimal_comma;   /* ';'-separated: numbers are written 1.234,5 */
+    const char *encoding; /* "UTF-8", "GB18030", "UTF-16LE", "UTF-16BE" */
+} csvin_format;
+
 typedef struct csvin_row {
     long line; /* physical line on which the record starts */
     size_t nfields;
-    const char *const *field; /* each NUL-terminated */
+    const char *const *field; /* each NUL-terminated, UTF-8 */
     const size_t *len;
+    const csvin_format *format;
 } csvin_row;
 
 /* Returns 0 to go on, anything else to stop reading. */
@@ -43,9 +54,15 @@ typedef void (*csvin_progress_fn)(void *ctx, size_t done, size_t total);
 
 typedef struct csvin_opts {
     size_t chunk_size;          /* read size for csvin_read_file; 0 = default */
-    unsigned char delim;        /* 0 = ',' */
+    unsigned char delim;        /* 0 = detect from the first line (',', ';' or tab) */
+    const char *encoding;       /* NULL or "auto": a byte-order mark, else UTF-8 when the start of
+                                   the file is valid UTF-8, else GB18030; or "utf-8", "gb18030"
+                                   (also "gbk"), "utf-16le", "utf-16be" */
     csvin_progress_fn progress; /* may be NULL */
 } csvin_opts;
+
+/* True when name is an encoding csvin_opts.encoding accepts. */
+bool csvin_encoding_known(const char *name);
 
 typedef struct csvin_stats {
     char sha256[65]; /* hex digest of every byte read */

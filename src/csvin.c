@@ -8,6 +8,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,13 +25,18 @@
 #define BATCH_BYTES   (256 * 1024)
 /* Batches in flight between the reader thread and the consumer. */
 #define QUEUE_DEPTH 4
+/* Encoding and delimiter are decided on this much of the start of a file. */
+#define SNIFF_BYTES (64 * 1024)
 
-/* One record of a batch: a row, or a structural error that ends the input. */
+enum rec_kind { REC_ROW, REC_ERROR, REC_NOTE };
+
+/* One record of a batch: a row, a note about the file, or a structural error
+ * that ends the input (for notes and errors the message is field `first`). */
 struct rec {
     long line;
     size_t first;   /* index of its first field in the batch's field arrays */
     size_t nfields; /* for an error: the column */
-    bool error;     /* the message is field `first` */
+    enum rec_kind kind;
 };
 
 /* A chunk of the input as read, travelling with a batch to be hashed by the
@@ -71,9 +78,19 @@ struct csvin {
     /* Producer side: bytes in, batches out. */
     struct sha256_ctx sha;
     size_t bytes;
-    unsigned char head[3]; /* first bytes, held until the BOM question is settled */
-    size_t head_len;
-    bool head_done;
+    /* The first SNIFF_BYTES are held until encoding and delimiter are settled. */
+    const char *want_encoding; /* NULL: detect */
+    unsigned char want_delim;  /* 0: detect */
+    unsigned char *sniff;
+    size_t sniff_len;
+    bool decided;
+    csvin_format format;
+    iconv_t cd;                /* to UTF-8; (iconv_t)-1 for UTF-8 input */
+    unsigned char *stage;      /* input not converted yet (a split character) */
+    size_t stage_len, stage_cap;
+    char *conv;                /* converted text */
+    size_t conv_cap;
+    long conv_lines;           /* line breaks converted so far, for messages */
     struct batch *cur;
     size_t rec_text, rec_nf; /* where the record being assembled starts in cur */
     size_t nfields;
@@ -161,14 +178,14 @@ static void consume(csvin *r, const struct batch *b)
         sha256_update(&r->sha, c->len, c->data);
     for (size_t i = 0; i < b->nrecs && !atomic_load(&r->stop); i++) {
         const struct rec *rc = &b->recs[i];
-        if (rc->error) {
-            diag_add(r->dl, DIAG_ERROR, r->name, rc->line, (int)rc->nfields, "%s",
-                     b->text + b->foff[rc->first]);
+        if (rc->kind != REC_ROW) {
+            diag_add(r->dl, rc->kind == REC_ERROR ? DIAG_ERROR : DIAG_NOTE, r->name, rc->line,
+                     (int)rc->nfields, "%s", b->text + b->foff[rc->first]);
             continue;
         }
         for (size_t f = 0; f < rc->nfields; f++)
             r->fptr[f] = b->text + b->foff[rc->first + f];
-        csvin_row row = {rc->line, rc->nfields, r->fptr, b->flen + rc->first};
+        csvin_row row = {rc->line, rc->nfields, r->fptr, b->flen + rc->first, &r->format};
         r->records++;
         if (r->fn(r->ctx, &row) != 0)
             atomic_store(&r->stop, true);
@@ -293,7 +310,16 @@ static void fail(csvin *r, long line, int column, const char *msg)
     b->text_len = r->rec_text;
     b->nf = r->rec_nf;
     batch_add_field(b, msg, strlen(msg));
-    batch_add_rec(b, (struct rec){line, r->rec_nf, (size_t)column, true});
+    batch_add_rec(b, (struct rec){line, r->rec_nf, (size_t)column, REC_ERROR});
+}
+
+/* A note about the whole file, delivered before its rows. */
+static void note(csvin *r, const char *msg)
+{
+    batch_add_field(r->cur, msg, strlen(msg));
+    batch_add_rec(r->cur, (struct rec){0, r->rec_nf, 0, REC_NOTE});
+    r->rec_text = r->cur->text_len;
+    r->rec_nf = r->cur->nf;
 }
 
 static long count_breaks(const char *s, size_t len)
@@ -356,7 +382,8 @@ static bool check_field_text(csvin *r, long line)
         if (!utf8_valid(s, len, &bad)) {
             char msg[160];
             snprintf(msg, sizeof msg,
-                     "invalid UTF-8 (byte 0x%02x at offset %zu of the field); save the file as UTF-8",
+                     "invalid UTF-8 (byte 0x%02x at offset %zu of the field); save the file as "
+                     "UTF-8, or give --encoding gb18030 for a GBK file",
                      (unsigned char)s[bad], bad);
             fail(r, line, (int)i + 1, msg);
             return false;
@@ -397,7 +424,7 @@ static void on_record(int c, void *vr)
     r->nfields = 0;
     if (!ok)
         return;
-    batch_add_rec(r->cur, (struct rec){line, r->rec_nf, n, false});
+    batch_add_rec(r->cur, (struct rec){line, r->rec_nf, n, REC_ROW});
     r->rec_text = r->cur->text_len;
     r->rec_nf = r->cur->nf;
     if (r->cur->nrecs >= BATCH_RECORDS || r->cur->text_len >= BATCH_BYTES)
@@ -436,18 +463,170 @@ static void parse_bytes(csvin *r, const unsigned char *p, size_t len)
         parse_failure(r);
 }
 
-static void settle_head(csvin *r)
+/* ---- encoding and delimiter ---- */
+
+static const struct {
+    const char *name, *iconv_name;
+} encodings[] = {
+    {"utf-8", "UTF-8"},       {"utf8", "UTF-8"},         {"gb18030", "GB18030"},
+    {"gbk", "GB18030"},       {"cp936", "GB18030"},      {"gb2312", "GB18030"},
+    {"utf-16le", "UTF-16LE"}, {"utf-16be", "UTF-16BE"},
+};
+
+static const char *encoding_name(const char *want)
 {
-    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
-    r->head_done = true;
-    if (r->head_len >= 2 &&
-        ((r->head[0] == 0xFF && r->head[1] == 0xFE) || (r->head[0] == 0xFE && r->head[1] == 0xFF))) {
-        fail(r, 1, 0, "UTF-16 text (Excel \"Unicode text\"); save the file as CSV UTF-8");
+    for (size_t i = 0; i < sizeof encodings / sizeof encodings[0]; i++)
+        if (strcasecmp(want, encodings[i].name) == 0)
+            return encodings[i].iconv_name;
+    return NULL;
+}
+
+bool csvin_encoding_known(const char *name)
+{
+    return strcasecmp(name, "auto") == 0 || encoding_name(name) != NULL;
+}
+
+/* Converts len bytes to UTF-8 and parses them; at_end: no more input follows. */
+static void convert_and_parse(csvin *r, const unsigned char *p, size_t len, bool at_end)
+{
+    if (r->cd == (iconv_t)-1) {
+        parse_bytes(r, p, len);
         return;
     }
-    if (r->head_len == 3 && memcmp(r->head, bom, 3) == 0)
-        return;
-    parse_bytes(r, r->head, r->head_len);
+    /* A character split between two chunks waits in stage for its rest. */
+    if (r->stage_len + len > r->stage_cap) {
+        r->stage_cap = r->stage_len + len + 64;
+        r->stage = xrealloc(r->stage, r->stage_cap);
+    }
+    memcpy(r->stage + r->stage_len, p, len);
+    r->stage_len += len;
+    char *in = (char *)r->stage;
+    size_t in_left = r->stage_len;
+    while (in_left > 0 && !r->failed) {
+        if (r->conv_cap < in_left * 4 + 16) {
+            r->conv_cap = in_left * 4 + 16;
+            r->conv = xrealloc(r->conv, r->conv_cap);
+        }
+        char *out = r->conv;
+        size_t out_left = r->conv_cap;
+        size_t rc = iconv(r->cd, &in, &in_left, &out, &out_left);
+        int e = errno;
+        size_t produced = r->conv_cap - out_left;
+        for (char *q = r->conv; (q = memchr(q, '\n', (size_t)(r->conv + produced - q))) != NULL; q++)
+            r->conv_lines++;
+        parse_bytes(r, (const unsigned char *)r->conv, produced);
+        if (rc != (size_t)-1 || e == E2BIG)
+            continue;
+        if (e == EINVAL && !at_end)
+            break; /* the rest of a character comes with the next chunk */
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "%s (byte 0x%02x) is not valid %s text; save the file as UTF-8, or give "
+                 "--encoding",
+                 e == EINVAL ? "the file ends inside a character" : "a byte sequence",
+                 (unsigned char)*in, r->format.encoding);
+        fail(r, r->conv_lines + 1, 0, msg);
+        in_left = 0;
+    }
+    memmove(r->stage, in, in_left);
+    r->stage_len = in_left;
+}
+
+/* The first line's most frequent separator among ',', ';' and tab (quotes skipped). */
+static char detect_delim(const char *s, size_t len)
+{
+    size_t n[3] = {0, 0, 0}, i = 0;
+    while (i < len && (s[i] == '\r' || s[i] == '\n'))
+        i++;
+    bool quoted = false;
+    for (; i < len && (quoted || (s[i] != '\n' && s[i] != '\r')); i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            n[0] += s[i] == ',', n[1] += s[i] == ';', n[2] += s[i] == '\t';
+    }
+    if (n[1] > n[0] && n[1] >= n[2])
+        return ';';
+    if (n[2] > n[0] && n[2] > n[1])
+        return '\t';
+    return ',';
+}
+
+/* Settles encoding and delimiter on the sniffed start, then parses it. */
+static void decide(csvin *r, bool at_end)
+{
+    const unsigned char *p = r->sniff;
+    size_t n = r->sniff_len, skip = 0;
+    const char *enc = NULL, *why = NULL;
+    r->decided = true;
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        enc = "UTF-8", skip = 3;
+    else if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+        enc = "UTF-16LE", skip = 2, why = "its byte-order mark";
+    else if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+        enc = "UTF-16BE", skip = 2, why = "its byte-order mark";
+    if (r->want_encoding != NULL) {
+        enc = r->want_encoding;
+        why = NULL;
+        if (strcmp(enc, "UTF-8") != 0 && skip == 3)
+            skip = 0; /* a UTF-8 mark in a file said to be otherwise: let it show */
+    } else if (enc == NULL) {
+        /* Valid UTF-8 means UTF-8 (a character cut at the window's end aside). */
+        size_t cut = n;
+        if (!at_end) {
+            size_t k = 0;
+            while (k < 3 && cut > 0 && (p[cut - 1] & 0xC0) == 0x80)
+                cut--, k++;
+            if (cut > 0 && p[cut - 1] >= 0xC0)
+                cut--;
+            else
+                cut = n;
+        }
+        enc = utf8_valid((const char *)p, cut, NULL) ? "UTF-8" : "GB18030";
+        if (strcmp(enc, "GB18030") == 0)
+            why = "it is not valid UTF-8";
+    }
+    r->format.encoding = enc;
+    if (strcmp(enc, "UTF-8") != 0) {
+        r->cd = iconv_open("UTF-8", enc);
+        if (r->cd == (iconv_t)-1) {
+            fail(r, 0, 0, "this system's iconv cannot convert the file's encoding");
+            return;
+        }
+    }
+    if (why != NULL) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "read as %s text: %s (give --encoding to choose another)", enc, why);
+        note(r, msg);
+    }
+
+    /* The delimiter, from the first line of the converted text. */
+    const unsigned char *text = p + skip;
+    size_t text_len = n - skip;
+    char *first = NULL;
+    size_t first_len = text_len;
+    if (r->cd != (iconv_t)-1 && r->want_delim == 0) {
+        iconv_t probe = iconv_open("UTF-8", enc);
+        if (probe != (iconv_t)-1) {
+            first = xmalloc(text_len * 4 + 16);
+            char *in = (char *)text, *out = first;
+            size_t il = text_len, ol = text_len * 4 + 16;
+            iconv(probe, &in, &il, &out, &ol);
+            first_len = (size_t)(out - first);
+            iconv_close(probe);
+        }
+    }
+    char delim = r->want_delim ? (char)r->want_delim
+                               : detect_delim(first ? first : (const char *)text, first ? first_len : text_len);
+    free(first);
+    r->format.delim = delim;
+    r->format.decimal_comma = delim == ';';
+    csv_set_delim(&r->parser, (unsigned char)delim);
+    if (r->want_delim == 0 && delim == ';')
+        note(r, "fields separated by ';': numbers are read with a decimal comma (1.234,5)");
+    else if (r->want_delim == 0 && delim == '\t')
+        note(r, "fields separated by tabs");
+    convert_and_parse(r, text, text_len, at_end);
 }
 
 static void feed_bytes(csvin *r, const unsigned char *p, size_t len)
@@ -455,20 +634,26 @@ static void feed_bytes(csvin *r, const unsigned char *p, size_t len)
     if (r->q == NULL) /* with a reader thread the consumer hashes (struct raw) */
         sha256_update(&r->sha, len, p);
     r->bytes += len;
-    while (!r->head_done && len > 0) {
-        r->head[r->head_len++] = *p++;
-        len--;
-        if (r->head_len == 3)
-            settle_head(r);
+    if (!r->decided) {
+        size_t take = SNIFF_BYTES - r->sniff_len < len ? SNIFF_BYTES - r->sniff_len : len;
+        memcpy(r->sniff + r->sniff_len, p, take);
+        r->sniff_len += take;
+        p += take;
+        len -= take;
+        if (r->sniff_len < SNIFF_BYTES)
+            return;
+        decide(r, false);
     }
-    parse_bytes(r, p, len);
+    convert_and_parse(r, p, len, false);
 }
 
 /* Ends the input: the last record may lack a newline. */
 static void end_input(csvin *r)
 {
-    if (!r->head_done)
-        settle_head(r);
+    if (!r->decided)
+        decide(r, true);
+    else if (!r->failed)
+        convert_and_parse(r, (const unsigned char *)"", 0, true);
     if (!r->failed && !atomic_load(&r->stop)) {
         if (csv_fini(&r->parser, on_field, on_record, r) != 0)
             fail(r, r->next_line, (int)r->nfields + 1,
@@ -512,7 +697,18 @@ csvin *csvin_new(const char *name, const csvin_opts *opts, csvin_row_fn fn, void
         return NULL;
     }
     csv_set_realloc_func(&r->parser, capped_realloc);
-    csv_set_delim(&r->parser, opts && opts->delim ? opts->delim : ',');
+    r->want_delim = opts ? opts->delim : 0;
+    r->want_encoding = opts && opts->encoding && strcasecmp(opts->encoding, "auto") != 0
+                           ? encoding_name(opts->encoding)
+                           : NULL;
+    if (opts && opts->encoding && strcasecmp(opts->encoding, "auto") != 0 && r->want_encoding == NULL) {
+        csv_free(&r->parser);
+        free(r);
+        return NULL;
+    }
+    r->cd = (iconv_t)-1;
+    r->format = (csvin_format){',', false, "UTF-8"};
+    r->sniff = xmalloc(SNIFF_BYTES);
     r->cur = batch_new();
     r->fptr = xcalloc(CSVIN_FIELDS_MAX, sizeof *r->fptr);
     return r;
@@ -524,6 +720,11 @@ void csvin_free(csvin *r)
         return;
     csv_free(&r->parser);
     batch_free(r->cur);
+    if (r->cd != (iconv_t)-1)
+        iconv_close(r->cd);
+    free(r->sniff);
+    free(r->stage);
+    free(r->conv);
     free(r->fptr);
     free(r);
 }

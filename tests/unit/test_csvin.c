@@ -15,11 +15,15 @@ struct capture {
     size_t len;
     int stop_after; /* stop after this many records (0 = never) */
     int seen;
+    const char *encoding; /* as the rows report it */
+    char delim;
 };
 
 static int capture_row(void *vc, const csvin_row *row)
 {
     struct capture *c = vc;
+    c->encoding = row->format->encoding;
+    c->delim = row->format->delim;
     c->len += (size_t)snprintf(c->text + c->len, sizeof c->text - c->len, "%ld", row->line);
     for (size_t i = 0; i < row->nfields; i++) {
         ck_assert_uint_eq(strlen(row->field[i]), row->len[i]);
@@ -97,10 +101,11 @@ static void expect_error(const char *data, size_t len, long line, int column, co
         diag_list_init(&dl);
         ck_assert_int_eq(run(data, len, chunk, &c, &dl, NULL), CBAM_ERR_DATA);
         ck_assert_uint_eq(dl.errors, 1);
-        ck_assert_int_eq(dl.items[0].line, line);
-        ck_assert_int_eq(dl.items[0].column, column);
-        ck_assert_msg(strstr(dl.items[0].message, needle) != NULL, "'%s' lacks '%s'",
-                      dl.items[0].message, needle);
+        const diag *d = &dl.items[dl.count - 1]; /* notes about the file may come first */
+        ck_assert_int_eq(d->severity, DIAG_ERROR);
+        ck_assert_int_eq(d->line, line);
+        ck_assert_int_eq(d->column, column);
+        ck_assert_msg(strstr(d->message, needle) != NULL, "'%s' lacks '%s'", d->message, needle);
         diag_list_free(&dl);
     }
 }
@@ -115,10 +120,50 @@ START_TEST(malformed_inputs)
     expect_error(after, sizeof after - 1, 2, 1, "malformed quoting");
     static const char nul[] = "a,b\n1,2\x00z\n";
     expect_error(nul, sizeof nul - 1, 2, 2, "NUL byte");
-    static const char bad_utf8[] = "a,b\n1,caf\xE9\n";
+    /* A byte-order mark says UTF-8: a stray Latin-1 byte is then an error. */
+    static const char bad_utf8[] = "\xEF\xBB\xBF" "a,b\n1,caf\xE9\n";
     expect_error(bad_utf8, sizeof bad_utf8 - 1, 2, 2, "invalid UTF-8");
-    static const char utf16[] = "\xFF\xFE" "a\0,\0b\0";
-    expect_error(utf16, sizeof utf16 - 1, 1, 0, "UTF-16");
+    /* Not UTF-8, so GB18030: 0xFF is not a GB18030 byte. */
+    static const char bad_gb[] = "a,b\n1,\xB5\xE7\n2,\xFF\n";
+    expect_error(bad_gb, sizeof bad_gb - 1, 3, 0, "not valid GB18030");
+}
+END_TEST
+
+/* GBK from Chinese-locale Excel, UTF-16 from Excel's "Unicode text", and
+ * European ';' files: read in every chunk size, converted to UTF-8. */
+START_TEST(encodings_and_delimiters)
+{
+    static const struct {
+        const char *data;
+        size_t len;
+        const char *want, *encoding;
+        char delim;
+    } cases[] = {
+#define BYTES(lit) lit, sizeof lit - 1
+        {BYTES("\xC6\xF3\xD2\xB5\xB1\xE0\xBA\xC5\x2C\xC6\xDA\xBC\xE4\x2C\xB5\xE7\xC1\xBF\x28\x6B\x57\x68\x29"
+               "\x0D\x0A\xBB\xA7\x31\x2C\x32\x30\x32\x35\x2D\x30\x33\x2C\x22\x31\x2C\x32\x33\x34\x22\x0D\x0A"),
+         "1|企业编号|期间|电量(kWh)\n2|户1|2025-03|1,234\n", "GB18030", ','},
+        {BYTES("\xFF\xFE\x61\x00\x3B\x00\x62\x00\x0A\x00\x31\x00\x3B\x00\x32\x00\x0A\x00"), "1|a|b\n2|1|2\n",
+         "UTF-16LE", ';'},
+        {BYTES("\xFE\xFF\x00\x61\x00\x09\x00\x62\x00\x0A\x00\x31\x00\x09\x00\x32"), "1|a|b\n2|1|2\n",
+         "UTF-16BE", '\t'},
+        {BYTES("Datum;Energie\n2025-03;1.234,5\n"), "1|Datum|Energie\n2|2025-03|1.234,5\n", "UTF-8", ';'},
+        {BYTES("a,\"x;y;z\"\n1,2\n"), "1|a|x;y;z\n2|1|2\n", "UTF-8", ','},
+#undef BYTES
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        for (size_t chunk = 1; chunk <= cases[k].len; chunk++) {
+            struct capture c;
+            diag_list dl;
+            diag_list_init(&dl);
+            ck_assert_int_eq(run(cases[k].data, cases[k].len, chunk, &c, &dl, NULL), CBAM_OK);
+            ck_assert_msg(strcmp(c.text, cases[k].want) == 0, "case %zu chunk %zu:\n%s", k, chunk, c.text);
+            ck_assert_str_eq(c.encoding, cases[k].encoding);
+            ck_assert_int_eq(c.delim, cases[k].delim);
+            ck_assert_uint_eq(dl.errors, 0);
+            diag_list_free(&dl);
+        }
+    }
 }
 END_TEST
 
@@ -266,6 +311,7 @@ Suite *suite_csvin(void)
     tcase_add_test(tc, every_chunk_size_gives_the_same_records);
     tcase_add_test(tc, sha256_of_the_raw_bytes);
     tcase_add_test(tc, malformed_inputs);
+    tcase_add_test(tc, encodings_and_delimiters);
     tcase_add_test(tc, field_size_is_capped);
     tcase_add_test(tc, callback_can_stop);
     tcase_add_test(tc, empty_and_missing_files);
