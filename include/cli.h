@@ -7,6 +7,7 @@
 #define CBAM_CLI_H
 
 #include "cbam_error.h"
+#include "columns.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@ int cli_main(int argc, char **argv);
 /* What `report`, `validate` and `demo` run on. */
 typedef struct cli_report_args {
     const char *electricity[CLI_MAX_INPUTS];
+    int electricity_source[CLI_MAX_INPUTS]; /* --source after the file: enum supply_source + 1; 0 = none */
     size_t nelectricity;
     const char *production[CLI_MAX_INPUTS];
     size_t nproduction;
@@ -28,6 +30,9 @@ typedef struct cli_report_args {
     const char *xlsx_out;    /* NULL: no workbook; else the workbook of the one enterprise */
     const char *xlsx_dir;    /* NULL, or a directory for one workbook per enterprise */
     bool zh;                 /* Chinese labels in the workbook */
+    const char *encoding;    /* --encoding; NULL = detect */
+    columns_user_map map[CLI_MAX_INPUTS]; /* --map canonical=header */
+    size_t nmap;
     const char *factors_dir; /* NULL: shipped factors only */
     const char *grid_factor, *residual_factor, *cbam_grid_factor;
     const char *enterprise;

@@ -12,8 +12,12 @@
 #include "cbam_error.h"
 #include "csvin.h"
 #include "diag.h"
+#include "columns.h"
 #include "factors.h"
 #include "ledger.h"
+#include "supply.h"
+
+#include <stdbool.h>
 
 #define INGEST_MAX_ERRORS 100
 
@@ -23,6 +27,11 @@ typedef void (*ingest_progress_fn)(void *ctx, const char *name, size_t done, siz
 
 typedef struct ingest_opts {
     int from_ord, to_ord;        /* keep rows in [from, to]; 0 = no limit */
+    const char *encoding;        /* NULL: detect (see csvin_opts) */
+    const columns_user_map *map; /* --map canonical=header */
+    size_t nmap;
+    bool has_source;             /* --source: the source of every row of a file */
+    enum supply_source source;   /* without a source column (else it needs one) */
     const char *only_enterprise; /* keep only this enterprise; NULL = all */
     size_t chunk_size;           /* 0 = default */
     ingest_progress_fn progress; /* may be NULL */
@@ -36,6 +45,10 @@ const char *ingest_kind_name(enum ingest_kind kind);
  * when the file cannot be read. */
 enum cbam_err ingest_file(ledger *l, const factors_db *db, enum ingest_kind kind, const char *path,
                           const ingest_opts *o, diag_list *dl);
+
+/* Books the time-of-use rows held back (ledger_settle_tou): call after the
+ * last electricity file, before the calculation. */
+void ingest_finish(ledger *l, diag_list *dl);
 
 /* The same from memory; name is used in messages. */
 enum cbam_err ingest_mem(ledger *l, const factors_db *db, enum ingest_kind kind, const char *name,

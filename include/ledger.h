@@ -11,6 +11,7 @@
 #ifndef CBAM_LEDGER_H
 #define CBAM_LEDGER_H
 
+#include "diag.h"
 #include "factors.h"
 #include "parse.h"
 #include "strmap.h"
@@ -28,6 +29,12 @@ typedef struct ledger_mark {
     int file; /* index into ledger.inputs */
     long first_line, last_line;
     int64_t last_stamp;
+    /* Time-of-use rows (a tier column): the month's total and the sum of its
+     * tiers wait here until every file is read (ledger_settle_tou). */
+    bool tou;
+    unsigned tou_seen; /* bit per tier seen; bit 0: the total */
+    double tou_total_kwh, tou_tier_kwh;
+    const struct factor *tou_supplier;
 } ledger_mark;
 
 enum ledger_dup {
@@ -91,7 +98,7 @@ typedef struct ledger_input {
 /* The rows of one meter (of one enterprise, product and source), by month:
  * for the duplicate check and the report's completeness grid. */
 typedef struct ledger_series {
-    const struct ledger_enterprise *enterprise;
+    struct ledger_enterprise *enterprise;
     char *meter, *product; /* "" when the column is empty or absent */
     enum supply_source source;
     ledger_mark *marks; /* one per month with rows */
@@ -107,6 +114,11 @@ typedef struct ledger {
     size_t nseries, series_cap;
     ledger_input *inputs;
     size_t ninputs, inputs_cap;
+    struct ledger_tou_ref {
+        ledger_series *series;
+        int ord;
+    } *tou;                         /* marks holding time-of-use rows */
+    size_t ntou, tou_cap;
 } ledger;
 
 ledger *ledger_new(void);
@@ -132,7 +144,7 @@ ledger_cell *ledger_cell_get(ledger_month *m, size_t p);
 
 /* A meter series: rows of one enterprise, meter, product (for a sub-meter) and source. */
 typedef struct ledger_series_key {
-    const ledger_enterprise *enterprise;
+    ledger_enterprise *enterprise;
     const char *meter, *product;
     size_t meter_len, product_len;
     enum supply_source source;
@@ -140,6 +152,21 @@ typedef struct ledger_series_key {
 
 /* The duplicate-check mark of a meter series in month ord. */
 ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *key, int ord);
+/* The series of a key (created on first use), for ledger_note_tou. */
+ledger_series *ledger_series_of(ledger *l, const ledger_series_key *key);
+
+/* Books kwh of a meter series in month ord: to the product the series is
+ * sub-metered to, else to the month's shared kWh (certificates always). */
+void ledger_book(ledger_enterprise *e, int ord, const char *product, size_t product_len, int file,
+                 long line, enum supply_source src, double kwh, const factor *supplier);
+
+/* Remembers that the mark of series s in month ord holds time-of-use rows. */
+void ledger_note_tou(ledger *l, ledger_series *s, int ord);
+
+/* Books every month of time-of-use rows: the total where one was given
+ * (warning when the tiers differ from it by more than 0.5 %), else the sum of
+ * the tiers. Call once, after the last electricity file. */
+void ledger_settle_tou(ledger *l, diag_list *dl);
 
 /* Notes that e's rows used supplier factor f (kept once). */
 void ledger_note_supplier(ledger_enterprise *e, const factor *f);

@@ -25,6 +25,11 @@ enum parse_status {
  * ("1,234,567.8"). Surrounding spaces are ignored. The result is finite. */
 enum parse_status parse_number(const char *s, size_t len, double *out);
 
+/* parse_number for exports: full-width digits and marks (０-９ ． ， －) are
+ * read as ASCII, and with decimal_comma the roles of '.' and ',' swap
+ * ("1.234,5" = 1234.5), as European tools write in ';'-separated files. */
+enum parse_status parse_number_ex(const char *s, size_t len, bool decimal_comma, double *out);
+
 /* A whole number in [min, max]. */
 enum parse_status parse_int(const char *s, size_t len, long min, long max, long *out);
 
@@ -59,6 +64,9 @@ static inline int period_ord_month(int ord)
 {
     return ord % 12 + 1;
 }
+/* Days since 1970-01-01 of the first day of month ordinal ord. */
+int64_t period_first_day(int ord);
+
 /* Writes "YYYY-MM" into buf (at least 8 bytes). */
 void period_format(int ord, char *buf, size_t size);
 

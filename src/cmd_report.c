@@ -9,6 +9,7 @@
 #include "report_json.h"
 #include "report_text.h"
 #include "report_xlsx.h"
+#include "supply.h"
 #include "xalloc.h"
 
 #include <getopt.h>
@@ -33,6 +34,13 @@ static const char report_help[] =
     "  -p, --production FILE    production: enterprise_id, period, product_id,\n"
     "                           product_name, cn_code, quantity, unit (t or kg)\n"
     "  -i, --enterprises FILE   enterprise_id, name, name_en, country, province, address\n"
+    "      --source SRC         every row of the -e file just before is of source SRC\n"
+    "                           (for a file without a source column: a PV inverter export,\n"
+    "                           a green-power trade statement)\n"
+    "      --encoding ENC       auto (default: byte-order mark, else UTF-8 if valid, else\n"
+    "                           GB18030), utf-8, gb18030 (gbk), utf-16le, utf-16be\n"
+    "      --map COLUMN=HEADER  read the column headed HEADER as COLUMN (repeatable), e.g.\n"
+    "                           --map meter_id=计量点号\n"
     "\n"
     "Outputs (report only; without one, a summary is printed):\n"
     "  -o, --output FILE.xlsx   the Excel workbook of one enterprise (with several in\n"
@@ -76,6 +84,9 @@ enum {
     OPT_ENTERPRISE,
     OPT_SUMMARY,
     OPT_LANG,
+    OPT_SOURCE,
+    OPT_ENCODING,
+    OPT_MAP,
 };
 
 static const struct option report_options[] = {
@@ -94,6 +105,9 @@ static const struct option report_options[] = {
     {"enterprise", required_argument, NULL, OPT_ENTERPRISE},
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"lang", required_argument, NULL, OPT_LANG},
+    {"source", required_argument, NULL, OPT_SOURCE},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"map", required_argument, NULL, OPT_MAP},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -132,6 +146,34 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         case 'p': ok = add_input(a.production, &a.nproduction, optarg); break;
         case 'i': ok = add_input(a.enterprises, &a.nenterprises, optarg); break;
         case 'o': a.xlsx_out = optarg; break;
+        case OPT_SOURCE: {
+            enum supply_source src;
+            if (a.nelectricity == 0)
+                return cli_usage_error(cmd, "--source %s: give it after the -e FILE it is for", optarg);
+            if (!supply_parse(optarg, strlen(optarg), &src))
+                return cli_usage_error(cmd, "--source %s: expected one of %s", optarg, supply_names_list());
+            a.electricity_source[a.nelectricity - 1] = (int)src + 1;
+            break;
+        }
+        case OPT_ENCODING:
+            if (!csvin_encoding_known(optarg))
+                return cli_usage_error(cmd, "--encoding %s: expected auto, utf-8, gb18030, gbk, utf-16le or utf-16be",
+                                       optarg);
+            a.encoding = optarg;
+            break;
+        case OPT_MAP: {
+            const char *eq = strchr(optarg, '=');
+            if (eq == NULL || eq == optarg || eq[1] == '\0')
+                return cli_usage_error(cmd, "--map %s: expected COLUMN=HEADER, e.g. meter_id=计量点号", optarg);
+            if (a.nmap == CLI_MAX_INPUTS)
+                return cli_usage_error(cmd, "more than %d --map options", CLI_MAX_INPUTS);
+            /* Split in place: argv strings are ours to change. */
+            *(char *)eq = '\0';
+            a.map[a.nmap].canonical = optarg;
+            a.map[a.nmap].header = eq + 1;
+            a.nmap++;
+            break;
+        }
         case OPT_LANG:
             if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
                 return cli_usage_error(cmd, "--lang %s: expected en or zh", optarg);
@@ -246,13 +288,16 @@ static enum cbam_err worse(enum cbam_err a, enum cbam_err b)
     return a;
 }
 
-static enum cbam_err ingest_all(ledger *l, const factors_db *db, enum ingest_kind kind,
-                                const char *const *paths, size_t n, const ingest_opts *io,
-                                struct progress *pr, diag_list *dl)
+static enum cbam_err ingest_all(ledger *l, const factors_db *db, enum ingest_kind kind, const char *const *paths,
+                                const int *sources, size_t n, const ingest_opts *io, struct progress *pr,
+                                diag_list *dl)
 {
     enum cbam_err err = CBAM_OK;
     for (size_t i = 0; i < n; i++) {
-        err = worse(err, ingest_file(l, db, kind, paths[i], io, dl));
+        ingest_opts fo = *io;
+        fo.has_source = sources != NULL && sources[i] > 0;
+        fo.source = fo.has_source ? (enum supply_source)(sources[i] - 1) : SUPPLY_GRID;
+        err = worse(err, ingest_file(l, db, kind, paths[i], &fo, dl));
         end_progress(pr);
     }
     return err;
@@ -368,13 +413,18 @@ int cli_run_report(const cli_report_args *a)
         ingest_opts io = {.from_ord = a->from_ord,
                           .to_ord = a->to_ord,
                           .only_enterprise = a->enterprise,
+                          .encoding = a->encoding,
+                          .map = a->map,
+                          .nmap = a->nmap,
                           .progress = pr.on ? show_progress : NULL,
                           .progress_ctx = &pr};
-        err =
-            worse(err, ingest_all(l, db, INGEST_ENTERPRISES, a->enterprises, a->nenterprises, &io, &pr, &dl));
-        err =
-            worse(err, ingest_all(l, db, INGEST_ELECTRICITY, a->electricity, a->nelectricity, &io, &pr, &dl));
-        err = worse(err, ingest_all(l, db, INGEST_PRODUCTION, a->production, a->nproduction, &io, &pr, &dl));
+        err = worse(err, ingest_all(l, db, INGEST_ENTERPRISES, a->enterprises, NULL, a->nenterprises, &io, &pr,
+                                    &dl));
+        err = worse(err, ingest_all(l, db, INGEST_ELECTRICITY, a->electricity, a->electricity_source,
+                                    a->nelectricity, &io, &pr, &dl));
+        ingest_finish(l, &dl); /* time-of-use rows wait for every electricity file */
+        err = worse(err, ingest_all(l, db, INGEST_PRODUCTION, a->production, NULL, a->nproduction, &io, &pr,
+                                    &dl));
         if (a->enterprise != NULL &&
             ledger_enterprise_get(l, a->enterprise, strlen(a->enterprise), false) == NULL) {
             diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "enterprise '%s' has no rows in the input files",

@@ -129,7 +129,7 @@ struct load_ctx {
     const char *name;
     int replace;
     diag_list *dl;
-    int idx[C__N];
+    columns_result cols;
     bool have_header;
     enum cbam_err err;
 };
@@ -145,9 +145,9 @@ static char *field_dup(const csvin_row *row, int i)
 static int bad(struct load_ctx *c, const csvin_row *row, enum col col, const char *what)
 {
     size_t len;
-    const char *s = columns_field(row, c->idx[col], &len);
+    const char *s = columns_field(row, c->cols.idx[col], &len);
     char q[200];
-    diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->idx[col] + 1, "%s \"%s\": %s",
+    diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[col] + 1, "%s \"%s\": %s",
              factor_columns[col].name, diag_quote(q, sizeof q, s, len), what);
     c->err = CBAM_ERR_DATA;
     return 0;
@@ -158,7 +158,7 @@ static int on_factor_row(void *vc, const csvin_row *row)
     struct load_ctx *c = vc;
     if (!c->have_header) {
         c->have_header = true;
-        if (columns_map(factor_columns, C__N, row, c->name, c->dl, c->idx) != CBAM_OK) {
+        if (columns_map(factor_columns, C__N, NULL, 0, row, c->name, c->dl, &c->cols) != CBAM_OK) {
             c->err = CBAM_ERR_DATA;
             return 1;
         }
@@ -167,12 +167,12 @@ static int on_factor_row(void *vc, const csvin_row *row)
     size_t len;
     const char *s;
 
-    s = columns_field(row, c->idx[C_ID], &len);
+    s = columns_field(row, c->cols.idx[C_ID], &len);
     parse_trim(&s, &len);
     if (len == 0)
         return bad(c, row, C_ID, "an id is required");
 
-    s = columns_field(row, c->idx[C_KIND], &len);
+    s = columns_field(row, c->cols.idx[C_KIND], &len);
     parse_trim(&s, &len);
     int kind = -1;
     for (int k = 0; k < FACTOR_KIND__COUNT; k++)
@@ -183,7 +183,7 @@ static int on_factor_row(void *vc, const csvin_row *row)
                    "unknown kind; expected grid_average, grid_residual, grid_fossil, "
                    "cbam_default, supplier, lca or ets");
 
-    s = columns_field(row, c->idx[C_COUNTRY], &len);
+    s = columns_field(row, c->cols.idx[C_COUNTRY], &len);
     parse_trim(&s, &len);
     char country[3] = "";
     if (len == 1 && s[0] == '*') {
@@ -196,11 +196,11 @@ static int on_factor_row(void *vc, const csvin_row *row)
     }
 
     long year;
-    s = columns_field(row, c->idx[C_YEAR], &len);
+    s = columns_field(row, c->cols.idx[C_YEAR], &len);
     if (parse_int(s, len, PERIOD_YEAR_MIN, PERIOD_YEAR_MAX, &year) != PARSE_OK)
         return bad(c, row, C_YEAR, "expected a year such as 2023");
 
-    s = columns_field(row, c->idx[C_UNIT], &len);
+    s = columns_field(row, c->cols.idx[C_UNIT], &len);
     parse_trim(&s, &len);
     double mult = 0;
     for (size_t k = 0; k < sizeof factor_units / sizeof factor_units[0]; k++)
@@ -211,7 +211,7 @@ static int on_factor_row(void *vc, const csvin_row *row)
                    "unknown unit; expected kgCO2/kWh, tCO2/MWh, gCO2/kWh (or the CO2e forms)");
 
     double value;
-    s = columns_field(row, c->idx[C_VALUE], &len);
+    s = columns_field(row, c->cols.idx[C_VALUE], &len);
     enum parse_status ps = parse_number(s, len, &value);
     if (ps != PARSE_OK)
         return bad(c, row, C_VALUE, "is not a finite number");
@@ -219,12 +219,12 @@ static int on_factor_row(void *vc, const csvin_row *row)
     if (!(value >= 0 && value <= FACTOR_VALUE_MAX))
         return bad(c, row, C_VALUE, "outside 0 to 2 kgCO2/kWh: check the unit");
 
-    s = columns_field(row, c->idx[C_SOURCE], &len);
+    s = columns_field(row, c->cols.idx[C_SOURCE], &len);
     parse_trim(&s, &len);
     if (len == 0)
         return bad(c, row, C_SOURCE, "a source (publication) is required");
 
-    s = columns_field(row, c->idx[C_STATUS], &len);
+    s = columns_field(row, c->cols.idx[C_STATUS], &len);
     parse_trim(&s, &len);
     bool status_ok = false;
     for (size_t k = 0; k < sizeof statuses / sizeof statuses[0]; k++)
@@ -233,34 +233,34 @@ static int on_factor_row(void *vc, const csvin_row *row)
         return bad(c, row, C_STATUS, "expected confirmed, secondary or user");
 
     factor *f = xcalloc(1, sizeof *f);
-    f->id = field_dup(row, c->idx[C_ID]);
+    f->id = field_dup(row, c->cols.idx[C_ID]);
     f->kind = (enum factor_kind)kind;
     memcpy(f->country, country, sizeof country);
-    f->region = field_dup(row, c->idx[C_REGION]);
+    f->region = field_dup(row, c->cols.idx[C_REGION]);
     f->year = (int)year;
     f->value = value;
-    f->unit = field_dup(row, c->idx[C_UNIT]);
-    f->source = field_dup(row, c->idx[C_SOURCE]);
-    f->url = field_dup(row, c->idx[C_URL]);
-    f->status = field_dup(row, c->idx[C_STATUS]);
+    f->unit = field_dup(row, c->cols.idx[C_UNIT]);
+    f->source = field_dup(row, c->cols.idx[C_SOURCE]);
+    f->url = field_dup(row, c->cols.idx[C_URL]);
+    f->status = field_dup(row, c->cols.idx[C_STATUS]);
     for (char *p = f->status; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
-    f->note = field_dup(row, c->idx[C_NOTE]);
+    f->note = field_dup(row, c->cols.idx[C_NOTE]);
     f->file = xstrdup(c->name);
     f->line = row->line;
 
     factor *old = strmap_get(c->db->by_id, f->id, strlen(f->id));
     if (old != NULL) {
         if (!c->replace || strcmp(old->file, c->name) == 0) {
-            diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->idx[C_ID] + 1,
+            diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[C_ID] + 1,
                      "factor id '%s' is already defined at %s:%ld; expected each id once", f->id, old->file,
                      old->line);
             c->err = CBAM_ERR_DATA;
             factor_free(f);
             return 0;
         }
-        diag_add(c->dl, DIAG_NOTE, c->name, row->line, c->idx[C_ID] + 1,
+        diag_add(c->dl, DIAG_NOTE, c->name, row->line, c->cols.idx[C_ID] + 1,
                  "factor '%s' replaces the one from %s:%ld", f->id, old->file, old->line);
         for (size_t i = 0; i < c->db->count; i++)
             if (c->db->items[i] == old)

@@ -1,7 +1,14 @@
-/* ingest.c - canonical electricity, production and enterprise files -> ledger. */
+/* ingest.c - electricity, production and enterprise files -> ledger.
+ *
+ * Reads what utilities and park platforms export (meter-exports.md): headers
+ * in Chinese or English with units in them, title rows above the header and
+ * totals rows below the data, time-of-use tiers as columns or as rows, meter
+ * readings instead of energy, billing periods across months, decimal commas in
+ * ';' files and full-width digits. Whatever is read is said (notes); whatever
+ * cannot be read is an error naming file, line, column and what was expected.
+ */
 #include "config.h"
 #include "ingest.h"
-#include "columns.h"
 #include "parse.h"
 #include "region.h"
 #include "supply.h"
@@ -12,43 +19,91 @@
 #include <string.h>
 
 /* Repeated warnings of one kind are listed this often per file, then counted. */
-#define REPEAT_LIMIT   10
+#define REPEAT_LIMIT 10
 #define CACHE_TEXT_MAX 64
+/* The header is looked for in this many records from the top. */
+#define HEADER_SEARCH 10
 
-enum { E_ENTERPRISE, E_PERIOD, E_METER, E_SOURCE, E_KWH, E_ENERGY, E_UNIT, E_PRODUCT, E_FACTOR, E__N };
+#define A(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static const char *const enterprise_aliases[] = {"enterprise",  "企业",     "企业编号", "户号",
+                                                 "用户编号",    "客户编号", "户号/用户编号", NULL};
+static const char *const period_aliases[] = {"month", "date", "timestamp", "月份", "期间", "日期", "抄表日期",
+                                             "抄表月份", "结算月份", "统计月份", "年月", "时间", "账期", NULL};
+static const char *const unit_aliases[] = {"单位", "计量单位", NULL};
+
+enum {
+    E_ENTERPRISE, E_PERIOD, E_START, E_END, E_METER, E_SOURCE, E_KWH, E_ENERGY, E_UNIT, E_PRODUCT,
+    E_FACTOR, E_TIER, E_T_CRIT, E_T_PEAK, E_T_FLAT, E_T_VALLEY, E_T_DEEP, E_REACTIVE, E_PREV, E_CURR,
+    E_MULT, E__N
+};
+#define E_FIRST_TIER E_T_CRIT
+#define E_LAST_TIER E_T_DEEP
+
 static const columns_spec electricity_columns[E__N] = {
-    [E_ENTERPRISE] = {"enterprise_id", true},
-    [E_PERIOD] = {"period", true},
-    [E_METER] = {"meter_id", false},
-    [E_SOURCE] = {"source", true},
-    [E_KWH] = {"kwh", false},
-    [E_ENERGY] = {"energy", false},
-    [E_UNIT] = {"unit", false},
-    [E_PRODUCT] = {"product_id", false},
-    [E_FACTOR] = {"factor_id", false},
+    [E_ENTERPRISE] = {"enterprise_id", false, enterprise_aliases},
+    [E_PERIOD] = {"period", false, period_aliases},
+    [E_START] = {"period_start", false, A("起始日期", "开始日期", "起始时间", "start")},
+    [E_END] = {"period_end", false, A("截止日期", "结束日期", "截止时间", "end")},
+    [E_METER] = {"meter_id", false, A("meter", "计量点", "计量点编号", "表号", "电表", "电表编号")},
+    [E_SOURCE] = {"source", false, A("电源", "来源", "类型", "电源类型")},
+    [E_KWH] = {"kwh", false, NULL},
+    [E_ENERGY] = {"energy", false,
+                  A("电量", "用电量", "有功电量", "合计电量", "结算电量", "有功总", "总电量", "active energy")},
+    [E_UNIT] = {"unit", false, unit_aliases},
+    [E_PRODUCT] = {"product_id", false, A("product", "产品", "产品编号")},
+    [E_FACTOR] = {"factor_id", false, A("factor", "因子编号")},
+    [E_TIER] = {"tier", false, A("示数类型", "时段", "费率", "tou")},
+    [E_T_CRIT] = {"critical_peak", false, A("尖峰", "尖", "尖峰电量", "critical peak")},
+    [E_T_PEAK] = {"peak", false, A("峰", "高峰", "峰电量", "高峰电量")},
+    [E_T_FLAT] = {"flat", false, A("平", "平段", "平电量", "平段电量", "shoulder")},
+    [E_T_VALLEY] = {"valley", false, A("谷", "低谷", "谷电量", "低谷电量", "off-peak", "offpeak")},
+    [E_T_DEEP] = {"deep_valley", false, A("深谷", "深谷电量", "deep valley")},
+    [E_REACTIVE] = {"reactive", false, A("无功", "无功电量", "无功总", "reactive energy", "kvarh")},
+    [E_PREV] = {"previous_reading", false, A("上次示数", "起码", "previous reading", "prev_reading")},
+    [E_CURR] = {"current_reading", false, A("本次示数", "止码", "current reading", "curr_reading")},
+    [E_MULT] = {"multiplier", false, A("倍率", "ct ratio")},
 };
 
 enum { P_ENTERPRISE, P_PERIOD, P_PRODUCT, P_NAME, P_CN, P_QUANTITY, P_UNIT, P__N };
 static const columns_spec production_columns[P__N] = {
-    [P_ENTERPRISE] = {"enterprise_id", true},
-    [P_PERIOD] = {"period", true},
-    [P_PRODUCT] = {"product_id", true},
-    [P_NAME] = {"product_name", false},
-    [P_CN] = {"cn_code", false},
-    [P_QUANTITY] = {"quantity", true},
-    [P_UNIT] = {"unit", true},
+    [P_ENTERPRISE] = {"enterprise_id", true, enterprise_aliases},
+    [P_PERIOD] = {"period", true, period_aliases},
+    [P_PRODUCT] = {"product_id", true, A("product", "产品", "产品编号", "产品代码")},
+    [P_NAME] = {"product_name", false, A("产品名称", "品名")},
+    [P_CN] = {"cn_code", false, A("cn", "cn code", "CN编码", "海关编码", "商品编码", "hs code")},
+    [P_QUANTITY] = {"quantity", true, A("产量", "数量", "production")},
+    [P_UNIT] = {"unit", false, unit_aliases},
 };
 
 enum { N_ENTERPRISE, N_NAME, N_NAME_EN, N_COUNTRY, N_PROVINCE, N_ADDRESS, N__N };
 static const columns_spec enterprise_columns[N__N] = {
-    [N_ENTERPRISE] = {"enterprise_id", true}, [N_NAME] = {"name", true},
-    [N_NAME_EN] = {"name_en", false},         [N_COUNTRY] = {"country", false},
-    [N_PROVINCE] = {"province", false},       [N_ADDRESS] = {"address", false},
+    [N_ENTERPRISE] = {"enterprise_id", true, enterprise_aliases},
+    [N_NAME] = {"name", true, A("企业名称", "名称", "单位名称", "户名")},
+    [N_NAME_EN] = {"name_en", false, A("英文名称", "english name")},
+    [N_COUNTRY] = {"country", false, A("国家", "国家代码")},
+    [N_PROVINCE] = {"province", false, A("省份", "省", "省份/地区")},
+    [N_ADDRESS] = {"address", false, A("地址", "用电地址")},
 };
 
-#define MAX_COLUMNS E__N
+/* Words that mark a totals row (合计 below the data): left out with a note. */
+static const char *const totals_words[] = {"合计", "总计", "小计", "总合计", "Total", "Totals", "Sum", "Grand total", NULL};
 
-enum repeat { R_EMPTY_VALUE, R_FACTOR_IGNORED, R_CERT_PRODUCT, R__N };
+/* Values of a tier column: the active total, a time-of-use tier, or reactive energy. */
+static const struct {
+    const char *name;
+    int tier; /* 0: total, 1-5: tiers, -1: reactive */
+} tier_values[] = {
+    {"总", 0},      {"有功总", 0},   {"合计", 0},  {"total", 0},  {"active total", 0},
+    {"尖峰", 1},    {"尖", 1},       {"critical peak", 1},
+    {"峰", 2},      {"高峰", 2},     {"peak", 2},
+    {"平", 3},      {"平段", 3},     {"flat", 3},  {"shoulder", 3},
+    {"谷", 4},      {"低谷", 4},     {"valley", 4}, {"off-peak", 4},
+    {"深谷", 5},    {"deep valley", 5},
+    {"无功", -1},   {"无功总", -1},  {"reactive", -1},
+};
+
+enum repeat { R_EMPTY_VALUE, R_FACTOR_IGNORED, R_CERT_PRODUCT, R_TIER_MISMATCH, R__N };
 
 struct ctx {
     ledger *l;
@@ -60,12 +115,18 @@ struct ctx {
     int file;
     const columns_spec *spec;
     size_t nspec;
-    int idx[MAX_COLUMNS];
+    columns_result cols;
     size_t header_fields;
     bool have_header;
-    size_t errors, rows, outside, other_enterprise;
+    diag_list header_diags; /* what the first record lacked, while looking for the header */
+    size_t records_before_header;
+    size_t errors, rows, outside, other_enterprise, totals_rows, reactive_rows, split_rows;
     size_t repeats[R__N];
     enum cbam_err err;
+    bool decimal_comma;
+
+    double col_kwh[COLUMNS_MAX];   /* kWh per unit given in a column's header; 0 = none */
+    bool readings_kwh_noted;
 
     /* Hot-path caches: consecutive rows usually share these. */
     ledger_enterprise *last_ent;
@@ -115,8 +176,9 @@ __attribute__((format(printf, 4, 5))) static int row_error(struct ctx *c, const 
 }
 
 /* A warning that may repeat on every row: listed REPEAT_LIMIT times, then counted. */
-__attribute__((format(printf, 5, 6))) static void
-row_warning(struct ctx *c, enum repeat kind, const csvin_row *row, int col, const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void row_warning(struct ctx *c, enum repeat kind,
+                                                              const csvin_row *row, int col,
+                                                              const char *fmt, ...)
 {
     if (++c->repeats[kind] > REPEAT_LIMIT)
         return;
@@ -128,9 +190,11 @@ row_warning(struct ctx *c, enum repeat kind, const csvin_row *row, int col, cons
     diag_add(c->dl, DIAG_WARNING, c->name, row->line, col >= 0 ? col + 1 : 0, "%s", msg);
 }
 
+static bool has(const struct ctx *c, int k) { return c->cols.idx[k] >= 0; }
+
 static const char *field(const struct ctx *c, const csvin_row *row, int k, size_t *len)
 {
-    const char *s = columns_field(row, c->idx[k], len);
+    const char *s = columns_field(row, c->cols.idx[k], len);
     parse_trim(&s, len);
     return s;
 }
@@ -140,7 +204,7 @@ static const char *quoted(char *buf, size_t size, const char *s, size_t len)
     return diag_quote(buf, size, s, len);
 }
 
-/* Reads the period column; returns false (after reporting) when it is wrong. */
+/* Reads the period column k; returns false (after reporting) when it is wrong. */
 static bool read_period(struct ctx *c, const csvin_row *row, int k, parse_period *p, int *stop)
 {
     size_t len;
@@ -149,56 +213,71 @@ static bool read_period(struct ctx *c, const csvin_row *row, int k, parse_period
     switch (parse_period_text(s, len, p)) {
     case PARSE_OK: return true;
     case PARSE_EMPTY:
-        *stop = row_error(c, row, c->idx[k], "period is empty; expected a month such as 2025-03");
+        *stop = row_error(c, row, c->cols.idx[k], "%s is empty; expected a month such as 2025-03",
+                          c->spec[k].name);
         return false;
     case PARSE_RANGE:
-        *stop = row_error(c, row, c->idx[k],
-                          "period \"%s\" is out of range; expected a real date (month 1-12, "
-                          "a day of that month, year %d-%d)",
-                          quoted(q, sizeof q, s, len), PERIOD_YEAR_MIN, PERIOD_YEAR_MAX);
+        *stop = row_error(c, row, c->cols.idx[k],
+                          "%s \"%s\" is out of range; expected a real date (month 1-12, a day of that month, "
+                          "year %d-%d)",
+                          c->spec[k].name, quoted(q, sizeof q, s, len), PERIOD_YEAR_MIN, PERIOD_YEAR_MAX);
         return false;
     default:
-        *stop = row_error(c, row, c->idx[k],
-                          "period \"%s\" is not a period; expected YYYY-MM such as 2025-03 (or a "
-                          "date such as 2025-03-01)",
-                          quoted(q, sizeof q, s, len));
+        *stop = row_error(c, row, c->cols.idx[k],
+                          "%s \"%s\" is not a period; expected YYYY-MM such as 2025-03 (or a date such as "
+                          "2025-03-01)",
+                          c->spec[k].name, quoted(q, sizeof q, s, len));
         return false;
     }
 }
 
-/* Reads a non-negative quantity; *skip is set for an empty cell (warned). */
-static bool read_amount(struct ctx *c, const csvin_row *row, int k, double *v, bool *skip, int *stop)
+/* A number in column k. *empty is set (nothing reported) for an empty cell. */
+static bool read_number(struct ctx *c, const csvin_row *row, int k, double *v, bool *empty, int *stop)
 {
     size_t len;
     const char *s = field(c, row, k, &len);
     const char *col = c->spec[k].name;
     char q[200];
-    *skip = false;
-    switch (parse_number(s, len, v)) {
-    case PARSE_OK: break;
-    case PARSE_EMPTY:
-        row_warning(c, R_EMPTY_VALUE, row, c->idx[k],
-                    "%s is empty: the row is left out (an empty cell is not read as zero; write 0 "
-                    "if nothing was measured)",
-                    col);
-        *skip = true;
-        return false;
+    *empty = false;
+    switch (parse_number_ex(s, len, c->decimal_comma, v)) {
+    case PARSE_OK: return true;
+    case PARSE_EMPTY: *empty = true; return false;
     case PARSE_RANGE:
-        *stop = row_error(c, row, c->idx[k], "%s \"%s\" is out of range; expected a finite number", col,
+        *stop = row_error(c, row, c->cols.idx[k], "%s \"%s\" is out of range; expected a finite number", col,
                           quoted(q, sizeof q, s, len));
         return false;
     default:
-        *stop = row_error(c, row, c->idx[k],
-                          "%s \"%s\" is not a number; expected digits with an optional decimal "
-                          "point, such as 1234.5",
-                          col, quoted(q, sizeof q, s, len));
+        *stop = row_error(c, row, c->cols.idx[k],
+                          "%s \"%s\" is not a number; expected digits with an optional decimal %s, such as %s",
+                          col, quoted(q, sizeof q, s, len), c->decimal_comma ? "comma" : "point",
+                          c->decimal_comma ? "1.234,5" : "1234.5");
+        return false;
+    }
+}
+
+/* A non-negative amount in column k; an empty cell is warned about and left out. */
+static bool read_amount(struct ctx *c, const csvin_row *row, int k, double *v, bool *skip, int *stop)
+{
+    bool empty;
+    *skip = false;
+    if (!read_number(c, row, k, v, &empty, stop)) {
+        if (empty) {
+            row_warning(c, R_EMPTY_VALUE, row, c->cols.idx[k],
+                        "%s is empty: the row is left out (an empty cell is not read as zero; write 0 if "
+                        "nothing was measured)",
+                        c->spec[k].name);
+            *skip = true;
+        }
         return false;
     }
     if (*v < 0) {
-        *stop = row_error(c, row, c->idx[k],
-                          "%s \"%s\" is negative; expected an amount of at least 0 (net refunds "
-                          "into the period's row)",
-                          col, quoted(q, sizeof q, s, len));
+        size_t len;
+        const char *s = field(c, row, k, &len);
+        char q[200];
+        *stop = row_error(c, row, c->cols.idx[k],
+                          "%s \"%s\" is negative; expected an amount of at least 0 (net refunds into the "
+                          "period's row)",
+                          c->spec[k].name, quoted(q, sizeof q, s, len));
         return false;
     }
     return true;
@@ -213,15 +292,30 @@ static bool ragged(struct ctx *c, const csvin_row *row, int *stop)
     return true;
 }
 
+/* A totals row ("合计" in one of its first fields): left out, counted. */
+static bool totals_row(struct ctx *c, const csvin_row *row)
+{
+    for (size_t f = 0; f < row->nfields && f < 3; f++) {
+        const char *s = row->field[f];
+        size_t len = row->len[f];
+        parse_trim(&s, &len);
+        for (const char *const *w = totals_words; *w; w++)
+            if (parse_eq_ci(s, len, *w)) {
+                c->totals_rows++;
+                return true;
+            }
+    }
+    return false;
+}
+
 /* The enterprise of a row, or NULL when the row is for another enterprise
  * (--enterprise) or the id is empty (reported). */
-static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, int k, bool *skip, int *stop)
+static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, int k, int *stop)
 {
     size_t len;
     const char *s = field(c, row, k, &len);
-    *skip = false;
     if (len == 0) {
-        *stop = row_error(c, row, c->idx[k], "enterprise_id is empty; expected the enterprise's id");
+        *stop = row_error(c, row, c->cols.idx[k], "enterprise_id is empty; expected the enterprise's id");
         return NULL;
     }
     if (c->last_ent != NULL && c->last_ent->id_len == len && memcmp(c->last_ent->id, s, len) == 0)
@@ -229,7 +323,6 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
     if (c->o->only_enterprise != NULL &&
         !(strlen(c->o->only_enterprise) == len && memcmp(c->o->only_enterprise, s, len) == 0)) {
         c->other_enterprise++;
-        *skip = true;
         return NULL;
     }
     c->last_ent = ledger_enterprise_get(c->l, s, len, true);
@@ -241,19 +334,23 @@ static bool in_range(const struct ctx *c, int ord)
     return !((c->o->from_ord && ord < c->o->from_ord) || (c->o->to_ord && ord > c->o->to_ord));
 }
 
-/* What every dated row starts with: one field per column, the enterprise
- * and the period, inside the reporting period. False when the row ends
- * here (reported, left out, or for another enterprise); *ret is then what
- * the row callback returns. */
+/* What every dated row starts with: one field per column, not a totals row,
+ * the enterprise and the period inside the reporting period. False when the
+ * row ends here; *ret is then what the row callback returns. */
 static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period_k, ledger_enterprise **e,
                       parse_period *p, int *ord, int *ret)
 {
-    bool skip;
     *ret = 0;
-    if (ragged(c, row, ret))
+    if (totals_row(c, row) || ragged(c, row, ret))
         return false;
-    *e = row_enterprise(c, row, ent_k, &skip, ret);
-    if (*e == NULL || !read_period(c, row, period_k, p, ret))
+    *e = row_enterprise(c, row, ent_k, ret);
+    if (*e == NULL)
+        return false;
+    if (period_k < 0) {
+        *ord = 0;
+        return true;
+    }
+    if (!read_period(c, row, period_k, p, ret))
         return false;
     *ord = period_ord(p->year, p->month);
     if (!in_range(c, *ord)) {
@@ -261,6 +358,262 @@ static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period
         return false;
     }
     return true;
+}
+
+/* kWh in one unit of the row's unit column (cached). */
+static bool row_unit(struct ctx *c, const csvin_row *row, double *mult, bool *cert, int *stop)
+{
+    size_t len;
+    const char *s = field(c, row, E_UNIT, &len);
+    char q[200];
+    if (c->have_last_unit && len == c->last_unit_len && memcmp(s, c->last_unit, len) == 0) {
+        *mult = c->last_unit_kwh;
+        *cert = c->last_unit_cert;
+        return true;
+    }
+    switch (parse_energy_unit(s, len, mult, cert)) {
+    case PARSE_OK:
+        if (len < CACHE_TEXT_MAX) {
+            memcpy(c->last_unit, s, len);
+            c->last_unit_len = len;
+            c->last_unit_kwh = *mult;
+            c->last_unit_cert = *cert;
+            c->have_last_unit = true;
+        }
+        return true;
+    case PARSE_EMPTY:
+        *stop = row_error(c, row, c->cols.idx[E_UNIT], "unit is empty; expected kWh, MWh, 万kWh ...");
+        return false;
+    case PARSE_NOT_ENERGY:
+        *stop = row_error(c, row, c->cols.idx[E_UNIT],
+                          "unit \"%s\" is power, not energy; expected an energy unit such as kWh or MWh",
+                          quoted(q, sizeof q, s, len));
+        return false;
+    default:
+        *stop = row_error(c, row, c->cols.idx[E_UNIT],
+                          "unit \"%s\" is unknown; expected kWh, 度, MWh, GWh, 万kWh or 亿kWh",
+                          quoted(q, sizeof q, s, len));
+        return false;
+    }
+}
+
+/* kWh per unit of an energy column: its header's unit, else the unit column,
+ * else kWh for the kwh column and for meter readings. */
+static bool column_kwh(struct ctx *c, const csvin_row *row, int k, enum supply_source src, double *mult, int *stop)
+{
+    bool cert = false;
+    if (c->col_kwh[k] > 0) {
+        *mult = c->col_kwh[k];
+        return true;
+    }
+    if (has(c, E_UNIT)) {
+        if (!row_unit(c, row, mult, &cert, stop))
+            return false;
+    } else {
+        *mult = 1.0; /* the kwh column, or readings (said in a note at the header) */
+    }
+    if (cert && src != SUPPLY_CERTIFICATE) {
+        size_t len;
+        const char *s = field(c, row, E_UNIT, &len);
+        char q[200];
+        *stop = row_error(c, row, c->cols.idx[E_UNIT],
+                          "unit \"%s\" counts certificates, but the source is %s; expected an energy unit",
+                          quoted(q, sizeof q, s, len), supply_name(src));
+        return false;
+    }
+    return true;
+}
+
+/* The row's energy in kWh: the total (kwh or energy), else the sum of the
+ * time-of-use columns, else meter readings. *skip for an empty row (warned). */
+static bool row_energy(struct ctx *c, const csvin_row *row, enum supply_source src, double *kwh, bool *skip,
+                       int *stop)
+{
+    int total_k = has(c, E_KWH) ? E_KWH : has(c, E_ENERGY) ? E_ENERGY : -1;
+    double v, mult;
+    bool empty = true;
+    *skip = false;
+    if (total_k >= 0 && !read_number(c, row, total_k, &v, &empty, stop) && !empty)
+        return false;
+    bool have_total = total_k >= 0 && !empty;
+    if (have_total && !column_kwh(c, row, total_k, src, &mult, stop))
+        return false;
+    double total = have_total ? v * mult : 0;
+
+    double tiers = 0;
+    bool have_tiers = false;
+    for (int k = E_FIRST_TIER; k <= E_LAST_TIER; k++) {
+        if (!has(c, k))
+            continue;
+        if (!read_number(c, row, k, &v, &empty, stop)) {
+            if (empty)
+                continue;
+            return false;
+        }
+        if (!column_kwh(c, row, k, src, &mult, stop))
+            return false;
+        tiers += v * mult;
+        have_tiers = true;
+    }
+
+    if (!have_total && !have_tiers && has(c, E_PREV) && has(c, E_CURR)) {
+        double prev, curr, m = 1;
+        bool e1, e2;
+        if (!read_number(c, row, E_PREV, &prev, &e1, stop) && !e1)
+            return false;
+        if (!read_number(c, row, E_CURR, &curr, &e2, stop) && !e2)
+            return false;
+        if (!e1 && !e2) {
+            if (has(c, E_MULT)) {
+                bool em;
+                if (!read_number(c, row, E_MULT, &m, &em, stop) && !em)
+                    return false;
+                if (em || !(m > 0)) {
+                    *stop = row_error(c, row, c->cols.idx[E_MULT], "multiplier is %s; expected a number above 0",
+                                      em ? "empty" : "not above 0");
+                    return false;
+                }
+            }
+            if (curr < prev) {
+                *stop = row_error(c, row, c->cols.idx[E_CURR],
+                                  "current reading %.17g is below the previous %.17g; a meter rollover or "
+                                  "replacement must be stated: give the energy instead",
+                                  curr, prev);
+                return false;
+            }
+            if (!column_kwh(c, row, E_CURR, src, &mult, stop))
+                return false;
+            *kwh = (curr - prev) * m * mult;
+            return true;
+        }
+    }
+    if (!have_total && !have_tiers) {
+        int k = total_k >= 0 ? total_k : has(c, E_CURR) ? E_CURR : E_FIRST_TIER;
+        for (int t = E_FIRST_TIER; total_k < 0 && t <= E_LAST_TIER; t++)
+            if (has(c, t)) {
+                k = t;
+                break;
+            }
+        row_warning(c, R_EMPTY_VALUE, row, c->cols.idx[k],
+                    "%s is empty: the row is left out (an empty cell is not read as zero; write 0 if nothing "
+                    "was measured)",
+                    c->spec[k].name);
+        *skip = true;
+        return false;
+    }
+    if (have_total && have_tiers && total > 0 && fabs(tiers - total) > 0.005 * total)
+        row_warning(c, R_TIER_MISMATCH, row, c->cols.idx[total_k],
+                    "the time-of-use tiers add up to %.17g kWh, the total is %.17g kWh (%.1f %% apart); the "
+                    "total is used",
+                    tiers, total, 100.0 * fabs(tiers - total) / total);
+    *kwh = have_total ? total : tiers;
+    if (!(*kwh >= 0)) {
+        *stop = row_error(c, row, c->cols.idx[total_k >= 0 ? total_k : E_FIRST_TIER],
+                          "energy %.17g kWh is negative; expected an amount of at least 0", *kwh);
+        return false;
+    }
+    if (!isfinite(*kwh)) {
+        *stop = row_error(c, row, c->cols.idx[total_k >= 0 ? total_k : E_FIRST_TIER],
+                          "energy is out of range once converted to kWh");
+        return false;
+    }
+    return true;
+}
+
+/* Which tier a tier-column value names: 0 total, 1-5 tiers, -1 reactive, -2 unknown. */
+static int tier_of(const char *s, size_t len)
+{
+    for (size_t k = 0; k < sizeof tier_values / sizeof tier_values[0]; k++)
+        if (parse_eq_ci(s, len, tier_values[k].name))
+            return tier_values[k].tier;
+    return -2;
+}
+
+/* The mark of the row's meter series in month ord; consecutive rows of one
+ * series (interval data) reuse the last one. */
+static ledger_mark *series_mark(struct ctx *c, ledger_enterprise *e, const char *meter, size_t meter_len,
+                                const char *product, size_t product_len, enum supply_source src, int ord,
+                                ledger_series **series)
+{
+    if (series == NULL && c->last_mark != NULL && c->mark_ent == e && c->mark_src == src &&
+        c->mark_ord == ord && c->mark_meter_len == meter_len && memcmp(c->mark_meter, meter, meter_len) == 0 &&
+        c->mark_product_len == product_len && memcmp(c->mark_product, product, product_len) == 0)
+        return c->last_mark;
+    ledger_series_key key = {e, meter, product, meter_len, product_len, src};
+    ledger_series *s = ledger_series_of(c->l, &key);
+    ledger_mark *mark = ledger_series_mark(c->l, &key, ord);
+    if (series != NULL)
+        *series = s;
+    c->last_mark = NULL;
+    if (meter_len < CACHE_TEXT_MAX && product_len < CACHE_TEXT_MAX) {
+        c->last_mark = mark;
+        c->mark_ent = e;
+        c->mark_src = src;
+        c->mark_ord = ord;
+        memcpy(c->mark_meter, meter, meter_len);
+        c->mark_meter_len = meter_len;
+        memcpy(c->mark_product, product, product_len);
+        c->mark_product_len = product_len;
+    }
+    return mark;
+}
+
+static int duplicate_error(struct ctx *c, const csvin_row *row, enum ledger_dup dup, int other_file,
+                           long other_line)
+{
+    int col = c->cols.idx[has(c, E_PERIOD) ? E_PERIOD : E_START];
+    if (dup == LEDGER_DUP_SAME)
+        return row_error(c, row, col,
+                         "duplicate of %s:%ld (same enterprise, period, meter, product and source); "
+                         "expected each meter once per period",
+                         c->l->inputs[other_file].path, other_line);
+    return row_error(c, row, col,
+                     "a monthly total and daily or interval rows for the same meter and month (see %s:%ld); "
+                     "expected one or the other",
+                     c->l->inputs[other_file].path, other_line);
+}
+
+/* A billing period from start to end (inclusive), split over calendar
+ * months by days; the last month takes the remainder so the parts add up. */
+static int book_billing(struct ctx *c, const csvin_row *row, ledger_enterprise *e, const char *meter,
+                        size_t meter_len, const char *product, size_t product_len, enum supply_source src,
+                        double kwh, const factor *sf)
+{
+    parse_period a, b;
+    int stop = 0;
+    if (!read_period(c, row, E_START, &a, &stop) || !read_period(c, row, E_END, &b, &stop))
+        return stop;
+    if (a.granularity == PERIOD_MONTH || b.granularity == PERIOD_MONTH)
+        return row_error(c, row, c->cols.idx[a.granularity == PERIOD_MONTH ? E_START : E_END],
+                         "a billing period needs dates; expected a day such as 2025-01-26");
+    int64_t d0 = a.stamp / 86400, d1 = b.stamp / 86400;
+    if (d1 < d0)
+        return row_error(c, row, c->cols.idx[E_END], "period_end is before period_start");
+    double days = (double)(d1 - d0 + 1), booked = 0;
+    int first = period_ord(a.year, a.month), last = period_ord(b.year, b.month);
+    for (int ord = first; ord <= last; ord++) {
+        /* Days of [d0, d1] inside this month. */
+        int64_t m0 = period_first_day(ord), m1 = period_first_day(ord + 1) - 1;
+        int64_t lo = m0 > d0 ? m0 : d0, hi = m1 < d1 ? m1 : d1;
+        double part = ord == last ? kwh - booked : kwh * (double)(hi - lo + 1) / days;
+        booked += part;
+        if (!in_range(c, ord)) {
+            c->outside++;
+            continue;
+        }
+        ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, NULL);
+        parse_period key = a; /* a bill is keyed by its first day */
+        key.granularity = PERIOD_DAY;
+        int of;
+        long ol;
+        enum ledger_dup dup = ledger_mark_row(mark, &key, c->file, row->line, &of, &ol);
+        if (dup != LEDGER_DUP_NONE)
+            return duplicate_error(c, row, dup, of, ol);
+        ledger_book(e, ord, product, product_len, c->file, row->line, src, part, sf);
+    }
+    if (last > first)
+        c->split_rows++;
+    return 0;
 }
 
 static int electricity_row(struct ctx *c, const csvin_row *row)
@@ -271,94 +624,71 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
     size_t len;
     const char *s;
     ledger_enterprise *e;
-    parse_period p;
+    parse_period p = {0};
     int ord;
-    if (!row_start(c, row, E_ENTERPRISE, E_PERIOD, &e, &p, &ord, &stop))
+    size_t start_len;
+    columns_field(row, c->cols.idx[E_START], &start_len);
+    bool billing = has(c, E_START) && has(c, E_END) && start_len > 0;
+    if (!row_start(c, row, E_ENTERPRISE, billing ? -1 : E_PERIOD, &e, &p, &ord, &stop))
         return stop;
 
     enum supply_source src;
-    s = field(c, row, E_SOURCE, &len);
-    if (c->have_last_source && len == c->last_source_len && memcmp(s, c->last_source_text, len) == 0) {
-        src = c->last_source;
-    } else if (supply_parse(s, len, &src)) {
-        if (len < CACHE_TEXT_MAX) {
-            memcpy(c->last_source_text, s, len);
-            c->last_source_len = len;
-            c->last_source = src;
-            c->have_last_source = true;
-        }
+    if (!has(c, E_SOURCE)) {
+        src = c->o->source;
     } else {
-        return row_error(c, row, c->idx[E_SOURCE], "source \"%s\" is unknown; expected one of %s",
-                         quoted(q, sizeof q, s, len), supply_names_list());
+        s = field(c, row, E_SOURCE, &len);
+        if (c->have_last_source && len == c->last_source_len && memcmp(s, c->last_source_text, len) == 0) {
+            src = c->last_source;
+        } else if (supply_parse(s, len, &src)) {
+            if (len < CACHE_TEXT_MAX) {
+                memcpy(c->last_source_text, s, len);
+                c->last_source_len = len;
+                c->last_source = src;
+                c->have_last_source = true;
+            }
+        } else {
+            return row_error(c, row, c->cols.idx[E_SOURCE], "source \"%s\" is unknown; expected one of %s",
+                             quoted(q, sizeof q, s, len), supply_names_list());
+        }
     }
 
-    /* Energy: a kwh column, or energy with a unit. */
-    double mult = 1.0;
-    bool cert_unit = false;
-    int value_col = E_KWH;
-    if (c->idx[E_KWH] < 0) {
-        value_col = E_ENERGY;
-        s = field(c, row, E_UNIT, &len);
-        if (c->have_last_unit && len == c->last_unit_len && memcmp(s, c->last_unit, len) == 0) {
-            mult = c->last_unit_kwh;
-            cert_unit = c->last_unit_cert;
-        } else {
-            switch (parse_energy_unit(s, len, &mult, &cert_unit)) {
-            case PARSE_OK:
-                if (len < CACHE_TEXT_MAX) {
-                    memcpy(c->last_unit, s, len);
-                    c->last_unit_len = len;
-                    c->last_unit_kwh = mult;
-                    c->last_unit_cert = cert_unit;
-                    c->have_last_unit = true;
-                }
-                break;
-            case PARSE_EMPTY:
-                return row_error(c, row, c->idx[E_UNIT], "unit is empty; expected kWh, MWh, 万kWh ...");
-            case PARSE_NOT_ENERGY:
-                return row_error(c, row, c->idx[E_UNIT],
-                                 "unit \"%s\" is power, not energy; expected an energy unit "
-                                 "such as kWh or MWh",
-                                 quoted(q, sizeof q, s, len));
-            default:
-                return row_error(c, row, c->idx[E_UNIT],
-                                 "unit \"%s\" is unknown; expected kWh, 度, MWh, GWh, 万kWh or 亿kWh",
-                                 quoted(q, sizeof q, s, len));
-            }
+    /* Time-of-use rows: which tier this row is. */
+    int tier = 0;
+    if (has(c, E_TIER)) {
+        s = field(c, row, E_TIER, &len);
+        tier = len == 0 ? 0 : tier_of(s, len);
+        if (tier == -1) {
+            c->reactive_rows++;
+            return 0;
         }
-        if (cert_unit && src != SUPPLY_CERTIFICATE)
-            return row_error(c, row, c->idx[E_UNIT],
-                             "unit \"%s\" counts certificates, but the source is %s; expected an "
-                             "energy unit",
-                             quoted(q, sizeof q, s, len), supply_name(src));
+        if (tier == -2)
+            return row_error(c, row, c->cols.idx[E_TIER],
+                             "tier \"%s\" is unknown; expected 总/有功总 (total), 尖峰, 峰, 平, 谷, 深谷 or 无功",
+                             quoted(q, sizeof q, s, len));
     }
-    double value;
-    if (!read_amount(c, row, value_col, &value, &skip, &stop))
+
+    double kwh;
+    if (!row_energy(c, row, src, &kwh, &skip, &stop))
         return stop;
-    double kwh = value * mult;
-    if (!isfinite(kwh))
-        return row_error(c, row, c->idx[value_col], "%s is out of range once converted to kWh",
-                         c->spec[value_col].name);
 
     /* Supplier rows carry their own factor. */
     const factor *sf = NULL;
     s = field(c, row, E_FACTOR, &len);
     if (src == SUPPLY_SUPPLIER) {
         if (len == 0)
-            return row_error(c, row, c->idx[E_FACTOR] >= 0 ? c->idx[E_FACTOR] : -1,
+            return row_error(c, row, has(c, E_FACTOR) ? c->cols.idx[E_FACTOR] : -1,
                              "source supplier needs a factor_id naming the supplier's factor");
         char id[256];
         if (len >= sizeof id || (memcpy(id, s, len), id[len] = '\0', sf = factors_find(c->db, id)) == NULL)
-            return row_error(c, row, c->idx[E_FACTOR],
-                             "factor_id \"%s\" is not a known factor; expected an id from "
-                             "'cbamcalc factors list' or a file given with --factors",
+            return row_error(c, row, c->cols.idx[E_FACTOR],
+                             "factor_id \"%s\" is not a known factor; expected an id from 'cbamcalc factors "
+                             "list' or a file given with --factors",
                              quoted(q, sizeof q, s, len));
         if (sf->kind != FACTOR_SUPPLIER)
-            return row_error(c, row, c->idx[E_FACTOR],
-                             "factor_id \"%s\" is a %s factor; expected a supplier factor",
+            return row_error(c, row, c->cols.idx[E_FACTOR], "factor_id \"%s\" is a %s factor; expected a supplier factor",
                              quoted(q, sizeof q, s, len), factors_kind_name(sf->kind));
     } else if (len > 0) {
-        row_warning(c, R_FACTOR_IGNORED, row, c->idx[E_FACTOR],
+        row_warning(c, R_FACTOR_IGNORED, row, c->cols.idx[E_FACTOR],
                     "factor_id is ignored for source %s (only supplier rows carry their own factor)",
                     supply_name(src));
     }
@@ -367,66 +697,51 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
     const char *meter = field(c, row, E_METER, &meter_len);
     const char *product = field(c, row, E_PRODUCT, &product_len);
     if (src == SUPPLY_CERTIFICATE && product_len > 0) {
-        row_warning(c, R_CERT_PRODUCT, row, c->idx[E_PRODUCT],
-                    "product_id is ignored on certificate rows: certificates cover the "
-                    "enterprise's grid purchase as a whole");
+        row_warning(c, R_CERT_PRODUCT, row, c->cols.idx[E_PRODUCT],
+                    "product_id is ignored on certificate rows: certificates cover the enterprise's grid "
+                    "purchase as a whole");
         product_len = 0;
     }
+    c->rows++;
 
-    /* Duplicate check, per meter series and month; consecutive rows of one
-     * series (interval data) reuse the last mark. */
-    ledger_mark *mark;
-    if (c->last_mark != NULL && c->mark_ent == e && c->mark_src == src && c->mark_ord == ord &&
-        c->mark_meter_len == meter_len && memcmp(c->mark_meter, meter, meter_len) == 0 &&
-        c->mark_product_len == product_len && memcmp(c->mark_product, product, product_len) == 0) {
-        mark = c->last_mark;
-    } else {
-        ledger_series_key key = {e, meter, product, meter_len, product_len, src};
-        mark = ledger_series_mark(c->l, &key, ord);
-        c->last_mark = NULL;
-        if (meter_len < CACHE_TEXT_MAX && product_len < CACHE_TEXT_MAX) {
-            c->last_mark = mark;
-            c->mark_ent = e;
-            c->mark_src = src;
-            c->mark_ord = ord;
-            memcpy(c->mark_meter, meter, meter_len);
-            c->mark_meter_len = meter_len;
-            memcpy(c->mark_product, product, product_len);
-            c->mark_product_len = product_len;
+    if (billing)
+        return book_billing(c, row, e, meter, meter_len, product, product_len, src, kwh, sf);
+
+    if (has(c, E_TIER)) {
+        /* Held on the meter-month mark until every file is read. */
+        ledger_series *series;
+        ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, &series);
+        unsigned bit = 1u << tier;
+        if (mark->tou_seen & bit) {
+            s = field(c, row, E_TIER, &len);
+            return row_error(c, row, c->cols.idx[E_TIER],
+                             "tier \"%s\" given twice for this meter and month (see %s:%ld)",
+                             quoted(q, sizeof q, s, len), c->l->inputs[mark->file].path, mark->first_line);
         }
+        if (mark->first_line == 0) {
+            mark->file = c->file;
+            mark->first_line = row->line;
+            mark->granularity = PERIOD_MONTH;
+        }
+        if (!mark->tou)
+            ledger_note_tou(c->l, series, ord);
+        mark->tou = true;
+        mark->tou_seen |= bit;
+        if (tier == 0)
+            mark->tou_total_kwh += kwh;
+        else
+            mark->tou_tier_kwh += kwh;
+        mark->tou_supplier = sf;
+        return 0;
     }
+
+    ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, NULL);
     int other_file;
     long other_line;
-    switch (ledger_mark_row(mark, &p, c->file, row->line, &other_file, &other_line)) {
-    case LEDGER_DUP_NONE: break;
-    case LEDGER_DUP_SAME:
-        return row_error(c, row, c->idx[E_PERIOD],
-                         "duplicate of %s:%ld (same enterprise, period, meter, product and "
-                         "source); expected each meter once per period",
-                         c->l->inputs[other_file].path, other_line);
-    case LEDGER_DUP_MIXED:
-        return row_error(c, row, c->idx[E_PERIOD],
-                         "a monthly total and daily or interval rows for the same meter and month "
-                         "(see %s:%ld); expected one or the other",
-                         c->l->inputs[other_file].path, other_line);
-    }
-
-    ledger_month *m = ledger_month_get(e, ord);
-    m->has_electricity = true;
-    double supplier_kg = sf != NULL ? kwh * sf->value : 0.0;
-    if (product_len > 0) {
-        bool created;
-        size_t pi = ledger_product_get(e, product, product_len, c->file, row->line, &created);
-        ledger_cell *cell = ledger_cell_get(m, pi);
-        cell->sub_kwh[src] += kwh;
-        cell->sub_supplier_kg += supplier_kg;
-    } else {
-        m->pool_kwh[src] += kwh;
-        m->pool_supplier_kg += supplier_kg;
-    }
-    if (sf != NULL)
-        ledger_note_supplier(e, sf);
-    c->rows++;
+    enum ledger_dup dup = ledger_mark_row(mark, &p, c->file, row->line, &other_file, &other_line);
+    if (dup != LEDGER_DUP_NONE)
+        return duplicate_error(c, row, dup, other_file, other_line);
+    ledger_book(e, ord, product, product_len, c->file, row->line, src, kwh, sf);
     return 0;
 }
 
@@ -472,14 +787,17 @@ static int production_row(struct ctx *c, const csvin_row *row)
     size_t id_len;
     const char *id = field(c, row, P_PRODUCT, &id_len);
     if (id_len == 0)
-        return row_error(c, row, c->idx[P_PRODUCT], "product_id is empty; expected the product's id");
+        return row_error(c, row, c->cols.idx[P_PRODUCT], "product_id is empty; expected the product's id");
 
     double t_per_unit;
-    s = field(c, row, P_UNIT, &len);
-    enum parse_status us = parse_mass_unit(s, len, &t_per_unit);
-    if (us != PARSE_OK)
-        return row_error(c, row, c->idx[P_UNIT], "unit \"%s\" is not a mass; expected t or kg",
-                         quoted(q, sizeof q, s, len));
+    if (c->cols.unit[P_QUANTITY][0] != '\0' && !has(c, P_UNIT)) {
+        parse_mass_unit(c->cols.unit[P_QUANTITY], strlen(c->cols.unit[P_QUANTITY]), &t_per_unit);
+    } else {
+        s = field(c, row, P_UNIT, &len);
+        if (parse_mass_unit(s, len, &t_per_unit) != PARSE_OK)
+            return row_error(c, row, c->cols.idx[P_UNIT], "unit \"%s\" is not a mass; expected t or kg",
+                             quoted(q, sizeof q, s, len));
+    }
     double quantity;
     if (!read_amount(c, row, P_QUANTITY, &quantity, &skip, &stop))
         return stop;
@@ -488,9 +806,8 @@ static int production_row(struct ctx *c, const csvin_row *row)
     size_t cn_len;
     const char *cn_text = field(c, row, P_CN, &cn_len);
     if (cn_len > 0 && !normalise_cn(cn_text, cn_len, cn))
-        return row_error(c, row, c->idx[P_CN],
-                         "cn_code \"%s\" is not a CN code; expected 8 digits (spaces allowed), "
-                         "such as 7318 15 88",
+        return row_error(c, row, c->cols.idx[P_CN],
+                         "cn_code \"%s\" is not a CN code; expected 8 digits (spaces allowed), such as 7318 15 88",
                          quoted(q, sizeof q, cn_text, cn_len));
     size_t name_len;
     const char *name = field(c, row, P_NAME, &name_len);
@@ -499,14 +816,13 @@ static int production_row(struct ctx *c, const csvin_row *row)
     size_t pi = ledger_product_get(e, id, id_len, c->file, row->line, &created);
     ledger_product *prod = &e->products[pi];
     if (!same_or_set(&prod->cn_code, cn, strlen(cn)))
-        return row_error(c, row, c->idx[P_CN],
-                         "cn_code %s differs from %s given for product %s earlier; expected one "
-                         "CN code per product",
+        return row_error(c, row, c->cols.idx[P_CN],
+                         "cn_code %s differs from %s given for product %s earlier; expected one CN code per product",
                          cn, prod->cn_code, prod->id);
     if (!same_or_set(&prod->name, name, name_len))
-        return row_error(c, row, c->idx[P_NAME],
-                         "product_name \"%s\" differs from \"%s\" given for product %s earlier; "
-                         "expected one name per product",
+        return row_error(c, row, c->cols.idx[P_NAME],
+                         "product_name \"%s\" differs from \"%s\" given for product %s earlier; expected one "
+                         "name per product",
                          quoted(q, sizeof q, name, name_len), prod->name, prod->id);
 
     ledger_month *m = ledger_month_get(e, ord);
@@ -516,14 +832,14 @@ static int production_row(struct ctx *c, const csvin_row *row)
     switch (ledger_mark_row(&cell->prod_mark, &p, c->file, row->line, &other_file, &other_line)) {
     case LEDGER_DUP_NONE: break;
     case LEDGER_DUP_SAME:
-        return row_error(c, row, c->idx[P_PERIOD],
-                         "duplicate of %s:%ld (same enterprise, period and product); expected "
-                         "each product once per period",
+        return row_error(c, row, c->cols.idx[P_PERIOD],
+                         "duplicate of %s:%ld (same enterprise, period and product); expected each product "
+                         "once per period",
                          c->l->inputs[other_file].path, other_line);
     case LEDGER_DUP_MIXED:
-        return row_error(c, row, c->idx[P_PERIOD],
-                         "a monthly total and daily rows for the same product and month (see "
-                         "%s:%ld); expected one or the other",
+        return row_error(c, row, c->cols.idx[P_PERIOD],
+                         "a monthly total and daily rows for the same product and month (see %s:%ld); "
+                         "expected one or the other",
                          c->l->inputs[other_file].path, other_line);
     }
     cell->quantity_t += quantity * t_per_unit;
@@ -535,32 +851,28 @@ static int production_row(struct ctx *c, const csvin_row *row)
 static int enterprise_row(struct ctx *c, const csvin_row *row)
 {
     int stop = 0;
-    bool skip;
     char q[200];
     size_t len;
     const char *s;
-
-    if (ragged(c, row, &stop))
-        return stop;
-    ledger_enterprise *e = row_enterprise(c, row, N_ENTERPRISE, &skip, &stop);
-    if (e == NULL)
+    ledger_enterprise *e;
+    int ord;
+    if (!row_start(c, row, N_ENTERPRISE, -1, &e, NULL, &ord, &stop))
         return stop;
     if (e->registered)
-        return row_error(c, row, c->idx[N_ENTERPRISE],
+        return row_error(c, row, c->cols.idx[N_ENTERPRISE],
                          "enterprise %s is already listed at %s:%ld; expected each enterprise once", e->id,
                          c->l->inputs[e->reg_file].path, e->reg_line);
     s = field(c, row, N_NAME, &len);
     if (len == 0)
-        return row_error(c, row, c->idx[N_NAME], "name is empty; expected the enterprise's name");
+        return row_error(c, row, c->cols.idx[N_NAME], "name is empty; expected the enterprise's name");
     char country[3] = "CN";
     size_t clen;
     const char *cs = field(c, row, N_COUNTRY, &clen);
     if (clen > 0) {
         char a = clen == 2 ? (char)(cs[0] & ~0x20) : 0, b = clen == 2 ? (char)(cs[1] & ~0x20) : 0;
         if (!(a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z'))
-            return row_error(c, row, c->idx[N_COUNTRY],
-                             "country \"%s\" is not a country code; expected ISO 3166 alpha-2 "
-                             "such as CN",
+            return row_error(c, row, c->cols.idx[N_COUNTRY],
+                             "country \"%s\" is not a country code; expected ISO 3166 alpha-2 such as CN",
                              quoted(q, sizeof q, cs, clen));
         country[0] = a;
         country[1] = b;
@@ -581,41 +893,146 @@ static int enterprise_row(struct ctx *c, const csvin_row *row)
         e->province_text = xstrndup(s, len);
         e->province = region_province(s, len);
         if (e->province == NULL && strcmp(country, "CN") == 0)
-            diag_add(c->dl, DIAG_WARNING, c->name, row->line, c->idx[N_PROVINCE] + 1,
-                     "province \"%s\" is not a province with MEE factors; %s will get the national "
-                     "average factor",
+            diag_add(c->dl, DIAG_WARNING, c->name, row->line, c->cols.idx[N_PROVINCE] + 1,
+                     "province \"%s\" is not a province with MEE factors; %s will get the national average "
+                     "factor",
                      quoted(q, sizeof q, s, len), e->id);
     }
     c->rows++;
     return 0;
 }
 
+/* Whether the mapped columns make a usable header for this kind of file. */
+static bool header_complete(const struct ctx *c)
+{
+    switch (c->kind) {
+    case INGEST_ELECTRICITY: {
+        bool dated = has(c, E_PERIOD) || (has(c, E_START) && has(c, E_END));
+        bool energy = has(c, E_KWH) || has(c, E_ENERGY) || (has(c, E_PREV) && has(c, E_CURR));
+        for (int k = E_FIRST_TIER; k <= E_LAST_TIER; k++)
+            energy |= has(c, k);
+        return has(c, E_ENTERPRISE) && dated && energy && (has(c, E_SOURCE) || c->o->has_source);
+    }
+    case INGEST_PRODUCTION:
+        return has(c, P_ENTERPRISE) && has(c, P_PERIOD) && has(c, P_PRODUCT) && has(c, P_QUANTITY);
+    case INGEST_ENTERPRISES: return has(c, N_ENTERPRISE) && has(c, N_NAME);
+    }
+    return false;
+}
+
+/* What an electricity header lacks, said plainly. */
+static void explain_missing(struct ctx *c, const csvin_row *row, diag_list *dl)
+{
+    if (c->kind != INGEST_ELECTRICITY) {
+        columns_map(c->spec, c->nspec, c->o->map, c->o->nmap, row, c->name, dl, &c->cols);
+        return;
+    }
+    columns_map(c->spec, c->nspec, c->o->map, c->o->nmap, row, c->name, NULL, &c->cols);
+    if (!has(c, E_ENTERPRISE))
+        diag_add(dl, DIAG_ERROR, c->name, row->line, 0, "required column 'enterprise_id' is missing from the header");
+    if (!has(c, E_PERIOD) && !(has(c, E_START) && has(c, E_END)))
+        diag_add(dl, DIAG_ERROR, c->name, row->line, 0,
+                 "required column 'period' (or 'period_start' and 'period_end') is missing from the header");
+    if (!has(c, E_SOURCE) && !c->o->has_source)
+        diag_add(dl, DIAG_ERROR, c->name, row->line, 0,
+                 "required column 'source' is missing from the header; for a file of one source give "
+                 "--source SRC after -e FILE");
+    bool energy = has(c, E_KWH) || has(c, E_ENERGY) || (has(c, E_PREV) && has(c, E_CURR));
+    for (int k = E_FIRST_TIER; k <= E_LAST_TIER; k++)
+        energy |= has(c, k);
+    if (!energy)
+        diag_add(dl, DIAG_ERROR, c->name, row->line, 0,
+                 "no energy column; expected 'kwh', or 'energy' with 'unit', time-of-use columns or meter readings");
+}
+
+/* Checks the found header further; false (after errors) when it cannot be used. */
+static bool accept_header(struct ctx *c, const csvin_row *row)
+{
+    if (columns_map(c->spec, c->nspec, c->o->map, c->o->nmap, row, c->name, c->dl, &c->cols) != CBAM_OK)
+        return false;
+    if (c->records_before_header > 0)
+        diag_add(c->dl, DIAG_NOTE, c->name, row->line, 0,
+                 "the header is on line %ld; %zu title row%s above it %s skipped", row->line,
+                 c->records_before_header, c->records_before_header == 1 ? "" : "s",
+                 c->records_before_header == 1 ? "was" : "were");
+    if (c->kind != INGEST_ELECTRICITY) {
+        if (c->kind == INGEST_PRODUCTION && !has(c, P_UNIT)) {
+            double t;
+            const char *u = c->cols.unit[P_QUANTITY];
+            if (u[0] == '\0' || parse_mass_unit(u, strlen(u), &t) != PARSE_OK) {
+                diag_add(c->dl, DIAG_ERROR, c->name, row->line, 0,
+                         "no unit for the quantity; expected a 'unit' column (t or kg) or one in the header, "
+                         "such as 产量(吨)");
+                return false;
+            }
+        }
+        return true;
+    }
+    bool ok = true;
+    if (has(c, E_KWH) && has(c, E_ENERGY)) {
+        diag_add(c->dl, DIAG_ERROR, c->name, row->line, 0, "both 'kwh' and 'energy' columns; expected one of them");
+        ok = false;
+    }
+    if (has(c, E_SOURCE) && c->o->has_source) {
+        diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[E_SOURCE] + 1,
+                 "the file has a source column, and --source was given for it; expected one of them");
+        ok = false;
+    }
+    /* Units written in the header: each applies to its column. */
+    static const int energy_cols[] = {E_KWH, E_ENERGY, E_T_CRIT, E_T_PEAK, E_T_FLAT, E_T_VALLEY, E_T_DEEP, E_PREV, E_CURR};
+    for (size_t i = 0; i < sizeof energy_cols / sizeof energy_cols[0]; i++) {
+        int k = energy_cols[i];
+        c->col_kwh[k] = 0;
+        if (!has(c, k))
+            continue;
+        const char *u = c->cols.unit[k];
+        if (u[0] != '\0') {
+            bool cert;
+            enum parse_status st = parse_energy_unit(u, strlen(u), &c->col_kwh[k], &cert);
+            if (st != PARSE_OK) {
+                diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[k] + 1,
+                         "the unit \"%s\" in the header of '%s' is %s; expected kWh, MWh, 万kWh ...", u,
+                         c->spec[k].name, st == PARSE_NOT_ENERGY ? "power, not energy" : "unknown");
+                ok = false;
+            }
+        } else if (k == E_KWH) {
+            c->col_kwh[k] = 1.0;
+        } else if (!has(c, E_UNIT) && k != E_PREV && k != E_CURR) {
+            diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[k] + 1,
+                     "no unit for column '%s'; expected a 'unit' column or one in the header, such as 电量(kWh)",
+                     c->spec[k].name);
+            ok = false;
+        }
+    }
+    if (has(c, E_PREV) && has(c, E_CURR) && c->col_kwh[E_CURR] == 0 && !has(c, E_UNIT))
+        diag_add(c->dl, DIAG_NOTE, c->name, row->line, 0,
+                 "energy = (current - previous reading) x multiplier, in kWh (no unit was given)");
+    if (has(c, E_REACTIVE))
+        diag_add(c->dl, DIAG_NOTE, c->name, row->line, c->cols.idx[E_REACTIVE] + 1,
+                 "reactive energy (kvarh) is never added to consumption");
+    return ok;
+}
+
 static int on_row(void *vc, const csvin_row *row)
 {
     struct ctx *c = vc;
+    c->decimal_comma = row->format->decimal_comma;
     if (!c->have_header) {
-        c->have_header = true;
-        c->header_fields = row->nfields;
-        if (columns_map(c->spec, c->nspec, row, c->name, c->dl, c->idx) != CBAM_OK) {
-            c->err = CBAM_ERR_DATA;
+        columns_map(c->spec, c->nspec, c->o->map, c->o->nmap, row, c->name, NULL, &c->cols);
+        if (header_complete(c)) {
+            c->have_header = true;
+            c->header_fields = row->nfields;
+            if (!accept_header(c, row)) {
+                c->err = CBAM_ERR_DATA;
+                return 1;
+            }
+            return 0;
+        }
+        /* A title row, or a header that lacks something: say what the first lacked. */
+        if (c->records_before_header == 0)
+            explain_missing(c, row, &c->header_diags);
+        if (++c->records_before_header >= HEADER_SEARCH)
             return 1;
-        }
-        if (c->kind == INGEST_ELECTRICITY) {
-            bool has_kwh = c->idx[E_KWH] >= 0, has_energy = c->idx[E_ENERGY] >= 0;
-            if (has_kwh == has_energy) {
-                diag_add(c->dl, DIAG_ERROR, c->name, row->line, 0,
-                         has_kwh ? "both 'kwh' and 'energy' columns; expected one of them"
-                                 : "no energy column; expected 'kwh', or 'energy' with 'unit'");
-                c->err = CBAM_ERR_DATA;
-                return 1;
-            }
-            if (has_energy && c->idx[E_UNIT] < 0) {
-                diag_add(c->dl, DIAG_ERROR, c->name, row->line, 0,
-                         "column 'energy' needs a 'unit' column (kWh, MWh, 万kWh ...)");
-                c->err = CBAM_ERR_DATA;
-                return 1;
-            }
-        }
         return 0;
     }
     switch (c->kind) {
@@ -641,21 +1058,13 @@ static void ctx_init(struct ctx *c, ledger *l, const factors_db *db, enum ingest
     c->o = o;
     c->dl = dl;
     c->kind = kind;
+    diag_list_init(&c->header_diags);
     c->file = ledger_add_input(l, name, ingest_kind_name(kind));
     c->name = l->inputs[c->file].path;
     switch (kind) {
-    case INGEST_ELECTRICITY:
-        c->spec = electricity_columns;
-        c->nspec = E__N;
-        break;
-    case INGEST_PRODUCTION:
-        c->spec = production_columns;
-        c->nspec = P__N;
-        break;
-    case INGEST_ENTERPRISES:
-        c->spec = enterprise_columns;
-        c->nspec = N__N;
-        break;
+    case INGEST_ELECTRICITY: c->spec = electricity_columns, c->nspec = E__N; break;
+    case INGEST_PRODUCTION: c->spec = production_columns, c->nspec = P__N; break;
+    case INGEST_ENTERPRISES: c->spec = enterprise_columns, c->nspec = N__N; break;
     }
 }
 
@@ -664,31 +1073,51 @@ static enum cbam_err ctx_finish(struct ctx *c, enum cbam_err err, const csvin_st
     ledger_input *in = &c->l->inputs[c->file];
     memcpy(in->sha256, st->sha256, sizeof in->sha256);
     in->rows = c->rows;
-    if (err == CBAM_ERR_NOINPUT)
+    if (err == CBAM_ERR_NOINPUT) {
+        diag_list_free(&c->header_diags);
         return err;
+    }
     if (!c->have_header) {
-        if (err == CBAM_OK)
+        if (err == CBAM_OK && c->records_before_header == 0)
             diag_add(c->dl, DIAG_ERROR, c->name, 0, 0, "empty file; expected a header line and %s rows",
                      ingest_kind_name(c->kind));
+        for (size_t i = 0; i < c->header_diags.count; i++) {
+            const diag *d = &c->header_diags.items[i];
+            diag_add(c->dl, d->severity, d->file, d->line, d->column, "%s", d->message);
+        }
+        if (c->records_before_header >= HEADER_SEARCH || (err == CBAM_OK && c->records_before_header > 0))
+            diag_add(c->dl, DIAG_ERROR, c->name, 0, 0,
+                     "no header with the %s columns in the first %zu rows (see above for what the first row "
+                     "lacks); expected the canonical names or their Chinese forms, or --map",
+                     ingest_kind_name(c->kind), c->records_before_header);
+        diag_list_free(&c->header_diags);
         return CBAM_ERR_DATA;
     }
+    diag_list_free(&c->header_diags);
     if (c->err == CBAM_OK && err == CBAM_OK && c->rows == 0 && c->outside == 0 && c->other_enterprise == 0 &&
-        c->repeats[R_EMPTY_VALUE] == 0) {
+        c->repeats[R_EMPTY_VALUE] == 0 && c->totals_rows == 0 && c->reactive_rows == 0) {
         diag_add(c->dl, DIAG_ERROR, c->name, 0, 0, "a header but no data rows; expected %s rows",
                  ingest_kind_name(c->kind));
         return CBAM_ERR_DATA;
     }
     for (int r = 0; r < R__N; r++)
         if (c->repeats[r] > REPEAT_LIMIT)
-            diag_add(c->dl, DIAG_WARNING, c->name, 0, 0,
-                     "%zu more rows with the same warning as above were not listed",
+            diag_add(c->dl, DIAG_WARNING, c->name, 0, 0, "%zu more rows with the same warning as above were not listed",
                      c->repeats[r] - REPEAT_LIMIT);
+    if (c->totals_rows > 0)
+        diag_add(c->dl, DIAG_NOTE, c->name, 0, 0, "%zu totals row%s (合计/Total) left out", c->totals_rows,
+                 c->totals_rows == 1 ? "" : "s");
+    if (c->reactive_rows > 0)
+        diag_add(c->dl, DIAG_NOTE, c->name, 0, 0, "%zu reactive-energy row%s (无功) left out: never consumption",
+                 c->reactive_rows, c->reactive_rows == 1 ? "" : "s");
+    if (c->split_rows > 0)
+        diag_add(c->dl, DIAG_NOTE, c->name, 0, 0,
+                 "%zu billing period%s across months split by days (each month gets its share of the days)",
+                 c->split_rows, c->split_rows == 1 ? "" : "s");
     if (c->outside > 0)
-        diag_add(c->dl, DIAG_NOTE, c->name, 0, 0, "%zu rows outside the reporting period were left out",
-                 c->outside);
+        diag_add(c->dl, DIAG_NOTE, c->name, 0, 0, "%zu rows outside the reporting period were left out", c->outside);
     if (c->other_enterprise > 0)
-        diag_add(c->dl, DIAG_NOTE, c->name, 0, 0, "%zu rows of other enterprises were left out",
-                 c->other_enterprise);
+        diag_add(c->dl, DIAG_NOTE, c->name, 0, 0, "%zu rows of other enterprises were left out", c->other_enterprise);
     return err != CBAM_OK ? err : c->err;
 }
 
@@ -697,19 +1126,25 @@ enum cbam_err ingest_file(ledger *l, const factors_db *db, enum ingest_kind kind
 {
     struct ctx c;
     ctx_init(&c, l, db, kind, strcmp(path, "-") == 0 ? "<stdin>" : path, o, dl);
-    csvin_opts co = {.chunk_size = o->chunk_size, .progress = o->progress ? on_progress : NULL};
+    csvin_opts co = {.chunk_size = o->chunk_size, .encoding = o->encoding,
+                     .progress = o->progress ? on_progress : NULL};
     csvin_stats st = {0};
     enum cbam_err err = csvin_read_file(path, c.name, &co, on_row, &c, dl, &st);
     return ctx_finish(&c, err, &st);
 }
 
-enum cbam_err ingest_mem(ledger *l, const factors_db *db, enum ingest_kind kind, const char *name,
-                         const void *buf, size_t len, const ingest_opts *o, diag_list *dl)
+enum cbam_err ingest_mem(ledger *l, const factors_db *db, enum ingest_kind kind, const char *name, const void *buf,
+                         size_t len, const ingest_opts *o, diag_list *dl)
 {
     struct ctx c;
     ctx_init(&c, l, db, kind, name, o, dl);
-    csvin_opts co = {.chunk_size = o->chunk_size};
+    csvin_opts co = {.chunk_size = o->chunk_size, .encoding = o->encoding};
     csvin_stats st = {0};
     enum cbam_err err = csvin_read_mem(c.name, buf, len, &co, on_row, &c, dl, &st);
     return ctx_finish(&c, err, &st);
+}
+
+void ingest_finish(ledger *l, diag_list *dl)
+{
+    ledger_settle_tou(l, dl);
 }

@@ -3,6 +3,7 @@
 #include "ledger.h"
 #include "xalloc.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,6 +92,7 @@ void ledger_free(ledger *l)
         free(l->inputs[i].role);
     }
     free(l->inputs);
+    free(l->tou);
     free(l);
 }
 
@@ -199,7 +201,7 @@ static size_t key_part(char *key, size_t k, const char *part, size_t len)
     return k + len + 1;
 }
 
-ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *sk, int ord)
+ledger_series *ledger_series_of(ledger *l, const ledger_series_key *sk)
 {
     char key[SERIES_KEY_MAX];
     size_t k = key_part(key, 0, sk->enterprise->id, sk->enterprise->id_len);
@@ -221,6 +223,11 @@ ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *sk, int ord)
         }
         l->series[l->nseries++] = s;
     }
+    return s;
+}
+
+static ledger_mark *series_month(ledger_series *s, int ord)
+{
     for (size_t i = s->n; i-- > 0;) /* newest first: exports run in time order */
         if (s->marks[i].ord == ord)
             return &s->marks[i];
@@ -232,6 +239,67 @@ ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *sk, int ord)
     memset(m, 0, sizeof *m);
     m->ord = ord;
     return m;
+}
+
+ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *sk, int ord)
+{
+    return series_month(ledger_series_of(l, sk), ord);
+}
+
+void ledger_book(ledger_enterprise *e, int ord, const char *product, size_t product_len, int file,
+                 long line, enum supply_source src, double kwh, const factor *supplier)
+{
+    ledger_month *m = ledger_month_get(e, ord);
+    m->has_electricity = true;
+    double supplier_kg = supplier != NULL ? kwh * supplier->value : 0.0;
+    if (product_len > 0 && src != SUPPLY_CERTIFICATE) {
+        bool created;
+        size_t pi = ledger_product_get(e, product, product_len, file, line, &created);
+        ledger_cell *cell = ledger_cell_get(m, pi);
+        cell->sub_kwh[src] += kwh;
+        cell->sub_supplier_kg += supplier_kg;
+    } else {
+        m->pool_kwh[src] += kwh;
+        m->pool_supplier_kg += supplier_kg;
+    }
+    if (supplier != NULL)
+        ledger_note_supplier(e, supplier);
+}
+
+void ledger_note_tou(ledger *l, ledger_series *s, int ord)
+{
+    if (l->ntou == l->tou_cap) {
+        l->tou_cap = l->tou_cap ? l->tou_cap * 2 : 16;
+        l->tou = xreallocarray(l->tou, l->tou_cap, sizeof *l->tou);
+    }
+    l->tou[l->ntou].series = s;
+    l->tou[l->ntou].ord = ord;
+    l->ntou++;
+}
+
+void ledger_settle_tou(ledger *l, diag_list *dl)
+{
+    for (size_t i = 0; i < l->ntou; i++) {
+        ledger_series *s = l->tou[i].series;
+        ledger_mark *m = series_month(s, l->tou[i].ord);
+        if (!m->tou)
+            continue; /* already settled */
+        m->tou = false;
+        bool has_total = m->tou_seen & 1u, has_tiers = m->tou_seen & ~1u;
+        double kwh = has_total ? m->tou_total_kwh : m->tou_tier_kwh;
+        char per[8];
+        period_format(m->ord, per, sizeof per);
+        if (has_total && has_tiers && m->tou_total_kwh > 0 &&
+            fabs(m->tou_tier_kwh - m->tou_total_kwh) > 0.005 * m->tou_total_kwh)
+            diag_add(dl, DIAG_WARNING, l->inputs[m->file].path, m->first_line, 0,
+                     "meter %s, %s: the time-of-use tiers add up to %.17g kWh, the total is %.17g kWh "
+                     "(%.1f %% apart); the total is used",
+                     s->meter[0] ? s->meter : "(no id)", per, m->tou_tier_kwh, m->tou_total_kwh,
+                     100.0 * fabs(m->tou_tier_kwh - m->tou_total_kwh) / m->tou_total_kwh);
+        ledger_book(s->enterprise, m->ord, s->product, strlen(s->product), m->file,
+                    m->first_line, s->source, kwh, m->tou_supplier);
+    }
+    l->ntou = 0;
 }
 
 void ledger_note_supplier(ledger_enterprise *e, const factor *f)

@@ -163,6 +163,38 @@ enum parse_status parse_number(const char *s, size_t len, double *out)
     return PARSE_OK;
 }
 
+enum parse_status parse_number_ex(const char *s, size_t len, bool decimal_comma, double *out)
+{
+    if (!decimal_comma && memchr(s, 0xEF, len) == NULL)
+        return parse_number(s, len, out);
+    char buf[NUMBER_TEXT_MAX + 1];
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        /* Full-width forms are EF BC 90-99 (digits), EF BC 8E (．), EF BC 8C (，), EF BC 8D (－). */
+        if ((unsigned char)ch == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xBC) {
+            unsigned char t = (unsigned char)s[i + 2];
+            if (t >= 0x90 && t <= 0x99)
+                ch = (char)('0' + (t - 0x90));
+            else if (t == 0x8E)
+                ch = '.';
+            else if (t == 0x8C)
+                ch = ',';
+            else if (t == 0x8D)
+                ch = '-';
+            else
+                return PARSE_SYNTAX;
+            i += 2;
+        }
+        if (decimal_comma && (ch == '.' || ch == ','))
+            ch = ch == '.' ? ',' : '.';
+        if (o == sizeof buf - 1)
+            return PARSE_SYNTAX;
+        buf[o++] = ch;
+    }
+    return parse_number(buf, o, out);
+}
+
 enum parse_status parse_int(const char *s, size_t len, long min, long max, long *out)
 {
     parse_trim(&s, &len);
@@ -374,6 +406,11 @@ enum parse_status parse_period_text(const char *s, size_t len, parse_period *out
     out->granularity = has_time ? PERIOD_TIME : has_day ? PERIOD_DAY : PERIOD_MONTH;
     out->stamp = days_from_civil(year, month, has_day ? day : 1) * 86400 + hour * 3600 + minute * 60 + second;
     return PARSE_OK;
+}
+
+int64_t period_first_day(int ord)
+{
+    return days_from_civil(period_ord_year(ord), period_ord_month(ord), 1);
 }
 
 void period_format(int ord, char *buf, size_t size)

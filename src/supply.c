@@ -43,6 +43,18 @@ bool supply_is_green(enum supply_source s)
     return table[s].green;
 }
 
+/* The names Chinese bills and statements use (meter-exports.md). */
+static const struct {
+    const char *name;
+    enum supply_source source;
+} aliases[] = {
+    {"电网", SUPPLY_GRID},          {"网电", SUPPLY_GRID},           {"下网电量", SUPPLY_GRID},
+    {"电网购电", SUPPLY_GRID},      {"绿电交易", SUPPLY_GREEN_TRADE}, {"绿电直连", SUPPLY_GREEN_DIRECT},
+    {"直供绿电", SUPPLY_GREEN_DIRECT}, {"绿电直供", SUPPLY_GREEN_DIRECT}, {"自发自用", SUPPLY_ONSITE},
+    {"自发电", SUPPLY_ONSITE},      {"屋顶光伏", SUPPLY_ONSITE},     {"光伏", SUPPLY_ONSITE},
+    {"绿证", SUPPLY_CERTIFICATE},   {"购电协议", SUPPLY_GREEN_PPA},  {"PPA", SUPPLY_GREEN_PPA},
+};
+
 bool supply_parse(const char *s, size_t len, enum supply_source *out)
 {
     parse_trim(&s, &len);
@@ -52,10 +64,17 @@ bool supply_parse(const char *s, size_t len, enum supply_source *out)
             return true;
         }
     }
+    for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++) {
+        if (parse_eq_ci(s, len, aliases[k].name)) {
+            *out = aliases[k].source;
+            return true;
+        }
+    }
     return false;
 }
 
 const char *supply_names_list(void)
 {
-    return "grid, green_trade, green_ppa, green_direct, onsite, supplier, certificate";
+    return "grid, green_trade, green_ppa, green_direct, onsite, supplier, certificate (or 电网, 绿电交易, "
+           "绿电直连, 自发自用, 绿证, 购电协议)";
 }

@@ -136,7 +136,7 @@ START_TEST(bad_units_and_headers)
         {"enterprise_id,period,source,energy,unit\nE1,2025-03,grid,5,kVA\n", "is power, not energy"},
         {"enterprise_id,period,source,energy,unit\nE1,2025-03,grid,5,bananas\n", "unknown"},
         {"enterprise_id,period,source,energy,unit\nE1,2025-03,grid,5,certificates\n", "counts certificates"},
-        {"enterprise_id,period,source,energy\nE1,2025-03,grid,5\n", "needs a 'unit' column"},
+        {"enterprise_id,period,source,energy\nE1,2025-03,grid,5\n", "no unit for column 'energy'"},
         {"enterprise_id,period,source\nE1,2025-03,grid\n", "no energy column"},
         {"enterprise_id,period,source,kwh,energy,unit\nE1,2025-03,grid,5,5,kWh\n", "both 'kwh' and 'energy'"},
         {"enterprise_id,period,kwh\nE1,2025-03,5\n", "required column 'source'"},
