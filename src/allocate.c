@@ -397,7 +397,7 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
     ae->cbam_code = alloc_cbam_code(ae->kwh.source, ae->f.cbam_grid_code ? ae->f.cbam_grid_code : "D.4(a)");
     if (ae->kwh.source[SUPPLY_GREEN_DIRECT] > 0 || ae->kwh.source[SUPPLY_GREEN_PPA] > 0)
         diag_add_ent(dl, DIAG_WARNING, e->id,
-                     "enterprise %s: monthly data: the one-hour match required for direct-link/PPA "
+                     "enterprise %s: monthly totals: the one-hour match required for direct-link/PPA "
                      "evidence (IR 2025/2547 Annex II D.4.3) is not demonstrated; keep the hourly "
                      "meter data as evidence",
                      e->id);

@@ -5,6 +5,7 @@
 #include "embedded.h"
 #include "outfile.h"
 #include "parse.h"
+#include "supply.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -19,13 +20,17 @@ static const char demo_help[] =
     "enterprises, 2025) to DIR (default: cbamcalc-demo) as electricity.csv,\n"
     "production.csv and enterprises.csv, runs 'cbamcalc report' on it for 2025, writes\n"
     "one workbook per enterprise (DIR/YC-AP01.xlsx, DIR/YC-FD02.xlsx) and DIR/report.json,\n"
-    "and prints the summary.\n"
+    "and prints the summary. Then it does the same in DIR/exports with exports as they\n"
+    "come: a GBK State Grid bill with time-of-use tiers, a park platform's 15-minute\n"
+    "data and a green-power trade statement (see README, Input files).\n"
     "\n"
     "  -o, --output DIR   where to write (created if missing)\n"
     "  -q, --quiet        print only errors on standard error\n"
     "  -h, --help         show this help\n";
 
 static const char *const demo_files[] = {"electricity.csv", "production.csv", "enterprises.csv"};
+static const char *const export_files[] = {"state-grid-bill-gbk.csv", "park-platform-15min.csv",
+                                           "green-trade-statement.csv", "production.csv", "enterprises.csv"};
 #define DEMO_DIR_MAX 4096
 
 static int write_file(const char *path, const struct embedded_file *ef)
@@ -46,6 +51,20 @@ static int write_file(const char *path, const struct embedded_file *ef)
     }
     diag_list_free(&dl);
     return cbam_err_exit_code(err);
+}
+
+/* Writes the compiled-in example prefix+name to dir/name; path receives it. */
+static int write_example(const char *prefix, const char *name, const char *dir, char *path, size_t size)
+{
+    char key[128];
+    snprintf(key, sizeof key, "%s%s", prefix, name);
+    const struct embedded_file *ef = embedded_find(key);
+    if (ef == NULL) {
+        fprintf(stderr, "cbamcalc: the bundled example %s is missing from this build\n", key);
+        return cbam_err_exit_code(CBAM_ERR_INTERNAL);
+    }
+    snprintf(path, size, "%s/%s", dir, name);
+    return write_file(path, ef);
 }
 
 int cli_cmd_demo(int argc, char **argv)
@@ -81,15 +100,7 @@ int cli_cmd_demo(int argc, char **argv)
 
     static char paths[3][DEMO_DIR_MAX];
     for (size_t i = 0; i < 3; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "examples/yuncheng/%s", demo_files[i]);
-        const struct embedded_file *ef = embedded_find(name);
-        if (ef == NULL) {
-            fprintf(stderr, "cbamcalc: the bundled example %s is missing from this build\n", name);
-            return cbam_err_exit_code(CBAM_ERR_INTERNAL);
-        }
-        snprintf(paths[i], sizeof paths[i], "%s/%s", dir, demo_files[i]);
-        int rc = write_file(paths[i], ef);
+        int rc = write_example("examples/yuncheng/", demo_files[i], dir, paths[i], sizeof paths[i]);
         if (rc != 0)
             return rc;
     }
@@ -97,24 +108,47 @@ int cli_cmd_demo(int argc, char **argv)
     snprintf(json, sizeof json, "%s/report.json", dir);
 
     cli_report_args a = {
-        .electricity = {paths[0]},
-        .nelectricity = 1,
-        .production = {paths[1]},
-        .nproduction = 1,
-        .enterprises = {paths[2]},
-        .nenterprises = 1,
-        .json_out = json,
-        .xlsx_dir = dir,
-        .summary = true,
-        .quiet = quiet,
-        .from_ord = period_ord(2025, 1),
-        .to_ord = period_ord(2025, 12),
+        .electricity = {paths[0]}, .nelectricity = 1,
+        .production = {paths[1]}, .nproduction = 1,
+        .enterprises = {paths[2]}, .nenterprises = 1,
+        .json_out = json, .xlsx_dir = dir, .summary = true, .quiet = quiet,
+        .from_ord = period_ord(2025, 1), .to_ord = period_ord(2025, 12),
     };
     int rc = cli_run_report(&a);
+    if (rc != 0)
+        return rc;
+
+    /* The same job on exports as they come from the utility, the park
+     * platform and the trading centre (examples/exports). */
+    static char xdir[DEMO_DIR_MAX], xpaths[5][DEMO_DIR_MAX + 64], xjson[DEMO_DIR_MAX + 64];
+    snprintf(xdir, sizeof xdir, "%s/exports", dir);
+    if (mkdir(xdir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", xdir, strerror(errno));
+        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
+    }
+    for (size_t i = 0; i < 5; i++) {
+        rc = write_example("examples/exports/", export_files[i], xdir, xpaths[i], sizeof xpaths[i]);
+        if (rc != 0)
+            return rc;
+    }
+    snprintf(xjson, sizeof xjson, "%s/report.json", xdir);
+    cli_report_args x = {
+        .electricity = {xpaths[0], xpaths[1], xpaths[2]},
+        .electricity_source = {SUPPLY_GRID + 1, 0, SUPPLY_GREEN_TRADE + 1},
+        .nelectricity = 3,
+        .production = {xpaths[3]}, .nproduction = 1,
+        .enterprises = {xpaths[4]}, .nenterprises = 1,
+        .json_out = xjson, .xlsx_dir = xdir, .summary = true, .quiet = quiet,
+        .from_ord = period_ord(2025, 1), .to_ord = period_ord(2025, 12),
+    };
+    if (!quiet)
+        printf("\nThe same job on real-world exports (a GBK State Grid bill with time-of-use tiers, a park\n"
+               "platform's 15-minute data, a green-power trade statement in MWh):\n\n");
+    rc = cli_run_report(&x);
     if (rc == 0 && !quiet)
         fprintf(stderr,
-                "\ncbamcalc: wrote %s and a workbook per enterprise in %s; the inputs are "
-                "beside them. Run 'cbamcalc report --help' to use your own files.\n",
-                json, dir);
+                "\ncbamcalc: wrote %s and a workbook per enterprise in %s, and the same for the exports in %s;\n"
+                "the inputs are beside them. Run 'cbamcalc report --help' to use your own files.\n",
+                json, dir, xdir);
     return rc;
 }

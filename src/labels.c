@@ -94,8 +94,8 @@ static const char *const table[L__COUNT][2] = {
     [L_MISSING] = {"MISSING", "缺失"},
     [L_NO_DIAGNOSTICS] = {"No diagnostics.", "无数据问题。"},
     [L_HOURLY_NOTE] =
-        {"Monthly data: the one-hour match required for direct-link/PPA evidence is not demonstrated.",
-         "月度数据：未证明直连/购电协议所需的逐小时匹配。"},
+        {"Monthly totals: the one-hour match required for direct-link/PPA evidence is not demonstrated.",
+         "月度汇总：未证明直连/购电协议所需的逐小时匹配。"},
 };
 
 const char *label(enum label l, bool zh)
