@@ -79,8 +79,21 @@ enum parse_status parse_energy_unit(const char *s, size_t len, double *kwh, bool
 /* Mass units: t, tonne, tonnes, 吨, kg, 千克, 公斤. *t is tonnes in one unit. */
 enum parse_status parse_mass_unit(const char *s, size_t len, double *t);
 
-/* Trims ASCII spaces and tabs from both ends of (s, len) in place. */
-void parse_trim(const char **s, size_t *len);
+/* Trims ASCII spaces and tabs from both ends of (s, len) in place. Inline:
+ * it runs on every field of every row, often more than once. */
+static inline void parse_trim(const char **s, size_t *len)
+{
+    const char *p = *s;
+    size_t n = *len;
+    while (n > 0 && (*p == ' ' || *p == '\t')) {
+        p++;
+        n--;
+    }
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    *s = p;
+    *len = n;
+}
 
 /* True when (s, len) equals lit ignoring ASCII case. */
 bool parse_eq_ci(const char *s, size_t len, const char *lit);

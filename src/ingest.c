@@ -299,6 +299,11 @@ static bool totals_row(struct ctx *c, const csvin_row *row)
         const char *s = row->field[f];
         size_t len = row->len[f];
         parse_trim(&s, &len);
+        /* Every word starts with 合, 总, 小 (bytes E5/E6) or T, S, G: most
+         * fields are out at the first byte; this runs on every row. */
+        unsigned char b = len > 0 ? (unsigned char)(s[0] | 0x20) : 0;
+        if (b != 0xE5 && b != 0xE6 && b != 't' && b != 's' && b != 'g')
+            continue;
         for (const char *const *w = totals_words; *w; w++)
             if (parse_eq_ci(s, len, *w)) {
                 c->totals_rows++;
