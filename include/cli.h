@@ -29,6 +29,7 @@ typedef struct cli_report_args {
     const char *json_out;    /* NULL: no JSON */
     const char *xlsx_out;    /* NULL: no workbook; else the workbook of the one enterprise */
     const char *xlsx_dir;    /* NULL, or a directory for one workbook per enterprise */
+    const char *json_dir;    /* NULL, or a directory for one JSON per enterprise (--split) */
     bool zh;                 /* Chinese labels in the workbook */
     const char *encoding;    /* --encoding; NULL = detect */
     columns_user_map map[CLI_MAX_INPUTS]; /* --map canonical=header */
@@ -40,15 +41,29 @@ typedef struct cli_report_args {
     bool validate_only;   /* `validate`: read and check, write nothing */
     bool summary;         /* print the summary on stdout */
     bool quiet;           /* errors only on stderr */
+    bool silent;          /* nothing on stderr (batch jobs report through the outcome) */
 } cli_report_args;
+
+/* What a report run gives back (batch mode keeps it in its summary). */
+typedef struct cli_report_outcome {
+    int exit_code;
+    char error[512]; /* the first error, as printed ("file:line:col: message"); "" when none */
+    size_t enterprises;
+    double kwh, location_t, market_t, cbam_t; /* summed over the enterprises */
+    bool has_green_share;
+    double green_share;
+} cli_report_outcome;
 
 /* Runs a report; returns the exit code. */
 int cli_run_report(const cli_report_args *a);
+/* The same, filling *out (may be NULL). */
+int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out);
 
 /* Subcommands (argv[0] is the subcommand's name). */
 int cli_cmd_report(int argc, char **argv, bool validate_only);
 int cli_cmd_factors(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
+int cli_cmd_batch(int argc, char **argv);
 
 /* Prints "cbamcalc: message" and a hint to see --help; returns 64. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -32,6 +32,10 @@ enum cbam_err outfile_commit(outfile *of, diag_list *dl);
 /* Removes the temporary file; the final name is left as it was. */
 void outfile_abort(outfile *of);
 
+/* Makes SIGINT and SIGTERM remove the temporary files of the outfiles still
+ * open, then end the process (for batch jobs: no partial files behind). */
+void outfile_cleanup_on_signals(void);
+
 /* A file name made from an id (an enterprise id from the data): letters,
  * digits, '.', '_' and '-' kept, anything else '_', never starting with '.',
  * at most 100 bytes; so it cannot leave the directory it is put in. */

@@ -18,4 +18,9 @@
  * (a bug; nothing sensible can be written), CBAM_ERR_CANTCREAT when writing fails. */
 enum cbam_err report_json_write(FILE *f, const ledger *l, const alloc_result *r, const diag_list *dl);
 
+/* The report of one enterprise: its figures, and the diagnostics about it or
+ * about the files (not those about other enterprises). */
+enum cbam_err report_json_write_one(FILE *f, const ledger *l, const alloc_enterprise *only,
+                                    const diag_list *dl);
+
 #endif

@@ -16,6 +16,7 @@ static const char top_help[] =
     "  report    compute the figures from meter and production CSV files\n"
     "  validate  check the input files and print every problem; writes nothing\n"
     "  factors   list or show the emission factors (factors list | factors show ID)\n"
+    "  batch     run report for many clients (a manifest or a folder per client)\n"
     "  demo      run report on the bundled example (Yuncheng green-power park)\n"
     "\n"
     "Options:\n"
@@ -57,5 +58,7 @@ int cli_main(int argc, char **argv)
         return cli_cmd_factors(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cli_cmd_demo(argc - 1, argv + 1);
-    return cli_usage_error(NULL, "unknown command '%s'; expected report, validate, factors or demo", cmd);
+    if (strcmp(cmd, "batch") == 0)
+        return cli_cmd_batch(argc - 1, argv + 1);
+    return cli_usage_error(NULL, "unknown command '%s'; expected report, validate, factors, batch or demo", cmd);
 }

