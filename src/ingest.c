@@ -578,6 +578,21 @@ static int duplicate_error(struct ctx *c, const csvin_row *row, enum ledger_dup 
                      c->l->inputs[other_file].path, other_line);
 }
 
+/* Marks the row's meter-month (a repeat is an error) and books its kWh. */
+static int book_row(struct ctx *c, const csvin_row *row, ledger_enterprise *e, const char *meter,
+                    size_t meter_len, const char *product, size_t product_len, enum supply_source src, int ord,
+                    const parse_period *p, double kwh, const factor *sf)
+{
+    ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, NULL);
+    int other_file;
+    long other_line;
+    enum ledger_dup dup = ledger_mark_row(mark, p, c->file, row->line, &other_file, &other_line);
+    if (dup != LEDGER_DUP_NONE)
+        return duplicate_error(c, row, dup, other_file, other_line);
+    ledger_book(e, ord, product, product_len, c->file, row->line, src, kwh, sf);
+    return 0;
+}
+
 /* A billing period from start to end (inclusive), split over calendar
  * months by days; the last month takes the remainder so the parts add up. */
 static int book_billing(struct ctx *c, const csvin_row *row, ledger_enterprise *e, const char *meter,
@@ -606,15 +621,12 @@ static int book_billing(struct ctx *c, const csvin_row *row, ledger_enterprise *
             c->outside++;
             continue;
         }
-        ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, NULL);
         parse_period key = a; /* a bill is keyed by its first day */
         key.granularity = PERIOD_DAY;
-        int of;
-        long ol;
-        enum ledger_dup dup = ledger_mark_row(mark, &key, c->file, row->line, &of, &ol);
-        if (dup != LEDGER_DUP_NONE)
-            return duplicate_error(c, row, dup, of, ol);
-        ledger_book(e, ord, product, product_len, c->file, row->line, src, part, sf);
+        size_t errors = c->errors;
+        stop = book_row(c, row, e, meter, meter_len, product, product_len, src, ord, &key, part, sf);
+        if (stop || c->errors != errors)
+            return stop; /* a repeated bill */
     }
     if (last > first)
         c->split_rows++;
@@ -740,14 +752,7 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         return 0;
     }
 
-    ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, NULL);
-    int other_file;
-    long other_line;
-    enum ledger_dup dup = ledger_mark_row(mark, &p, c->file, row->line, &other_file, &other_line);
-    if (dup != LEDGER_DUP_NONE)
-        return duplicate_error(c, row, dup, other_file, other_line);
-    ledger_book(e, ord, product, product_len, c->file, row->line, src, kwh, sf);
-    return 0;
+    return book_row(c, row, e, meter, meter_len, product, product_len, src, ord, &p, kwh, sf);
 }
 
 /* CN code: 8 digits, spaces allowed ("7318 15 88"); stored without spaces. */
