@@ -28,6 +28,8 @@ GOOD_FIGURES = {
     "10-tou-rows.csv": {"2025-03": 500},                                # 总 500 (峰 300 + 谷 200); 无功 never
     "11-billing-period-split.csv": {"2025-01": 600, "2025-02": 2500},   # 6 and 25 of 31 days of 3,100
     "12-meter-readings.csv": {"2025-03": 24000},                        # (1500.5 - 1200.5) x 80
+    "13-tou-columns-mismatch.csv": {"2025-03": 1000},                   # tiers 1,100 (10 % off): the total
+    "14-tou-rows-mismatch.csv": {"2025-03": 1000},
 }
 
 
