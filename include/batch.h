@@ -59,10 +59,8 @@ enum cbam_err batch_read_manifest(const char *path, batch_plan *p, diag_list *dl
  * production.csv and enterprises.csv); the client is the folder's name. */
 enum cbam_err batch_scan(const char *dir, batch_plan *p, diag_list *dl);
 
-/* A stable hash of a client id (FNV-1a): the same on every machine. */
-uint64_t batch_client_hash(const char *client);
-
-/* Whether shard k of n (1-based) runs this client. */
+/* Whether shard k of n (1-based) runs this client: by a stable hash of the
+ * id (FNV-1a), the same on every machine. */
 bool batch_in_shard(const char *client, int k, int n);
 
 /* Keeps only the jobs of shard k of n. */

@@ -44,9 +44,6 @@ enum cbam_err columns_map(const columns_spec *spec, size_t nspec, const columns_
                           size_t nmap, const csvin_row *header, const char *file, diag_list *dl,
                           columns_result *res);
 
-/* Splits "name(unit)", "name（unit）" or "name [unit]" into name and unit. */
-void columns_split_unit(const char *s, size_t len, size_t *name_len, const char **unit, size_t *unit_len);
-
 /* The field for column index i of row (empty when absent or beyond the row). */
 static inline const char *columns_field(const csvin_row *row, int i, size_t *len)
 {

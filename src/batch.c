@@ -316,7 +316,7 @@ enum cbam_err batch_scan(const char *dir, batch_plan *p, diag_list *dl)
     return CBAM_OK;
 }
 
-uint64_t batch_client_hash(const char *client)
+static uint64_t batch_client_hash(const char *client)
 {
     uint64_t h = 1469598103934665603ULL;
     for (const unsigned char *p = (const unsigned char *)client; *p; p++) {

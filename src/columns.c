@@ -8,7 +8,8 @@
 static const char FW_OPEN[] = "\xEF\xBC\x88";  /* （ */
 static const char FW_CLOSE[] = "\xEF\xBC\x89"; /* ） */
 
-void columns_split_unit(const char *s, size_t len, size_t *name_len, const char **unit, size_t *unit_len)
+/* Splits "name(unit)", "name（unit）" or "name [unit]" into name and unit. */
+static void columns_split_unit(const char *s, size_t len, size_t *name_len, const char **unit, size_t *unit_len)
 {
     *name_len = len;
     *unit = NULL;
