@@ -16,11 +16,18 @@
 int cli_main(int argc, char **argv);
 
 #define CLI_MAX_INPUTS 64
+#define CLI_MAX_FILE_MAP 8 /* COLUMN=HEADER mappings for one input file */
 
 /* What `report`, `validate` and `demo` run on. */
 typedef struct cli_report_args {
     const char *electricity[CLI_MAX_INPUTS];
     int electricity_source[CLI_MAX_INPUTS]; /* --source after the file: enum supply_source + 1; 0 = none */
+    /* Per electricity file (a batch manifest gives them per file; the command
+     * line has --product after -e FILE): NULL / 0 = not given for that file. */
+    const char *electricity_product[CLI_MAX_INPUTS];  /* the whole file is this product's sub-meter */
+    const char *electricity_encoding[CLI_MAX_INPUTS]; /* overrides the run's encoding for that file */
+    columns_user_map electricity_map[CLI_MAX_INPUTS][CLI_MAX_FILE_MAP]; /* added to the run's --map */
+    size_t nelectricity_map[CLI_MAX_INPUTS];
     size_t nelectricity;
     const char *production[CLI_MAX_INPUTS];
     size_t nproduction;
