@@ -6,6 +6,7 @@
  *   location t = EF_location x (grid + green_trade + green_ppa + supplier) / 1000
  *   market t   = (EF_residual x grid x (1 - r) + sum EF_supplier x supplier) / 1000
  *   CBAM t     = EF_cbam x (grid + green_trade + supplier) / 1000
+ *   SEE = t / tonnes of the months with both electricity and production
  * Sub-metered kWh belong to their product; the rest of the month is split
  * across the month's products by production mass; a month without
  * production keeps its kWh unallocated. Sums of the parts equal the whole.
@@ -41,6 +42,7 @@ typedef struct alloc_product_month {
     double quantity_t;
     double kwh_sub, kwh_alloc; /* sub-metered; allocated from the shared kWh */
     double share;              /* allocation key: share of the month's production mass */
+    bool in_see;               /* production in a month with electricity: counts in SEE */
     alloc_em em;
 } alloc_product_month;
 
@@ -57,10 +59,15 @@ typedef struct alloc_month {
 typedef struct alloc_product {
     const ledger_product *p;
     double quantity_t, kwh, kwh_sub, kwh_alloc;
+    /* Tonnes of the months that have both electricity and production: the
+     * SEE denominator. Months with production but no electricity are left
+     * out of SEE (warned), never read as zero electricity. */
+    double quantity_see_t;
+    size_t months_without_electricity;
     double kwh_source[SUPPLY__COUNT];
     alloc_em em;
-    bool has_see; /* false when quantity is 0 */
-    alloc_em see; /* tCO2 per t */
+    bool has_see; /* false when quantity_see_t is 0: SEE is null, never 0 */
+    alloc_em see; /* tCO2 per t: em / quantity_see_t */
     double mwh_per_t;
     bool has_cbam_ef;      /* false when kWh is 0 */
     double cbam_ef;        /* tCO2/MWh, the MWh-weighted average */

@@ -14,4 +14,8 @@ size_t utf8_seq_len(const unsigned char *s, size_t len);
  * the offset of the first invalid byte. */
 bool utf8_valid(const char *s, size_t len, size_t *bad);
 
+/* The largest length <= max at which s[0..len) can be cut without splitting a
+ * UTF-8 sequence: every truncation of input text goes through this. */
+size_t utf8_cut(const char *s, size_t len, size_t max);
+
 #endif

@@ -1,6 +1,7 @@
 /* allocate.c - emissions per enterprise, month and product (see allocate.h). */
 #include "config.h"
 #include "allocate.h"
+#include "numfmt.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -262,10 +263,15 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
         }
         kg = (c ? c->sub_supplier_kg : 0.0) + m->pool_supplier_kg * share;
         pm->quantity_t = c && c->has_production ? c->quantity_t : 0.0;
+        pm->in_see = c && c->has_production && m->has_electricity;
         pm->em = alloc_emissions(k, kg, coverage, &am->f);
 
         alloc_product *ap = &ae->products[p];
         ap->quantity_t += pm->quantity_t;
+        if (pm->in_see)
+            ap->quantity_see_t += pm->quantity_t;
+        else if (c && c->has_production)
+            ap->months_without_electricity++;
         ap->kwh_sub += pm->kwh_sub;
         ap->kwh_alloc += pm->kwh_alloc;
         for (int s = 0; s < SUPPLY__COUNT; s++)
@@ -288,9 +294,41 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
                          "enterprise %s, %s: no production this month; %.17g kWh stay unallocated", e->id,
                          per, pool_consumption);
     }
-    if (am->has_production && !am->has_electricity)
-        diag_add_ent(dl, DIAG_WARNING, e->id, "enterprise %s, %s: production but no electricity rows", e->id,
-                     per);
+}
+
+/* Months with production but no electricity: left out of SEE, said once with
+ * their tonnes, so a bill for part of the year cannot dilute SEE silently. */
+static void list_months_without_electricity(const alloc_enterprise *ae, diag_list *dl)
+{
+    char list[600] = "";
+    size_t len = 0, n = 0;
+    double tonnes = 0;
+    for (size_t i = 0; i < ae->nmonths; i++) {
+        const alloc_month *am = &ae->months[i];
+        if (!am->has_production || am->has_electricity)
+            continue;
+        double t = 0;
+        for (size_t p = 0; p < ae->nproducts; p++)
+            t += am->products[p].quantity_t;
+        tonnes += t;
+        n++;
+        char per[8], num[64];
+        period_format(am->ord, per, sizeof per);
+        numfmt_human(num, sizeof num, t);
+        if (len + 80 < sizeof list)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s (%s t)", len ? ", " : "", per, num);
+        else if (len + 6 < sizeof list && list[len - 1] != '.')
+            len += (size_t)snprintf(list + len, sizeof list - len, ", ...");
+    }
+    if (n == 0)
+        return;
+    char num[64];
+    numfmt_human(num, sizeof num, tonnes);
+    diag_add_ent(dl, DIAG_WARNING, ae->e->id,
+                 "enterprise %s: production but no electricity in %zu month%s: %s; these %s t are left out of "
+                 "the specific emissions (SEE uses only months with both electricity and production); give "
+                 "the electricity of those months or report a shorter period (--from/--to)",
+                 ae->e->id, n, n == 1 ? "" : "s", list, num);
 }
 
 /* Keeps a period-level factor only while every month agrees. */
@@ -384,6 +422,7 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
                      e->id);
 
     list_missing_months(ae, dl);
+    list_months_without_electricity(ae, dl);
     if (ae->kwh.consumption > 0) {
         double green = 0;
         for (int s = 0; s < SUPPLY__COUNT; s++)
@@ -408,12 +447,17 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
     for (size_t i = 0; i < np; i++) {
         alloc_product *ap = &ae->products[i];
         ap->kwh = ap->kwh_sub + ap->kwh_alloc;
-        if (ap->quantity_t > 0) {
+        if (ap->quantity_see_t > 0) {
             ap->has_see = true;
-            ap->see.location = ap->em.location / ap->quantity_t;
-            ap->see.market = ap->em.market / ap->quantity_t;
-            ap->see.cbam = ap->em.cbam / ap->quantity_t;
-            ap->mwh_per_t = ap->kwh / 1000.0 / ap->quantity_t;
+            ap->see.location = ap->em.location / ap->quantity_see_t;
+            ap->see.market = ap->em.market / ap->quantity_see_t;
+            ap->see.cbam = ap->em.cbam / ap->quantity_see_t;
+            ap->mwh_per_t = ap->kwh / 1000.0 / ap->quantity_see_t;
+        } else if (ap->quantity_t > 0) {
+            diag_add_ent(dl, DIAG_WARNING, e->id,
+                         "enterprise %s, product %s: production but no electricity in any of its months; "
+                         "its specific emissions are undefined (null), not 0",
+                         e->id, ap->p->id);
         } else {
             diag_add_ent(dl, DIAG_WARNING, e->id,
                          "enterprise %s, product %s: no production in the period; its specific "

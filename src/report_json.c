@@ -139,6 +139,9 @@ static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
         put(p, "product_name", str(ap->p->name));
         put(p, "cn_code", str(ap->p->cn_code));
         put(p, "quantity_t", num(w, ap->quantity_t));
+        /* SEE's denominator: tonnes of the months with both electricity and production. */
+        put(p, "quantity_in_see_t", num(w, ap->quantity_see_t));
+        put(p, "months_left_out_of_see", checked(json_integer((json_int_t)ap->months_without_electricity)));
         put(p, "electricity_kwh", num(w, ap->kwh));
         put(p, "electricity_kwh_submetered", num(w, ap->kwh_sub));
         put(p, "electricity_kwh_allocated", num(w, ap->kwh_alloc));

@@ -1,6 +1,7 @@
 /* report_text.c - human-readable summary (see report_text.h). */
 #include "config.h"
 #include "report_text.h"
+#include "numfmt.h"
 #include "parse.h"
 
 #include <math.h>
@@ -8,33 +9,7 @@
 
 char *report_text_number(char *buf, size_t size, double v, int decimals)
 {
-    char raw[64];
-    if (!isfinite(v) || size < 2) {
-        snprintf(buf, size, "-");
-        return buf;
-    }
-    if (v == 0)
-        v = 0; /* no "-0" */
-    int n = snprintf(raw, sizeof raw, "%.*f", decimals, v);
-    if (n < 0 || (size_t)n >= sizeof raw) {
-        snprintf(buf, size, "%.6g", v);
-        return buf;
-    }
-    const char *digits = raw + (raw[0] == '-');
-    const char *dot = strchr(digits, '.');
-    size_t int_len = dot ? (size_t)(dot - digits) : strlen(digits);
-    size_t o = 0;
-    if (raw[0] == '-' && o + 1 < size)
-        buf[o++] = '-';
-    for (size_t i = 0; i < int_len && o + 1 < size; i++) {
-        if (i > 0 && (int_len - i) % 3 == 0 && o + 2 < size)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    for (const char *p = dot; p && *p && o + 1 < size; p++)
-        buf[o++] = *p;
-    buf[o] = '\0';
-    return buf;
+    return numfmt_fixed(buf, size, v, decimals);
 }
 
 static void factor_line(FILE *f, const char *label, double t, double kwh, const factor *fa, const char *code)

@@ -57,3 +57,14 @@ bool utf8_valid(const char *s, size_t len, size_t *bad)
     }
     return true;
 }
+
+size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    /* Back up over continuation bytes to the start of the sequence at max. */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}

@@ -206,13 +206,17 @@ START_TEST(period_across_factor_years)
     size_t noted = 0, prod_only = 0;
     for (size_t i = 0; i < dl.count; i++) {
         noted += strstr(dl.items[i].message, "spans data years") != NULL;
-        prod_only += strstr(dl.items[i].message, "2023-02: production but no electricity rows") != NULL;
+        prod_only += strstr(dl.items[i].message, "production but no electricity in 1 month: 2023-02 (5 t)") != NULL;
     }
     ck_assert_uint_eq(noted, 1);
     ck_assert_uint_eq(prod_only, 1);
-    /* February: production, no electricity: nothing to allocate, A has SEE 0 from Feb alone */
+    /* February: production, no electricity: left out of SEE, so A's SEE is
+     * undefined (null), never 0 (issue 8 items 2 and 3). */
     ck_assert_uint_eq(ae->nmonths, 3);
     ck_assert(ae->months[2].has_production && !ae->months[2].has_electricity);
+    ck_assert(!ae->products[0].has_see);
+    ck_assert_double_eq(ae->products[0].quantity_see_t, 0);
+    ck_assert_uint_eq(ae->products[0].months_without_electricity, 1);
 }
 END_TEST
 

@@ -1,0 +1,18 @@
+/* outputs.h - writing a report run's outputs: all of them or none.
+ *
+ * Ownership: nothing is kept; the ledger and result belong to the caller.
+ */
+#ifndef CBAM_OUTPUTS_H
+#define CBAM_OUTPUTS_H
+
+#include "allocate.h"
+#include "cbam_error.h"
+#include "cli.h"
+#include "diag.h"
+#include "ledger.h"
+
+/* Writes the outputs a asks for (--json, -o, --split) from res: every file
+ * goes to a temporary first, and they are renamed only when all were written. */
+enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res, diag_list *dl);
+
+#endif
