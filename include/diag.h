@@ -49,6 +49,10 @@ void diag_add(diag_list *dl, enum diag_severity sev, const char *file, long line
 void diag_add_ent(diag_list *dl, enum diag_severity sev, const char *enterprise, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* A diagnostic about one enterprise that also names where in a file (either may be NULL/0). */
+void diag_add_at(diag_list *dl, enum diag_severity sev, const char *file, long line, int column,
+                 const char *enterprise, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
 const char *diag_severity_name(enum diag_severity sev);
 
 /* Writes "file:line:col: severity: message\n" (parts that are unknown left out). */

@@ -21,14 +21,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Rows of one meter series in one month that are finer than a month, as a
+ * run: slots slot0, slot0 + slot_step, ... on lines line0, line0 + line_step,
+ * ... of one file. An export in time order (one meter after the other, or
+ * meters interleaved per timestamp) makes one run per meter-month, so lines
+ * cost almost nothing; a shuffled file costs one run per row. */
+typedef struct ledger_run {
+    uint32_t slot0, slot_step, n;
+    int file;
+    long line0, line_step;
+} ledger_run;
+
 /* Where rows for one key (a meter series in one month, or one product's
- * production in one month) were seen, to find duplicates. */
+ * production in one month) were seen, to find duplicates in any order. */
 typedef struct ledger_mark {
     int ord; /* month ordinal (series marks only) */
-    unsigned char granularity;
-    int file; /* index into ledger.inputs */
-    long first_line, last_line;
-    int64_t last_stamp;
+    unsigned char granularity; /* of the first row */
+    int file;                  /* of the first row (index into ledger.inputs) */
+    long first_line;
+    /* Daily and interval rows: a bitmap of the month's slots of res seconds
+     * (a day, an hour, 15, 5 or 1 minute: refined when a finer row comes),
+     * and the runs that say on which line each slot was given. */
+    uint32_t res;
+    uint64_t *seen;
+    ledger_run *runs;
+    uint32_t nruns, runs_cap;
     /* Time-of-use rows (a tier column): the month's total and the sum of its
      * tiers wait here until every file is read (ledger_settle_tou). */
     bool tou;
@@ -40,13 +57,17 @@ typedef struct ledger_mark {
 enum ledger_dup {
     LEDGER_DUP_NONE,
     LEDGER_DUP_SAME,  /* the same period given twice */
-    LEDGER_DUP_MIXED, /* a monthly total and finer rows for the same month */
+    LEDGER_DUP_MIXED, /* a monthly total and finer rows for the same month, or daily and interval rows */
 };
 
-/* Records a row of period p at file:line under mark m. On a duplicate,
- * returns its kind and sets *other_file, *other_line to the earlier row. */
-enum ledger_dup ledger_mark_row(ledger_mark *m, const parse_period *p, int file, long line, int *other_file,
-                                long *other_line);
+/* Records a row of period p at file:line under mark m (of month ord). On a
+ * duplicate, returns its kind and sets *other_file, *other_line to the
+ * earlier row, whatever the order of the rows and files. */
+enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, int file, long line,
+                                int *other_file, long *other_line);
+
+/* Frees what a mark holds (not the mark itself). */
+void ledger_mark_free(ledger_mark *m);
 
 typedef struct ledger_cell {       /* one product in one enterprise-month */
     double sub_kwh[SUPPLY__COUNT]; /* sub-metered to this product */
@@ -57,6 +78,7 @@ typedef struct ledger_cell {       /* one product in one enterprise-month */
 } ledger_cell;
 
 typedef struct ledger_month {
+    int ord;                        /* month ordinal */
     double pool_kwh[SUPPLY__COUNT]; /* kWh not sub-metered, and all certificates */
     double pool_supplier_kg;        /* market-based kg of the pool's supplier kWh */
     bool has_electricity;
@@ -81,9 +103,9 @@ typedef struct ledger_enterprise {
     ledger_product *products;
     size_t nproducts, products_cap;
     strmap *product_index; /* id -> index + 1 */
-    int month_lo;          /* ordinal of months[0] */
-    ledger_month *months;
-    size_t nmonths;
+    ledger_month *months; /* months with rows, sorted by ord (sparse: memory follows the data) */
+    size_t nmonths, months_cap;
+    size_t last_month;    /* index of the month used last (rows come in runs of one month) */
     const factor **suppliers; /* supplier factors its rows used */
     size_t nsuppliers;
 } ledger_enterprise;
@@ -101,6 +123,9 @@ typedef struct ledger_series {
     struct ledger_enterprise *enterprise;
     char *meter, *product; /* "" when the column is empty or absent */
     enum supply_source source;
+    int key_file;           /* >= 0: a file without a meter column, keyed by file */
+    int file;               /* where its first row is */
+    long line;
     ledger_mark *marks; /* one per month with rows */
     size_t n, cap;
 } ledger_series;
@@ -148,6 +173,9 @@ typedef struct ledger_series_key {
     const char *meter, *product;
     size_t meter_len, product_len;
     enum supply_source source;
+    int key_file; /* -1, or the file index for a file without a meter column */
+    int file;     /* where the row is (recorded on the series' first row) */
+    long line;
 } ledger_series_key;
 
 /* The duplicate-check mark of a meter series in month ord. */

@@ -190,7 +190,7 @@ static bool data_range(const ledger_enterprise *e, int *lo, int *hi)
             prod |= m->cells[p].has_production;
         if (!m->has_electricity && !prod)
             continue;
-        int ord = e->month_lo + (int)i;
+        int ord = m->ord;
         if (!any || ord < *lo)
             *lo = ord;
         if (!any || ord > *hi)

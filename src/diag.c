@@ -149,3 +149,12 @@ char *diag_quote(char *buf, size_t size, const char *s, size_t len)
     buf[o] = '\0';
     return buf;
 }
+
+void diag_add_at(diag_list *dl, enum diag_severity sev, const char *file, long line, int column,
+                 const char *enterprise, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(dl, sev, file, line, column, enterprise, fmt, ap);
+    va_end(ap);
+}

@@ -144,6 +144,7 @@ struct ctx {
     size_t mark_meter_len, mark_product_len;
     enum supply_source mark_src;
     int mark_ord;
+    long cur_line; /* line of the row being read */
 };
 
 const char *ingest_kind_name(enum ingest_kind kind)
@@ -544,7 +545,10 @@ static ledger_mark *series_mark(struct ctx *c, ledger_enterprise *e, const char 
         c->mark_ord == ord && c->mark_meter_len == meter_len && memcmp(c->mark_meter, meter, meter_len) == 0 &&
         c->mark_product_len == product_len && memcmp(c->mark_product, product, product_len) == 0)
         return c->last_mark;
-    ledger_series_key key = {e, meter, product, meter_len, product_len, src};
+    /* A file without a meter column (a statement, an inverter export) is its
+     * own series: two such files for one month are not duplicates. */
+    ledger_series_key key = {e, meter, product, meter_len, product_len, src,
+                             has(c, E_METER) ? -1 : c->file, c->file, c->cur_line};
     ledger_series *s = ledger_series_of(c->l, &key);
     ledger_mark *mark = ledger_series_mark(c->l, &key, ord);
     if (series != NULL)
@@ -586,7 +590,7 @@ static int book_row(struct ctx *c, const csvin_row *row, ledger_enterprise *e, c
     ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, NULL);
     int other_file;
     long other_line;
-    enum ledger_dup dup = ledger_mark_row(mark, p, c->file, row->line, &other_file, &other_line);
+    enum ledger_dup dup = ledger_mark_row(mark, ord, p, c->file, row->line, &other_file, &other_line);
     if (dup != LEDGER_DUP_NONE)
         return duplicate_error(c, row, dup, other_file, other_line);
     ledger_book(e, ord, product, product_len, c->file, row->line, src, kwh, sf);
@@ -839,7 +843,7 @@ static int production_row(struct ctx *c, const csvin_row *row)
     ledger_cell *cell = ledger_cell_get(m, pi);
     int other_file;
     long other_line;
-    switch (ledger_mark_row(&cell->prod_mark, &p, c->file, row->line, &other_file, &other_line)) {
+    switch (ledger_mark_row(&cell->prod_mark, ord, &p, c->file, row->line, &other_file, &other_line)) {
     case LEDGER_DUP_NONE: break;
     case LEDGER_DUP_SAME:
         return row_error(c, row, c->cols.idx[P_PERIOD],
@@ -1026,6 +1030,7 @@ static bool accept_header(struct ctx *c, const csvin_row *row)
 static int on_row(void *vc, const csvin_row *row)
 {
     struct ctx *c = vc;
+    c->cur_line = row->line;
     c->decimal_comma = row->format->decimal_comma;
     if (!c->have_header) {
         columns_map(c->spec, c->nspec, c->o->map, c->o->nmap, row, c->name, NULL, &c->cols);

@@ -8,37 +8,134 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Key separator for series keys: a control character no CSV field of ours keeps. */
-#define KEY_SEP        '\x1f'
-#define SERIES_KEY_MAX 2048
+/* Slot sizes for daily and interval rows, coarsest first; each divides the
+ * one before it. Rows closer than a minute share a slot. */
+static const uint32_t slot_res[] = {86400, 3600, 900, 300, 60};
+#define MONTH_SLOTS_MAX (31u * 86400u / 60u)
 
-enum ledger_dup ledger_mark_row(ledger_mark *m, const parse_period *p, int file, long line, int *other_file,
-                                long *other_line)
+static uint32_t slot_res_for(int64_t offset)
+{
+    for (size_t k = 0; k < sizeof slot_res / sizeof slot_res[0]; k++)
+        if (offset % slot_res[k] == 0)
+            return slot_res[k];
+    return 60;
+}
+
+static size_t bitmap_words(uint32_t res)
+{
+    return (31u * 86400u / res + 63) / 64;
+}
+
+/* Makes the slots finer (res divides m->res): every slot and run is scaled. */
+static void refine(ledger_mark *m, uint32_t res)
+{
+    uint32_t f = m->res / res;
+    size_t words = bitmap_words(res);
+    uint64_t *bits = xcalloc(words, sizeof *bits);
+    for (uint32_t i = 0; i < 31u * 86400u / m->res; i++)
+        if (m->seen[i / 64] >> (i % 64) & 1u) {
+            uint32_t j = i * f;
+            bits[j / 64] |= (uint64_t)1 << (j % 64);
+        }
+    free(m->seen);
+    m->seen = bits;
+    for (uint32_t r = 0; r < m->nruns; r++) {
+        m->runs[r].slot0 *= f;
+        m->runs[r].slot_step *= f;
+    }
+    m->res = res;
+}
+
+/* Remembers that slot came from file:line, extending the last run when it
+ * continues it. */
+static void note_run(ledger_mark *m, uint32_t slot, int file, long line)
+{
+    if (m->nruns > 0) {
+        ledger_run *r = &m->runs[m->nruns - 1];
+        if (r->file == file && r->n == 1 && slot > r->slot0 && line > r->line0) {
+            r->slot_step = slot - r->slot0;
+            r->line_step = line - r->line0;
+            r->n = 2;
+            return;
+        }
+        if (r->file == file && r->n > 1 && slot == r->slot0 + r->n * r->slot_step &&
+            line == r->line0 + (long)r->n * r->line_step) {
+            r->n++;
+            return;
+        }
+    }
+    if (m->nruns == m->runs_cap) {
+        m->runs_cap = m->runs_cap ? m->runs_cap * 2 : 2;
+        m->runs = xreallocarray(m->runs, m->runs_cap, sizeof *m->runs);
+    }
+    m->runs[m->nruns++] = (ledger_run){slot, 0, 1, file, line, 0};
+}
+
+static bool find_run(const ledger_mark *m, uint32_t slot, int *file, long *line)
+{
+    for (uint32_t i = 0; i < m->nruns; i++) {
+        const ledger_run *r = &m->runs[i];
+        if (slot < r->slot0)
+            continue;
+        uint32_t k = r->n == 1 ? 0 : (slot - r->slot0) / (r->slot_step ? r->slot_step : 1);
+        if (k < r->n && r->slot0 + k * r->slot_step == slot) {
+            *file = r->file;
+            *line = r->line0 + (long)k * r->line_step;
+            return true;
+        }
+    }
+    return false;
+}
+
+enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, int file, long line,
+                                int *other_file, long *other_line)
 {
     if (m->first_line == 0) {
         m->granularity = (unsigned char)p->granularity;
         m->file = file;
-        m->first_line = m->last_line = line;
-        m->last_stamp = p->stamp;
-        return LEDGER_DUP_NONE;
-    }
-    *other_file = m->file;
-    if (p->granularity == PERIOD_MONTH || m->granularity == PERIOD_MONTH) {
+        m->first_line = line;
+    } else {
+        *other_file = m->file;
         *other_line = m->first_line;
-        return (p->granularity == PERIOD_MONTH && m->granularity == PERIOD_MONTH) ? LEDGER_DUP_SAME
-                                                                                  : LEDGER_DUP_MIXED;
+        if (p->granularity == PERIOD_MONTH || m->granularity == PERIOD_MONTH)
+            return (p->granularity == PERIOD_MONTH && m->granularity == PERIOD_MONTH) ? LEDGER_DUP_SAME
+                                                                                      : LEDGER_DUP_MIXED;
+        if (p->granularity != m->granularity)
+            return LEDGER_DUP_MIXED; /* a daily total beside interval rows of the same month */
     }
-    /* Daily or interval rows: the same timestamp as the row before is a
-     * repeated row (exports are in time order; out-of-order repeats are not
-     * caught here). */
-    if (p->stamp == m->last_stamp) {
-        *other_line = m->last_line;
+    if (p->granularity == PERIOD_MONTH)
+        return LEDGER_DUP_NONE;
+
+    /* Daily or interval rows: which slot of the month, in any order. */
+    int64_t offset = p->stamp - period_first_day(ord) * 86400;
+    if (offset < 0 || offset >= 31 * 86400)
+        offset = 0; /* not inside the month (a bill keyed by an earlier day): its first slot */
+    uint32_t res = slot_res_for(offset);
+    if (m->res == 0) {
+        m->res = res;
+        m->seen = xcalloc(bitmap_words(res), sizeof *m->seen);
+    } else if (res < m->res) {
+        refine(m, res);
+    }
+    uint32_t slot = (uint32_t)(offset / m->res);
+    if (m->seen[slot / 64] >> (slot % 64) & 1u) {
+        if (!find_run(m, slot, other_file, other_line)) {
+            *other_file = m->file;
+            *other_line = m->first_line;
+        }
         return LEDGER_DUP_SAME;
     }
-    m->file = file;
-    m->last_line = line;
-    m->last_stamp = p->stamp;
+    m->seen[slot / 64] |= (uint64_t)1 << (slot % 64);
+    note_run(m, slot, file, line);
     return LEDGER_DUP_NONE;
+}
+
+void ledger_mark_free(ledger_mark *m)
+{
+    free(m->seen);
+    free(m->runs);
+    m->seen = NULL;
+    m->runs = NULL;
 }
 
 ledger *ledger_new(void)
@@ -63,8 +160,11 @@ static void enterprise_free(ledger_enterprise *e)
     }
     free(e->products);
     strmap_free(e->product_index);
-    for (size_t i = 0; i < e->nmonths; i++)
+    for (size_t i = 0; i < e->nmonths; i++) {
+        for (size_t c = 0; c < e->months[i].ncells; c++)
+            ledger_mark_free(&e->months[i].cells[c].prod_mark);
         free(e->months[i].cells);
+    }
     free(e->months);
     free(e->suppliers);
     free(e);
@@ -82,6 +182,8 @@ void ledger_free(ledger *l)
         ledger_series *s = l->series[i];
         free(s->meter);
         free(s->product);
+        for (size_t k = 0; k < s->n; k++)
+            ledger_mark_free(&s->marks[k]);
         free(s->marks);
         free(s);
     }
@@ -128,33 +230,48 @@ ledger_enterprise *ledger_enterprise_get(ledger *l, const char *id, size_t len, 
     return e;
 }
 
+/* Index of month ord in e->months, or where it would go (*found false). */
+static size_t month_index(const ledger_enterprise *e, int ord, bool *found)
+{
+    if (e->last_month < e->nmonths && e->months[e->last_month].ord == ord) {
+        *found = true;
+        return e->last_month;
+    }
+    size_t lo = 0, hi = e->nmonths;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->months[mid].ord < ord)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = lo < e->nmonths && e->months[lo].ord == ord;
+    return lo;
+}
+
 ledger_month *ledger_month_get(ledger_enterprise *e, int ord)
 {
-    if (e->nmonths == 0) {
-        e->month_lo = ord;
-        e->months = xcalloc(1, sizeof *e->months);
-        e->nmonths = 1;
-    } else if (ord < e->month_lo) {
-        size_t add = (size_t)(e->month_lo - ord);
-        e->months = xreallocarray(e->months, e->nmonths + add, sizeof *e->months);
-        memmove(e->months + add, e->months, e->nmonths * sizeof *e->months);
-        memset(e->months, 0, add * sizeof *e->months);
-        e->nmonths += add;
-        e->month_lo = ord;
-    } else if ((size_t)(ord - e->month_lo) >= e->nmonths) {
-        size_t n = (size_t)(ord - e->month_lo) + 1;
-        e->months = xreallocarray(e->months, n, sizeof *e->months);
-        memset(e->months + e->nmonths, 0, (n - e->nmonths) * sizeof *e->months);
-        e->nmonths = n;
+    bool found;
+    size_t i = month_index(e, ord, &found);
+    if (!found) {
+        if (e->nmonths == e->months_cap) {
+            e->months_cap = e->months_cap ? e->months_cap * 2 : 16;
+            e->months = xreallocarray(e->months, e->months_cap, sizeof *e->months);
+        }
+        memmove(e->months + i + 1, e->months + i, (e->nmonths - i) * sizeof *e->months);
+        memset(&e->months[i], 0, sizeof *e->months);
+        e->months[i].ord = ord;
+        e->nmonths++;
     }
-    return &e->months[ord - e->month_lo];
+    e->last_month = i;
+    return &e->months[i];
 }
 
 const ledger_month *ledger_month_find(const ledger_enterprise *e, int ord)
 {
-    if (e->nmonths == 0 || ord < e->month_lo || (size_t)(ord - e->month_lo) >= e->nmonths)
-        return NULL;
-    return &e->months[ord - e->month_lo];
+    bool found;
+    size_t i = month_index(e, ord, &found);
+    return found ? &e->months[i] : NULL;
 }
 
 size_t ledger_product_get(ledger_enterprise *e, const char *id, size_t len, int file, long line,
@@ -190,24 +307,26 @@ ledger_cell *ledger_cell_get(ledger_month *m, size_t p)
     return &m->cells[p];
 }
 
-/* Appends at most SERIES_PART_MAX bytes of part and a separator. */
-#define SERIES_PART_MAX (SERIES_KEY_MAX / 3 - 2)
-static size_t key_part(char *key, size_t k, const char *part, size_t len)
+/* Appends a length-prefixed part: distinct ids never make the same key,
+ * whatever bytes they hold and however long they are. */
+static size_t key_part(char *key, size_t k, const void *part, size_t len)
 {
-    if (len > SERIES_PART_MAX)
-        len = SERIES_PART_MAX; /* csvin caps fields far below; a key must never overflow */
-    memcpy(key + k, part, len);
-    key[k + len] = KEY_SEP;
-    return k + len + 1;
+    uint64_t n = len;
+    memcpy(key + k, &n, sizeof n);
+    memcpy(key + k + sizeof n, part, len);
+    return k + sizeof n + len;
 }
 
 ledger_series *ledger_series_of(ledger *l, const ledger_series_key *sk)
 {
-    char key[SERIES_KEY_MAX];
+    char small[512];
+    size_t need = 5 * sizeof(uint64_t) + sk->enterprise->id_len + sk->meter_len + sk->product_len + 2 * sizeof(int);
+    char *key = need <= sizeof small ? small : xmalloc(need);
     size_t k = key_part(key, 0, sk->enterprise->id, sk->enterprise->id_len);
     k = key_part(key, k, sk->meter, sk->meter_len);
     k = key_part(key, k, sk->product, sk->product_len);
-    key[k++] = (char)('A' + sk->source);
+    int tail[2] = {(int)sk->source, sk->key_file};
+    k = key_part(key, k, tail, sizeof tail);
 
     ledger_series *s = strmap_get(l->series_index, key, k);
     if (s == NULL) {
@@ -216,6 +335,9 @@ ledger_series *ledger_series_of(ledger *l, const ledger_series_key *sk)
         s->meter = xstrndup(sk->meter, sk->meter_len);
         s->product = xstrndup(sk->product, sk->product_len);
         s->source = sk->source;
+        s->key_file = sk->key_file;
+        s->file = sk->file;
+        s->line = sk->line;
         strmap_put(l->series_index, key, k, s);
         if (l->nseries == l->series_cap) {
             l->series_cap = l->series_cap ? l->series_cap * 2 : 64;
@@ -223,6 +345,8 @@ ledger_series *ledger_series_of(ledger *l, const ledger_series_key *sk)
         }
         l->series[l->nseries++] = s;
     }
+    if (key != small)
+        free(key);
     return s;
 }
 
