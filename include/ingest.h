@@ -20,6 +20,10 @@
 #include <stdbool.h>
 
 #define INGEST_MAX_ERRORS 100
+/* One row above this many kWh (100 TWh) or tonnes is a unit slip, not data:
+ * refused, which also keeps every sum finite. */
+#define INGEST_KWH_MAX 1e11
+#define INGEST_TONNES_MAX 1e9
 
 enum ingest_kind { INGEST_ELECTRICITY, INGEST_PRODUCTION, INGEST_ENTERPRISES };
 
@@ -32,7 +36,9 @@ typedef struct ingest_opts {
     size_t nmap;
     bool has_source;             /* --source: the source of every row of a file */
     enum supply_source source;   /* without a source column (else it needs one) */
-    const char *only_enterprise; /* keep only this enterprise; NULL = all */
+    const char *only_enterprise; /* keep only this enterprise; NULL = all (a file without an
+                                    enterprise column is read as this one's) */
+    const char *product;         /* --product: every row of the file is this product's sub-meter */
     size_t chunk_size;           /* 0 = default */
     ingest_progress_fn progress; /* may be NULL */
     void *progress_ctx;
@@ -47,8 +53,14 @@ enum cbam_err ingest_file(ledger *l, const factors_db *db, enum ingest_kind kind
                           const ingest_opts *o, diag_list *dl);
 
 /* Books the time-of-use rows held back (ledger_settle_tou): call after the
- * last electricity file, before the calculation. */
-void ingest_finish(ledger *l, diag_list *dl);
+ * last electricity file, before the calculation. CBAM_ERR_DATA when a month's
+ * total hides the energy of its tiers. */
+enum cbam_err ingest_finish(ledger *l, diag_list *dl);
+
+/* Whether name is a canonical column of any input file kind (for --map). */
+bool ingest_column_known(const char *name);
+/* The canonical column names, comma-separated, into buf. */
+void ingest_column_names(char *buf, size_t size);
 
 /* The same from memory; name is used in messages. */
 enum cbam_err ingest_mem(ledger *l, const factors_db *db, enum ingest_kind kind, const char *name,

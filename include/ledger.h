@@ -92,6 +92,16 @@ typedef struct ledger_product {
     long line;
 } ledger_product;
 
+/* Production given for a whole year (period "2025"): used only when the
+ * electricity covers that whole year; never split into months. */
+typedef struct ledger_annual {
+    size_t product;
+    int year;
+    double quantity_t;
+    int file;
+    long line;
+} ledger_annual;
+
 typedef struct ledger_enterprise {
     char *id, *name, *name_en, *province_text, *address; /* NULL when not given */
     size_t id_len;
@@ -108,6 +118,8 @@ typedef struct ledger_enterprise {
     size_t last_month;    /* index of the month used last (rows come in runs of one month) */
     const factor **suppliers; /* supplier factors its rows used */
     size_t nsuppliers;
+    ledger_annual *annual;    /* production per product and whole year */
+    size_t nannual;
 } ledger_enterprise;
 
 typedef struct ledger_input {
@@ -192,9 +204,9 @@ void ledger_book(ledger_enterprise *e, int ord, const char *product, size_t prod
 void ledger_note_tou(ledger *l, ledger_series *s, int ord);
 
 /* Books every month of time-of-use rows: the total where one was given
- * (warning when the tiers differ from it by more than 0.5 %), else the sum of
- * the tiers. Call once, after the last electricity file. */
-void ledger_settle_tou(ledger *l, diag_list *dl);
+ * (warning when the tiers differ from it by more than 0.5 %; an error when
+ * the total is 0 and hides the tiers' energy), else the sum of the tiers. Call once, after the last electricity file. */
+bool ledger_settle_tou(ledger *l, diag_list *dl); /* false: an error was reported */
 
 /* Notes that e's rows used supplier factor f (kept once). */
 void ledger_note_supplier(ledger_enterprise *e, const factor *f);

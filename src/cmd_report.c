@@ -401,7 +401,7 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
                                     &dl));
         err = worse(err, ingest_all(l, db, INGEST_ELECTRICITY, a->electricity, a->electricity_source,
                                     a->nelectricity, &io, &pr, &dl));
-        ingest_finish(l, &dl); /* time-of-use rows wait for every electricity file */
+        err = worse(err, ingest_finish(l, &dl)); /* time-of-use rows wait for every electricity file */
         err = worse(err, ingest_all(l, db, INGEST_PRODUCTION, a->production, NULL, a->nproduction, &io, &pr,
                                     &dl));
         if (a->enterprise != NULL &&

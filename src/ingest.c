@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "ingest.h"
+#include "numfmt.h"
 #include "parse.h"
 #include "region.h"
 #include "supply.h"
@@ -26,10 +27,13 @@
 
 #define A(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-static const char *const enterprise_aliases[] = {"enterprise",  "企业",     "企业编号", "户号",
-                                                 "用户编号",    "客户编号", "户号/用户编号", NULL};
+static const char *const enterprise_aliases[] = {"enterprise", "企业",   "企业编号", "户号",     "用户编号",
+                                                 "客户编号",   "用户号", "客户号",   "用电户号", "户号/用户编号",
+                                                 NULL};
 static const char *const period_aliases[] = {"month", "date", "timestamp", "月份", "期间", "日期", "抄表日期",
-                                             "抄表月份", "结算月份", "统计月份", "年月", "时间", "账期", NULL};
+                                             "抄表月份", "结算月份", "统计月份", "年月", "时间", "账期",
+                                             "电费年月", "结算年月", "电费月份", "账务年月", "抄表年月",
+                                             "计费月份", "用电年月", "数据时间", "采集时间", NULL};
 static const char *const unit_aliases[] = {"单位", "计量单位", NULL};
 
 enum {
@@ -45,11 +49,13 @@ static const columns_spec electricity_columns[E__N] = {
     [E_PERIOD] = {"period", false, period_aliases},
     [E_START] = {"period_start", false, A("起始日期", "开始日期", "起始时间", "start")},
     [E_END] = {"period_end", false, A("截止日期", "结束日期", "截止时间", "end")},
-    [E_METER] = {"meter_id", false, A("meter", "计量点", "计量点编号", "表号", "电表", "电表编号")},
+    [E_METER] = {"meter_id", false, A("meter", "计量点", "计量点编号", "计量点号", "表号", "电表", "电表编号", "电能表编号",
+                                     "表计编号")},
     [E_SOURCE] = {"source", false, A("电源", "来源", "类型", "电源类型")},
     [E_KWH] = {"kwh", false, NULL},
     [E_ENERGY] = {"energy", false,
-                  A("电量", "用电量", "有功电量", "合计电量", "结算电量", "有功总", "总电量", "active energy")},
+                  A("电量", "用电量", "有功电量", "合计电量", "结算电量", "有功总", "总电量", "计费电量",
+                    "抄见电量", "active energy")},
     [E_UNIT] = {"unit", false, unit_aliases},
     [E_PRODUCT] = {"product_id", false, A("product", "产品", "产品编号")},
     [E_FACTOR] = {"factor_id", false, A("factor", "因子编号")},
@@ -79,7 +85,7 @@ static const columns_spec production_columns[P__N] = {
 enum { N_ENTERPRISE, N_NAME, N_NAME_EN, N_COUNTRY, N_PROVINCE, N_ADDRESS, N__N };
 static const columns_spec enterprise_columns[N__N] = {
     [N_ENTERPRISE] = {"enterprise_id", true, enterprise_aliases},
-    [N_NAME] = {"name", true, A("企业名称", "名称", "单位名称", "户名")},
+    [N_NAME] = {"name", true, A("企业名称", "名称", "单位名称", "户名", "用户名称", "客户名称")},
     [N_NAME_EN] = {"name_en", false, A("英文名称", "english name")},
     [N_COUNTRY] = {"country", false, A("国家", "国家代码")},
     [N_PROVINCE] = {"province", false, A("省份", "省", "省份/地区")},
@@ -145,6 +151,13 @@ struct ctx {
     enum supply_source mark_src;
     int mark_ord;
     long cur_line; /* line of the row being read */
+
+    /* While looking for the header: the record that names the most known
+     * columns, what it lacks and what it holds (for the message). */
+    size_t best_known;
+    long best_line;
+    char best_headers[600];
+    char best_hint[300];
 };
 
 const char *ingest_kind_name(enum ingest_kind kind)
@@ -293,8 +306,28 @@ static bool ragged(struct ctx *c, const csvin_row *row, int *stop)
     return true;
 }
 
-/* A totals row ("合计" in one of its first fields): left out, counted. */
-static bool totals_row(struct ctx *c, const csvin_row *row)
+static bool is_totals_word(const char *s, size_t len)
+{
+    for (const char *const *w = totals_words; *w; w++)
+        if (parse_eq_ci(s, len, *w))
+            return true;
+    return false;
+}
+
+/* Whether column k of the row is empty or a totals word (or absent). */
+static bool empty_or_totals(const struct ctx *c, const csvin_row *row, int k)
+{
+    if (k < 0 || !has(c, k))
+        return true;
+    size_t len;
+    const char *s = field(c, row, k, &len);
+    return len == 0 || is_totals_word(s, len);
+}
+
+/* A totals row ("合计" in one of its first fields, and neither an enterprise
+ * nor a period: those make it data, so a meter called Total is never
+ * dropped): left out, counted. */
+static bool totals_row(struct ctx *c, const csvin_row *row, int ent_k, int period_k)
 {
     for (size_t f = 0; f < row->nfields && f < 3; f++) {
         const char *s = row->field[f];
@@ -305,13 +338,57 @@ static bool totals_row(struct ctx *c, const csvin_row *row)
         unsigned char b = len > 0 ? (unsigned char)(s[0] | 0x20) : 0;
         if (b != 0xE5 && b != 0xE6 && b != 't' && b != 's' && b != 'g')
             continue;
-        for (const char *const *w = totals_words; *w; w++)
-            if (parse_eq_ci(s, len, *w)) {
-                c->totals_rows++;
-                return true;
-            }
+        if (is_totals_word(s, len)) {
+            if (!empty_or_totals(c, row, ent_k) || !empty_or_totals(c, row, period_k))
+                return false;
+            c->totals_rows++;
+            return true;
+        }
     }
     return false;
+}
+
+/* What Excel did to an id that was a long digit string, or NULL: 1.42E+15
+ * (scientific notation, the digits past 15 lost) or 1420000300018845.0. */
+static const char *excel_mangled(const char *s, size_t len)
+{
+    if (len < 2 || s[0] < '0' || s[0] > '9')
+        return NULL;
+    size_t i = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i < len && s[i] == '.') {
+        size_t frac = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == len) {
+            for (size_t k = frac; k < len; k++)
+                if (s[k] != '0')
+                    return NULL;
+            return len > frac ? "ends in .0 (Excel saved it as a number)" : NULL;
+        }
+    }
+    if (i < len && (s[i] == 'E' || s[i] == 'e')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        size_t exp = i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == len && i > exp)
+            return "is in scientific notation (Excel turned a long number into this, and the digits past the "
+                   "15th are lost)";
+    }
+    return NULL;
+}
+
+static int mangled_error(struct ctx *c, const csvin_row *row, int k, const char *s, size_t len, const char *what)
+{
+    char q[200];
+    return row_error(c, row, c->cols.idx[k],
+                     "%s \"%s\" %s; expected the id as text: in Excel format the column as Text (or open the "
+                     "original export) and save again",
+                     c->spec[k].name, quoted(q, sizeof q, s, len), what);
 }
 
 /* The enterprise of a row, or NULL when the row is for another enterprise
@@ -319,7 +396,13 @@ static bool totals_row(struct ctx *c, const csvin_row *row)
 static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, int k, int *stop)
 {
     size_t len;
-    const char *s = field(c, row, k, &len);
+    const char *s;
+    if (!has(c, k)) { /* a file without an enterprise column: the one --enterprise names */
+        if (c->last_ent == NULL)
+            c->last_ent = ledger_enterprise_get(c->l, c->o->only_enterprise, strlen(c->o->only_enterprise), true);
+        return c->last_ent;
+    }
+    s = field(c, row, k, &len);
     if (len == 0) {
         *stop = row_error(c, row, c->cols.idx[k], "enterprise_id is empty; expected the enterprise's id");
         return NULL;
@@ -331,8 +414,37 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
         c->other_enterprise++;
         return NULL;
     }
+    const char *mangled = excel_mangled(s, len);
+    if (mangled != NULL) {
+        *stop = mangled_error(c, row, k, s, len, mangled);
+        return NULL;
+    }
     c->last_ent = ledger_enterprise_get(c->l, s, len, true);
     return c->last_ent;
+}
+
+/* Excel's limit for a cell is 32,767 characters (UTF-16 units): longer text
+ * is a data error here rather than a workbook that cannot be written. */
+#define CELL_TEXT_MAX 32767
+static bool text_fits(struct ctx *c, const csvin_row *row, int *stop)
+{
+    for (size_t f = 0; f < row->nfields; f++) {
+        if (row->len[f] <= CELL_TEXT_MAX)
+            continue;
+        size_t units = 0;
+        for (size_t i = 0; i < row->len[f]; i++) {
+            unsigned char b = (unsigned char)row->field[f][i];
+            units += (b & 0xC0) != 0x80;
+            units += b >= 0xF0; /* outside the BMP: two UTF-16 units */
+        }
+        if (units > CELL_TEXT_MAX) {
+            *stop = row_error(c, row, (int)f,
+                              "a field of %zu characters; expected at most 32,767 (the most an Excel cell holds)",
+                              units);
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool in_range(const struct ctx *c, int ord)
@@ -347,7 +459,9 @@ static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period
                       parse_period *p, int *ord, int *ret)
 {
     *ret = 0;
-    if (totals_row(c, row) || ragged(c, row, ret))
+    if (totals_row(c, row, ent_k, period_k) || ragged(c, row, ret))
+        return false;
+    if (!text_fits(c, row, ret))
         return false;
     *e = row_enterprise(c, row, ent_k, ret);
     if (*e == NULL)
@@ -437,6 +551,7 @@ static bool row_energy(struct ctx *c, const csvin_row *row, enum supply_source s
 {
     int total_k = has(c, E_KWH) ? E_KWH : has(c, E_ENERGY) ? E_ENERGY : -1;
     double v, mult;
+    char q[64];
     bool empty = true;
     *skip = false;
     if (total_k >= 0 && !read_number(c, row, total_k, &v, &empty, stop) && !empty)
@@ -481,10 +596,11 @@ static bool row_energy(struct ctx *c, const csvin_row *row, enum supply_source s
                 }
             }
             if (curr < prev) {
+                char a[64], b[64];
                 *stop = row_error(c, row, c->cols.idx[E_CURR],
-                                  "current reading %.17g is below the previous %.17g; a meter rollover or "
+                                  "current reading %s is below the previous %s; a meter rollover or "
                                   "replacement must be stated: give the energy instead",
-                                  curr, prev);
+                                  numfmt_human(a, sizeof a, curr), numfmt_human(b, sizeof b, prev));
                 return false;
             }
             if (!column_kwh(c, row, E_CURR, src, &mult, stop))
@@ -507,20 +623,34 @@ static bool row_energy(struct ctx *c, const csvin_row *row, enum supply_source s
         *skip = true;
         return false;
     }
+    if (have_total && have_tiers && total == 0 && tiers > 0) {
+        *stop = row_error(c, row, c->cols.idx[total_k],
+                          "the total is 0 kWh but the time-of-use tiers add up to %s kWh; expected the total of "
+                          "the tiers (or 0 in every tier)",
+                          numfmt_human(q, sizeof q, tiers));
+        return false;
+    }
     if (have_total && have_tiers && total > 0 && fabs(tiers - total) > 0.005 * total)
+    {
+        char a[64], b[64];
         row_warning(c, R_TIER_MISMATCH, row, c->cols.idx[total_k],
-                    "the time-of-use tiers add up to %.17g kWh, the total is %.17g kWh (%.1f %% apart); the "
+                    "the time-of-use tiers add up to %s kWh, the total is %s kWh (%.1f %% apart); the "
                     "total is used",
-                    tiers, total, 100.0 * fabs(tiers - total) / total);
+                    numfmt_human(a, sizeof a, tiers), numfmt_human(b, sizeof b, total),
+                    100.0 * fabs(tiers - total) / total);
+    }
     *kwh = have_total ? total : tiers;
     if (!(*kwh >= 0)) {
         *stop = row_error(c, row, c->cols.idx[total_k >= 0 ? total_k : E_FIRST_TIER],
-                          "energy %.17g kWh is negative; expected an amount of at least 0", *kwh);
+                          "energy %s kWh is negative; expected an amount of at least 0",
+                          numfmt_human(q, sizeof q, *kwh));
         return false;
     }
-    if (!isfinite(*kwh)) {
+    if (!isfinite(*kwh) || *kwh > INGEST_KWH_MAX) {
         *stop = row_error(c, row, c->cols.idx[total_k >= 0 ? total_k : E_FIRST_TIER],
-                          "energy is out of range once converted to kWh");
+                          "energy is out of range once converted to kWh; expected at most %g kWh in one row "
+                          "(more than the world uses in a year: check the unit)",
+                          INGEST_KWH_MAX);
         return false;
     }
     return true;
@@ -717,6 +847,20 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
     size_t meter_len, product_len;
     const char *meter = field(c, row, E_METER, &meter_len);
     const char *product = field(c, row, E_PRODUCT, &product_len);
+    if (meter_len > 0 && meter[0] >= '0' && meter[0] <= '9') {
+        const char *mangled = excel_mangled(meter, meter_len);
+        if (mangled != NULL)
+            return mangled_error(c, row, E_METER, meter, meter_len, mangled);
+    }
+    if (c->o->product != NULL) { /* --product: the whole file is this product's sub-meter */
+        size_t want = strlen(c->o->product);
+        if (product_len > 0 && !(product_len == want && memcmp(product, c->o->product, want) == 0))
+            return row_error(c, row, c->cols.idx[E_PRODUCT],
+                             "product_id \"%s\" differs from --product %s given for this file; expected one of them",
+                             quoted(q, sizeof q, product, product_len), c->o->product);
+        product = c->o->product;
+        product_len = want;
+    }
     if (src == SUPPLY_CERTIFICATE && product_len > 0) {
         row_warning(c, R_CERT_PRODUCT, row, c->cols.idx[E_PRODUCT],
                     "product_id is ignored on certificate rows: certificates cover the enterprise's grid "
@@ -796,8 +940,22 @@ static int production_row(struct ctx *c, const csvin_row *row)
     ledger_enterprise *e;
     parse_period p;
     int ord;
-    if (!row_start(c, row, P_ENTERPRISE, P_PERIOD, &e, &p, &ord, &stop))
+    /* A whole year ("2025", "2025年"): annual production, kept apart. */
+    size_t plen;
+    const char *ptext = field(c, row, P_PERIOD, &plen);
+    int year = 0;
+    if ((plen == 4 || (plen == 7 && memcmp(ptext + 4, "年", 3) == 0)) && ptext[0] >= '1' && ptext[0] <= '2') {
+        long y;
+        if (parse_int(ptext, 4, PERIOD_YEAR_MIN, PERIOD_YEAR_MAX, &y) == PARSE_OK)
+            year = (int)y;
+    }
+    if (!row_start(c, row, P_ENTERPRISE, year ? -1 : P_PERIOD, &e, &p, &ord, &stop))
         return stop;
+    if (year && ((c->o->from_ord && period_ord(year, 12) < c->o->from_ord) ||
+                 (c->o->to_ord && period_ord(year, 1) > c->o->to_ord))) {
+        c->outside++;
+        return 0;
+    }
     size_t id_len;
     const char *id = field(c, row, P_PRODUCT, &id_len);
     if (id_len == 0)
@@ -815,6 +973,10 @@ static int production_row(struct ctx *c, const csvin_row *row)
     double quantity;
     if (!read_amount(c, row, P_QUANTITY, &quantity, &skip, &stop))
         return stop;
+    if (quantity * t_per_unit > INGEST_TONNES_MAX)
+        return row_error(c, row, c->cols.idx[P_QUANTITY],
+                         "quantity is %s t; expected at most %s t in one row (check the unit)",
+                         numfmt_human(q, sizeof q, quantity * t_per_unit), "1,000,000,000");
 
     char cn[9] = "";
     size_t cn_len;
@@ -839,6 +1001,18 @@ static int production_row(struct ctx *c, const csvin_row *row)
                          "name per product",
                          quoted(q, sizeof q, name, name_len), prod->name, prod->id);
 
+    if (year) {
+        for (size_t i = 0; i < e->nannual; i++)
+            if (e->annual[i].product == pi && e->annual[i].year == year)
+                return row_error(c, row, c->cols.idx[P_PERIOD],
+                                 "duplicate of %s:%ld (same enterprise, year and product); expected each "
+                                 "product once per year",
+                                 c->l->inputs[e->annual[i].file].path, e->annual[i].line);
+        e->annual = xreallocarray(e->annual, e->nannual + 1, sizeof *e->annual);
+        e->annual[e->nannual++] = (ledger_annual){pi, year, quantity * t_per_unit, c->file, row->line};
+        c->rows++;
+        return 0;
+    }
     ledger_month *m = ledger_month_get(e, ord);
     ledger_cell *cell = ledger_cell_get(m, pi);
     int other_file;
@@ -925,10 +1099,12 @@ static bool header_complete(const struct ctx *c)
         bool energy = has(c, E_KWH) || has(c, E_ENERGY) || (has(c, E_PREV) && has(c, E_CURR));
         for (int k = E_FIRST_TIER; k <= E_LAST_TIER; k++)
             energy |= has(c, k);
-        return has(c, E_ENTERPRISE) && dated && energy && (has(c, E_SOURCE) || c->o->has_source);
+        return (has(c, E_ENTERPRISE) || c->o->only_enterprise != NULL) && dated && energy &&
+               (has(c, E_SOURCE) || c->o->has_source);
     }
     case INGEST_PRODUCTION:
-        return has(c, P_ENTERPRISE) && has(c, P_PERIOD) && has(c, P_PRODUCT) && has(c, P_QUANTITY);
+        return (has(c, P_ENTERPRISE) || c->o->only_enterprise != NULL) && has(c, P_PERIOD) &&
+               has(c, P_PRODUCT) && has(c, P_QUANTITY);
     case INGEST_ENTERPRISES: return has(c, N_ENTERPRISE) && has(c, N_NAME);
     }
     return false;
@@ -964,6 +1140,11 @@ static bool accept_header(struct ctx *c, const csvin_row *row)
 {
     if (columns_map(c->spec, c->nspec, c->o->map, c->o->nmap, row, c->name, c->dl, &c->cols) != CBAM_OK)
         return false;
+    int ent_k = c->kind == INGEST_ELECTRICITY ? E_ENTERPRISE : c->kind == INGEST_PRODUCTION ? P_ENTERPRISE : N_ENTERPRISE;
+    if (!has(c, ent_k))
+        diag_add(c->dl, DIAG_NOTE, c->name, row->line, 0,
+                 "no enterprise column: every row is read as enterprise %s's (--enterprise)",
+                 c->o->only_enterprise);
     if (c->records_before_header > 0)
         diag_add(c->dl, DIAG_NOTE, c->name, row->line, 0,
                  "the header is on line %ld; %zu title row%s above it %s skipped", row->line,
@@ -973,7 +1154,15 @@ static bool accept_header(struct ctx *c, const csvin_row *row)
         if (c->kind == INGEST_PRODUCTION && !has(c, P_UNIT)) {
             double t;
             const char *u = c->cols.unit[P_QUANTITY];
-            if (u[0] == '\0' || parse_mass_unit(u, strlen(u), &t) != PARSE_OK) {
+            if (u[0] != '\0' && parse_mass_unit(u, strlen(u), &t) != PARSE_OK) {
+                diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[P_QUANTITY] + 1,
+                         "the unit \"%s\" in the header of 'quantity' is not a unit cbamcalc reads; expected t "
+                         "(吨) or kg: convert the column to tonnes (1 万吨 = 10,000 t) and name the unit in the "
+                         "header, such as 产量(吨)",
+                         u);
+                return false;
+            }
+            if (u[0] == '\0') {
                 diag_add(c->dl, DIAG_ERROR, c->name, row->line, 0,
                          "no unit for the quantity; expected a 'unit' column (t or kg) or one in the header, "
                          "such as 产量(吨)");
@@ -1159,7 +1348,39 @@ enum cbam_err ingest_mem(ledger *l, const factors_db *db, enum ingest_kind kind,
     return ctx_finish(&c, err, &st);
 }
 
-void ingest_finish(ledger *l, diag_list *dl)
+enum cbam_err ingest_finish(ledger *l, diag_list *dl)
 {
-    ledger_settle_tou(l, dl);
+    return ledger_settle_tou(l, dl) ? CBAM_OK : CBAM_ERR_DATA;
+}
+
+static const columns_spec *const all_specs[] = {electricity_columns, production_columns, enterprise_columns};
+static const size_t all_nspec[] = {E__N, P__N, N__N};
+
+bool ingest_column_known(const char *name)
+{
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < all_nspec[k]; i++)
+            if (strcmp(all_specs[k][i].name, name) == 0)
+                return true;
+    return false;
+}
+
+void ingest_column_names(char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < all_nspec[k]; i++) {
+            const char *n = all_specs[k][i].name;
+            bool seen = false; /* enterprise_id, period ... are in several kinds */
+            for (size_t k2 = 0; k2 <= k && !seen; k2++)
+                for (size_t i2 = 0; i2 < (k2 == k ? i : all_nspec[k2]) && !seen; i2++)
+                    seen = strcmp(all_specs[k2][i2].name, n) == 0;
+            if (seen)
+                continue;
+            int w = snprintf(buf + o, size - o, "%s%s", o ? ", " : "", n);
+            if (w < 0 || (size_t)w >= size - o)
+                return;
+            o += (size_t)w;
+        }
 }

@@ -1,6 +1,7 @@
 /* ledger.c - the aggregated input model (see ledger.h). */
 #include "config.h"
 #include "ledger.h"
+#include "numfmt.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -167,6 +168,7 @@ static void enterprise_free(ledger_enterprise *e)
     }
     free(e->months);
     free(e->suppliers);
+    free(e->annual);
     free(e);
 }
 
@@ -401,8 +403,9 @@ void ledger_note_tou(ledger *l, ledger_series *s, int ord)
     l->ntou++;
 }
 
-void ledger_settle_tou(ledger *l, diag_list *dl)
+bool ledger_settle_tou(ledger *l, diag_list *dl)
 {
+    bool ok = true;
     for (size_t i = 0; i < l->ntou; i++) {
         ledger_series *s = l->tou[i].series;
         ledger_mark *m = series_month(s, l->tou[i].ord);
@@ -411,19 +414,30 @@ void ledger_settle_tou(ledger *l, diag_list *dl)
         m->tou = false;
         bool has_total = m->tou_seen & 1u, has_tiers = m->tou_seen & ~1u;
         double kwh = has_total ? m->tou_total_kwh : m->tou_tier_kwh;
-        char per[8];
+        char per[8], a[64], b[64];
         period_format(m->ord, per, sizeof per);
+        numfmt_human(a, sizeof a, m->tou_tier_kwh);
+        numfmt_human(b, sizeof b, m->tou_total_kwh);
+        if (has_total && has_tiers && m->tou_total_kwh == 0 && m->tou_tier_kwh > 0) {
+            diag_add(dl, DIAG_ERROR, l->inputs[m->file].path, m->first_line, 0,
+                     "meter %s, %s: the total is 0 kWh but the time-of-use tiers add up to %s kWh; expected "
+                     "the total of the tiers (or 0 in every tier)",
+                     s->meter[0] ? s->meter : "(no id)", per, a);
+            ok = false;
+            continue;
+        }
         if (has_total && has_tiers && m->tou_total_kwh > 0 &&
             fabs(m->tou_tier_kwh - m->tou_total_kwh) > 0.005 * m->tou_total_kwh)
             diag_add(dl, DIAG_WARNING, l->inputs[m->file].path, m->first_line, 0,
-                     "meter %s, %s: the time-of-use tiers add up to %.17g kWh, the total is %.17g kWh "
+                     "meter %s, %s: the time-of-use tiers add up to %s kWh, the total is %s kWh "
                      "(%.1f %% apart); the total is used",
-                     s->meter[0] ? s->meter : "(no id)", per, m->tou_tier_kwh, m->tou_total_kwh,
+                     s->meter[0] ? s->meter : "(no id)", per, a, b,
                      100.0 * fabs(m->tou_tier_kwh - m->tou_total_kwh) / m->tou_total_kwh);
         ledger_book(s->enterprise, m->ord, s->product, strlen(s->product), m->file,
                     m->first_line, s->source, kwh, m->tou_supplier);
     }
     l->ntou = 0;
+    return ok;
 }
 
 void ledger_note_supplier(ledger_enterprise *e, const factor *f)
