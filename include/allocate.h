@@ -92,6 +92,11 @@ typedef struct alloc_enterprise {
     size_t *product_order; /* product indexes sorted by product id: the output order */
 } alloc_enterprise;
 
+/* Without --from and --to, one enterprise's rows may span at most this many
+ * months: a longer span is almost always a wrong year, and would cost memory
+ * by the span rather than by the data. */
+#define ALLOC_SPAN_MAX_MONTHS 120
+
 typedef struct alloc_opts {
     int from_ord, to_ord; /* the reporting period; 0 = each enterprise's own data */
     const factor *grid_override, *residual_override, *cbam_override;

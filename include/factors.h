@@ -45,6 +45,7 @@ typedef struct factor {
     char *source, *url, *status, *note;
     char *file; /* where it was defined, for messages */
     long line;
+    char *replaced; /* a user file's factor that replaced a shipped id: what the shipped one was; else NULL */
 } factor;
 
 typedef struct factors_db factors_db;

@@ -1,6 +1,8 @@
 /* allocate.c - emissions per enterprise, month and product (see allocate.h). */
 #include "config.h"
 #include "allocate.h"
+#include "cbamgoods.h"
+#include "intensity.h"
 #include "numfmt.h"
 #include "xalloc.h"
 
@@ -200,6 +202,23 @@ static bool data_range(const ledger_enterprise *e, int *lo, int *hi)
     return any;
 }
 
+/* Annual production of product p in year (tonnes), or -1 when none was given. */
+static double annual_of(const ledger_enterprise *e, size_t p, int year)
+{
+    for (size_t i = 0; i < e->nannual; i++)
+        if (e->annual[i].product == p && e->annual[i].year == year)
+            return e->annual[i].quantity_t;
+    return -1;
+}
+
+static bool has_annual(const ledger_enterprise *e, int year)
+{
+    for (size_t i = 0; i < e->nannual; i++)
+        if (e->annual[i].year == year)
+            return true;
+    return false;
+}
+
 static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_month *m, diag_list *dl)
 {
     const ledger_enterprise *e = ae->e;
@@ -226,6 +245,20 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
             mass += c->quantity_t;
         }
     }
+    /* A year given as annual production: the month's shared kWh are split by
+     * the year's tonnes (the same shares every month; no tonnes are put in
+     * any month). alloc_annual_check() made sure the year is whole. */
+    int year = period_ord_year(am->ord);
+    bool annual = !am->has_production && has_annual(e, year);
+    double annual_mass = 0;
+    if (annual) {
+        for (size_t p = 0; p < np; p++) {
+            double t = annual_of(e, p, year);
+            annual_mass += t > 0 ? t : 0;
+        }
+        annual = annual_mass > 0;
+        am->has_production = annual;
+    }
     double grid = total[SUPPLY_GRID], certs = total[SUPPLY_CERTIFICATE];
     double used = certs < grid ? certs : grid;
     double coverage = grid > 0 ? used / grid : 0.0;
@@ -249,6 +282,10 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
         const ledger_cell *c = p < m->ncells ? &m->cells[p] : NULL;
         alloc_product_month *pm = &am->products[p];
         double share = (c != NULL && c->has_production && mass > 0) ? c->quantity_t / mass : 0.0;
+        if (annual) {
+            double t = annual_of(e, p, year);
+            share = t > 0 ? t / annual_mass : 0.0;
+        }
         double k[SUPPLY__COUNT] = {0};
         double kg = 0;
         pm->share = share;
@@ -278,7 +315,7 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
             ap->kwh_source[s] += k[s];
         em_add(&ap->em, pm->em);
     }
-    if (!(mass > 0)) {
+    if (!(mass > 0) && !annual) {
         double k[SUPPLY__COUNT] = {0};
         double pool_consumption = 0;
         for (int s = 0; s < SUPPLY__COUNT; s++) {
@@ -331,6 +368,68 @@ static void list_months_without_electricity(const alloc_enterprise *ae, diag_lis
                  ae->e->id, n, n == 1 ? "" : "s", list, num);
 }
 
+/* Annual production is used only when the electricity covers that whole
+ * year, inside the period, and no month of the year has monthly production:
+ * otherwise SEE would mix a year's tonnes with part of its electricity. */
+static bool annual_check(const ledger_enterprise *e, int from, int to, diag_list *dl)
+{
+    bool ok = true;
+    for (size_t i = 0; i < e->nannual; i++) {
+        const ledger_annual *a = &e->annual[i];
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = e->annual[j].year == a->year;
+        if (seen)
+            continue;
+        int y0 = period_ord(a->year, 1), y1 = period_ord(a->year, 12);
+        char missing[200] = "";
+        size_t len = 0, nmissing = 0;
+        bool monthly = false;
+        for (int ord = y0; ord <= y1; ord++) {
+            const ledger_month *m = ledger_month_find(e, ord);
+            for (size_t p = 0; m != NULL && p < m->ncells; p++)
+                monthly |= m->cells[p].has_production;
+            if (m == NULL || !m->has_electricity) {
+                char per[8];
+                period_format(ord, per, sizeof per);
+                if (len + 10 < sizeof missing)
+                    len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%s", len ? ", " : "", per);
+                nmissing++;
+            }
+        }
+        if (monthly) {
+            diag_add_ent(dl, DIAG_ERROR, e->id,
+                         "enterprise %s: production for %d is given both for the whole year and for months; "
+                         "expected one or the other",
+                         e->id, a->year);
+            ok = false;
+        } else if (y0 < from || y1 > to) {
+            char f[8], t[8];
+            period_format(from, f, sizeof f);
+            period_format(to, t, sizeof t);
+            diag_add_ent(dl, DIAG_ERROR, e->id,
+                         "enterprise %s: production for the whole year %d cannot be used for the period %s..%s: "
+                         "a year's tonnes cannot be split into months; report the whole year (--year %d) or "
+                         "give monthly production",
+                         e->id, a->year, f, t, a->year);
+            ok = false;
+        } else if (nmissing > 0) {
+            diag_add_ent(dl, DIAG_ERROR, e->id,
+                         "enterprise %s: production is given for the whole year %d, but the electricity does not "
+                         "cover that year: no electricity for %zu month%s (%s); give every month's electricity "
+                         "or monthly production (a year's tonnes are never split into months)",
+                         e->id, a->year, nmissing, nmissing == 1 ? "" : "s", missing);
+            ok = false;
+        } else {
+            diag_add_ent(dl, DIAG_NOTE, e->id,
+                         "enterprise %s: production for %d is annual: SEE is over the whole year; the months' "
+                         "shared kWh are split by the year's tonnes, and no tonnes are shown per month",
+                         e->id, a->year);
+        }
+    }
+    return ok;
+}
+
 /* Keeps a period-level factor only while every month agrees. */
 static void merge_factor(const factor **acc, const factor *f, bool *first)
 {
@@ -360,8 +459,104 @@ static void list_missing_months(const alloc_enterprise *ae, diag_list *dl)
                      n == 1 ? "" : "s", list);
 }
 
-static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e, int from, int to,
-                               struct resolver *r, bool have_registry, diag_list *dl)
+/* Every month of the period in which a meter has no rows: the usual cause
+ * is a missing export or a feeder left out, which would make the month's
+ * electricity too low without a word. Certificates are claims, not meters. */
+static void list_meter_gaps(const ledger *l, const alloc_enterprise *ae, diag_list *dl)
+{
+    for (size_t si = 0; si < l->nseries; si++) {
+        const ledger_series *s = l->series[si];
+        if (s->enterprise != ae->e || s->source == SUPPLY_CERTIFICATE)
+            continue;
+        char list[400] = "";
+        size_t len = 0, n = 0;
+        for (int ord = ae->from_ord; ord <= ae->to_ord; ord++) {
+            bool present = false;
+            for (size_t k = 0; k < s->n && !present; k++)
+                present = s->marks[k].ord == ord;
+            if (present)
+                continue;
+            char per[8];
+            period_format(ord, per, sizeof per);
+            if (len + 12 < sizeof list)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", per);
+            else if (list[len - 1] != '.')
+                len += (size_t)snprintf(list + len, sizeof list - len, ", ...");
+            n++;
+        }
+        if (n == 0)
+            continue;
+        char what[200];
+        if (s->meter[0] != '\0')
+            snprintf(what, sizeof what, "meter %s (%s)", s->meter, supply_name(s->source));
+        else
+            snprintf(what, sizeof what, "the %s rows", supply_name(s->source));
+        diag_add_at(dl, DIAG_WARNING, l->inputs[s->file].path, 0, 0, ae->e->id,
+                    "enterprise %s: %s %s no rows for %zu month%s inside the period: %s; that electricity "
+                    "is missing from those months unless it is really 0 (then give a row with 0)",
+                    ae->e->id, what, s->meter[0] ? "has" : "have", n, n == 1 ? "" : "s", list);
+    }
+}
+
+/* Mass is a fair key between products of one process; between sectors
+ * (cement and fertilisers, say) it is not. Said once per enterprise. */
+static void check_sector_mix(alloc_enterprise *ae, diag_list *dl)
+{
+    const ledger_enterprise *e = ae->e;
+    for (size_t i = 0; i < ae->nmonths; i++) {
+        const alloc_month *am = &ae->months[i];
+        const char *first = NULL, *first_id = NULL, *other = NULL, *other_id = NULL;
+        for (size_t p = 0; p < ae->nproducts && other == NULL; p++) {
+            if (!(am->products[p].share > 0) || !(am->products[p].kwh_alloc > 0))
+                continue;
+            cbamgoods_info g = cbamgoods_lookup(e->products[p].cn_code);
+            if (g.sector == NULL)
+                continue;
+            if (first == NULL)
+                first = g.sector, first_id = e->products[p].id;
+            else if (strcmp(first, g.sector) != 0)
+                other = g.sector, other_id = e->products[p].id;
+        }
+        if (other == NULL)
+            continue;
+        char per[8];
+        period_format(am->ord, per, sizeof per);
+        diag_add_ent(dl, DIAG_WARNING, e->id,
+                     "enterprise %s: the shared kWh are split by production mass across different CBAM sectors "
+                     "(from %s: %s %s, %s %s): mass is no fair key between unrelated processes; give each "
+                     "product's sub-meter rows (a product_id column) or --product PRODUCT_ID after -e FILE for "
+                     "a sub-meter's export",
+                     e->id, per, first, first_id, other, other_id);
+        return;
+    }
+}
+
+/* MWh/t outside the literature's range for the product's CBAM category:
+ * usually a unit slip (kg given as t, MWh as kWh). */
+static void check_intensity(const alloc_enterprise *ae, diag_list *dl)
+{
+    for (size_t k = 0; k < ae->nproducts; k++) {
+        const alloc_product *ap = &ae->products[ae->product_order[k]];
+        if (!ap->has_see)
+            continue;
+        cbamgoods_info g = cbamgoods_lookup(ap->p->cn_code);
+        const intensity_range *r = intensity_find(g.category);
+        if (r == NULL || intensity_plausible(r, ap->mwh_per_t))
+            continue;
+        char v[64], lo[64], hi[64];
+        numfmt_human(v, sizeof v, ap->mwh_per_t);
+        numfmt_human(lo, sizeof lo, r->min_mwh_per_t);
+        numfmt_human(hi, sizeof hi, r->max_mwh_per_t);
+        diag_add_ent(dl, DIAG_WARNING, ae->e->id,
+                     "enterprise %s, product %s (%s): %s MWh/t is outside the plausible range %s to %s MWh/t "
+                     "for its CBAM goods category (%s); check the units: production in t (not kg), electricity "
+                     "in kWh (not MWh)",
+                     ae->e->id, ap->p->id, r->category, v, lo, hi, r->source);
+    }
+}
+
+static bool compute_enterprise(alloc_enterprise *ae, const ledger *l, const ledger_enterprise *e, int from,
+                               int to, struct resolver *r, bool have_registry, diag_list *dl)
 {
     ae->e = e;
     ae->from_ord = from;
@@ -384,6 +579,15 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
 
     ae->nmonths = (size_t)(to - from + 1);
     ae->months = xcalloc(ae->nmonths, sizeof *ae->months);
+    if (!annual_check(e, from, to, dl)) {
+        for (size_t i = 0; i < ae->nmonths; i++)
+            ae->months[i].products = xcalloc(np ? np : 1, sizeof *ae->months[i].products);
+        return false;
+    }
+    for (size_t i = 0; i < e->nannual; i++) {
+        ae->products[e->annual[i].product].quantity_t += e->annual[i].quantity_t;
+        ae->products[e->annual[i].product].quantity_see_t += e->annual[i].quantity_t;
+    }
     r->e = e;
     r->nyears = 0;
     bool ok = true, first = true;
@@ -422,7 +626,22 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
                      e->id);
 
     list_missing_months(ae, dl);
+    list_meter_gaps(l, ae, dl);
     list_months_without_electricity(ae, dl);
+    check_sector_mix(ae, dl);
+    if (e->nsuppliers > 0) {
+        char ids[200] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < e->nsuppliers && len + 40 < sizeof ids; i++)
+            len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%s", i ? ", " : "", e->suppliers[i]->id);
+        diag_add_ent(dl, DIAG_NOTE, e->id,
+                     "enterprise %s: the supplier factor %s counts for the market-based figure only; the CBAM "
+                     "figure uses the grid factor for those kWh: CBAM accepts an actual factor only for a "
+                     "direct technical link or a PPA (IR 2025/2547 Annex II D.4.3), and a park's blended factor "
+                     "is neither unless the supply is from a generator on a direct technical link or under a "
+                     "PPA with physical delivery",
+                     e->id, ids);
+    }
     if (ae->kwh.consumption > 0) {
         double green = 0;
         for (int s = 0; s < SUPPLY__COUNT; s++)
@@ -471,7 +690,61 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger_enterprise *e,
         ap->cbam_code =
             alloc_cbam_code(ap->kwh_source, ae->f.cbam_grid_code ? ae->f.cbam_grid_code : "D.4(a)");
     }
+    check_intensity(ae, dl);
     return true;
+}
+
+static bool has_electricity(const ledger_enterprise *e)
+{
+    for (size_t i = 0; i < e->nmonths; i++)
+        if (e->months[i].has_electricity)
+            return true;
+    return false;
+}
+
+static bool has_production(const ledger_enterprise *e)
+{
+    if (e->nannual > 0)
+        return true;
+    for (size_t i = 0; i < e->nmonths; i++)
+        for (size_t p = 0; p < e->months[i].ncells; p++)
+            if (e->months[i].cells[p].has_production)
+                return true;
+    return false;
+}
+
+/* Production under an id that has no electricity at all is most often the
+ * same enterprise under another id (a name in one file, the 户号 in the
+ * other): with exactly one enterprise that has electricity and no
+ * production, that is an error that names it; otherwise a warning. */
+static bool check_orphan_production(const ledger *l, diag_list *dl)
+{
+    const ledger_enterprise *candidate = NULL;
+    size_t ncandidates = 0;
+    for (size_t i = 0; i < l->nents; i++)
+        if (has_electricity(l->ents[i]) && !has_production(l->ents[i])) {
+            candidate = l->ents[i];
+            ncandidates++;
+        }
+    bool ok = true;
+    for (size_t i = 0; i < l->nents; i++) {
+        const ledger_enterprise *e = l->ents[i];
+        if (has_electricity(e) || !has_production(e))
+            continue;
+        if (ncandidates == 1) {
+            diag_add_ent(dl, DIAG_ERROR, e->id,
+                         "production is given for enterprise %s, which has no electricity at all; did you mean "
+                         "%s (electricity but no production)? Use one id for the enterprise in every file",
+                         e->id, candidate->id);
+            ok = false;
+        } else {
+            diag_add_ent(dl, DIAG_WARNING, e->id,
+                         "production is given for enterprise %s, which has no electricity at all: its products' "
+                         "specific emissions are undefined (null); check that every file uses the same id",
+                         e->id);
+        }
+    }
+    return ok;
 }
 
 enum cbam_err alloc_run(const ledger *l, const factors_db *db, const alloc_opts *o, alloc_result *out,
@@ -492,7 +765,7 @@ enum cbam_err alloc_run(const ledger *l, const factors_db *db, const alloc_opts 
 
     out->ents = xcalloc(n ? n : 1, sizeof *out->ents);
     struct resolver r = {.db = db, .o = o, .dl = dl};
-    enum cbam_err err = CBAM_OK;
+    enum cbam_err err = check_orphan_production(l, dl) ? CBAM_OK : CBAM_ERR_DATA;
     for (size_t i = 0; i < n; i++) {
         int lo = o->from_ord, hi = o->to_ord;
         if (lo == 0 || hi == 0) {
@@ -503,7 +776,19 @@ enum cbam_err alloc_run(const ledger *l, const factors_db *db, const alloc_opts 
             if (hi == 0)
                 hi = dhi;
         }
-        if (!compute_enterprise(&out->ents[out->n++], ents[i], lo, hi, &r, have_registry, dl))
+        if (hi - lo + 1 > ALLOC_SPAN_MAX_MONTHS && (o->from_ord == 0 || o->to_ord == 0)) {
+            char a[8], b[8];
+            period_format(lo, a, sizeof a);
+            period_format(hi, b, sizeof b);
+            diag_add_ent(dl, DIAG_ERROR, ents[i]->id,
+                         "enterprise %s has rows from %s to %s (%d months); a report covers at most %d years "
+                         "unless --from and --to say otherwise: check the dates (a typo in a year?) or choose "
+                         "the period with --from/--to or --year",
+                         ents[i]->id, a, b, hi - lo + 1, ALLOC_SPAN_MAX_MONTHS / 12);
+            err = CBAM_ERR_DATA;
+            continue;
+        }
+        if (!compute_enterprise(&out->ents[out->n++], l, ents[i], lo, hi, &r, have_registry, dl))
             err = CBAM_ERR_DATA;
     }
     free(ents);

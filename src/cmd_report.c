@@ -39,6 +39,8 @@ static const char report_help[] =
     "      --source SRC         every row of the -e file just before is of source SRC\n"
     "                           (for a file without a source column: a PV inverter export,\n"
     "                           a green-power trade statement)\n"
+    "      --product ID         the -e file just before is the sub-meter of product ID: all\n"
+    "                           its kWh belong to that product\n"
     "      --encoding ENC       auto (default: byte-order mark, else UTF-8 if valid, else\n"
     "                           GB18030), utf-8, gb18030 (gbk), utf-16le, utf-16be\n"
     "      --map COLUMN=HEADER  read the column headed HEADER as COLUMN (repeatable), e.g.\n"
@@ -68,7 +70,8 @@ static const char report_help[] =
     "      --year YYYY          report the months of one year\n"
     "      --from YYYY-MM       first month of the period\n"
     "      --to YYYY-MM         last month of the period\n"
-    "      --enterprise ID      report only this enterprise\n"
+    "      --enterprise ID      report only this enterprise (a file without an enterprise\n"
+    "                           column is read as this enterprise's)\n"
     "\n"
     "  -q, --quiet              print only errors on standard error\n"
     "  -h, --help               show this help\n"
@@ -93,6 +96,7 @@ enum {
     OPT_MAP,
     OPT_SPLIT,
     OPT_OUT_DIR,
+    OPT_PRODUCT,
 };
 
 static const struct option report_options[] = {
@@ -112,6 +116,7 @@ static const struct option report_options[] = {
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"lang", required_argument, NULL, OPT_LANG},
     {"source", required_argument, NULL, OPT_SOURCE},
+    {"product", required_argument, NULL, OPT_PRODUCT},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"map", required_argument, NULL, OPT_MAP},
     {"split", no_argument, NULL, OPT_SPLIT},
@@ -164,9 +169,22 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
                 return cli_usage_error(cmd, "--source %s: give it after the -e FILE it is for", optarg);
             if (!supply_parse(optarg, strlen(optarg), &src))
                 return cli_usage_error(cmd, "--source %s: expected one of %s", optarg, supply_names_list());
+            if (a.electricity_source[a.nelectricity - 1] != 0)
+                return cli_usage_error(cmd, "--source given twice for -e %s; expected one source per file",
+                                       a.electricity[a.nelectricity - 1]);
             a.electricity_source[a.nelectricity - 1] = (int)src + 1;
             break;
         }
+        case OPT_PRODUCT:
+            if (a.nelectricity == 0)
+                return cli_usage_error(cmd, "--product %s: give it after the -e FILE it is for", optarg);
+            if (a.electricity_product[a.nelectricity - 1] != NULL)
+                return cli_usage_error(cmd, "--product given twice for -e %s; expected one product per file",
+                                       a.electricity[a.nelectricity - 1]);
+            if (optarg[0] == '\0')
+                return cli_usage_error(cmd, "--product needs a product id");
+            a.electricity_product[a.nelectricity - 1] = optarg;
+            break;
         case OPT_ENCODING:
             if (!csvin_encoding_known(optarg))
                 return cli_usage_error(cmd, "--encoding %s: expected auto, utf-8, gb18030, gbk, utf-16le or utf-16be",
@@ -181,6 +199,12 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
                 return cli_usage_error(cmd, "more than %d --map options", CLI_MAX_INPUTS);
             /* Split in place: argv strings are ours to change. */
             *(char *)eq = '\0';
+            if (!ingest_column_known(optarg)) {
+                char names[1024];
+                ingest_column_names(names, sizeof names);
+                return cli_usage_error(cmd, "--map %s=%s: '%s' is not a column cbamcalc reads; expected one of: %s",
+                                       optarg, eq + 1, optarg, names);
+            }
             a.map[a.nmap].canonical = optarg;
             a.map[a.nmap].header = eq + 1;
             a.nmap++;
@@ -311,19 +335,87 @@ static enum cbam_err worse(enum cbam_err a, enum cbam_err b)
     return a;
 }
 
-static enum cbam_err ingest_all(ledger *l, const factors_db *db, enum ingest_kind kind, const char *const *paths,
-                                const int *sources, size_t n, const ingest_opts *io, struct progress *pr,
-                                diag_list *dl)
+static enum cbam_err ingest_all(ledger *l, const factors_db *db, enum ingest_kind kind, const cli_report_args *a,
+                                const ingest_opts *io, struct progress *pr, diag_list *dl)
 {
+    const char *const *paths = kind == INGEST_ELECTRICITY ? a->electricity
+                               : kind == INGEST_PRODUCTION ? a->production
+                                                           : a->enterprises;
+    size_t n = kind == INGEST_ELECTRICITY ? a->nelectricity : kind == INGEST_PRODUCTION ? a->nproduction : a->nenterprises;
     enum cbam_err err = CBAM_OK;
     for (size_t i = 0; i < n; i++) {
         ingest_opts fo = *io;
-        fo.has_source = sources != NULL && sources[i] > 0;
-        fo.source = fo.has_source ? (enum supply_source)(sources[i] - 1) : SUPPLY_GRID;
+        columns_user_map map[CLI_MAX_INPUTS + CLI_MAX_FILE_MAP];
+        if (kind == INGEST_ELECTRICITY) {
+            /* What was given for this file: --source, --product, and from a
+             * batch manifest its encoding and header map. */
+            fo.has_source = a->electricity_source[i] > 0;
+            fo.source = fo.has_source ? (enum supply_source)(a->electricity_source[i] - 1) : SUPPLY_GRID;
+            fo.product = a->electricity_product[i];
+            if (a->electricity_encoding[i] != NULL)
+                fo.encoding = a->electricity_encoding[i];
+            if (a->nelectricity_map[i] > 0) {
+                size_t m = 0;
+                for (size_t k = 0; k < io->nmap; k++)
+                    map[m++] = io->map[k];
+                for (size_t k = 0; k < a->nelectricity_map[i] && k < CLI_MAX_FILE_MAP; k++)
+                    map[m++] = a->electricity_map[i][k];
+                fo.map = map;
+                fo.nmap = m;
+            }
+        }
         err = worse(err, ingest_file(l, db, kind, paths[i], &fo, dl));
         end_progress(pr);
     }
     return err;
+}
+
+/* The same file named twice (-e f -e f, or as -e and -p) would be read twice:
+ * a usage error before anything is read. */
+static bool same_file_twice(const cli_report_args *a)
+{
+    const char *all[3 * CLI_MAX_INPUTS];
+    const char *opt[3 * CLI_MAX_INPUTS];
+    struct stat st[3 * CLI_MAX_INPUTS];
+    bool ok[3 * CLI_MAX_INPUTS];
+    size_t n = 0;
+    for (size_t i = 0; i < a->nelectricity; i++)
+        opt[n] = "-e", all[n++] = a->electricity[i];
+    for (size_t i = 0; i < a->nproduction; i++)
+        opt[n] = "-p", all[n++] = a->production[i];
+    for (size_t i = 0; i < a->nenterprises; i++)
+        opt[n] = "-i", all[n++] = a->enterprises[i];
+    for (size_t i = 0; i < n; i++)
+        ok[i] = strcmp(all[i], "-") != 0 && stat(all[i], &st[i]) == 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (ok[i] && ok[j] && st[i].st_dev == st[j].st_dev && st[i].st_ino == st[j].st_ino) {
+                if (!a->silent)
+                    fprintf(stderr,
+                            "cbamcalc: %s %s and %s %s are the same file; each input is given once (its rows "
+                            "would be counted twice)\n",
+                            opt[i], all[i], opt[j], all[j]);
+                return true;
+            }
+    return false;
+}
+
+/* Two inputs with the same bytes (a copy under another name) would count
+ * the same rows twice: an error naming both. */
+static bool same_content_twice(const ledger *l, diag_list *dl)
+{
+    bool found = false;
+    for (size_t i = 0; i < l->ninputs; i++)
+        for (size_t j = i + 1; j < l->ninputs; j++)
+            if (l->inputs[i].sha256[0] != '\0' && strcmp(l->inputs[i].sha256, l->inputs[j].sha256) == 0 &&
+                strcmp(l->inputs[i].role, "factors") != 0) {
+                diag_add(dl, DIAG_ERROR, l->inputs[j].path, 0, 0,
+                         "has the same content (SHA-256 %.12s...) as %s; each input is given once (its rows "
+                         "would be counted twice)",
+                         l->inputs[j].sha256, l->inputs[i].path);
+                found = true;
+            }
+    return found;
 }
 
 static void warn_kind(diag_list *dl, const factor *f, const char *opt, enum factor_kind want)
@@ -343,7 +435,9 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
     diag_list dl;
     diag_list_init(&dl);
     dl.echo = a->silent ? NULL : stderr;
-    dl.echo_min = a->validate_only ? DIAG_NOTE : a->quiet ? DIAG_ERROR : DIAG_WARNING;
+    dl.echo_min = a->quiet ? DIAG_ERROR : a->validate_only ? DIAG_NOTE : DIAG_WARNING;
+    if (same_file_twice(a))
+        return cbam_err_exit_code(CBAM_ERR_USAGE);
     struct progress pr = {.on = !a->quiet && isatty(STDERR_FILENO)};
 
     factors_db *db = factors_new();
@@ -397,13 +491,12 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
                           .nmap = a->nmap,
                           .progress = pr.on ? show_progress : NULL,
                           .progress_ctx = &pr};
-        err = worse(err, ingest_all(l, db, INGEST_ENTERPRISES, a->enterprises, NULL, a->nenterprises, &io, &pr,
-                                    &dl));
-        err = worse(err, ingest_all(l, db, INGEST_ELECTRICITY, a->electricity, a->electricity_source,
-                                    a->nelectricity, &io, &pr, &dl));
+        err = worse(err, ingest_all(l, db, INGEST_ENTERPRISES, a, &io, &pr, &dl));
+        err = worse(err, ingest_all(l, db, INGEST_ELECTRICITY, a, &io, &pr, &dl));
         err = worse(err, ingest_finish(l, &dl)); /* time-of-use rows wait for every electricity file */
-        err = worse(err, ingest_all(l, db, INGEST_PRODUCTION, a->production, NULL, a->nproduction, &io, &pr,
-                                    &dl));
+        err = worse(err, ingest_all(l, db, INGEST_PRODUCTION, a, &io, &pr, &dl));
+        if (same_content_twice(l, &dl))
+            err = worse(err, CBAM_ERR_DATA);
         if (a->enterprise != NULL &&
             ledger_enterprise_get(l, a->enterprise, strlen(a->enterprise), false) == NULL) {
             diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "enterprise '%s' has no rows in the input files",
@@ -469,8 +562,21 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
                 dl.warnings, dl.warnings == 1 ? "" : "s",
                 a->validate_only ? "the inputs are not valid" : "no report was written");
     } else if (a->validate_only) {
-        fprintf(stderr, "cbamcalc: inputs valid: %zu warning%s, %zu note%s\n", dl.warnings,
-                dl.warnings == 1 ? "" : "s", dl.notes, dl.notes == 1 ? "" : "s");
+        if (!a->quiet)
+            fprintf(stderr, "cbamcalc: inputs valid: %zu warning%s, %zu note%s\n", dl.warnings,
+                    dl.warnings == 1 ? "" : "s", dl.notes, dl.notes == 1 ? "" : "s");
+    } else if (!a->quiet) {
+        /* The last line says what was written, and how many warnings to read. */
+        char warn[64] = "";
+        if (dl.warnings > 0)
+            snprintf(warn, sizeof warn, " (%zu warning%s above)", dl.warnings, dl.warnings == 1 ? "" : "s");
+        if (a->xlsx_out != NULL)
+            fprintf(stderr, "cbamcalc: wrote %s%s\n", a->xlsx_out, a->json_out == NULL ? warn : "");
+        if (a->json_out != NULL && strcmp(a->json_out, "-") != 0)
+            fprintf(stderr, "cbamcalc: wrote %s%s\n", a->json_out, warn);
+        if (a->xlsx_dir != NULL)
+            fprintf(stderr, "cbamcalc: wrote %zu workbook%s and JSON file%s to %s%s\n", res.n, res.n == 1 ? "" : "s",
+                    res.n == 1 ? "" : "s", a->xlsx_dir, warn);
     }
     alloc_result_free(&res);
     ledger_free(l);

@@ -5,6 +5,7 @@
 #include "embedded.h"
 #include "parse.h"
 #include "strmap.h"
+#include "numfmt.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -63,6 +64,7 @@ static void factor_free(factor *f)
     free(f->source);
     free(f->url);
     free(f->status);
+    free(f->replaced);
     free(f->note);
     free(f->file);
     free(f);
@@ -247,6 +249,17 @@ static int on_factor_row(void *vc, const csvin_row *row)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
     f->note = field_dup(row, c->cols.idx[C_NOTE]);
+    if (c->replace && strcmp(f->status, "user") != 0) {
+        /* A user's file vouches for its own values: never shown as the
+         * shipped tables' "confirmed" or "secondary". */
+        size_t n = strlen(f->note) + strlen(f->status) + 64;
+        char *note = xmalloc(n);
+        snprintf(note, n, "%s%s(the file says status %s)", f->note, f->note[0] ? " " : "", f->status);
+        free(f->note);
+        f->note = note;
+        free(f->status);
+        f->status = xstrdup("user");
+    }
     f->file = xstrdup(c->name);
     f->line = row->line;
 
@@ -260,8 +273,17 @@ static int on_factor_row(void *vc, const csvin_row *row)
             factor_free(f);
             return 0;
         }
-        diag_add(c->dl, DIAG_NOTE, c->name, row->line, c->cols.idx[C_ID] + 1,
-                 "factor '%s' replaces the one from %s:%ld", f->id, old->file, old->line);
+        char was[64], now[64];
+        numfmt_human(was, sizeof was, old->value);
+        numfmt_human(now, sizeof now, f->value);
+        size_t n = strlen(old->file) + strlen(old->status) + 128;
+        f->replaced = xmalloc(n);
+        snprintf(f->replaced, n, "%s kgCO2/kWh, status %s, from %s:%ld", was, old->status, old->file, old->line);
+        diag_add(c->dl, DIAG_WARNING, c->name, row->line, c->cols.idx[C_ID] + 1,
+                 "factor '%s' REPLACES the shipped %s (%s kgCO2/kWh, status %s) with %s kgCO2/kWh from this "
+                 "file: every figure that uses it follows your value, marked status user%s",
+                 f->id, old->id, was, old->status, now,
+                 old->kind == FACTOR_CBAM_DEFAULT ? "; an importer may not accept a changed EU default" : "");
         for (size_t i = 0; i < c->db->count; i++)
             if (c->db->items[i] == old)
                 c->db->items[i] = f;
@@ -302,7 +324,8 @@ enum cbam_err factors_load_builtin(factors_db *db, diag_list *dl)
     enum cbam_err err = CBAM_OK;
     for (size_t i = 0; i < embedded_files_count; i++) {
         const struct embedded_file *ef = &embedded_files[i];
-        if (strncmp(ef->name, "factors/", 8) != 0)
+        /* factors/intensity-ranges.csv is not a factor table (intensity.c). */
+        if (strncmp(ef->name, "factors/", 8) != 0 || strcmp(ef->name, "factors/intensity-ranges.csv") == 0)
             continue;
         enum cbam_err e = factors_load_mem(db, ef->name, ef->data, ef->size, 0, dl);
         if (err == CBAM_OK)

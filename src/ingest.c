@@ -13,6 +13,7 @@
 #include "parse.h"
 #include "region.h"
 #include "supply.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -1135,6 +1136,97 @@ static void explain_missing(struct ctx *c, const csvin_row *row, diag_list *dl)
                  "no energy column; expected 'kwh', or 'energy' with 'unit', time-of-use columns or meter readings");
 }
 
+/* Words that betray what an unknown header holds, for a --map suggestion. */
+static const struct {
+    const char *column;
+    const char *words[10];
+} header_hints[] = {
+    {"period", {"年月", "月份", "日期", "时间", "月", "期", "month", "date", "period", "time"}},
+    {"enterprise_id", {"户号", "企业", "用户", "客户", "户", "enterprise", "account", "customer", "company"}},
+    {"energy", {"电量", "kwh", "度", "energy", "用电", "consumption"}},
+    {"source", {"电源", "来源", "类型", "source", "type"}},
+    {"meter_id", {"计量", "表", "meter"}},
+    {"product_id", {"产品", "品", "product", "item"}},
+    {"quantity", {"产量", "数量", "重量", "quantity", "output", "tonnes", "weight"}},
+    {"name", {"名称", "名", "name"}},
+};
+
+static bool contains_ci(const char *s, size_t len, const char *w)
+{
+    size_t wl = strlen(w);
+    for (size_t i = 0; i + wl <= len; i++)
+        if (parse_eq_ci(s + i, wl, w))
+            return true;
+    return false;
+}
+
+/* The header of the record the columns were mapped on, that is not mapped
+ * to anything, and that looks like column want; NULL when none does. */
+static const char *guess_header(const struct ctx *c, const csvin_row *row, const char *want, size_t *len)
+{
+    for (size_t h = 0; h < sizeof header_hints / sizeof header_hints[0]; h++) {
+        if (strcmp(header_hints[h].column, want) != 0)
+            continue;
+        for (size_t f = 0; f < row->nfields; f++) {
+            bool used = false;
+            for (size_t k = 0; k < c->nspec && !used; k++)
+                used = c->cols.idx[k] == (int)f;
+            if (used || row->len[f] == 0)
+                continue;
+            for (size_t w = 0; w < 10 && header_hints[h].words[w]; w++)
+                if (contains_ci(row->field[f], row->len[f], header_hints[h].words[w])) {
+                    *len = row->len[f];
+                    return row->field[f];
+                }
+        }
+    }
+    return NULL;
+}
+
+/* A record below which no header was found yet: if it names more known
+ * columns than any before, it is the one the message will be about. */
+static void note_header_candidate(struct ctx *c, const csvin_row *row)
+{
+    size_t known = 0;
+    for (size_t k = 0; k < c->nspec; k++)
+        known += c->cols.idx[k] >= 0;
+    if (c->records_before_header > 0 && known <= c->best_known)
+        return;
+    c->best_known = known;
+    c->best_line = row->line;
+    diag_list_free(&c->header_diags);
+    diag_list_init(&c->header_diags);
+    explain_missing(c, row, &c->header_diags);
+    columns_map(c->spec, c->nspec, c->o->map, c->o->nmap, row, c->name, NULL, &c->cols);
+    size_t o = 0;
+    c->best_headers[0] = '\0';
+    for (size_t f = 0; f < row->nfields && o + 8 < sizeof c->best_headers; f++) {
+        size_t n = utf8_cut(row->field[f], row->len[f], sizeof c->best_headers - o - 8);
+        o += (size_t)snprintf(c->best_headers + o, sizeof c->best_headers - o, "%s\"%.*s\"", f ? ", " : "",
+                              (int)n, row->field[f]);
+    }
+    /* A --map suggestion for the first required column that is missing. */
+    c->best_hint[0] = '\0';
+    for (size_t k = 0; k < c->nspec; k++) {
+        bool needed = c->spec[k].required;
+        if (c->kind == INGEST_ELECTRICITY)
+            needed = k == E_ENTERPRISE || k == E_PERIOD || k == E_ENERGY;
+        if (!needed || c->cols.idx[k] >= 0)
+            continue;
+        if (c->kind == INGEST_ELECTRICITY && k == E_ENERGY && (has(c, E_KWH) || has(c, E_PREV)))
+            continue;
+        if (c->kind == INGEST_ELECTRICITY && k == E_PERIOD && has(c, E_START) && has(c, E_END))
+            continue;
+        size_t len;
+        const char *h = guess_header(c, row, c->spec[k].name, &len);
+        if (h != NULL) {
+            size_t n = utf8_cut(h, len, 120);
+            snprintf(c->best_hint, sizeof c->best_hint, "; did you mean --map %s=%.*s ?", c->spec[k].name, (int)n, h);
+            break;
+        }
+    }
+}
+
 /* Checks the found header further; false (after errors) when it cannot be used. */
 static bool accept_header(struct ctx *c, const csvin_row *row)
 {
@@ -1232,9 +1324,9 @@ static int on_row(void *vc, const csvin_row *row)
             }
             return 0;
         }
-        /* A title row, or a header that lacks something: say what the first lacked. */
-        if (c->records_before_header == 0)
-            explain_missing(c, row, &c->header_diags);
+        /* A title row, or a header that lacks something: say what the most
+         * header-like record lacked. */
+        note_header_candidate(c, row);
         if (++c->records_before_header >= HEADER_SEARCH)
             return 1;
         return 0;
@@ -1290,10 +1382,12 @@ static enum cbam_err ctx_finish(struct ctx *c, enum cbam_err err, const csvin_st
             diag_add(c->dl, d->severity, d->file, d->line, d->column, "%s", d->message);
         }
         if (c->records_before_header >= HEADER_SEARCH || (err == CBAM_OK && c->records_before_header > 0))
-            diag_add(c->dl, DIAG_ERROR, c->name, 0, 0,
-                     "no header with the %s columns in the first %zu rows (see above for what the first row "
-                     "lacks); expected the canonical names or their Chinese forms, or --map",
-                     ingest_kind_name(c->kind), c->records_before_header);
+            diag_add(c->dl, DIAG_ERROR, c->name, c->best_line, 0,
+                     "no header with the %s columns in the first %zu rows; line %ld was taken as the header "
+                     "(see above for what it lacks), its headers are: %s; expected the canonical names or "
+                     "their Chinese forms (README, Input files), or --map COLUMN=HEADER%s",
+                     ingest_kind_name(c->kind), c->records_before_header, c->best_line, c->best_headers,
+                     c->best_hint);
         diag_list_free(&c->header_diags);
         return CBAM_ERR_DATA;
     }

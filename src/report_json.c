@@ -92,6 +92,8 @@ static json_t *factor_object(struct jw *w, const factor *f, const char *source_c
     put(o, "status", str(f->status));
     put(o, "url", str(f->url));
     put(o, "note", str(f->note));
+    /* A user's --factors file replaced a shipped id: what the shipped one was. */
+    put(o, "replaces_shipped", str(f->replaced));
     return o;
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "report_text.h"
 #include "numfmt.h"
+#include "utf8.h"
 #include "parse.h"
 
 #include <math.h>
@@ -18,7 +19,7 @@ static void factor_line(FILE *f, const char *label, double t, double kwh, const 
     fprintf(f, "  %-16s %16s t  %8s kg/kWh", label, report_text_number(a, sizeof a, t, 3),
             kwh > 0 ? report_text_number(b, sizeof b, t * 1000.0 / kwh, 4) : "-");
     if (fa != NULL)
-        fprintf(f, "   factor %s = %.4f", fa->id, fa->value);
+        fprintf(f, "   factor %s = %.4f%s", fa->id, fa->value, fa->replaced ? " (REPLACED by your --factors file)" : "");
     else
         fputs("   factor differs by month", f);
     if (code != NULL)
@@ -61,14 +62,24 @@ void report_text_write(FILE *f, const alloc_result *r)
         fputs("  Emissions\n", f);
         factor_line(f, "location-based", ae->em.location, ae->kwh.consumption, ae->f.location, NULL);
         factor_line(f, "market-based", ae->em.market, ae->kwh.consumption, ae->f.residual, NULL);
+        for (size_t k = 0; k < e->nsuppliers; k++)
+            fprintf(f, "  %-16s %16s    %8s           + supplier factor %s = %.4f for the supplier kWh\n", "", "",
+                    "", e->suppliers[k]->id, e->suppliers[k]->value);
         factor_line(f, "CBAM indirect", ae->em.cbam, ae->kwh.consumption, ae->f.cbam, ae->cbam_code);
+        if (e->nsuppliers > 0)
+            fputs("  (a supplier's factor counts for the market-based figure only: CBAM accepts an actual factor\n"
+                  "   only for a direct technical link or a PPA, IR 2025/2547 Annex II D.4.3; the supplier kWh\n"
+                  "   carry the CBAM grid factor)\n",
+                  f);
         if (ae->nproducts == 0)
             continue;
         fprintf(f, "  Products %29s %14s %9s   SEE indirect tCO2/t: location / market / CBAM\n", "t", "kWh",
                 "MWh/t");
         for (size_t k = 0; k < ae->nproducts; k++) {
             const alloc_product *ap = &ae->products[ae->product_order[k]];
-            fprintf(f, "    %-20.20s %14s %14s %9s   %s / %s / %s\n", ap->p->id,
+            /* Ids are cut to 20 bytes on a character boundary, then padded. */
+            size_t idn = utf8_cut(ap->p->id, strlen(ap->p->id), 20);
+            fprintf(f, "    %.*s%*s %14s %14s %9s   %s / %s / %s\n", (int)idn, ap->p->id, (int)(20 - idn), "",
                     report_text_number(a, sizeof a, ap->quantity_t, 1),
                     report_text_number(b, sizeof b, ap->kwh, 0),
                     ap->has_see ? report_text_number(c, sizeof c, ap->mwh_per_t, 3) : "-",

@@ -132,11 +132,33 @@ START_TEST(user_file_replaces_shipped_id_and_converts_units)
                               "park-x,supplier,CN,Shanxi,2025,0.2,tCO2/MWh,park,,user,\n", 1, &dl),
                      CBAM_OK);
     ck_assert_uint_eq(dl.errors, 0);
-    ck_assert_uint_eq(dl.notes, 1); /* "replaces the one from factors/cn-mee-grid.csv:..." */
+    /* Replacing a shipped id is a warning (issue 8 item 7), kept on the factor. */
+    ck_assert_uint_eq(dl.warnings, 1);
+    ck_assert_ptr_nonnull(strstr(dl.items[0].message, "REPLACES the shipped cn-mee-shanxi-2023"));
     const factor *f = factors_find(db, "cn-mee-shanxi-2023");
     ck_assert_double_eq_tol(f->value, 0.6634, 1e-15);
     ck_assert_str_eq(f->source, "my copy");
+    ck_assert_str_eq(f->status, "user");
+    ck_assert_ptr_nonnull(f->replaced);
+    ck_assert_ptr_nonnull(strstr(f->replaced, "factors/cn-mee-grid.csv"));
     ck_assert_uint_eq(factors_count(db), 140);
+    diag_list_free(&dl);
+    factors_free(db);
+}
+END_TEST
+
+START_TEST(user_file_never_claims_confirmed)
+{
+    factors_db *db = builtin();
+    diag_list dl;
+    diag_list_init(&dl);
+    ck_assert_int_eq(load(db, "cbam-default-cn,cbam_default,CN,,2026,0,tCO2/MWh,mine,,confirmed,\n", 1, &dl),
+                     CBAM_OK);
+    const factor *f = factors_find(db, "cbam-default-cn");
+    ck_assert_str_eq(f->status, "user");
+    ck_assert_ptr_nonnull(strstr(f->note, "the file says status confirmed"));
+    ck_assert_uint_eq(dl.warnings, 1);
+    ck_assert_ptr_nonnull(strstr(dl.items[0].message, "an importer may not accept a changed EU default"));
     diag_list_free(&dl);
     factors_free(db);
 }
@@ -169,6 +191,7 @@ Suite *suite_factors(void)
     tcase_add_test(tc, lookup_falls_back_to_the_latest_earlier_year);
     tcase_add_test(tc, bad_factor_files);
     tcase_add_test(tc, user_file_replaces_shipped_id_and_converts_units);
+    tcase_add_test(tc, user_file_never_claims_confirmed);
     tcase_add_test(tc, command_line_values);
     suite_add_tcase(s, tc);
     return s;
