@@ -371,7 +371,7 @@ static void list_months_without_electricity(const alloc_enterprise *ae, diag_lis
 /* Annual production is used only when the electricity covers that whole
  * year, inside the period, and no month of the year has monthly production:
  * otherwise SEE would mix a year's tonnes with part of its electricity. */
-static bool annual_check(const ledger_enterprise *e, int from, int to, diag_list *dl)
+static bool annual_check(const ledger_enterprise *e, int from, int to, bool period_given, diag_list *dl)
 {
     bool ok = true;
     for (size_t i = 0; i < e->nannual; i++) {
@@ -403,7 +403,7 @@ static bool annual_check(const ledger_enterprise *e, int from, int to, diag_list
                          "expected one or the other",
                          e->id, a->year);
             ok = false;
-        } else if (y0 < from || y1 > to) {
+        } else if ((y0 < from || y1 > to) && (period_given || nmissing == 0)) {
             char f[8], t[8];
             period_format(from, f, sizeof f);
             period_format(to, t, sizeof t);
@@ -579,7 +579,7 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger *l, const ledg
 
     ae->nmonths = (size_t)(to - from + 1);
     ae->months = xcalloc(ae->nmonths, sizeof *ae->months);
-    if (!annual_check(e, from, to, dl)) {
+    if (!annual_check(e, from, to, r->o->from_ord != 0 && r->o->to_ord != 0, dl)) {
         for (size_t i = 0; i < ae->nmonths; i++)
             ae->months[i].products = xcalloc(np ? np : 1, sizeof *ae->months[i].products);
         return false;
