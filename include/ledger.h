@@ -120,6 +120,8 @@ typedef struct ledger_enterprise {
     size_t nsuppliers;
     ledger_annual *annual;    /* production per product and whole year */
     size_t nannual;
+    struct ledger_series **series; /* its meter series, in order of first row (owned by the ledger) */
+    size_t nseries, series_cap;
 } ledger_enterprise;
 
 typedef struct ledger_input {

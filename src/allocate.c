@@ -135,13 +135,7 @@ static bool resolve_year(struct resolver *r, int year, alloc_factors *out)
         /* The Commission's defaults are not per data year: take the newest. */
         f.cbam = factors_lookup(r->db, FACTOR_CBAM_DEFAULT, e->country, NULL, PERIOD_YEAR_MAX);
         if (f.cbam == NULL) {
-            static const char other[3] = "*";
-            for (size_t i = 0; i < factors_count(r->db); i++) {
-                const factor *c = factors_at(r->db, i);
-                if (c->kind == FACTOR_CBAM_DEFAULT && strcmp(c->country, other) == 0 &&
-                    (f.cbam == NULL || c->year > f.cbam->year))
-                    f.cbam = c;
-            }
+            f.cbam = factors_lookup(r->db, FACTOR_CBAM_DEFAULT, "*", NULL, PERIOD_YEAR_MAX);
             if (f.cbam != NULL && r->nyears == 0)
                 diag_add_ent(r->dl, DIAG_WARNING, e->id,
                              "enterprise %s: no CBAM default factor for country %s; using %s (other "
@@ -464,9 +458,9 @@ static void list_missing_months(const alloc_enterprise *ae, diag_list *dl)
  * electricity too low without a word. Certificates are claims, not meters. */
 static void list_meter_gaps(const ledger *l, const alloc_enterprise *ae, diag_list *dl)
 {
-    for (size_t si = 0; si < l->nseries; si++) {
-        const ledger_series *s = l->series[si];
-        if (s->enterprise != ae->e || s->source == SUPPLY_CERTIFICATE)
+    for (size_t si = 0; si < ae->e->nseries; si++) {
+        const ledger_series *s = ae->e->series[si];
+        if (s->source == SUPPLY_CERTIFICATE)
             continue;
         char list[400] = "";
         size_t len = 0, n = 0;

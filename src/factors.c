@@ -14,11 +14,77 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The factors of one kind, country and region (any year): lookups go
+ * through these, so choosing factors costs the same for 10 or 200,000 rows. */
+struct place {
+    const factor **f;
+    size_t n, cap;
+};
+
 struct factors_db {
     factor **items;
     size_t count, cap;
     strmap *by_id;
+    strmap *by_place; /* place_key -> struct place */
+    struct place **places;
+    size_t nplaces;
 };
+
+/* kind, country and the region folded to ASCII lower case, into buf
+ * (heap-allocated when it does not fit; the caller frees *heap). */
+static size_t place_key(enum factor_kind kind, const char *country, const char *region, char *buf,
+                        size_t size, char **heap)
+{
+    size_t rl = strlen(region), cl = strlen(country);
+    size_t need = 2 + cl + 1 + rl;
+    char *k = need <= size ? buf : (*heap = xmalloc(need));
+    k[0] = (char)('A' + kind);
+    memcpy(k + 1, country, cl);
+    k[1 + cl] = '|';
+    for (size_t i = 0; i < rl; i++) {
+        char ch = region[i];
+        k[2 + cl + i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+    }
+    return 2 + cl + rl;
+}
+
+static struct place *place_of(const factors_db *db, const factor *f, bool create)
+{
+    char buf[256], *heap = NULL;
+    size_t len = place_key(f->kind, f->country, f->region ? f->region : "", buf, sizeof buf, &heap);
+    char *k = heap ? heap : buf;
+    struct place *pl = strmap_get(db->by_place, k, len);
+    if (pl == NULL && create) {
+        factors_db *m = (factors_db *)db;
+        pl = xcalloc(1, sizeof *pl);
+        strmap_put(m->by_place, k, len, pl);
+        m->places = xreallocarray(m->places, m->nplaces + 1, sizeof *m->places);
+        m->places[m->nplaces++] = pl;
+    }
+    free(heap);
+    return pl;
+}
+
+static void place_add(factors_db *db, const factor *f)
+{
+    struct place *pl = place_of(db, f, true);
+    if (pl->n == pl->cap) {
+        pl->cap = pl->cap ? pl->cap * 2 : 4;
+        pl->f = xreallocarray(pl->f, pl->cap, sizeof *pl->f);
+    }
+    pl->f[pl->n++] = f;
+}
+
+static void place_remove(factors_db *db, const factor *f)
+{
+    struct place *pl = place_of(db, f, false);
+    for (size_t i = 0; pl != NULL && i < pl->n; i++)
+        if (pl->f[i] == f) { /* keep the order: the first of a year wins, as in the files */
+            memmove(pl->f + i, pl->f + i + 1, (pl->n - i - 1) * sizeof *pl->f);
+            pl->n--;
+            return;
+        }
+}
 
 static const char *const kind_names[FACTOR_KIND__COUNT] = {
     [FACTOR_GRID_AVERAGE] = "grid_average",
@@ -51,6 +117,7 @@ factors_db *factors_new(void)
 {
     factors_db *db = xcalloc(1, sizeof *db);
     db->by_id = strmap_new();
+    db->by_place = strmap_new();
     return db;
 }
 
@@ -78,6 +145,12 @@ void factors_free(factors_db *db)
         factor_free(db->items[i]);
     free(db->items);
     strmap_free(db->by_id);
+    for (size_t i = 0; i < db->nplaces; i++) {
+        free(db->places[i]->f);
+        free(db->places[i]);
+    }
+    free(db->places);
+    strmap_free(db->by_place);
     free(db);
 }
 
@@ -102,6 +175,7 @@ static void append(factors_db *db, factor *f)
         db->items = xreallocarray(db->items, db->cap, sizeof *db->items);
     }
     db->items[db->count++] = f;
+    place_add(db, f);
 }
 
 enum col {
@@ -287,6 +361,15 @@ static int on_factor_row(void *vc, const csvin_row *row)
         for (size_t i = 0; i < c->db->count; i++)
             if (c->db->items[i] == old)
                 c->db->items[i] = f;
+        struct place *pl = place_of(c->db, old, false);
+        bool same_place = pl != NULL && pl == place_of(c->db, f, false);
+        for (size_t i = 0; same_place && i < pl->n; i++)
+            if (pl->f[i] == old)
+                pl->f[i] = f; /* where the shipped one was, as in items */
+        if (!same_place) {
+            place_remove(c->db, old);
+            place_add(c->db, f);
+        }
         factor_free(old);
     } else {
         append(c->db, f);
@@ -379,13 +462,13 @@ const factor *factors_lookup(const factors_db *db, enum factor_kind kind, const 
     const factor *best = NULL;
     if (region == NULL)
         region = "";
-    for (size_t i = 0; i < db->count; i++) {
-        const factor *f = db->items[i];
-        if (f->kind != kind || strcmp(f->country, country) != 0 || f->year > year)
-            continue;
-        if (!parse_eq_ci(f->region, strlen(f->region), region))
-            continue;
-        if (best == NULL || f->year > best->year)
+    char buf[256], *heap = NULL;
+    size_t len = place_key(kind, country, region, buf, sizeof buf, &heap);
+    const struct place *pl = strmap_get(db->by_place, heap ? heap : buf, len);
+    free(heap);
+    for (size_t i = 0; pl != NULL && i < pl->n; i++) {
+        const factor *f = pl->f[i];
+        if (f->year <= year && (best == NULL || f->year > best->year))
             best = f;
     }
     return best;

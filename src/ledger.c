@@ -169,6 +169,7 @@ static void enterprise_free(ledger_enterprise *e)
     free(e->months);
     free(e->suppliers);
     free(e->annual);
+    free(e->series);
     free(e);
 }
 
@@ -346,6 +347,12 @@ ledger_series *ledger_series_of(ledger *l, const ledger_series_key *sk)
             l->series = xreallocarray(l->series, l->series_cap, sizeof *l->series);
         }
         l->series[l->nseries++] = s;
+        ledger_enterprise *e = sk->enterprise;
+        if (e->nseries == e->series_cap) {
+            e->series_cap = e->series_cap ? e->series_cap * 2 : 8;
+            e->series = xreallocarray(e->series, e->series_cap, sizeof *e->series);
+        }
+        e->series[e->nseries++] = s;
     }
     if (key != small)
         free(key);
