@@ -256,11 +256,14 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
     double grid = total[SUPPLY_GRID], certs = total[SUPPLY_CERTIFICATE];
     double used = certs < grid ? certs : grid;
     double coverage = grid > 0 ? used / grid : 0.0;
-    if (certs > grid)
+    if (certs > grid) {
+        char a[64], b[64], c[64];
         diag_add_ent(dl, DIAG_WARNING, e->id,
-                     "enterprise %s, %s: certificates for %.17g kWh exceed the grid purchase of %.17g "
-                     "kWh; %.17g kWh of certificates are not used",
-                     e->id, per, certs, grid, certs - grid);
+                     "enterprise %s, %s: certificates for %s kWh exceed the grid purchase of %s kWh; %s kWh of "
+                     "certificates are not used",
+                     e->id, per, numfmt_human(a, sizeof a, certs), numfmt_human(b, sizeof b, grid),
+                     numfmt_human(c, sizeof c, certs - grid));
+    }
 
     memcpy(am->kwh.source, total, sizeof total);
     am->kwh.certificates_used = used;
@@ -320,10 +323,10 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
         }
         am->kwh.unallocated = pool_consumption;
         am->unallocated_em = alloc_emissions(k, m->pool_supplier_kg, coverage, &am->f);
+        char a[64];
         if (pool_consumption > 0 && np > 0)
-            diag_add_ent(dl, DIAG_WARNING, e->id,
-                         "enterprise %s, %s: no production this month; %.17g kWh stay unallocated", e->id,
-                         per, pool_consumption);
+            diag_add_ent(dl, DIAG_WARNING, e->id, "enterprise %s, %s: no production this month; %s kWh stay unallocated",
+                         e->id, per, numfmt_human(a, sizeof a, pool_consumption));
     }
 }
 

@@ -159,6 +159,7 @@ struct ctx {
     long best_line;
     char best_headers[600];
     char best_hint[300];
+    char other_id[80]; /* the first id of another enterprise (--enterprise), for the message */
 };
 
 const char *ingest_kind_name(enum ingest_kind kind)
@@ -412,7 +413,11 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
         return c->last_ent;
     if (c->o->only_enterprise != NULL &&
         !(strlen(c->o->only_enterprise) == len && memcmp(c->o->only_enterprise, s, len) == 0)) {
-        c->other_enterprise++;
+        if (c->other_enterprise++ == 0) {
+            size_t n = utf8_cut(s, len, sizeof c->other_id - 1);
+            memcpy(c->other_id, s, n);
+            c->other_id[n] = '\0';
+        }
         return NULL;
     }
     const char *mangled = excel_mangled(s, len);
@@ -1414,7 +1419,12 @@ static enum cbam_err ctx_finish(struct ctx *c, enum cbam_err err, const csvin_st
                  c->split_rows, c->split_rows == 1 ? "" : "s");
     if (c->outside > 0)
         diag_add(c->dl, DIAG_NOTE, c->name, 0, 0, "%zu rows outside the reporting period were left out", c->outside);
-    if (c->other_enterprise > 0)
+    if (c->other_enterprise > 0 && c->rows == 0 && c->kind != INGEST_ENTERPRISES)
+        diag_add(c->dl, DIAG_WARNING, c->name, 0, 0,
+                 "none of its %zu rows is for enterprise %s (the first is for %s): the file adds nothing; "
+                 "check that every file uses the same id",
+                 c->other_enterprise, c->o->only_enterprise, c->other_id);
+    else if (c->other_enterprise > 0)
         diag_add(c->dl, DIAG_NOTE, c->name, 0, 0, "%zu rows of other enterprises were left out", c->other_enterprise);
     return err != CBAM_OK ? err : c->err;
 }

@@ -73,6 +73,9 @@ with tempfile.TemporaryDirectory() as d:
     c.ok(p.returncode == 65, "production under another id: exit %d" % p.returncode)
     c.ok("did you mean 1420000300018845" in p.stderr and "JINNAN" in p.stderr, "did you mean: %s" % p.stderr)
     c.ok(not os.path.exists(os.path.join(d, "x.json")), "nothing written")
+    p = run(["validate", "-e", "e-huhao.csv", "-p", "p-name.csv", "--enterprise", "1420000300018845"], d)
+    c.ok("none of its 3 rows is for enterprise 1420000300018845 (the first is for JINNAN)" in p.stderr,
+         "--enterprise with production under another id: %s" % p.stderr)
     for bad, what in (("1.42E+15", "scientific notation"), ("1.42000030001884E+15", "scientific notation"),
                       ("1420000300018845.0", "ends in .0")):
         write(d, "p-excel.csv", "enterprise_id,period,product_id,quantity,unit\n%s,2025-01,P1,10,t\n" % bad)
