@@ -12,7 +12,10 @@
 #include "ledger.h"
 
 /* Writes the outputs a asks for (--json, -o, --split) from res: every file
- * goes to a temporary first, and they are renamed only when all were written. */
+ * goes to a temporary first (closed once written: one open file at a time),
+ * and they are renamed only when all were written; a failed rename puts the
+ * outputs already replaced back (outfile_commit_all). While it runs, SIGINT
+ * and SIGTERM remove the temporaries and end the process (128 + signal). */
 enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res, diag_list *dl);
 
 #endif

@@ -14,8 +14,11 @@
 
 #include <stdio.h>
 
-/* Writes the report to f. CBAM_ERR_INTERNAL when a number is not finite
- * (a bug; nothing sensible can be written), CBAM_ERR_CANTCREAT when writing fails. */
+/* Writes the report to f, streamed: one enterprise's tree in memory at a
+ * time. CBAM_ERR_INTERNAL when a number is not finite (a bug; writing stops
+ * before that enterprise), CBAM_ERR_CANTCREAT when writing fails, with errno
+ * saying why (e.g. ENOSPC). f may hold a partial report after a failure: the
+ * caller writes to a temporary file (outfile.h). */
 enum cbam_err report_json_write(FILE *f, const ledger *l, const alloc_result *r, const diag_list *dl);
 
 /* The report of one enterprise: its figures, and the diagnostics about it or

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +38,28 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return cbam_err_exit_code(CBAM_ERR_USAGE);
 }
 
+/* What was printed must have arrived: `factors list > /dev/full` or a
+ * summary into a full disk is an unwritable output (73), not a success. */
+static int check_stdout(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    int e = errno ? errno : EIO;
+    if (rc != 0)
+        return rc; /* already failed, and said why */
+    fprintf(stderr, "cbamcalc: writing to standard output failed: %s\n", strerror(e));
+    return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
+}
+
+static int dispatch(int argc, char **argv);
+
 int cli_main(int argc, char **argv)
+{
+    return check_stdout(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage_error(NULL, "a command is required (report, validate, factors, demo)");

@@ -7,66 +7,103 @@
 #include "report_xlsx.h"
 #include "xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Writes every output to a temporary file first and renames them only when
- * all were written: a run gives all its outputs or none. */
-enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res,
-                                   diag_list *dl)
+/* Says what failed when the JSON could not be written (errno set by the writer). */
+static enum cbam_err json_failed(enum cbam_err err, const outfile *of, diag_list *dl)
 {
-    size_t max = 1 + (a->xlsx_out ? 1 : 0) + (a->xlsx_dir ? res->n : 0) + (a->json_dir ? res->n : 0);
-    outfile *outs = xcalloc(max, sizeof *outs);
+    int e = errno ? errno : EIO;
+    if (err == CBAM_ERR_INTERNAL)
+        diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                 "a computed figure is not a finite number; this is a bug, please report it");
+    else if (of->is_stdout)
+        diag_add(dl, DIAG_ERROR, NULL, 0, 0, "writing the JSON to standard output failed: %s", strerror(e));
+    else
+        diag_add(dl, DIAG_ERROR, of->path, 0, 0, "writing the JSON failed: %s", strerror(e));
+    return err;
+}
+
+/* A file DIR/ID.EXT of --split, the id made safe as a file name. */
+static void split_path(char *path, size_t size, const char *dir, const char *id, const char *ext)
+{
+    char name[128];
+    outfile_safe_name(id, name, sizeof name);
+    snprintf(path, size, "%s/%s.%s", dir, name, ext);
+}
+
+/* Writes every output to a temporary file, closing each as soon as it is
+ * written (a --split run of thousands of enterprises keeps one open at a
+ * time), and renames them only when all were written: a run gives all its
+ * outputs or none. SIGINT and SIGTERM remove the temporaries meanwhile. */
+enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res, diag_list *dl)
+{
+    size_t nxlsx = a->xlsx_dir ? res->n : a->xlsx_out ? 1 : 0;
+    size_t max = (a->json_out ? 1 : 0) + nxlsx + (a->json_dir ? res->n : 0);
+    if (a->json_out != NULL && a->xlsx_out != NULL && outfile_same_target(a->json_out, a->xlsx_out)) {
+        diag_add(dl, DIAG_ERROR, NULL, 0, 0, "--json %s and -o %s are the same file; give two names", a->json_out,
+                 a->xlsx_out);
+        return CBAM_ERR_USAGE;
+    }
+    outfile *outs = xcalloc(max ? max : 1, sizeof *outs);
+    outfile_signals saved;
+    outfile_signals_install(&saved);
     size_t n = 0;
     enum cbam_err err = CBAM_OK;
     if (a->json_out != NULL) {
         err = outfile_open(&outs[n], a->json_out, dl);
         if (err == CBAM_OK) {
-            n++;
-            err = report_json_write(outs[n - 1].fp, l, res, dl);
-            if (err == CBAM_ERR_INTERNAL)
-                diag_add(dl, DIAG_ERROR, NULL, 0, 0,
-                         "a computed figure is not a finite number; this is a bug, please report it");
+            outfile *of = &outs[n++];
+            errno = 0;
+            err = report_json_write(of->fp, l, res, dl);
+            if (err != CBAM_OK)
+                json_failed(err, of, dl);
+            else
+                err = outfile_close(of, dl);
         }
     }
-    for (size_t i = 0; err == CBAM_OK && i < (a->xlsx_dir ? res->n : a->xlsx_out ? 1 : 0); i++) {
+    for (size_t i = 0; err == CBAM_OK && i < nxlsx; i++) {
         const alloc_enterprise *ae = &res->ents[i];
         char path[4200];
-        if (a->xlsx_dir != NULL) {
-            char name[128];
-            outfile_safe_name(ae->e->id, name, sizeof name);
-            snprintf(path, sizeof path, "%s/%s.xlsx", a->xlsx_dir, name);
-        } else {
+        if (a->xlsx_dir != NULL)
+            split_path(path, sizeof path, a->xlsx_dir, ae->e->id, "xlsx");
+        else
             snprintf(path, sizeof path, "%s", a->xlsx_out);
-        }
         err = outfile_open(&outs[n], path, dl);
         if (err != CBAM_OK)
             break;
-        n++;
+        outfile *of = &outs[n++];
         /* libxlsxwriter writes by file name: it takes over the temporary file. */
-        fclose(outs[n - 1].fp);
-        outs[n - 1].fp = NULL;
+        fclose(of->fp);
+        of->fp = NULL;
         report_xlsx_opts xo = {.zh = a->zh, .created = report_xlsx_created(ae->to_ord)};
-        err = report_xlsx_write(outs[n - 1].tmp_path, l, ae, dl, &xo, dl);
+        err = report_xlsx_write(of->tmp_path, l, ae, dl, &xo, dl);
+        if (err == CBAM_OK)
+            err = outfile_close(of, dl);
     }
     for (size_t i = 0; err == CBAM_OK && a->json_dir != NULL && i < res->n; i++) {
-        char name[128], path[4200];
-        outfile_safe_name(res->ents[i].e->id, name, sizeof name);
-        snprintf(path, sizeof path, "%s/%s.json", a->json_dir, name);
+        char path[4200];
+        split_path(path, sizeof path, a->json_dir, res->ents[i].e->id, "json");
         err = outfile_open(&outs[n], path, dl);
         if (err != CBAM_OK)
             break;
-        n++;
-        err = report_json_write_one(outs[n - 1].fp, l, &res->ents[i], dl);
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (err == CBAM_OK)
-            err = outfile_commit(&outs[i], dl);
+        outfile *of = &outs[n++];
+        errno = 0;
+        err = report_json_write_one(of->fp, l, &res->ents[i], dl);
+        if (err != CBAM_OK)
+            json_failed(err, of, dl);
         else
+            err = outfile_close(of, dl);
+    }
+    if (err == CBAM_OK) {
+        err = outfile_commit_all(outs, n, dl);
+    } else {
+        for (size_t i = 0; i < n; i++)
             outfile_abort(&outs[i]);
     }
+    outfile_signals_restore(&saved);
     free(outs);
     return err;
 }
-

@@ -1,10 +1,19 @@
-/* report_json.c - the JSON report, built with jansson (see report_json.h). */
+/* report_json.c - the JSON report, written with jansson (see report_json.h).
+ *
+ * The report is streamed: the top-level object's members are written here,
+ * and the arrays one element at a time (one enterprise's object is built,
+ * dumped and freed before the next), so memory grows with the largest
+ * enterprise, not with the report. The bytes are those json_dumpf gives for
+ * the whole tree with the same flags: each element is dumped on its own and
+ * its lines indented to its depth (jansson writes a newline only between
+ * tokens; one inside a string is escaped). */
 #include "config.h"
 #include "report_json.h"
 #include "parse.h"
 #include "xalloc.h"
 
 #include <jansson.h>
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -176,8 +185,146 @@ static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
     return o;
 }
 
+/* ---- streaming ---- */
+
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(17))
+
+struct sink {
+    FILE *f;
+    const char *indent; /* put after each newline of the value being dumped */
+    int err;            /* errno of the first failed write; 0 while all went well */
+};
+
+static void emit(struct sink *s, const char *p, size_t n)
+{
+    if (s->err == 0 && n > 0 && fwrite(p, 1, n, s->f) != n)
+        s->err = errno ? errno : EIO;
+}
+
+static void emits(struct sink *s, const char *p)
+{
+    emit(s, p, strlen(p));
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+    struct sink *s = data;
+    const char *end = buf + size;
+    while (buf < end) {
+        const char *nl = memchr(buf, '\n', (size_t)(end - buf));
+        if (nl == NULL) {
+            emit(s, buf, (size_t)(end - buf));
+            break;
+        }
+        emit(s, buf, (size_t)(nl - buf) + 1);
+        emits(s, s->indent);
+        buf = nl + 1;
+    }
+    return s->err ? -1 : 0;
+}
+
+/* Writes v as json_dumpf would at the depth whose indentation is indent; frees v. */
+static void dump(struct sink *s, json_t *v, const char *indent)
+{
+    s->indent = indent;
+    errno = 0;
+    if (json_dump_callback(v, dump_cb, s, DUMP_FLAGS) != 0 && s->err == 0)
+        s->err = errno ? errno : EIO;
+    json_decref(v);
+}
+
+/* A member array of the top-level object, written element by element. */
+struct stream_array {
+    bool any;
+};
+
+static void array_push(struct sink *s, struct stream_array *a, json_t *v)
+{
+    emits(s, a->any ? ",\n    " : "[\n    ");
+    a->any = true;
+    dump(s, v, "    ");
+}
+
+static void array_end(struct sink *s, struct stream_array *a)
+{
+    emits(s, a->any ? "\n  ]" : "[]");
+}
+
+static json_t *input_object(const ledger_input *in)
+{
+    json_t *o = checked(json_object());
+    put(o, "path", str(in->path));
+    put(o, "sha256", str(in->sha256));
+    put(o, "rows", checked(json_integer((json_int_t)in->rows)));
+    put(o, "role", str(in->role));
+    return o;
+}
+
+static json_t *diag_object(const diag *d)
+{
+    json_t *o = checked(json_object());
+    put(o, "severity", str(diag_severity_name(d->severity)));
+    put(o, "file", str(d->file));
+    put(o, "line", checked(json_integer(d->line)));
+    put(o, "column", checked(json_integer(d->column)));
+    put(o, "enterprise_id", str(d->enterprise));
+    put(o, "message", str(d->message));
+    return o;
+}
+
 static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterprise *ents, size_t nents,
-                                  const char *only, const diag_list *dl);
+                                  const char *only, const diag_list *dl)
+{
+    struct sink s = {.f = out};
+    struct jw w = {false};
+
+    json_t *tool = checked(json_object());
+    put(tool, "name", str(PACKAGE_NAME));
+    put(tool, "version", str(PACKAGE_VERSION));
+    emits(&s, "{\n  \"tool\": ");
+    dump(&s, tool, "  ");
+
+    emits(&s, ",\n  \"inputs\": ");
+    struct stream_array arr = {false};
+    for (size_t i = 0; i < l->ninputs && s.err == 0; i++)
+        array_push(&s, &arr, input_object(&l->inputs[i]));
+    array_end(&s, &arr);
+
+    emits(&s, ",\n  \"enterprises\": ");
+    arr.any = false;
+    for (size_t i = 0; i < nents && s.err == 0; i++) {
+        json_t *e = enterprise_object(&w, &ents[i]);
+        if (w.bad_number) { /* a bug: stop before writing a figure that is not one */
+            json_decref(e);
+            return CBAM_ERR_INTERNAL;
+        }
+        array_push(&s, &arr, e);
+    }
+    array_end(&s, &arr);
+
+    emits(&s, ",\n  \"diagnostics\": ");
+    arr.any = false;
+    for (size_t i = 0; i < dl->count && s.err == 0; i++) {
+        const diag *d = &dl->items[i];
+        if (only != NULL && d->enterprise != NULL && strcmp(d->enterprise, only) != 0)
+            continue; /* about another enterprise of the same inputs */
+        array_push(&s, &arr, diag_object(d));
+    }
+    array_end(&s, &arr);
+    if (dl->dropped > 0) {
+        char buf[64];
+        snprintf(buf, sizeof buf, ",\n  \"diagnostics_not_listed\": %zu", dl->dropped);
+        emits(&s, buf);
+    }
+    emits(&s, "\n}\n");
+    if (s.err == 0 && ferror(out))
+        s.err = EIO;
+    if (s.err != 0) {
+        errno = s.err;
+        return CBAM_ERR_CANTCREAT;
+    }
+    return CBAM_OK;
+}
 
 enum cbam_err report_json_write(FILE *out, const ledger *l, const alloc_result *r, const diag_list *dl)
 {
@@ -188,59 +335,4 @@ enum cbam_err report_json_write_one(FILE *out, const ledger *l, const alloc_ente
                                     const diag_list *dl)
 {
     return write_report(out, l, only, 1, only->e->id, dl);
-}
-
-static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterprise *ents, size_t nents,
-                                  const char *only, const diag_list *dl)
-{
-    struct jw w = {false};
-    json_t *root = checked(json_object());
-    json_t *tool = checked(json_object());
-    put(tool, "name", str(PACKAGE_NAME));
-    put(tool, "version", str(PACKAGE_VERSION));
-    put(root, "tool", tool);
-
-    json_t *inputs = checked(json_array());
-    for (size_t i = 0; i < l->ninputs; i++) {
-        json_t *in = checked(json_object());
-        put(in, "path", str(l->inputs[i].path));
-        put(in, "sha256", str(l->inputs[i].sha256));
-        put(in, "rows", checked(json_integer((json_int_t)l->inputs[i].rows)));
-        put(in, "role", str(l->inputs[i].role));
-        push(inputs, in);
-    }
-    put(root, "inputs", inputs);
-
-    json_t *earr = checked(json_array());
-    for (size_t i = 0; i < nents; i++)
-        push(earr, enterprise_object(&w, &ents[i]));
-    put(root, "enterprises", earr);
-
-    json_t *diags = checked(json_array());
-    for (size_t i = 0; i < dl->count; i++) {
-        const diag *d = &dl->items[i];
-        if (only != NULL && d->enterprise != NULL && strcmp(d->enterprise, only) != 0)
-            continue; /* about another enterprise of the same inputs */
-        json_t *o = checked(json_object());
-        put(o, "severity", str(diag_severity_name(d->severity)));
-        put(o, "file", str(d->file));
-        put(o, "line", checked(json_integer(d->line)));
-        put(o, "column", checked(json_integer(d->column)));
-        put(o, "enterprise_id", str(d->enterprise));
-        put(o, "message", str(d->message));
-        push(diags, o);
-    }
-    put(root, "diagnostics", diags);
-    if (dl->dropped > 0)
-        put(root, "diagnostics_not_listed", checked(json_integer((json_int_t)dl->dropped)));
-
-    enum cbam_err err = CBAM_OK;
-    if (w.bad_number) {
-        err = CBAM_ERR_INTERNAL;
-    } else if (json_dumpf(root, out, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0 ||
-               fputc('\n', out) == EOF) {
-        err = CBAM_ERR_CANTCREAT;
-    }
-    json_decref(root);
-    return err;
 }

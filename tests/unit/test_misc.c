@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 START_TEST(strmap_many_keys)
@@ -138,6 +139,119 @@ START_TEST(outfile_is_atomic)
 }
 END_TEST
 
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void file_is(const char *path, const char *text)
+{
+    char buf[64] = "";
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+    fclose(f);
+    ck_assert_str_eq(buf, text);
+}
+
+static int entries(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "exit $(ls -A %s | wc -l)", dir);
+    int st = system(cmd);
+    return st >= 0 ? WEXITSTATUS(st) : -1;
+}
+
+/* Three outputs of one run; the third's rename fails (its target became a
+ * directory after it was checked): the first gets its old bytes back, the
+ * second (new) is removed again, no temporary or backup stays. */
+START_TEST(outfile_commit_all_or_none)
+{
+    char dir[] = "/tmp/cbam-outfile-XXXXXX", a[256], b[256], c[256], inside[300];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.xlsx", dir);
+    snprintf(c, sizeof c, "%s/c.json", dir);
+    put_file(a, "old-a");
+    diag_list dl;
+    diag_list_init(&dl);
+    outfile ofs[3];
+    const char *paths[3] = {a, b, c};
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(outfile_open(&ofs[i], paths[i], &dl), CBAM_OK);
+        fputs("new", ofs[i].fp);
+    }
+    ck_assert_int_eq(outfile_close(&ofs[1], &dl), CBAM_OK); /* closed early, as --split does */
+    ck_assert_int_eq(mkdir(c, 0755), 0);
+    snprintf(inside, sizeof inside, "%s/x", c);
+    put_file(inside, "x");
+    ck_assert_int_eq(outfile_commit_all(ofs, 3, &dl), CBAM_ERR_CANTCREAT);
+    file_is(a, "old-a");
+    ck_assert_int_ne(access(b, F_OK), 0);
+    ck_assert_int_eq(entries(dir), 2); /* a.json and the directory c.json */
+    ck_assert_ptr_null(ofs[0].path);
+
+    /* Once the way is clear, all are replaced and no backup stays. */
+    unlink(inside);
+    rmdir(c);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(outfile_open(&ofs[i], paths[i], &dl), CBAM_OK);
+        fputs("new", ofs[i].fp);
+    }
+    ck_assert_int_eq(outfile_commit_all(ofs, 3, &dl), CBAM_OK);
+    for (int i = 0; i < 3; i++) {
+        file_is(paths[i], "new");
+        unlink(paths[i]);
+    }
+    ck_assert_int_eq(entries(dir), 0);
+    rmdir(dir);
+    diag_list_free(&dl);
+}
+END_TEST
+
+START_TEST(outfile_targets_and_inputs)
+{
+    char dir[] = "/tmp/cbam-outfile-XXXXXX", f[256], g[256], fifo[256], link[256];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(f, sizeof f, "%s/f.json", dir);
+    snprintf(g, sizeof g, "%s/./f.json", dir);
+    snprintf(fifo, sizeof fifo, "%s/p", dir);
+    snprintf(link, sizeof link, "%s/l.json", dir);
+    diag_list dl;
+    diag_list_init(&dl);
+    /* Same target: by name before the file exists, by inode after, through links. */
+    ck_assert(outfile_same_target(f, g));
+    ck_assert(!outfile_same_target(f, fifo));
+    ck_assert(outfile_same_target("-", "-"));
+    ck_assert(!outfile_same_target("-", f));
+    put_file(f, "x");
+    ck_assert_int_eq(symlink("f.json", link), 0);
+    ck_assert(outfile_same_target(link, g));
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    outfile of;
+    ck_assert_int_eq(outfile_open(&of, fifo, &dl), CBAM_ERR_CANTCREAT);
+    ck_assert_int_eq(outfile_open(&of, dir, &dl), CBAM_ERR_CANTCREAT);
+    ck_assert_int_eq(outfile_open(&of, "a\nb.json", &dl), CBAM_ERR_USAGE);
+    ck_assert_int_eq(outfile_check_name("tab\there", NULL), CBAM_ERR_USAGE);
+    ck_assert_int_eq(outfile_check_name("运城 report.json", NULL), CBAM_OK);
+    /* Inputs: a FIFO or a directory is refused before anything waits on it. */
+    ck_assert_int_eq(outfile_check_input(fifo, &dl), CBAM_ERR_NOINPUT);
+    ck_assert_int_eq(outfile_check_input(dir, &dl), CBAM_ERR_NOINPUT);
+    ck_assert_int_eq(outfile_check_input(f, &dl), CBAM_OK);
+    ck_assert_int_eq(outfile_check_input("-", &dl), CBAM_OK);
+    ck_assert_int_eq(outfile_check_input("/dev/fd/0", &dl), CBAM_OK);
+    ck_assert_int_eq(outfile_check_input("/nonexistent/x.csv", &dl), CBAM_OK);
+    unlink(link);
+    unlink(f);
+    unlink(fifo);
+    rmdir(dir);
+    diag_list_free(&dl);
+}
+END_TEST
+
 START_TEST(every_label_in_both_languages)
 {
     for (int l = 0; l < L__COUNT; l++) {
@@ -197,6 +311,8 @@ Suite *suite_misc(void)
     tcase_add_test(tc, diag_quoting_keeps_utf8);
     tcase_add_test(tc, number_display);
     tcase_add_test(tc, outfile_is_atomic);
+    tcase_add_test(tc, outfile_commit_all_or_none);
+    tcase_add_test(tc, outfile_targets_and_inputs);
     tcase_add_test(tc, every_label_in_both_languages);
     tcase_add_test(tc, cbam_goods);
     tcase_add_test(tc, safe_file_names);
