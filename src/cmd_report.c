@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "factors.h"
 #include "ingest.h"
+#include "outfile.h"
 #include "outputs.h"
 #include "report_json.h"
 #include "report_text.h"
@@ -266,6 +267,12 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         }
         a.xlsx_dir = a.json_dir = out_dir;
     }
+    const char *outs[] = {a.json_out, a.xlsx_out, out_dir};
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
+        if (outs[i] != NULL && outfile_check_name(outs[i], NULL) != CBAM_OK)
+            return cli_usage_error(cmd, "output name '%s' holds a control character (a newline or a tab?)", outs[i]);
+    if (a.json_out != NULL && a.xlsx_out != NULL && outfile_same_target(a.json_out, a.xlsx_out))
+        return cli_usage_error(cmd, "--json and -o name the same file (%s)", a.json_out);
     if (validate_only && (a.json_out != NULL || a.xlsx_out != NULL))
         return cli_usage_error(cmd, "validate writes nothing; use 'cbamcalc report'");
     if (a.xlsx_out != NULL && strcmp(a.xlsx_out, "-") == 0)
@@ -364,7 +371,9 @@ static enum cbam_err ingest_all(ledger *l, const factors_db *db, enum ingest_kin
                 fo.nmap = m;
             }
         }
-        err = worse(err, ingest_file(l, db, kind, paths[i], &fo, dl));
+        /* A FIFO or a device would block or never end: refused before reading. */
+        enum cbam_err ck = outfile_check_input(paths[i], dl);
+        err = worse(err, ck != CBAM_OK ? ck : ingest_file(l, db, kind, paths[i], &fo, dl));
         end_progress(pr);
     }
     return err;
@@ -454,7 +463,8 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
         for (size_t i = 0; i < n; i++) {
             csvin_stats st = {0};
             int in = ledger_add_input(l, paths[i], "factors");
-            err = worse(err, factors_load_file(db, paths[i], &dl, &st));
+            enum cbam_err ck = outfile_check_input(paths[i], &dl);
+            err = worse(err, ck != CBAM_OK ? ck : factors_load_file(db, paths[i], &dl, &st));
             memcpy(l->inputs[in].sha256, st.sha256, sizeof st.sha256);
             l->inputs[in].rows = st.records > 0 ? st.records - 1 : 0;
             free(paths[i]);

@@ -29,26 +29,8 @@ EXAMPLE = os.path.join(HERE, "..", "..", "examples", "yuncheng")
 ELEC = os.path.join(EXAMPLE, "electricity.csv")
 PROD = os.path.join(EXAMPLE, "production.csv")
 
-# Cases that wait for a change outside outfile.c (see the README "What is
-# promised"): they run and print what they found, but do not fail the suite
-# until the lead wires them; an unexpected pass says to remove the entry.
-PENDING = {
-    "fifo-input": "cmd_report.c must call outfile_check_input() on each input before ingest_file()",
-}
-
-
 def skip(case, why):
     print("SKIP %s: %s" % (case, why))
-
-
-def pending_ok(case, cond, what):
-    if case in PENDING:
-        if cond:
-            print("XPASS %s: %s passes now; remove it from PENDING" % (case, what))
-        else:
-            print("XFAIL %s: %s (pending: %s)" % (case, what, PENDING[case]))
-        return
-    c.ok(cond, what)
 
 
 def cbam_cmd(args):
@@ -280,10 +262,10 @@ with tempfile.TemporaryDirectory() as tmp:
         p = subprocess.run(cbam_cmd(["report", "-e", fifo, "-q"]), cwd=tmp, capture_output=True, text=True,
                            timeout=60 if VALGRIND else 10)
         no_valgrind_error(p)
-        pending_ok("fifo-input", p.returncode == 66 and "in.fifo: error: is a named pipe" in p.stderr,
+        c.ok(p.returncode == 66 and "in.fifo: error: is a named pipe" in p.stderr,
                    "FIFO input: %d %s" % (p.returncode, p.stderr))
     except subprocess.TimeoutExpired:
-        pending_ok("fifo-input", False, "FIFO input: cbamcalc waited for a writer (killed after the timeout)")
+        c.ok(False, "FIFO input: cbamcalc waited for a writer (killed after the timeout)")
     r, w = os.pipe()
     os.write(w, b"enterprise_id,period,source,kwh\nE1,2025-01,grid,100\n")
     os.close(w)
