@@ -220,8 +220,13 @@ enum cbam_err outfile_open(outfile *of, const char *path, diag_list *dl)
         return CBAM_ERR_CANTCREAT;
     /* The temporary is in the target's directory, so rename() is atomic. */
     char *tmp = hidden_name(target);
+    /* From its creation to its registration a signal must not leave the
+     * temporary behind: the handler only knows registered names. */
+    sigset_t old;
+    block_signals(&old);
     int fd = mkstemp(tmp);
     if (fd < 0) {
+        restore_mask(&old);
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write here: %s", strerror(errno));
         free(tmp);
         free(target);
@@ -236,6 +241,7 @@ enum cbam_err outfile_open(outfile *of, const char *path, diag_list *dl)
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot write here: %s", strerror(errno));
         close(fd);
         unlink(tmp);
+        restore_mask(&old);
         free(tmp);
         free(target);
         return CBAM_ERR_CANTCREAT;
@@ -244,6 +250,7 @@ enum cbam_err outfile_open(outfile *of, const char *path, diag_list *dl)
     of->target = target;
     of->tmp_path = tmp;
     remember(of);
+    restore_mask(&old);
     return CBAM_OK;
 }
 
