@@ -260,13 +260,8 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         return cli_usage_error(cmd, "--split and --out-dir DIR go together");
     if (split && (a.xlsx_out != NULL || a.json_out != NULL))
         return cli_usage_error(cmd, "--split writes DIR/ID.xlsx and DIR/ID.json; -o and --json do not go with it");
-    if (split && !validate_only) {
-        if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", out_dir, strerror(errno));
-            return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
-        }
-        a.xlsx_dir = a.json_dir = out_dir;
-    }
+    if (split && !validate_only)
+        a.xlsx_dir = a.json_dir = out_dir; /* created when there is something to write (outputs.c) */
     const char *outs[] = {a.json_out, a.xlsx_out, out_dir};
     for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
         if (outs[i] != NULL && outfile_check_name(outs[i], NULL) != CBAM_OK)

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,10 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
         diag_add(dl, DIAG_ERROR, NULL, 0, 0, "--json %s and -o %s are the same file; give two names", a->json_out,
                  a->xlsx_out);
         return CBAM_ERR_USAGE;
+    }
+    if (a->xlsx_dir != NULL && mkdir(a->xlsx_dir, 0777) != 0 && errno != EEXIST) {
+        diag_add(dl, DIAG_ERROR, a->xlsx_dir, 0, 0, "cannot create the directory: %s", strerror(errno));
+        return CBAM_ERR_CANTCREAT;
     }
     outfile *outs = xcalloc(max ? max : 1, sizeof *outs);
     outfile_signals saved;
