@@ -160,6 +160,8 @@ struct ctx {
     char best_headers[600];
     char best_hint[300];
     char other_id[80]; /* the first id of another enterprise (--enterprise), for the message */
+    char mangled_last[80]; /* the last id Excel changed: its repeats are counted, not listed */
+    size_t mangled_repeats;
 };
 
 const char *ingest_kind_name(enum ingest_kind kind)
@@ -387,6 +389,15 @@ static const char *excel_mangled(const char *s, size_t len)
 static int mangled_error(struct ctx *c, const csvin_row *row, int k, const char *s, size_t len, const char *what)
 {
     char q[200];
+    if (len < sizeof c->mangled_last && strlen(c->mangled_last) == len && memcmp(c->mangled_last, s, len) == 0) {
+        c->err = CBAM_ERR_DATA; /* the same id again: one message for all its rows */
+        c->mangled_repeats++;
+        return 0;
+    }
+    if (len < sizeof c->mangled_last) {
+        memcpy(c->mangled_last, s, len);
+        c->mangled_last[len] = '\0';
+    }
     return row_error(c, row, c->cols.idx[k],
                      "%s \"%s\" %s; expected the id as text: in Excel format the column as Text (or open the "
                      "original export) and save again",
@@ -1403,6 +1414,9 @@ static enum cbam_err ctx_finish(struct ctx *c, enum cbam_err err, const csvin_st
                  ingest_kind_name(c->kind));
         return CBAM_ERR_DATA;
     }
+    if (c->mangled_repeats > 0)
+        diag_add(c->dl, DIAG_ERROR, c->name, 0, 0, "%zu more row%s with an id that Excel changed (as above)",
+                 c->mangled_repeats, c->mangled_repeats == 1 ? "" : "s");
     for (int r = 0; r < R__N; r++)
         if (c->repeats[r] > REPEAT_LIMIT)
             diag_add(c->dl, DIAG_WARNING, c->name, 0, 0, "%zu more rows with the same warning as above were not listed",
