@@ -485,13 +485,13 @@ static void list_meter_gaps(const ledger *l, const alloc_enterprise *ae, diag_li
             continue;
         char what[200];
         if (s->meter[0] != '\0')
-            snprintf(what, sizeof what, "meter %s (%s)", s->meter, supply_name(s->source));
+            snprintf(what, sizeof what, "meter %s (%s) has no rows", s->meter, supply_name(s->source));
         else
-            snprintf(what, sizeof what, "the %s rows", supply_name(s->source));
+            snprintf(what, sizeof what, "no %s rows in this file", supply_name(s->source));
         diag_add_at(dl, DIAG_WARNING, l->inputs[s->file].path, 0, 0, ae->e->id,
-                    "enterprise %s: %s %s no rows for %zu month%s inside the period: %s; that electricity "
-                    "is missing from those months unless it is really 0 (then give a row with 0)",
-                    ae->e->id, what, s->meter[0] ? "has" : "have", n, n == 1 ? "" : "s", list);
+                    "enterprise %s: %s for %zu month%s inside the period: %s; that electricity is missing "
+                    "from those months unless it is really 0 (then give a row with 0)",
+                    ae->e->id, what, n, n == 1 ? "" : "s", list);
     }
 }
 

@@ -361,7 +361,7 @@ static const char *excel_mangled(const char *s, size_t len)
     size_t i = 0;
     while (i < len && s[i] >= '0' && s[i] <= '9')
         i++;
-    if (i < len && s[i] == '.') {
+    if (i < len && (s[i] == '.' || s[i] == ',')) { /* ',' where Excel writes decimal commas */
         size_t frac = ++i;
         while (i < len && s[i] >= '0' && s[i] <= '9')
             i++;
@@ -869,6 +869,11 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         if (mangled != NULL)
             return mangled_error(c, row, E_METER, meter, meter_len, mangled);
     }
+    if (product_len > 0 && product[0] >= '0' && product[0] <= '9') {
+        const char *mangled = excel_mangled(product, product_len);
+        if (mangled != NULL)
+            return mangled_error(c, row, E_PRODUCT, product, product_len, mangled);
+    }
     if (c->o->product != NULL) { /* --product: the whole file is this product's sub-meter */
         size_t want = strlen(c->o->product);
         if (product_len > 0 && !(product_len == want && memcmp(product, c->o->product, want) == 0))
@@ -977,6 +982,9 @@ static int production_row(struct ctx *c, const csvin_row *row)
     const char *id = field(c, row, P_PRODUCT, &id_len);
     if (id_len == 0)
         return row_error(c, row, c->cols.idx[P_PRODUCT], "product_id is empty; expected the product's id");
+    const char *mangled = excel_mangled(id, id_len);
+    if (mangled != NULL)
+        return mangled_error(c, row, P_PRODUCT, id, id_len, mangled);
 
     double t_per_unit;
     if (c->cols.unit[P_QUANTITY][0] != '\0' && !has(c, P_UNIT)) {

@@ -284,6 +284,19 @@ static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterp
     emits(&s, "{\n  \"tool\": ");
     dump(&s, tool, "  ");
 
+    /* The rules a reader of the figures needs, in words (README, Method). */
+    json_t *method = checked(json_object());
+    put(method, "see", str("SEE = tCO2 / tonnes of the months that have both electricity and production "
+                           "(quantity_in_see_t); months with production but no electricity are left out and "
+                           "listed in the diagnostics; SEE is null when no month has both"));
+    put(method, "allocation", str("sub-metered kWh belong to their product; a month's other kWh are split by "
+                                  "production mass (annual production: by the year's tonnes)"));
+    put(method, "supplier_factor", str("a supplier's factor counts for the market-based figure only; CBAM "
+                                       "accepts an actual factor only for a direct technical link or a PPA "
+                                       "(IR 2025/2547 Annex II D.4.3)"));
+    emits(&s, ",\n  \"method\": ");
+    dump(&s, method, "  ");
+
     emits(&s, ",\n  \"inputs\": ");
     struct stream_array arr = {false};
     for (size_t i = 0; i < l->ninputs && s.err == 0; i++)
