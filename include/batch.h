@@ -11,6 +11,8 @@
 #define CBAM_BATCH_H
 
 #include "cbam_error.h"
+#include "cli.h"
+#include "columns.h"
 #include "diag.h"
 #include "hash.h"
 
@@ -20,7 +22,23 @@
 
 #define BATCH_MAX_FILES 16 /* input files of one kind for one client */
 
+/* The files of the run itself in the output directory (no client may write them). */
+#define BATCH_SUMMARY_JSON "batch-summary.json"
+#define BATCH_SUMMARY_XLSX "batch-summary.xlsx"
+#define BATCH_STATE_FILE ".cbamcalc-state.json"
+#define BATCH_LOCK_FILE ".cbamcalc-batch.lock"
+
 enum batch_status { BATCH_PENDING, BATCH_OK, BATCH_FAILED, BATCH_SKIPPED, BATCH_NOT_RUN };
+
+/* What the manifest says about one electricity file (columns source, map,
+ * encoding, product): what `report` takes after -e FILE. */
+typedef struct batch_file_opts {
+    int source;               /* enum supply_source + 1; 0 = not given */
+    char *product, *encoding; /* NULL = not given */
+    columns_user_map map[CLI_MAX_FILE_MAP]; /* COLUMN=HEADER, pointing into map_buf */
+    size_t nmap;
+    char *map_buf;
+} batch_file_opts;
 
 typedef struct batch_job {
     char *client;
@@ -31,7 +49,9 @@ typedef struct batch_job {
     char *json;        /* the JSON's file name beside it */
     char *lang, *grid_factor, *residual_factor, *cbam_grid_factor; /* NULL when not given */
     char *enterprise;  /* the one enterprise of a multi-enterprise export; NULL: the only one */
-    char key[HASH_HEX_SIZE]; /* SHA-256 of everything the outputs depend on */
+    batch_file_opts *eopts; /* NULL, or one per electricity file */
+    char key[HASH_HEX_SIZE];      /* SHA-256 of everything the outputs depend on ("" until known) */
+    char prev_key[HASH_HEX_SIZE]; /* the key of its last good outputs (the state file); "" when none */
 
     /* The result. */
     enum batch_status status;
@@ -50,14 +70,30 @@ typedef struct batch_plan {
 void batch_plan_free(batch_plan *p);
 
 /* Reads a manifest: columns client, electricity, production, enterprises,
- * output and optionally enterprise, lang, grid_factor, residual_factor, cbam_grid_factor.
+ * output and optionally enterprise, lang, grid_factor, residual_factor,
+ * cbam_grid_factor, and per electricity file source, map, encoding, product.
  * Several files of one kind are separated by ';'; relative paths are relative
- * to the manifest. CBAM_ERR_DATA (reported) for a bad manifest. */
+ * to the manifest. The per-file columns have one ';' part per electricity
+ * file (a part may be empty) or are empty; map parts hold COLUMN=HEADER
+ * pairs separated by '|'. CBAM_ERR_DATA (reported) for a bad manifest: an
+ * unknown column, a client listed twice, a bad value, or two clients (or a
+ * client and the summary) writing one file, letter case ignored. Hashed:
+ * linear in the number of clients. */
 enum cbam_err batch_read_manifest(const char *path, batch_plan *p, diag_list *dl);
 
+/* The columns a manifest may have, joined by ", " (for messages and help). */
+const char *batch_manifest_columns(void);
+
 /* One job per sub-folder of dir that holds electricity.csv (and optionally
- * production.csv and enterprises.csv); the client is the folder's name. */
+ * production.csv and enterprises.csv); the client is the folder's name.
+ * CBAM_ERR_DATA (reported) when two folders give one file name, letter
+ * case ignored, or a folder's name has a control character or is not UTF-8. */
 enum cbam_err batch_scan(const char *dir, batch_plan *p, diag_list *dl);
+
+/* Fills a's inputs and per-job options (files, per-file options, factors,
+ * enterprise, language) from job; pointers into job. Outputs, factors_dir
+ * and the quiet flags stay the caller's. */
+void batch_job_report_args(const batch_job *job, cli_report_args *a);
 
 /* Whether shard k of n (1-based) runs this client: by a stable hash of the
  * id (FNV-1a), the same on every machine. */
@@ -68,13 +104,20 @@ void batch_plan_shard(batch_plan *p, int k, int n);
 
 /* Computes job->key from the tool version, the job's options, the contents
  * of its inputs and of factor_files (the --factors directory's files).
- * false (reported) when an input cannot be read: the job then runs and fails
- * with the report's own message. */
-bool batch_job_key(batch_job *job, const char *const *factor_files, size_t nfactor_files);
+ * Runs in the job's own process: reading an input may take long.
+ * CBAM_ERR_NOINPUT, with job->error set, when an input is not a regular
+ * file (a FIFO, a device, a directory): reading it could block for ever.
+ * An input that cannot be opened is CBAM_OK here: the report then fails
+ * with its own message. */
+enum cbam_err batch_job_key(batch_job *job, const char *const *factor_files, size_t nfactor_files);
+
+/* Whether job->key equals the key of its last good outputs and those are
+ * still in out_dir: the job can be skipped. */
+bool batch_job_unchanged(const batch_job *job, const char *out_dir);
 
 /* The record of earlier runs in an output directory (.cbamcalc-state.json):
- * marks jobs skipped whose key is unchanged and whose outputs are there. */
-void batch_apply_state(batch_plan *p, const char *out_dir, bool force);
+ * sets each job's prev_key and its recorded totals. */
+void batch_load_state(batch_plan *p, const char *out_dir);
 /* Records the jobs that succeeded (and keeps earlier records of others). */
 enum cbam_err batch_save_state(const batch_plan *p, const char *out_dir, diag_list *dl);
 
@@ -83,6 +126,11 @@ enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag
 
 /* Reads the batch-summary.json of a shard's output directory into p (for --merge). */
 enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl);
+
+/* Reads the summaries of n shard directories into p (--merge). CBAM_ERR_DATA
+ * (reported, naming the client and both directories) when a client is in
+ * two of them: the same shard given twice would count it twice. */
+enum cbam_err batch_merge(const char *const *dirs, size_t n, batch_plan *p, diag_list *dl);
 
 const char *batch_status_name(enum batch_status s);
 

@@ -4,13 +4,19 @@
 #include "columns.h"
 #include "csvin.h"
 #include "outfile.h"
+#include "outname.h"
 #include "parse.h"
+#include "strmap.h"
+#include "supply.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +25,9 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#define STATE_FILE ".cbamcalc-state.json"
-#define SUMMARY_JSON "batch-summary.json"
-#define SUMMARY_XLSX "batch-summary.xlsx"
+#define STATE_FILE BATCH_STATE_FILE
+#define SUMMARY_JSON BATCH_SUMMARY_JSON
+#define SUMMARY_XLSX BATCH_SUMMARY_XLSX
 
 const char *batch_status_name(enum batch_status s)
 {
@@ -51,6 +57,12 @@ static void job_free(batch_job *j)
     free(j->residual_factor);
     free(j->cbam_grid_factor);
     free(j->enterprise);
+    for (size_t i = 0; j->eopts != NULL && i < j->ne; i++) {
+        free(j->eopts[i].product);
+        free(j->eopts[i].encoding);
+        free(j->eopts[i].map_buf);
+    }
+    free(j->eopts);
 }
 
 void batch_plan_free(batch_plan *p)
@@ -93,15 +105,26 @@ static char *join_name(const char *dir, const char *name)
     return join(dir, name, strlen(name));
 }
 
-/* The output's name, and the JSON's beside it (the stem with .json). */
+static bool has_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return true;
+    return false;
+}
+
+/* The output's name, and the JSON's beside it (the stem with .json). An
+ * explicit name must stay in the output directory and be an ordinary name:
+ * no '/' or '\\', no leading '.', no line break or other control character. */
 static bool set_outputs(batch_job *j, const char *output, size_t len)
 {
-    char name[160];
+    char name[OUTNAME_MAX + 60];
     if (len == 0) {
-        outfile_safe_name(j->client, name, sizeof name - 8);
-        strcat(name, ".xlsx");
+        outname_safe(j->client, name, sizeof name - 8);
+        memcpy(name + strlen(name), ".xlsx", 6);
     } else {
-        if (len >= sizeof name - 8 || memchr(output, '/', len) != NULL || output[0] == '.')
+        if (len >= sizeof name - 8 || memchr(output, '/', len) != NULL || memchr(output, '\\', len) != NULL ||
+            output[0] == '.' || has_control(output, len))
             return false;
         memcpy(name, output, len);
         name[len] = '\0';
@@ -110,21 +133,28 @@ static bool set_outputs(batch_job *j, const char *output, size_t len)
     char *dot = strrchr(name, '.');
     if (dot != NULL && strcmp(dot, ".xlsx") == 0)
         *dot = '\0';
-    strcat(name, ".json");
+    memcpy(name + strlen(name), ".json", 6);
     j->json = xstrdup(name);
     return true;
 }
 
 enum { M_CLIENT, M_ELECTRICITY, M_PRODUCTION, M_ENTERPRISES, M_OUTPUT, M_LANG, M_GRID, M_RESIDUAL, M_CBAM,
-       M_ENTERPRISE, M__N };
+       M_ENTERPRISE, M_SOURCE, M_MAP, M_ENCODING, M_PRODUCT, M__N };
 static const columns_spec manifest_columns[M__N] = {
     [M_CLIENT] = {"client", true, NULL},          [M_ELECTRICITY] = {"electricity", true, NULL},
     [M_PRODUCTION] = {"production", true, NULL},  [M_ENTERPRISES] = {"enterprises", true, NULL},
     [M_OUTPUT] = {"output", true, NULL},          [M_LANG] = {"lang", false, NULL},
     [M_GRID] = {"grid_factor", false, NULL},      [M_RESIDUAL] = {"residual_factor", false, NULL},
-    [M_CBAM] = {"cbam_grid_factor", false, NULL},
-    [M_ENTERPRISE] = {"enterprise", false, NULL},
+    [M_CBAM] = {"cbam_grid_factor", false, NULL}, [M_ENTERPRISE] = {"enterprise", false, NULL},
+    [M_SOURCE] = {"source", false, NULL},         [M_MAP] = {"map", false, NULL},
+    [M_ENCODING] = {"encoding", false, NULL},     [M_PRODUCT] = {"product", false, NULL},
 };
+
+const char *batch_manifest_columns(void)
+{
+    return "client, electricity, production, enterprises, output, enterprise, lang, grid_factor, "
+           "residual_factor, cbam_grid_factor, source, map, encoding, product";
+}
 
 struct manifest_ctx {
     batch_plan *p;
@@ -132,6 +162,7 @@ struct manifest_ctx {
     diag_list *dl;
     columns_result cols;
     bool have_header;
+    strmap *seen; /* client id -> job index + 1 */
     enum cbam_err err;
 };
 
@@ -142,25 +173,65 @@ static const char *mfield(const struct manifest_ctx *c, const csvin_row *row, in
     return s;
 }
 
-/* Splits a ';'-separated list of paths into files[]; false when there are too many. */
-static bool split_paths(const struct manifest_ctx *c, const char *s, size_t len, char **files, size_t *n)
+/* The manifest's column number of column k (1-based; 0 when absent). */
+static int mcol(const struct manifest_ctx *c, int k)
 {
-    *n = 0;
-    while (len > 0) {
-        const char *semi = memchr(s, ';', len);
-        size_t part = semi ? (size_t)(semi - s) : len;
+    return c->cols.idx[k] + 1;
+}
+
+#define MAX_PARTS CLI_MAX_INPUTS
+
+struct part {
+    const char *s;
+    size_t len;
+};
+
+/* Splits s at sep into trimmed parts; the count, or MAX_PARTS + 1 when there
+ * are more. An empty field has no parts. */
+static size_t split_parts(const char *s, size_t len, char sep, struct part *parts)
+{
+    size_t n = 0;
+    if (len == 0)
+        return 0;
+    for (;;) {
+        const char *end = memchr(s, sep, len);
+        size_t pl = end ? (size_t)(end - s) : len;
+        if (n == MAX_PARTS)
+            return MAX_PARTS + 1;
         const char *t = s;
-        size_t tl = part;
+        size_t tl = pl;
         parse_trim(&t, &tl);
-        if (tl > 0) {
-            if (*n == BATCH_MAX_FILES)
-                return false;
-            files[(*n)++] = join(c->dir, t, tl);
-        }
-        if (semi == NULL)
-            break;
-        s += part + 1;
-        len -= part + 1;
+        parts[n++] = (struct part){t, tl};
+        if (end == NULL)
+            return n;
+        s += pl + 1;
+        len -= pl + 1;
+    }
+}
+
+/* A ';'-separated list of paths into files[] (empty parts left out); false
+ * when there are too many. part_file[i], when not NULL, is the file index of
+ * part i, -1 for an empty part. */
+static bool split_paths(const struct manifest_ctx *c, const char *s, size_t len, char **files, size_t *n,
+                        size_t *nparts, int *part_file)
+{
+    struct part parts[MAX_PARTS];
+    size_t np = split_parts(s, len, ';', parts);
+    *n = 0;
+    if (nparts != NULL)
+        *nparts = np;
+    if (np > MAX_PARTS)
+        return false;
+    for (size_t i = 0; i < np; i++) {
+        if (part_file != NULL)
+            part_file[i] = -1;
+        if (parts[i].len == 0)
+            continue;
+        if (*n == BATCH_MAX_FILES)
+            return false;
+        if (part_file != NULL)
+            part_file[i] = (int)*n;
+        files[(*n)++] = join(c->dir, parts[i].s, parts[i].len);
     }
     return true;
 }
@@ -172,6 +243,153 @@ static char *opt_dup(const struct manifest_ctx *c, const csvin_row *row, int k)
     return len > 0 ? xstrndup(s, len) : NULL;
 }
 
+static void row_error(struct manifest_ctx *c, const csvin_row *row, int k, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void row_error(struct manifest_ctx *c, const csvin_row *row, int k, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_add(c->dl, DIAG_ERROR, c->name, row->line, k >= 0 ? mcol(c, k) : 0, "%s", msg);
+    c->err = CBAM_ERR_DATA;
+}
+
+static bool column_name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* One file's map part: COLUMN=HEADER pairs separated by '|'. */
+static bool parse_map(struct manifest_ctx *c, const csvin_row *row, batch_job *j, batch_file_opts *o,
+                      const struct part *pt, size_t file)
+{
+    char q[200];
+    o->map_buf = xstrndup(pt->s, pt->len);
+    char *s = o->map_buf;
+    for (;;) {
+        char *bar = strchr(s, '|');
+        if (bar != NULL)
+            *bar = '\0';
+        char *eq = strchr(s, '=');
+        const char *col = s, *head = eq ? eq + 1 : "";
+        size_t cl = eq ? (size_t)(eq - s) : strlen(s), hl = strlen(head);
+        parse_trim(&col, &cl);
+        parse_trim(&head, &hl);
+        bool good = eq != NULL && cl > 0 && hl > 0;
+        for (size_t i = 0; good && i < cl; i++)
+            good = column_name_char(col[i]);
+        if (!good) {
+            row_error(c, row, M_MAP,
+                      "map \"%s\" for electricity file %zu of client %s is not COLUMN=HEADER; expected "
+                      "pairs such as meter_id=计量点号|kwh=电量, separated by '|'",
+                      diag_quote(q, sizeof q, pt->s, pt->len), file + 1, j->client);
+            return false;
+        }
+        if (o->nmap == CLI_MAX_FILE_MAP) {
+            row_error(c, row, M_MAP, "more than %d COLUMN=HEADER pairs for electricity file %zu of client %s",
+                      CLI_MAX_FILE_MAP, file + 1, j->client);
+            return false;
+        }
+        /* Terminate both in place: col and head are inside map_buf. */
+        ((char *)col)[cl] = '\0';
+        ((char *)head)[hl] = '\0';
+        o->map[o->nmap++] = (columns_user_map){col, head};
+        if (bar == NULL)
+            return true;
+        s = bar + 1;
+    }
+}
+
+/* The per-file columns (source, map, encoding, product): one ';' part per
+ * electricity part, in step with it. */
+static void per_file_columns(struct manifest_ctx *c, const csvin_row *row, batch_job *j, size_t e_parts,
+                             const int *part_file)
+{
+    static const int ks[] = {M_SOURCE, M_MAP, M_ENCODING, M_PRODUCT};
+    char q[200];
+    for (size_t kk = 0; kk < sizeof ks / sizeof ks[0]; kk++) {
+        int k = ks[kk];
+        size_t len;
+        const char *s = mfield(c, row, k, &len);
+        struct part parts[MAX_PARTS];
+        size_t np = split_parts(s, len, ';', parts);
+        if (np == 0)
+            continue;
+        const char *col = manifest_columns[k].name;
+        if (np != e_parts) {
+            row_error(c, row, k,
+                      "%s has %zu part%s but electricity has %zu for client %s; expected one part per "
+                      "electricity file, separated by ';' (an empty part for a file without one), or none",
+                      col, np > MAX_PARTS ? (size_t)MAX_PARTS : np, np == 1 ? "" : "s", e_parts, j->client);
+            continue;
+        }
+        for (size_t i = 0; i < np; i++) {
+            if (parts[i].len == 0)
+                continue;
+            int f = part_file[i];
+            if (f < 0) {
+                row_error(c, row, k, "%s part %zu of client %s is for an empty electricity part; expected a "
+                                     "file in electricity part %zu",
+                          col, i + 1, j->client, i + 1);
+                continue;
+            }
+            if (j->eopts == NULL)
+                j->eopts = xcalloc(BATCH_MAX_FILES, sizeof *j->eopts);
+            batch_file_opts *o = &j->eopts[f];
+            if (k == M_SOURCE) {
+                enum supply_source src;
+                if (!supply_parse(parts[i].s, parts[i].len, &src))
+                    row_error(c, row, k, "source \"%s\" for electricity file %d of client %s is not a supply "
+                                         "source; expected one of %s",
+                              diag_quote(q, sizeof q, parts[i].s, parts[i].len), f + 1, j->client,
+                              supply_names_list());
+                else
+                    o->source = (int)src + 1;
+            } else if (k == M_ENCODING) {
+                char *enc = xstrndup(parts[i].s, parts[i].len);
+                if (!csvin_encoding_known(enc)) {
+                    row_error(c, row, k, "encoding \"%s\" for electricity file %d of client %s is not known; "
+                                         "expected auto, utf-8, gb18030, gbk, utf-16le or utf-16be",
+                              diag_quote(q, sizeof q, parts[i].s, parts[i].len), f + 1, j->client);
+                    free(enc);
+                } else {
+                    o->encoding = enc;
+                }
+            } else if (k == M_PRODUCT) {
+                o->product = xstrndup(parts[i].s, parts[i].len);
+            } else {
+                parse_map(c, row, j, o, &parts[i], (size_t)f);
+            }
+        }
+    }
+}
+
+/* Refuses a header column the manifest does not know: a misspelt
+ * "sources" or "encodeing" would otherwise be dropped without a word. */
+static void unknown_columns(struct manifest_ctx *c, const csvin_row *row)
+{
+    for (size_t f = 0; f < row->nfields; f++) {
+        const char *s = row->field[f];
+        size_t len = row->len[f];
+        parse_trim(&s, &len);
+        if (len == 0)
+            continue; /* a spreadsheet's trailing empty column */
+        bool known = false;
+        for (int k = 0; k < M__N && !known; k++)
+            known = c->cols.idx[k] == (int)f;
+        if (!known) {
+            char q[200];
+            diag_add(c->dl, DIAG_ERROR, c->name, row->line, (int)f + 1,
+                     "unknown column '%s' in the manifest; expected only these columns: %s",
+                     diag_quote(q, sizeof q, s, len), batch_manifest_columns());
+            c->err = CBAM_ERR_DATA;
+        }
+    }
+}
+
 static int on_manifest_row(void *vc, const csvin_row *row)
 {
     struct manifest_ctx *c = vc;
@@ -181,67 +399,116 @@ static int on_manifest_row(void *vc, const csvin_row *row)
             c->err = CBAM_ERR_DATA;
             return 1;
         }
-        return 0;
+        unknown_columns(c, row);
+        return c->err != CBAM_OK;
     }
     size_t len;
+    char q[200];
     const char *client = mfield(c, row, M_CLIENT, &len);
     if (len == 0) {
-        diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[M_CLIENT] + 1,
-                 "client is empty; expected the client's id");
-        c->err = CBAM_ERR_DATA;
+        row_error(c, row, M_CLIENT, "client is empty; expected the client's id");
         return 0;
     }
-    for (size_t i = 0; i < c->p->n; i++) {
-        if (strlen(c->p->jobs[i].client) == len && memcmp(c->p->jobs[i].client, client, len) == 0) {
-            diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[M_CLIENT] + 1,
-                     "client %.*s is already listed on line %ld; expected each client once", (int)len, client,
-                     c->p->jobs[i].line);
-            c->err = CBAM_ERR_DATA;
-            return 0;
-        }
+    if (has_control(client, len)) {
+        row_error(c, row, M_CLIENT, "client \"%s\" has a line break or another control character; expected a "
+                                    "printable id",
+                  diag_quote(q, sizeof q, client, len));
+        return 0;
+    }
+    uintptr_t seen = (uintptr_t)strmap_get(c->seen, client, len);
+    if (seen != 0) {
+        row_error(c, row, M_CLIENT, "client %.*s is already listed on line %ld; expected each client once",
+                  (int)len, client, c->p->jobs[seen - 1].line);
+        return 0;
     }
     batch_job *j = new_job(c->p);
+    strmap_put(c->seen, client, len, (void *)(uintptr_t)c->p->n);
     j->client = xstrndup(client, len);
     j->line = row->line;
     const char *s;
     bool ok = true;
+    size_t e_parts;
+    int part_file[MAX_PARTS];
     s = mfield(c, row, M_ELECTRICITY, &len);
-    ok &= split_paths(c, s, len, j->electricity, &j->ne);
+    ok &= split_paths(c, s, len, j->electricity, &j->ne, &e_parts, part_file);
     s = mfield(c, row, M_PRODUCTION, &len);
-    ok &= split_paths(c, s, len, j->production, &j->np);
+    ok &= split_paths(c, s, len, j->production, &j->np, NULL, NULL);
     s = mfield(c, row, M_ENTERPRISES, &len);
-    ok &= split_paths(c, s, len, j->enterprises, &j->ni);
-    if (!ok) {
-        diag_add(c->dl, DIAG_ERROR, c->name, row->line, 0, "more than %d files of one kind for client %s",
-                 BATCH_MAX_FILES, j->client);
-        c->err = CBAM_ERR_DATA;
-    }
-    if (j->ne == 0) {
-        diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[M_ELECTRICITY] + 1,
-                 "electricity is empty for client %s; expected the client's meter file", j->client);
-        c->err = CBAM_ERR_DATA;
-    }
+    ok &= split_paths(c, s, len, j->enterprises, &j->ni, NULL, NULL);
+    if (!ok)
+        row_error(c, row, -1, "more than %d files of one kind for client %s", BATCH_MAX_FILES, j->client);
+    if (j->ne == 0)
+        row_error(c, row, M_ELECTRICITY, "electricity is empty for client %s; expected the client's meter file",
+                  j->client);
+    if (ok)
+        per_file_columns(c, row, j, e_parts, part_file);
     s = mfield(c, row, M_OUTPUT, &len);
     if (!set_outputs(j, s, len)) {
-        char q[200];
-        diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[M_OUTPUT] + 1,
-                 "output \"%s\" is not a file name; expected a name inside the output directory, such as "
-                 "client-a.xlsx",
-                 diag_quote(q, sizeof q, s, len));
-        c->err = CBAM_ERR_DATA;
+        row_error(c, row, M_OUTPUT,
+                  "output \"%s\" is not a file name; expected a name inside the output directory, such as "
+                  "client-a.xlsx (no '/', '\\', leading '.', line break or other control character)",
+                  diag_quote(q, sizeof q, s, len));
         set_outputs(j, "", 0);
     }
     j->lang = opt_dup(c, row, M_LANG);
-    if (j->lang != NULL && strcmp(j->lang, "en") != 0 && strcmp(j->lang, "zh") != 0) {
-        diag_add(c->dl, DIAG_ERROR, c->name, row->line, c->cols.idx[M_LANG] + 1,
-                 "lang \"%s\" is not en or zh", j->lang);
-        c->err = CBAM_ERR_DATA;
-    }
+    if (j->lang != NULL && strcmp(j->lang, "en") != 0 && strcmp(j->lang, "zh") != 0)
+        row_error(c, row, M_LANG, "lang \"%s\" is not en or zh", j->lang);
     j->grid_factor = opt_dup(c, row, M_GRID);
     j->residual_factor = opt_dup(c, row, M_RESIDUAL);
     j->cbam_grid_factor = opt_dup(c, row, M_CBAM);
     j->enterprise = opt_dup(c, row, M_ENTERPRISE);
     return 0;
+}
+
+/* Every client's workbook and JSON, and the run's own files, must be
+ * different files, also where letter case is ignored (Windows shares,
+ * macOS): else one client's report silently replaces another's. file is
+ * the manifest (jobs name their line) or the --scan folder. */
+static enum cbam_err check_output_names(const batch_plan *p, const char *file, int col, bool scan,
+                                        diag_list *dl)
+{
+    enum cbam_err err = CBAM_OK;
+    outname_set *set = outname_set_new();
+    static const char *const own[] = {SUMMARY_XLSX, SUMMARY_JSON, STATE_FILE, BATCH_LOCK_FILE};
+    char owner[1024];
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        snprintf(owner, sizeof owner, "the batch run itself writes %s", own[i]);
+        outname_set_add(set, own[i], owner);
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        const batch_job *j = &p->jobs[i];
+        const char *names[2] = {j->output, j->json};
+        for (int k = 0; k < 2; k++) {
+            if (scan)
+                snprintf(owner, sizeof owner, "client folder '%s' writes %s", j->client, names[k]);
+            else
+                snprintf(owner, sizeof owner, "client %s (line %ld) writes %s", j->client, j->line, names[k]);
+            const char *prev = outname_set_add(set, names[k], owner);
+            if (prev == NULL)
+                continue;
+            size_t pl = strlen(prev), nl = strlen(names[k]);
+            bool case_only = pl >= nl && strcmp(prev + pl - nl, names[k]) != 0;
+            if (scan) {
+                char *where = join_name(file, j->client);
+                diag_add(dl, DIAG_ERROR, where, 0, 0,
+                         "client folder '%s' writes %s, but %s%s; expected folder names that give "
+                         "different file names: rename one of the folders",
+                         j->client, names[k], prev,
+                         case_only ? " (letter case is ignored: Windows and macOS see one file)" : "");
+                free(where);
+            } else {
+                diag_add(dl, DIAG_ERROR, file, j->line, col,
+                         "client %s writes %s, but %s%s; expected a file of its own for each client: set "
+                         "a different output for one of them",
+                         j->client, names[k], prev,
+                         case_only ? " (letter case is ignored: Windows and macOS see one file)" : "");
+            }
+            err = CBAM_ERR_DATA;
+            break; /* its JSON collides with the same owner's: once is enough */
+        }
+    }
+    outname_set_free(set);
+    return err;
 }
 
 enum cbam_err batch_read_manifest(const char *path, batch_plan *p, diag_list *dl)
@@ -252,13 +519,16 @@ enum cbam_err batch_read_manifest(const char *path, batch_plan *p, diag_list *dl
         slash[1] = '\0';
     else
         dir[0] = '\0';
-    struct manifest_ctx c = {.p = p, .name = path, .dir = dir, .dl = dl};
+    struct manifest_ctx c = {.p = p, .name = path, .dir = dir, .dl = dl, .seen = strmap_new()};
     enum cbam_err err = csvin_read_file(path, path, NULL, on_manifest_row, &c, dl, NULL);
     free(dir);
+    strmap_free(c.seen);
     if (err == CBAM_OK && !c.have_header) {
         diag_add(dl, DIAG_ERROR, path, 0, 0, "empty manifest; expected a header and one row per client");
         err = CBAM_ERR_DATA;
     }
+    if (err == CBAM_OK && c.err == CBAM_OK)
+        err = check_output_names(p, path, mcol(&c, M_OUTPUT), false, dl);
     return err != CBAM_OK ? err : c.err;
 }
 
@@ -282,11 +552,23 @@ enum cbam_err batch_scan(const char *dir, batch_plan *p, diag_list *dl)
     }
     closedir(d);
     qsort(names, n, sizeof *names, cmp_name); /* the same order on every machine */
+    enum cbam_err err = CBAM_OK;
     for (size_t i = 0; i < n; i++) {
         char *sub = join(dir, names[i], strlen(names[i]));
         char *e = join(sub, "electricity.csv", 15);
         struct stat st;
-        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode) && access(e, F_OK) == 0) {
+        bool is_dir = stat(sub, &st) == 0 && S_ISDIR(st.st_mode);
+        size_t nl = strlen(names[i]);
+        if (is_dir && access(e, F_OK) == 0 && (has_control(names[i], nl) || !utf8_valid(names[i], nl, NULL))) {
+            /* The id goes to the summary, the log and the state file (JSON: UTF-8 only). */
+            char q[200];
+            diag_add(dl, DIAG_ERROR, dir, 0, 0, /* the folder's own name would garble the message */
+                     "the folder name \"%s\" %s; expected a client id of printable UTF-8: rename the folder",
+                     diag_quote(q, sizeof q, names[i], nl),
+                     has_control(names[i], nl) ? "has a line break or another control character"
+                                               : "is not UTF-8 (GBK from a Windows archive?)");
+            err = CBAM_ERR_DATA;
+        } else if (is_dir && access(e, F_OK) == 0) {
             batch_job *j = new_job(p);
             j->client = xstrdup(names[i]);
             j->electricity[j->ne++] = e;
@@ -301,7 +583,7 @@ enum cbam_err batch_scan(const char *dir, batch_plan *p, diag_list *dl)
             else
                 free(ef);
             set_outputs(j, "", 0);
-        } else if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+        } else if (is_dir) {
             diag_add(dl, DIAG_NOTE, sub, 0, 0, "no electricity.csv: not a client folder, left out");
         }
         free(e);
@@ -309,11 +591,41 @@ enum cbam_err batch_scan(const char *dir, batch_plan *p, diag_list *dl)
         free(names[i]);
     }
     free(names);
-    if (p->n == 0) {
+    if (err == CBAM_OK && p->n == 0) {
         diag_add(dl, DIAG_ERROR, dir, 0, 0, "no client folders (a folder with electricity.csv) here");
         return CBAM_ERR_DATA;
     }
-    return CBAM_OK;
+    if (err == CBAM_OK)
+        err = check_output_names(p, dir, 0, true, dl);
+    return err;
+}
+
+void batch_job_report_args(const batch_job *j, cli_report_args *a)
+{
+    a->nelectricity = j->ne;
+    a->nproduction = j->np;
+    a->nenterprises = j->ni;
+    for (size_t i = 0; i < j->ne; i++) {
+        a->electricity[i] = j->electricity[i];
+        if (j->eopts == NULL)
+            continue;
+        const batch_file_opts *o = &j->eopts[i];
+        a->electricity_source[i] = o->source;
+        a->electricity_product[i] = o->product;
+        a->electricity_encoding[i] = o->encoding;
+        for (size_t k = 0; k < o->nmap; k++)
+            a->electricity_map[i][k] = o->map[k];
+        a->nelectricity_map[i] = o->nmap;
+    }
+    for (size_t i = 0; i < j->np; i++)
+        a->production[i] = j->production[i];
+    for (size_t i = 0; i < j->ni; i++)
+        a->enterprises[i] = j->enterprises[i];
+    a->grid_factor = j->grid_factor;
+    a->residual_factor = j->residual_factor;
+    a->cbam_grid_factor = j->cbam_grid_factor;
+    a->enterprise = j->enterprise;
+    a->zh = j->lang != NULL && strcmp(j->lang, "zh") == 0;
 }
 
 static uint64_t batch_client_hash(const char *client)
@@ -343,12 +655,47 @@ void batch_plan_shard(batch_plan *p, int k, int n)
     p->n = kept;
 }
 
-bool batch_job_key(batch_job *job, const char *const *factor_files, size_t nfactor_files)
+/* Whether path, when it can be opened, is a regular file; else why not, into
+ * why. Opened without blocking: a FIFO's open would wait for a writer. */
+static bool regular_or_missing(const char *path, char *why, size_t size)
 {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return true; /* the report says what is wrong with it */
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (!ok) {
+        const char *what = S_ISFIFO(st.st_mode)   ? "a FIFO (named pipe)"
+                           : S_ISCHR(st.st_mode)  ? "a character device"
+                           : S_ISBLK(st.st_mode)  ? "a block device"
+                           : S_ISDIR(st.st_mode)  ? "a directory"
+                           : S_ISSOCK(st.st_mode) ? "a socket"
+                                                  : "not a regular file";
+        snprintf(why, size, "%s: is %s; expected a regular file (a CSV export), which cannot block the run",
+                 path, what);
+    }
+    close(fd);
+    return ok;
+}
+
+enum cbam_err batch_job_key(batch_job *job, const char *const *factor_files, size_t nfactor_files)
+{
+    struct {
+        const char *role;
+        char *const *files;
+        size_t n;
+    } sets[] = {{"electricity", job->electricity, job->ne},
+                {"production", job->production, job->np},
+                {"enterprises", job->enterprises, job->ni},
+                {"factors", (char *const *)factor_files, nfactor_files}};
+    for (size_t s = 0; s < 4; s++)
+        for (size_t i = 0; i < sets[s].n; i++)
+            if (!regular_or_missing(sets[s].files[i], job->error, sizeof job->error))
+                return CBAM_ERR_NOINPUT;
+
     /* The key text: every thing that changes an output, one per line. */
     size_t cap = 4096, len = 0;
     char *text = xmalloc(cap);
-    bool ok = true;
 #define ADD(...)                                                                                          \
     do {                                                                                                  \
         int n_ = snprintf(text + len, cap - len, __VA_ARGS__);                                            \
@@ -364,33 +711,27 @@ bool batch_job_key(batch_job *job, const char *const *factor_files, size_t nfact
     ADD("enterprise %s\n", job->enterprise ? job->enterprise : "-");
     ADD("factors %s %s %s\n", job->grid_factor ? job->grid_factor : "-",
         job->residual_factor ? job->residual_factor : "-", job->cbam_grid_factor ? job->cbam_grid_factor : "-");
-    struct {
-        const char *role;
-        char *const *files;
-        size_t n;
-    } sets[] = {{"electricity", job->electricity, job->ne},
-                {"production", job->production, job->np},
-                {"enterprises", job->enterprises, job->ni}};
-    for (size_t s = 0; s < 3; s++) {
+    for (size_t i = 0; job->eopts != NULL && i < job->ne; i++) {
+        const batch_file_opts *o = &job->eopts[i];
+        ADD("electricity %zu source %s product %s encoding %s map", i + 1,
+            o->source > 0 ? supply_name((enum supply_source)(o->source - 1)) : "-", o->product ? o->product : "-",
+            o->encoding ? o->encoding : "-");
+        for (size_t k = 0; k < o->nmap; k++)
+            ADD(" %s=%s", o->map[k].canonical, o->map[k].header);
+        ADD("\n");
+    }
+    for (size_t s = 0; s < 4; s++) {
         for (size_t i = 0; i < sets[s].n; i++) {
             char h[HASH_HEX_SIZE];
-            if (!hash_file(sets[s].files[i], h)) {
-                ok = false;
+            if (!hash_file(sets[s].files[i], h))
                 snprintf(h, sizeof h, "unreadable");
-            }
             ADD("%s %s %s\n", sets[s].role, sets[s].files[i], h);
         }
-    }
-    for (size_t i = 0; i < nfactor_files; i++) {
-        char h[HASH_HEX_SIZE];
-        if (!hash_file(factor_files[i], h))
-            snprintf(h, sizeof h, "unreadable");
-        ADD("factors %s %s\n", factor_files[i], h);
     }
 #undef ADD
     hash_bytes(text, len, job->key);
     free(text);
-    return ok;
+    return CBAM_OK;
 }
 
 static bool exists_in(const char *dir, const char *name)
@@ -422,22 +763,26 @@ static void totals_from(batch_job *j, json_t *o)
     j->green_share = json_number_value(g);
 }
 
-void batch_apply_state(batch_plan *p, const char *out_dir, bool force)
+bool batch_job_unchanged(const batch_job *job, const char *out_dir)
+{
+    return job->prev_key[0] != '\0' && job->key[0] != '\0' && strcmp(job->prev_key, job->key) == 0 &&
+           exists_in(out_dir, job->output) && exists_in(out_dir, job->json); /* else build them again */
+}
+
+void batch_load_state(batch_plan *p, const char *out_dir)
 {
     char *path = join_name(out_dir, STATE_FILE);
     json_t *state = load_json(path);
     free(path);
     json_t *clients = json_object_get(state, "clients");
-    for (size_t i = 0; i < p->n && !force && json_is_object(clients); i++) {
+    for (size_t i = 0; i < p->n && json_is_object(clients); i++) {
         batch_job *j = &p->jobs[i];
         json_t *rec = json_object_get(clients, j->client);
         const char *key = json_string_value(json_object_get(rec, "key"));
-        if (key == NULL || strcmp(key, j->key) != 0)
+        if (key == NULL || strlen(key) != HASH_HEX_SIZE - 1)
             continue;
-        if (!exists_in(out_dir, j->output) || !exists_in(out_dir, j->json))
-            continue; /* an output was removed: build it again */
-        j->status = BATCH_SKIPPED;
-        totals_from(j, rec);
+        memcpy(j->prev_key, key, HASH_HEX_SIZE);
+        totals_from(j, rec); /* the summary's figures when it is skipped */
     }
     json_decref(state);
 }
@@ -667,5 +1012,48 @@ enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl)
     }
     json_decref(root);
     free(path);
+    return err;
+}
+
+enum cbam_err batch_merge(const char *const *dirs, size_t n, batch_plan *p, diag_list *dl)
+{
+    enum cbam_err err = CBAM_OK;
+    strmap *seen = strmap_new(); /* client -> index of its shard directory + 1 */
+    for (size_t d = 0; d < n; d++) {
+        size_t first = p->n;
+        enum cbam_err e = batch_read_summary(dirs[d], p, dl);
+        if (err == CBAM_OK)
+            err = e;
+        size_t kept = first, dups = 0;
+        char first_dup[600] = "";
+        for (size_t i = first; i < p->n; i++) {
+            const char *client = p->jobs[i].client;
+            uintptr_t in = (uintptr_t)strmap_get(seen, client, strlen(client));
+            if (in != 0) {
+                if (dups++ == 0)
+                    snprintf(first_dup, sizeof first_dup, "client %s is in shard %s and in shard %s", client,
+                             dirs[in - 1], dirs[d]);
+                job_free(&p->jobs[i]);
+                continue;
+            }
+            strmap_put(seen, client, strlen(client), (void *)(uintptr_t)(d + 1));
+            p->jobs[kept++] = p->jobs[i];
+        }
+        if (dups > 0) {
+            /* One message per shard: the same directory twice would name every client. */
+            char *path = join_name(dirs[d], SUMMARY_JSON);
+            char more[64] = "";
+            if (dups > 1)
+                snprintf(more, sizeof more, " (and %zu more clients)", dups - 1);
+            diag_add(dl, DIAG_ERROR, path, 0, 0,
+                     "%s%s; expected each client in one shard: a shard directory given twice, or shards of "
+                     "different runs, would count clients twice",
+                     first_dup, more);
+            free(path);
+            err = CBAM_ERR_DATA;
+        }
+        p->n = kept;
+    }
+    strmap_free(seen);
     return err;
 }

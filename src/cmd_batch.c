@@ -13,11 +13,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,6 +29,9 @@
 #define EXIT_SOME_FAILED 1
 /* Exit status when another run holds the output directory (EX_TEMPFAIL). */
 #define EXIT_LOCKED 75
+/* A client past its time limit gets SIGTERM (it removes its temporaries),
+ * then SIGKILL this many seconds later. */
+#define KILL_GRACE_S 5.0
 
 static const char batch_help[] =
     "Usage: cbamcalc batch MANIFEST.csv --out-dir DIR [OPTIONS]\n"
@@ -40,35 +45,53 @@ static const char batch_help[] =
     "The manifest has one row per client with the columns client, electricity, production,\n"
     "enterprises, output (the workbook's name in DIR; empty: CLIENT.xlsx), and optionally\n"
     "enterprise (one enterprise of a multi-enterprise export), lang, grid_factor,\n"
-    "residual_factor, cbam_grid_factor. Several files of one kind are\n"
-    "separated by ';'; relative paths are relative to the manifest. --scan takes every\n"
-    "sub-folder of CLIENTS_DIR holding electricity.csv (and production.csv, enterprises.csv).\n"
+    "residual_factor, cbam_grid_factor, and for raw exports, per electricity file, source,\n"
+    "map, encoding and product (what report takes after -e FILE: --source, --map, --encoding,\n"
+    "--product). Several files of one kind are separated by ';'; the per-file columns have one\n"
+    "';' part per electricity file (empty for none), a map part COLUMN=HEADER pairs separated\n"
+    "by '|' (kwh=电量|meter_id=计量点号). Relative paths are relative to the manifest. Another\n"
+    "column, a client listed twice, or two clients writing one file (letter case ignored, as on\n"
+    "Windows) is a bad manifest: nothing runs. --scan takes every sub-folder of CLIENTS_DIR\n"
+    "holding electricity.csv (and production.csv, enterprises.csv).\n"
     "\n"
     "  -o, --out-dir DIR   where the outputs go (created if missing)\n"
     "  -j, --jobs N        clients run at once (default: the number of cores)\n"
+    "      --client-timeout SECONDS\n"
+    "                      stop a client that runs longer and fail it alone (default 3600;\n"
+    "                      0: no limit)\n"
     "      --force         redo clients whose inputs, options, factors and tool are unchanged\n"
     "                      since their last good output (skipped otherwise)\n"
     "      --shard K/N     run only this machine's share: the clients whose id hashes to K of N\n"
     "                      (the same split on every machine: a Slurm array or Kubernetes job)\n"
-    "      --merge         combine the summaries of the shards' output directories\n"
+    "      --merge         combine the summaries of the shards' output directories (each\n"
+    "                      client in one shard only)\n"
     "      --factors DIR   add the factor CSV files in DIR, as in report\n"
     "  -q, --quiet         no progress line on a terminal\n"
     "  -h, --help          show this help\n"
     "\n"
+    "Each client's inputs are read (and hashed) in its own process: an input that is not a\n"
+    "regular file (a FIFO, a device, a directory) fails that client only, and so does one that\n"
+    "takes longer than --client-timeout.\n"
     "On a terminal a progress line shows clients done, failures, elapsed time and ETA; else\n"
-    "one line per client with a timestamp. A second run at the same time on the same DIR\n"
-    "exits 75. SIGINT/SIGTERM stop the run: running clients stop without partial files,\n"
-    "the summary lists who did not run.\n"
+    "one line per client with a timestamp. A second run (or --merge) at the same time on the\n"
+    "same DIR exits 75. SIGINT/SIGTERM stop the run: running clients stop without partial\n"
+    "files, the summary lists who did not run.\n"
     "\n"
     "Exit status: 0 all clients ok or skipped, 1 some clients failed (see the summary),\n"
-    "64 usage, 65 a bad manifest, 66 unreadable manifest or folder, 73 DIR not writable,\n"
-    "75 DIR in use by another run, 130/143 stopped by SIGINT/SIGTERM.\n";
+    "64 usage, 65 a bad manifest or folder names, 66 unreadable manifest or folder,\n"
+    "73 DIR not writable, 75 DIR in use by another run, 130/143 stopped by SIGINT/SIGTERM.\n";
 
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop(int sig)
 {
     stop_signal = sig;
+}
+
+/* SIGCHLD only has to end pselect() in the pool. */
+static void on_child(int sig)
+{
+    (void)sig;
 }
 
 static double now_s(void)
@@ -101,37 +124,72 @@ static void remove_stale_temporaries(const char *dir)
     closedir(d);
 }
 
-/* The child: one client's report, its outcome through the pipe. */
-static void run_child(const batch_job *j, const char *out_dir, const char *factors_dir, int fd)
-{
-    outfile_cleanup_on_signals();
-    static char xlsx[4400], json[4400];
-    snprintf(xlsx, sizeof xlsx, "%s/%s", out_dir, j->output);
-    snprintf(json, sizeof json, "%s/%s", out_dir, j->json);
-    cli_report_args a = {.nelectricity = j->ne, .nproduction = j->np, .nenterprises = j->ni,
-                         .xlsx_out = xlsx, .json_out = json, .factors_dir = factors_dir,
-                         .grid_factor = j->grid_factor, .residual_factor = j->residual_factor,
-                         .cbam_grid_factor = j->cbam_grid_factor, .enterprise = j->enterprise,
-                         .zh = j->lang != NULL && strcmp(j->lang, "zh") == 0, .silent = true};
-    for (size_t i = 0; i < j->ne; i++)
-        a.electricity[i] = j->electricity[i];
-    for (size_t i = 0; i < j->np; i++)
-        a.production[i] = j->production[i];
-    for (size_t i = 0; i < j->ni; i++)
-        a.enterprises[i] = j->enterprises[i];
+/* What the parent hands every child. */
+struct run_ctx {
+    const char *out_dir, *factors_dir;
+    const char *const *factor_files;
+    size_t nfactor_files;
+    bool force;
+    long client_timeout; /* seconds; 0 = none */
+    sigset_t child_mask; /* the signal mask a child starts from */
+};
+
+/* A child's answer: one write, smaller than PIPE_BUF, so it arrives whole. */
+struct child_msg {
     cli_report_outcome out;
-    int code = cli_run_report_ex(&a, &out);
-    /* One write, smaller than PIPE_BUF: it arrives whole. */
-    if (write(fd, &out, sizeof out) != (ssize_t)sizeof out)
+    int skipped; /* unchanged since its last good outputs: nothing done */
+    char key[HASH_HEX_SIZE];
+};
+_Static_assert(sizeof(struct child_msg) <= PIPE_BUF, "a child's answer must be one atomic write");
+
+/* The child: one client's key (its inputs hashed here, where a slow or odd
+ * input holds up this client only), then its report unless unchanged. */
+static void run_child(batch_job *j, const struct run_ctx *rc, int fd)
+{
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGCHLD, &dfl, NULL);
+    outfile_cleanup_on_signals();
+    sigprocmask(SIG_SETMASK, &rc->child_mask, NULL);
+
+    struct child_msg m;
+    memset(&m, 0, sizeof m);
+    int code;
+    if (batch_job_key(j, rc->factor_files, rc->nfactor_files) != CBAM_OK) {
+        code = cbam_err_exit_code(CBAM_ERR_NOINPUT);
+        m.out.exit_code = code;
+        snprintf(m.out.error, sizeof m.out.error, "%s", j->error);
+    } else if (!rc->force && batch_job_unchanged(j, rc->out_dir)) {
+        m.skipped = 1;
+        code = 0;
+    } else {
+        static char xlsx[4400], json[4400];
+        snprintf(xlsx, sizeof xlsx, "%s/%s", rc->out_dir, j->output);
+        snprintf(json, sizeof json, "%s/%s", rc->out_dir, j->json);
+        static cli_report_args a; /* large: not on the stack */
+        memset(&a, 0, sizeof a);
+        batch_job_report_args(j, &a);
+        a.xlsx_out = xlsx;
+        a.json_out = json;
+        a.factors_dir = rc->factors_dir;
+        a.silent = true;
+        code = cli_run_report_ex(&a, &m.out);
+        memcpy(m.key, j->key, sizeof m.key);
+    }
+    if (write(fd, &m, sizeof m) != (ssize_t)sizeof m)
         code = 70;
     _exit(code);
 }
 
 struct slot {
-    pid_t pid;
+    pid_t pid; /* 0: free */
     int fd;
     size_t job;
     double start;
+    double deadline; /* when to act next on the time limit; 0 = never */
+    bool timed_out;  /* SIGTERM sent for the time limit */
 };
 
 static void fmt_time(double s, char *buf, size_t size)
@@ -155,35 +213,54 @@ static void log_line(const batch_job *j)
     fflush(stdout);
 }
 
-/* Reads a finished child's outcome into its job. */
-static void collect(batch_plan *p, struct slot *s, int status)
+/* Reads a finished child's answer into its job. */
+static void collect(batch_plan *p, struct slot *s, int status, const struct run_ctx *rc, bool stopping)
 {
     batch_job *j = &p->jobs[s->job];
-    cli_report_outcome out;
-    ssize_t n = read(s->fd, &out, sizeof out);
+    struct child_msg m;
+    ssize_t n = read(s->fd, &m, sizeof m);
     close(s->fd);
     j->seconds = now_s() - s->start;
-    if (n != (ssize_t)sizeof out) {
-        j->status = BATCH_FAILED;
-        j->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        snprintf(j->error, sizeof j->error, "the job ended without a result (%s %d)",
-                 WIFSIGNALED(status) ? "signal" : "exit", WIFSIGNALED(status) ? WTERMSIG(status) : j->exit_code);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (n != (ssize_t)sizeof m) {
+        j->has_totals = false;
+        j->exit_code = code;
+        if (stopping) {
+            j->status = BATCH_NOT_RUN; /* stopped, not failed */
+            snprintf(j->error, sizeof j->error, "stopped by signal %d", (int)stop_signal);
+        } else if (s->timed_out) {
+            j->status = BATCH_FAILED;
+            snprintf(j->error, sizeof j->error,
+                     "stopped after %ld s, the time limit for one client (--client-timeout %ld); its inputs "
+                     "may be very large or on a file system that does not answer",
+                     rc->client_timeout, rc->client_timeout);
+        } else {
+            j->status = BATCH_FAILED;
+            snprintf(j->error, sizeof j->error, "the job ended without a result (%s %d)",
+                     WIFSIGNALED(status) ? "signal" : "exit", WIFSIGNALED(status) ? WTERMSIG(status) : code);
+        }
         return;
     }
-    j->exit_code = out.exit_code;
-    if (out.exit_code != 0) {
+    if (m.skipped) {
+        j->status = BATCH_SKIPPED; /* its totals are the recorded ones */
+        return;
+    }
+    j->exit_code = m.out.exit_code;
+    if (m.out.exit_code != 0) {
         j->status = BATCH_FAILED;
-        snprintf(j->error, sizeof j->error, "%s", out.error);
+        j->has_totals = false;
+        snprintf(j->error, sizeof j->error, "%s", m.out.error);
         return;
     }
     j->status = BATCH_OK;
+    memcpy(j->key, m.key, sizeof j->key); /* recorded in the state file */
     j->has_totals = true;
-    j->kwh = out.kwh;
-    j->location_t = out.location_t;
-    j->market_t = out.market_t;
-    j->cbam_t = out.cbam_t;
-    j->has_green_share = out.has_green_share;
-    j->green_share = out.green_share;
+    j->kwh = m.out.kwh;
+    j->location_t = m.out.location_t;
+    j->market_t = m.out.market_t;
+    j->cbam_t = m.out.cbam_t;
+    j->has_green_share = m.out.has_green_share;
+    j->green_share = m.out.green_share;
 }
 
 static void progress(size_t done, size_t total, size_t failed, double start)
@@ -199,97 +276,150 @@ static void progress(size_t done, size_t total, size_t failed, double start)
     fflush(stderr);
 }
 
-/* Runs the pending jobs, at most jobs_at_once at a time. */
-static void run_pool(batch_plan *p, const char *out_dir, const char *factors_dir, int jobs_at_once, bool tty)
+static void start_job(batch_plan *p, size_t k, struct slot *slots, int nslots, const struct run_ctx *rc,
+                      int *running)
+{
+    batch_job *j = &p->jobs[k];
+    int fds[2];
+    if (pipe(fds) != 0) {
+        j->status = BATCH_FAILED;
+        snprintf(j->error, sizeof j->error, "cannot start the job: %s", strerror(errno));
+        return;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        run_child(j, rc, fds[1]);
+    }
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        j->status = BATCH_FAILED;
+        snprintf(j->error, sizeof j->error, "cannot start the job: %s", strerror(errno));
+        return;
+    }
+    double now = now_s();
+    for (int s = 0; s < nslots; s++) {
+        if (slots[s].pid == 0) {
+            slots[s] = (struct slot){pid, fds[0], k, now, rc->client_timeout > 0 ? now + (double)rc->client_timeout : 0,
+                                     false};
+            break;
+        }
+    }
+    (*running)++;
+}
+
+/* Runs the pending jobs, at most jobs_at_once at a time. SIGCHLD, SIGINT and
+ * SIGTERM are blocked but while waiting in pselect(): no wake-up is lost
+ * between looking at the children and going to sleep. */
+static void run_pool(batch_plan *p, struct run_ctx *rc, int jobs_at_once, bool tty)
 {
     struct slot *slots = xcalloc((size_t)jobs_at_once, sizeof *slots);
     size_t next = 0, done = 0, failed = 0, total = p->n;
     int running = 0;
+    bool stopping = false;
     double start = now_s();
-    for (size_t i = 0; i < p->n; i++) {
-        if (p->jobs[i].status == BATCH_SKIPPED) {
-            done++;
-            if (!tty)
-                log_line(&p->jobs[i]);
-        }
-    }
+
+    sigset_t block, waiting;
+    sigemptyset(&block);
+    sigaddset(&block, SIGCHLD);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &rc->child_mask);
+    waiting = rc->child_mask;
+    sigdelset(&waiting, SIGCHLD);
+    sigdelset(&waiting, SIGINT);
+    sigdelset(&waiting, SIGTERM);
+    struct sigaction sa, old_chld;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_child;
+    sa.sa_flags = SA_NOCLDSTOP;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGCHLD, &sa, &old_chld);
+
     for (;;) {
         while (!stop_signal && running < jobs_at_once && next < p->n) {
-            if (p->jobs[next].status != BATCH_PENDING) {
-                next++;
-                continue;
-            }
-            int fds[2];
-            if (pipe(fds) != 0) {
-                batch_job *j = &p->jobs[next++];
-                j->status = BATCH_FAILED;
-                snprintf(j->error, sizeof j->error, "cannot start the job: %s", strerror(errno));
-                continue;
-            }
-            fflush(stdout);
-            fflush(stderr);
-            pid_t pid = fork();
-            if (pid == 0) {
-                close(fds[0]);
-                run_child(&p->jobs[next], out_dir, factors_dir, fds[1]);
-            }
-            close(fds[1]);
-            if (pid < 0) {
-                close(fds[0]);
-                batch_job *j = &p->jobs[next++];
-                j->status = BATCH_FAILED;
-                snprintf(j->error, sizeof j->error, "cannot start the job: %s", strerror(errno));
-                continue;
-            }
-            for (int k = 0; k < jobs_at_once; k++) {
-                if (slots[k].pid == 0) {
-                    slots[k] = (struct slot){pid, fds[0], next, now_s()};
-                    break;
-                }
-            }
-            running++;
+            if (p->jobs[next].status == BATCH_PENDING)
+                start_job(p, next, slots, jobs_at_once, rc, &running);
             next++;
         }
         if (running == 0)
             break;
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
-            if (errno == EINTR) {
-                /* Stop: the running clients remove their temporaries and end. */
-                for (int k = 0; k < jobs_at_once; k++)
-                    if (slots[k].pid > 0)
-                        kill(slots[k].pid, SIGTERM);
-                continue;
+        pid_t pid;
+        bool reaped = false;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            for (int k = 0; k < jobs_at_once; k++) {
+                if (slots[k].pid != pid)
+                    continue;
+                collect(p, &slots[k], status, rc, stopping);
+                batch_job *j = &p->jobs[slots[k].job];
+                failed += j->status == BATCH_FAILED;
+                done++;
+                if (tty)
+                    progress(done, total, failed, start);
+                else
+                    log_line(j);
+                slots[k].pid = 0;
+                running--;
+                reaped = true;
+                break;
             }
-            break;
         }
+        if (reaped)
+            continue;
+        if (stop_signal && !stopping) {
+            /* Stop: the running clients remove their temporaries and end. */
+            stopping = true;
+            for (int k = 0; k < jobs_at_once; k++) {
+                if (slots[k].pid > 0) {
+                    kill(slots[k].pid, SIGTERM);
+                    kill(slots[k].pid, SIGCONT);
+                }
+            }
+        }
+        double now = now_s(), wait = -1;
         for (int k = 0; k < jobs_at_once; k++) {
-            if (slots[k].pid != pid)
+            struct slot *sl = &slots[k];
+            if (sl->pid <= 0 || sl->deadline <= 0)
                 continue;
-            collect(p, &slots[k], status);
-            batch_job *j = &p->jobs[slots[k].job];
-            if (stop_signal && j->status == BATCH_FAILED) {
-                j->status = BATCH_NOT_RUN; /* stopped, not failed */
-                snprintf(j->error, sizeof j->error, "stopped by signal %d", (int)stop_signal);
+            if (now >= sl->deadline) {
+                if (!sl->timed_out) {
+                    sl->timed_out = true;
+                    kill(sl->pid, SIGTERM);
+                    kill(sl->pid, SIGCONT); /* a stopped child handles SIGTERM too */
+                    sl->deadline = now + KILL_GRACE_S;
+                } else {
+                    kill(sl->pid, SIGKILL);
+                    sl->deadline = 0;
+                    continue;
+                }
             }
-            failed += j->status == BATCH_FAILED;
-            done++;
-            if (tty)
-                progress(done, total, failed, start);
-            else
-                log_line(j);
-            slots[k].pid = 0;
-            running--;
-            break;
+            double left = sl->deadline - now;
+            if (wait < 0 || left < wait)
+                wait = left;
         }
+        struct timespec ts, *tsp = NULL;
+        if (wait >= 0) {
+            ts.tv_sec = (time_t)wait;
+            ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+            tsp = &ts;
+        }
+        pselect(0, NULL, NULL, NULL, tsp, &waiting); /* until a child ends, a signal or a deadline */
     }
+    sigaction(SIGCHLD, &old_chld, NULL);
+    sigprocmask(SIG_SETMASK, &rc->child_mask, NULL);
+
     for (size_t i = 0; i < p->n; i++) {
-        if (p->jobs[i].status == BATCH_PENDING) {
-            p->jobs[i].status = BATCH_NOT_RUN;
-            snprintf(p->jobs[i].error, sizeof p->jobs[i].error, "stopped by signal %d before it ran",
-                     (int)stop_signal);
+        batch_job *j = &p->jobs[i];
+        if (j->status == BATCH_PENDING) {
+            j->status = BATCH_NOT_RUN;
+            snprintf(j->error, sizeof j->error, "stopped by signal %d before it ran", (int)stop_signal);
         }
+        if (j->status != BATCH_OK && j->status != BATCH_SKIPPED)
+            j->has_totals = false; /* not the recorded totals of an earlier run */
     }
     if (tty)
         fputs("\r\033[K", stderr);
@@ -329,17 +459,57 @@ static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_s
     return counts[BATCH_FAILED] > 0 ? EXIT_SOME_FAILED : 0;
 }
 
+/* Takes the lock of out_dir: one run (or merge) per output directory at a
+ * time. 0 with *fd set, else the exit code (reported). */
+static int take_lock(const char *out_dir, int *fd)
+{
+    char lock_path[4400];
+    snprintf(lock_path, sizeof lock_path, "%s/%s", out_dir, BATCH_LOCK_FILE);
+    int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (lock < 0) {
+        fprintf(stderr, "cbamcalc: %s: cannot create the lock: %s\n", lock_path, strerror(errno));
+        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
+    }
+    if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "cbamcalc: %s is in use by another batch run (%s is locked); nothing was done\n",
+                out_dir, lock_path);
+        close(lock);
+        return EXIT_LOCKED;
+    }
+    *fd = lock;
+    return 0;
+}
+
+/* The manifest must be a file: a FIFO or a device would hold the run before
+ * it starts. 0, or the exit code (reported). */
+static int manifest_is_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return 0; /* reading it says why */
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    close(fd);
+    if (ok)
+        return 0;
+    fprintf(stderr, "cbamcalc: %s: the manifest is not a regular file (a FIFO, a device or a directory); "
+                    "expected a CSV file\n", path);
+    return cbam_err_exit_code(CBAM_ERR_NOINPUT);
+}
+
 int cli_cmd_batch(int argc, char **argv)
 {
+    enum { OPT_TIMEOUT = 256 };
     static const struct option opts[] = {
         {"out-dir", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
         {"scan", required_argument, NULL, 's'},    {"force", no_argument, NULL, 'F'},
         {"shard", required_argument, NULL, 'S'},   {"merge", no_argument, NULL, 'M'},
         {"factors", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'},
+        {"client-timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *out_dir = NULL, *scan = NULL, *factors_dir = NULL;
-    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN), client_timeout = 3600;
     bool force = false, merge = false, quiet = false;
     int shard_k = 1, shard_n = 1, c;
     optind = 0;
@@ -356,6 +526,11 @@ int cli_cmd_batch(int argc, char **argv)
             if (parse_int(optarg, strlen(optarg), 1, 256, &jobs) != PARSE_OK)
                 return cli_usage_error("batch", "-j %s: expected a number of jobs from 1 to 256", optarg);
             break;
+        case OPT_TIMEOUT:
+            if (parse_int(optarg, strlen(optarg), 0, 31 * 24 * 3600L, &client_timeout) != PARSE_OK)
+                return cli_usage_error("batch", "--client-timeout %s: expected seconds from 0 (no limit) to %ld",
+                                       optarg, 31 * 24 * 3600L);
+            break;
         case 'S':
             if (!parse_shard(optarg, &shard_k, &shard_n))
                 return cli_usage_error("batch", "--shard %s: expected K/N with 1 <= K <= N, such as 2/4", optarg);
@@ -367,63 +542,69 @@ int cli_cmd_batch(int argc, char **argv)
     }
     if (out_dir == NULL)
         return cli_usage_error("batch", "--out-dir DIR is required");
+    if (merge && (optind >= argc || scan != NULL))
+        return cli_usage_error("batch", "--merge takes the shards' output directories (and no --scan)");
+    if (!merge && (scan == NULL) == (optind >= argc))
+        return cli_usage_error("batch", "give a MANIFEST.csv or --scan CLIENTS_DIR (one of them)");
+    if (!merge && optind + 1 < argc)
+        return cli_usage_error("batch", "unexpected argument '%s'", argv[optind + 1]);
     if (jobs < 1)
         jobs = 1;
+
+    /* First the signals: from here on SIGINT/SIGTERM end the run cleanly,
+     * whatever it is waiting for. No SA_RESTART: a blocked read returns. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
     bool tty = !quiet && isatty(STDERR_FILENO);
+    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", out_dir, strerror(errno));
+        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
+    }
+    int lock = -1, rc = take_lock(out_dir, &lock);
+    if (rc != 0)
+        return rc;
     diag_list dl;
     diag_list_init(&dl);
     dl.echo = stderr;
     dl.echo_min = DIAG_WARNING;
     batch_plan plan = {0};
 
-    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", out_dir, strerror(errno));
-        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
-    }
-
     if (merge) {
-        if (optind >= argc || scan != NULL)
-            return cli_usage_error("batch", "--merge takes the shards' output directories (and no --scan)");
-        enum cbam_err err = CBAM_OK;
-        for (int i = optind; i < argc; i++) {
-            enum cbam_err e = batch_read_summary(argv[i], &plan, &dl);
-            if (err == CBAM_OK)
-                err = e;
-        }
-        int rc = err != CBAM_OK ? cbam_err_exit_code(err) : finish(&plan, out_dir, &dl, false, tty);
+        enum cbam_err err = batch_merge((const char *const *)argv + optind, (size_t)(argc - optind), &plan, &dl);
+        if (err != CBAM_OK)
+            fprintf(stderr, "cbamcalc: the shards cannot be merged; nothing was written\n");
+        rc = err != CBAM_OK ? cbam_err_exit_code(err) : finish(&plan, out_dir, &dl, false, tty);
         batch_plan_free(&plan);
         diag_list_free(&dl);
+        close(lock);
         return rc;
     }
 
-    if ((scan == NULL) == (optind >= argc))
-        return cli_usage_error("batch", "give a MANIFEST.csv or --scan CLIENTS_DIR (one of them)");
-    if (optind + 1 < argc)
-        return cli_usage_error("batch", "unexpected argument '%s'", argv[optind + 1]);
-
-    /* One run per output directory at a time. */
-    char lock_path[4400];
-    snprintf(lock_path, sizeof lock_path, "%s/.cbamcalc-batch.lock", out_dir);
-    int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (lock < 0) {
-        fprintf(stderr, "cbamcalc: %s: cannot create the lock: %s\n", lock_path, strerror(errno));
-        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
-    }
-    if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
-        fprintf(stderr, "cbamcalc: %s is in use by another batch run (%s is locked); nothing was done\n",
-                out_dir, lock_path);
-        close(lock);
-        return EXIT_LOCKED;
-    }
     remove_stale_temporaries(out_dir);
-
-    enum cbam_err err = scan ? batch_scan(scan, &plan, &dl) : batch_read_manifest(argv[optind], &plan, &dl);
-    if (err != CBAM_OK) {
+    enum cbam_err err = CBAM_OK;
+    if (scan == NULL && (rc = manifest_is_file(argv[optind])) != 0) {
+        diag_list_free(&dl);
+        close(lock);
+        return rc;
+    }
+    err = scan ? batch_scan(scan, &plan, &dl) : batch_read_manifest(argv[optind], &plan, &dl);
+    if (stop_signal) {
+        fprintf(stderr, "cbamcalc: stopped by signal %d before any client ran\n", (int)stop_signal);
+        rc = 128 + stop_signal;
+    } else if (err != CBAM_OK) {
         fprintf(stderr, "cbamcalc: the %s cannot be used; nothing was run\n", scan ? "clients folder" : "manifest");
+        rc = cbam_err_exit_code(err);
+    }
+    if (rc != 0) {
         batch_plan_free(&plan);
         diag_list_free(&dl);
         close(lock);
-        return cbam_err_exit_code(err);
+        return rc;
     }
     batch_plan_shard(&plan, shard_k, shard_n); /* this machine's share */
 
@@ -435,18 +616,13 @@ int cli_cmd_batch(int argc, char **argv)
         close(lock);
         return cbam_err_exit_code(CBAM_ERR_NOINPUT);
     }
-    for (size_t i = 0; i < plan.n; i++)
-        batch_job_key(&plan.jobs[i], (const char *const *)factor_files, nfactor_files);
-    batch_apply_state(&plan, out_dir, force);
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    run_pool(&plan, out_dir, factors_dir, (int)jobs, tty);
-    int rc = finish(&plan, out_dir, &dl, true, tty);
+    /* Keys are computed by each client's process; here only the record of the last run. */
+    batch_load_state(&plan, out_dir);
+    struct run_ctx ctx = {.out_dir = out_dir, .factors_dir = factors_dir,
+                          .factor_files = (const char *const *)factor_files, .nfactor_files = nfactor_files,
+                          .force = force, .client_timeout = client_timeout};
+    run_pool(&plan, &ctx, (int)jobs, tty);
+    rc = finish(&plan, out_dir, &dl, true, tty);
 
     for (size_t i = 0; i < nfactor_files; i++)
         free(factor_files[i]);

@@ -1,6 +1,9 @@
 """Batch mode as a park platform or a consultant runs it from cron: isolation
 of bad clients, skipping of unchanged ones, identical files whatever -j, the
-lock, clean stops, kill -9, shards that add up to the whole, --scan, --split."""
+lock, clean stops, kill -9, shards that add up to the whole, --scan, --split;
+raw exports through the manifest's per-file columns, output names that must
+not collide (Chinese ids, letter case), inputs that would hang the run (a
+FIFO, a device, a huge file past --client-timeout), merging shards safely."""
 import fcntl
 import hashlib
 import json
@@ -198,4 +201,169 @@ with tempfile.TemporaryDirectory() as tmp:
     c.ok(p.returncode == 65 and "required column 'output'" in p.stderr, "bad manifest: %d %s" % (p.returncode, p.stderr))
     p = run(["batch", "manifest.csv", "--out-dir", "x", "--shard", "4/3"], tmp, env)
     c.ok(p.returncode == 64, "bad shard")
+
+    # 10. Raw exports: per-file source (a PV export has no source column), in step with electricity.
+    os.makedirs(os.path.join(tmp, "raw"))
+    with open(os.path.join(tmp, "raw", "bill.csv"), "w") as f:
+        f.write("enterprise_id,period,meter_id,source,kwh\nR1,2025-01,M1,grid,1000\n")
+    with open(os.path.join(tmp, "raw", "pv.csv"), "w") as f:
+        f.write("enterprise_id,period,kwh\nR1,2025-01,250\n")
+    with open(os.path.join(tmp, "raw", "m.csv"), "w") as f:
+        f.write("client,electricity,production,enterprises,output,source,encoding\n"
+                "r1,bill.csv;pv.csv,,,,;onsite,;utf-8\n")
+    p = run(["batch", "raw/m.csv", "--out-dir", "rawout"], tmp, env)
+    c.ok(p.returncode == 0, "raw export through the manifest's source column: %d %s" % (p.returncode, p.stderr))
+    if p.returncode == 0:
+        with open(os.path.join(tmp, "rawout", "r1.json")) as f:
+            ent = json.load(f)["enterprises"][0]
+        c.ok("onsite" in json.dumps(ent) and "250" in json.dumps(ent), "the PV file counted as onsite")
+    # The per-file columns are part of the key: another source redoes the client.
+    with open(os.path.join(tmp, "raw", "m.csv"), "w") as f:
+        f.write("client,electricity,production,enterprises,output,source,encoding\n"
+                "r1,bill.csv;pv.csv,,,,;green_direct,;utf-8\n")
+    p = run(["batch", "raw/m.csv", "--out-dir", "rawout"], tmp, env)
+    c.ok(summary(os.path.join(tmp, "rawout"))["counts"]["ok"] == 1, "a changed source column redoes the client")
+    # Parts out of step, a bad source or encoding: 65, FILE:LINE:COL, nothing run.
+    for row, col, text in (("r1,bill.csv;pv.csv,,,,onsite,", 6, "source has 1 part but electricity has 2"),
+                           ("r1,bill.csv;pv.csv,,,,;sun,", 6, 'source "sun" for electricity file 2'),
+                           ("r1,bill.csv;pv.csv,,,,,latin1;", 7, 'encoding "latin1" for electricity file 1')):
+        with open(os.path.join(tmp, "raw", "bad.csv"), "w") as f:
+            f.write("client,electricity,production,enterprises,output,source,encoding\n" + row + "\n")
+        p = run(["batch", "raw/bad.csv", "--out-dir", "rawbad"], tmp, env)
+        c.ok(p.returncode == 65 and ("raw/bad.csv:2:%d: error: " % col) in p.stderr and text in p.stderr
+             and not os.path.exists(os.path.join(tmp, "rawbad", "batch-summary.json")),
+             "per-file column refused: %d %s" % (p.returncode, p.stderr))
+    # An unknown column is refused, not ignored.
+    with open(os.path.join(tmp, "raw", "typo.csv"), "w") as f:
+        f.write("client,electricity,production,enterprises,output,sources\nr1,pv.csv,,,,onsite\n")
+    p = run(["batch", "raw/typo.csv", "--out-dir", "rawbad"], tmp, env)
+    c.ok(p.returncode == 65 and "raw/typo.csv:1:6: error: unknown column 'sources'" in p.stderr
+         and "client, electricity, production, enterprises, output" in p.stderr and "source, map, encoding, product"
+         in p.stderr, "unknown column: %d %s" % (p.returncode, p.stderr))
+
+    # 11. Chinese client ids: one file each, named as the client is.
+    os.makedirs(os.path.join(tmp, "cn"))
+    rows = ["client,electricity,production,enterprises,output"]
+    for i, name in enumerate(("运城一厂", "运城二厂")):
+        with open(os.path.join(tmp, "cn", "e%d.csv" % i), "w") as f:
+            f.write("enterprise_id,period,source,kwh\nYC%d,2025-01,grid,%d\n" % (i, 1000 * (i + 1)))
+        rows.append("%s,e%d.csv,,," % (name, i))
+    with open(os.path.join(tmp, "cn", "m.csv"), "w") as f:
+        f.write("\n".join(rows) + "\n")
+    p = run(["batch", "cn/m.csv", "--out-dir", "cnout"], tmp, env)
+    files = sorted(f for f in os.listdir(os.path.join(tmp, "cnout")) if not f.startswith("."))
+    c.ok(p.returncode == 0 and files == sorted(["batch-summary.json", "batch-summary.xlsx", "运城一厂.json",
+                                                "运城一厂.xlsx", "运城二厂.json", "运城二厂.xlsx"]),
+         "Chinese ids: %d %s %s" % (p.returncode, files, p.stderr))
+    if p.returncode == 0 and "运城一厂.json" in files:
+        for i, name in enumerate(("运城一厂", "运城二厂")):
+            with open(os.path.join(tmp, "cnout", name + ".json")) as f:
+                c.ok(json.load(f)["enterprises"][0]["enterprise_id"] == "YC%d" % i, "%s.json is its own" % name)
+
+    # 12. Two clients, one file (letter case, x and x.xlsx, the summary's name): 65, both named, nothing run.
+    for rows, text in ((["ACME,cn/e0.csv,,,", "acme,cn/e1.csv,,,"],
+                        "m.csv:3:5: error: client acme writes acme.xlsx, but client ACME (line 2) writes ACME.xlsx"),
+                       (["a,cn/e0.csv,,,x", "b,cn/e1.csv,,,x.xlsx"],
+                        "m.csv:3:5: error: client b writes x.json, but client a (line 2) writes x.json"),
+                       (["a,cn/e0.csv,,,batch-summary.xlsx"], "but the batch run itself writes batch-summary.xlsx"),
+                       (['a,cn/e0.csv,,,"two\nlines.xlsx"'], 'output "two\\x0alines.xlsx" is not a file name')):
+        with open(os.path.join(tmp, "m.csv"), "w") as f:
+            f.write("client,electricity,production,enterprises,output\n" + "\n".join(rows) + "\n")
+        p = run(["batch", "m.csv", "--out-dir", "coll"], tmp, env)
+        c.ok(p.returncode == 65 and text in p.stderr and not [
+            f for f in os.listdir(os.path.join(tmp, "coll")) if not f.startswith(".")],
+            "collision refused: %d %s" % (p.returncode, p.stderr))
+    # --scan: two folders whose names give one file.
+    for name in ("Beta Co", "beta_co"):
+        os.makedirs(os.path.join(tmp, "clients2", name))
+        with open(os.path.join(tmp, "clients2", name, "electricity.csv"), "w") as f:
+            f.write("enterprise_id,period,source,kwh\nB,2025-01,grid,100\n")
+    p = run(["batch", "--scan", "clients2", "--out-dir", "coll2"], tmp, env)
+    c.ok(p.returncode == 65 and "client folder 'beta_co' writes beta_co.xlsx, but client folder 'Beta Co' writes "
+         "Beta_Co.xlsx" in p.stderr, "--scan collision: %d %s" % (p.returncode, p.stderr))
+
+    # 13. Inputs that would hang the run: a FIFO, a device, a directory fail their client only.
+    def run_limited(args, timeout=180):
+        """Runs cbamcalc with a limit: a hung run is a failure, not a hung test."""
+        vg = os.environ.get("CBAM_VALGRIND")
+        cmd = ([vg, "--quiet", "--error-exitcode=99"] if vg else []) + [CBAMCALC] + args
+        proc = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=dict(os.environ, **env), start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+            return proc.returncode, out, err
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return None, "", "hung"
+    os.mkfifo(os.path.join(tmp, "in", "fifo.csv"))
+    with open(os.path.join(tmp, "odd.csv"), "w") as f:
+        f.write("client,electricity,production,enterprises,output\n"
+                "good-1,in/e00.csv,,,\nfifo,in/fifo.csv,,,\nzero,/dev/zero,,,\ndir,in,,,\ngood-2,in/e01.csv,,,\n")
+    rc, out, err = run_limited(["batch", "odd.csv", "--out-dir", "odd", "-j", "2"])
+    c.ok(rc == 1, "odd inputs: the run ends, some failed: %s %s" % (rc, err))
+    if rc == 1:
+        jobs = {j["client"]: j for j in summary(os.path.join(tmp, "odd"))["jobs"]}
+        c.ok(jobs["good-1"]["status"] == "ok" and jobs["good-2"]["status"] == "ok", "the others ran")
+        for client, what in (("fifo", "is a FIFO"), ("zero", "is a character device"), ("dir", "is a directory")):
+            c.ok(jobs[client]["status"] == "failed" and what in jobs[client]["error"]
+                 and "expected a regular file" in jobs[client]["error"], "%s: %s" % (client, jobs[client]))
+    # A manifest that is a FIFO: refused at once.
+    os.mkfifo(os.path.join(tmp, "fifo-manifest.csv"))
+    rc, out, err = run_limited(["batch", "fifo-manifest.csv", "--out-dir", "odd2"], timeout=60)
+    c.ok(rc == 66 and "not a regular file" in err, "FIFO manifest: %s %s" % (rc, err))
+
+    # 14. --client-timeout: a huge input (a sparse file) fails its client alone, with the limit named.
+    big = os.path.join(tmp, "in", "huge.csv")
+    with open(big, "w") as f:
+        f.truncate(64 << 30)
+    if os.stat(big).st_blocks > 1024:
+        print("SKIP: no sparse files here; --client-timeout not tested")
+    else:
+        with open(os.path.join(tmp, "slow.csv"), "w") as f:
+            f.write("client,electricity,production,enterprises,output\n"
+                    "huge,in/huge.csv,,,\ngood-1,in/e00.csv,,,\ngood-2,in/e01.csv,,,\n")
+        # The limit leaves the small clients ample time (valgrind slows them 50x); hashing 64 GiB takes longer.
+        limit = "60" if VALGRIND else "3"
+        rc, out, err = run_limited(["batch", "slow.csv", "--out-dir", "slow", "-j", "2", "--client-timeout", limit])
+        c.ok(rc == 1, "timeout: the run ends, one failed: %s %s" % (rc, err))
+        if rc == 1:
+            jobs = {j["client"]: j for j in summary(os.path.join(tmp, "slow"))["jobs"]}
+            c.ok(jobs["huge"]["status"] == "failed" and ("--client-timeout %s" % limit) in jobs["huge"]["error"]
+                 and "time limit" in jobs["huge"]["error"], "huge: %s" % jobs["huge"])
+            c.ok(jobs["good-1"]["status"] == "ok" and jobs["good-2"]["status"] == "ok",
+                 "the others ran: %s %s" % (jobs["good-1"], jobs["good-2"]))
+        # The signals are handled from the start: SIGTERM while a client reads a huge input
+        # stops the run cleanly (143, a summary naming who did not run).
+        proc = subprocess.Popen([CBAMCALC, "batch", "slow.csv", "--out-dir", "slow2", "-j", "1"], cwd=tmp,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+        c.ok(proc.returncode == 143, "SIGTERM during a long input: exit %s" % proc.returncode)
+        s2 = os.path.join(tmp, "slow2", "batch-summary.json")
+        c.ok(os.path.exists(s2) and summary(os.path.join(tmp, "slow2"))["counts"]["not_run"] == 3,
+             "summary after SIGTERM lists who did not run")
+        os.unlink(big)
+    p = run(["batch", "--help"], tmp, env)
+    c.ok("--client-timeout SECONDS" in p.stdout, "--client-timeout in --help")
+    p = run(["batch", "manifest.csv", "--out-dir", "x", "--client-timeout", "-1"], tmp, env)
+    c.ok(p.returncode == 64, "bad --client-timeout: %d" % p.returncode)
+
+    # 15. --merge: the same shard twice is refused (it would count its clients twice); the lock is taken.
+    p = run(["batch", "--merge", "--out-dir", "merged2", "s1", "s2", "s1"], tmp, env)
+    c.ok(p.returncode == 65 and "is in shard s1 and in shard s1" in p.stderr
+         and not os.path.exists(os.path.join(tmp, "merged2", "batch-summary.json")),
+         "shard twice: %d %s" % (p.returncode, p.stderr))
+    lock = os.open(os.path.join(tmp, "merged", ".cbamcalc-batch.lock"), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    before = digests(os.path.join(tmp, "merged"))
+    p = run(["batch", "--merge", "--out-dir", "merged", "s1", "s2", "s3"], tmp, env)
+    c.ok(p.returncode == 75 and digests(os.path.join(tmp, "merged")) == before,
+         "merge into a directory in use: %d %s" % (p.returncode, p.stderr))
+    os.close(lock)
 c.finish()
