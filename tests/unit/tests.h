@@ -13,6 +13,7 @@ Suite *suite_ingest(void);
 Suite *suite_allocate(void);
 Suite *suite_golden(void);
 Suite *suite_misc(void);
+Suite *suite_xlsx(void);
 
 /* |a - b| within rel * max(|a|, |b|, 1e-300): for sums whose order differs. */
 #define ck_assert_close(a, b, rel)                                                                \
