@@ -95,6 +95,9 @@ enum label {
     L_MISSING,
     L_NO_DIAGNOSTICS,
     L_HOURLY_NOTE,
+    L_QUANTITY_SEE_T,
+    L_NA,
+    L_SUPPLIER_NOT_CBAM,
     L__COUNT
 };
 

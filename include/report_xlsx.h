@@ -2,10 +2,12 @@
  *
  * One workbook per enterprise, sheets Summary, Electricity, Products,
  * CBAM_Communication, Factors, Data_Quality and Method (README "Workbook").
- * Emission cells are formulas with cached values that reference the factor
- * cells, so an auditor sees how each number is made; the cached values are
- * the engine's own numbers, the same as the JSON. Input text is always
- * written as text. The same inputs give a byte-identical file.
+ * Every derived figure is a formula with a cached value that reaches back to
+ * the factor values on Factors, so an auditor sees how each number is made
+ * and an edited factor recalculates every sheet; the cached values are the
+ * engine's own numbers, the same as the JSON. Input text is always written
+ * as text, and cut only on a UTF-8 boundary. The same inputs give a
+ * byte-identical file.
  */
 #ifndef CBAM_REPORT_XLSX_H
 #define CBAM_REPORT_XLSX_H
@@ -24,12 +26,17 @@ typedef struct report_xlsx_opts {
 } report_xlsx_opts;
 
 /* Writes the workbook of enterprise ae to path (a temporary name: the
- * caller renames it). Problems are reported in errs. */
+ * caller renames it). The parts are staged in CBAMCALC_TMPDIR, else in
+ * /dev/shm, else in path's directory, whichever has room; the written file
+ * is read back (xlsxzip_verify) before it counts as written.
+ * CBAM_ERR_CANTCREAT when there is no room or the file is not complete;
+ * problems are reported in errs. */
 enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_enterprise *ae,
                                 const diag_list *dl, const report_xlsx_opts *o, diag_list *errs);
 
 /* The creation time for reproducible output: SOURCE_DATE_EPOCH when set
- * (and a valid number), else 00:00 UTC of the first day after the period. */
+ * (and a valid number; 0 is 1970-01-01), else 00:00 UTC of the first day
+ * after the period. */
 time_t report_xlsx_created(int to_ord);
 
 #endif

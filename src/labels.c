@@ -96,6 +96,16 @@ static const char *const table[L__COUNT][2] = {
     [L_HOURLY_NOTE] =
         {"Monthly totals: the one-hour match required for direct-link/PPA evidence is not demonstrated.",
          "月度汇总：未证明直连/购电协议所需的逐小时匹配。"},
+    [L_QUANTITY_SEE_T] = {"Quantity in SEE (t)", "计入SEE的产量（吨）"},
+    [L_NA] = {"n/a", "不适用"},
+    [L_SUPPLIER_NOT_CBAM] =
+        {"Supplier factors count in the market-based figure, not for CBAM: CBAM accepts actual factors only "
+         "for a direct technical link or a PPA (IR 2025/2547 Annex II D.4.3); a park's blended factor is "
+         "neither unless the park is the generator on a direct technical link or the supply is under a PPA "
+         "with physical delivery.",
+         "供应商因子计入基于市场的数字，但不用于 CBAM：CBAM 仅在直接技术连接或购电协议情况下接受实际因子（IR "
+         "2025/2547 附件二 D.4.3）；园区混合因子两者皆非，"
+         "除非园区本身是直接技术连接的发电方，或供电依据实物交付的购电协议。"},
 };
 
 const char *label(enum label l, bool zh)

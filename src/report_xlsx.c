@@ -2,22 +2,30 @@
  *
  * Layout in short: Electricity holds one row per month with the kWh by
  * source as values and every derived figure as a formula over them and over
- * the factor values on Factors; Products holds the attribution per product
- * and month; Summary refers to both. Every lxw_error is kept, the first one
- * decides, and workbook_close() has the last word.
+ * the factor values on Factors; Products holds each product's month lines
+ * (its kWh by source as values, its tCO2 by the same formulas with the
+ * factor cells of that month's Electricity row) and period lines that add
+ * them up; CBAM_Communication and Summary refer to those. Every lxw_error is
+ * kept, the first one decides, workbook_close() has the next word, and the
+ * file read back has the last.
  */
 #include "config.h"
 #include "report_xlsx.h"
 #include "cbamgoods.h"
+#include "embedded.h"
 #include "labels.h"
 #include "parse.h"
+#include "utf8.h"
 #include "xalloc.h"
+#include "xlsxzip.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -29,7 +37,7 @@ struct xw {
     lxw_error err;   /* the first libxlsxwriter error */
     bool bad_number; /* a figure was not finite: a bug, nothing is written */
     lxw_format *title, *head, *text, *bold, *kwh, *kwh_bold, *t3, *t3_bold, *ef, *share, *see, *wrap, *ok,
-        *missing, *warn;
+        *missing, *warn, *warn_wrap, *na;
 };
 
 static void ck(struct xw *x, lxw_error e)
@@ -43,12 +51,48 @@ static const char *L(struct xw *x, enum label l)
     return label(l, x->zh);
 }
 
+/* Excel's limit for the text of a cell is 32767 characters; a longer text
+ * is cut in bytes (never more characters than bytes) on a UTF-8 boundary. */
+#define CELL_TEXT_MAX 32767
+
 static void str(struct xw *x, lxw_worksheet *ws, int r, int c, const char *s, lxw_format *f)
 {
-    if (s == NULL || *s == '\0')
+    if (s == NULL || *s == '\0') {
         ck(x, worksheet_write_blank(ws, (lxw_row_t)r, (lxw_col_t)c, f));
-    else
+        return;
+    }
+    size_t len = strlen(s);
+    if (len <= CELL_TEXT_MAX) {
         ck(x, worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, s, f));
+        return;
+    }
+    char *cut = xstrndup(s, utf8_cut(s, len, CELL_TEXT_MAX));
+    ck(x, worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, cut, f));
+    free(cut);
+}
+
+/* snprintf into buf, cut on a UTF-8 boundary when the text does not fit:
+ * every text the workbook shortens goes through here or utf8_cut. */
+__attribute__((format(printf, 3, 4))) static const char *fmt_cut(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || size == 0) {
+        if (size > 0)
+            buf[0] = '\0';
+        return buf;
+    }
+    char *full = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(full, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    size_t keep = utf8_cut(full, (size_t)n, size - 1);
+    memcpy(buf, full, keep);
+    buf[keep] = '\0';
+    free(full);
+    return buf;
 }
 
 static void num(struct xw *x, lxw_worksheet *ws, int r, int c, double v, lxw_format *f)
@@ -170,6 +214,13 @@ static void make_formats(struct xw *x)
     format_set_align(x->missing, LXW_ALIGN_CENTER);
     x->warn = format(x, NULL, true);
     format_set_font_color(x->warn, 0xC00000);
+    x->warn_wrap = format(x, NULL, true);
+    format_set_font_color(x->warn_wrap, 0xC00000);
+    format_set_text_wrap(x->warn_wrap);
+    format_set_align(x->warn_wrap, LXW_ALIGN_VERTICAL_TOP);
+    x->na = format(x, NULL, false);
+    format_set_font_color(x->na, 0x7F7F7F);
+    format_set_align(x->na, LXW_ALIGN_RIGHT);
 }
 
 /* Landscape, one page wide, header rows repeated: a printable table. */
@@ -261,6 +312,14 @@ static void collect_factors(const alloc_enterprise *ae, struct factor_rows *fr)
         use_factor(fr, ae->e->suppliers[i], "supplier (market)");
 }
 
+/* The shipped factor that f replaced (a user's --factors file giving an id
+ * the program ships), or NULL. */
+static const factor *shipped_twin(const factors_db *shipped, const factor *f)
+{
+    const factor *s = shipped != NULL ? factors_find(shipped, f->id) : NULL;
+    return s != NULL && strcmp(s->file, f->file) != 0 ? s : NULL;
+}
+
 static void write_factors(struct xw *x, const struct factor_rows *fr)
 {
     lxw_worksheet *ws = sheet(x, "Factors", 0);
@@ -271,8 +330,28 @@ static void write_factors(struct xw *x, const struct factor_rows *fr)
     static const double w[] = {26, 12, 12, 7, 14, 60, 26, 11, 60, 20};
     header(x, ws, 0, h, 10);
     widths(x, ws, w, 10);
+    /* The shipped tables, to tell which of the factors used replaced one of
+     * them: read only when a factor comes from elsewhere (a user's file). */
+    bool foreign = false;
+    for (size_t i = 0; i < fr->n; i++) {
+        const char *file = fr->v[i].f->file;
+        foreign |= file == NULL || strncmp(file, "factors/", 8) != 0 || embedded_find(file) == NULL;
+    }
+    factors_db *shipped = NULL;
+    if (foreign) {
+        diag_list quiet;
+        diag_list_init(&quiet);
+        shipped = factors_new();
+        if (factors_load_builtin(shipped, &quiet) != CBAM_OK) {
+            factors_free(shipped);
+            shipped = NULL;
+        }
+        diag_list_free(&quiet);
+    }
+    size_t nreplaced = 0;
     for (size_t i = 0; i < fr->n; i++) {
         const factor *f = fr->v[i].f;
+        const factor *twin = shipped_twin(shipped, f);
         int r = (int)i + 1;
         str(x, ws, r, 0, f->id, x->text);
         num(x, ws, r, 1, f->value, x->ef);
@@ -282,14 +361,38 @@ static void write_factors(struct xw *x, const struct factor_rows *fr)
         str(x, ws, r, 4, factors_kind_name(f->kind), NULL);
         str(x, ws, r, 5, f->source, x->wrap);
         str(x, ws, r, 6, f->url, NULL);
-        str(x, ws, r, 7, f->status, NULL);
+        str(x, ws, r, 7, f->status,
+            twin != NULL || (f->status && strcmp(f->status, "user") == 0) ? x->warn : NULL);
         str(x, ws, r, 8, f->note, x->wrap);
         str(x, ws, r, 9, fr->v[i].used_for, NULL);
         const char *texts[] = {f->source, f->note};
         const double tw[] = {w[5], w[8]};
         fit_row(x, ws, r, 2, texts, tw);
+        nreplaced += twin != NULL;
     }
     ck(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)fr->n, 9));
+    /* Below the table: the values a user's file put in place of shipped ones. */
+    int r = (int)fr->n + 2;
+    for (size_t i = 0; nreplaced > 0 && i < fr->n; i++) {
+        const factor *f = fr->v[i].f;
+        const factor *twin = shipped_twin(shipped, f);
+        if (twin == NULL)
+            continue;
+        char line[1024];
+        fmt_cut(
+            line, sizeof line,
+            x->zh
+                ? "注意：因子 %s（%s 第 %ld 行，%.4f kgCO2/kWh）替换了程序自带的同名因子（%.4f "
+                  "kgCO2/kWh，%s）；"
+                  "本工作簿的数字均使用替换值，请确认这是有意的。"
+                : "WARNING: factor %s (%s line %ld, %.4f kgCO2/kWh) replaces the shipped factor of the same "
+                  "id (%.4f kgCO2/kWh, %s); every figure here uses the replacement: check that this is "
+                  "intended.",
+            f->id, f->file ? f->file : "?", f->line, f->value, twin->value, twin->file);
+        str(x, ws, r++, 0, line, x->warn);
+    }
+    if (shipped != NULL)
+        factors_free(shipped);
 }
 
 /* "=Factors!$B$5", or NULL when the factor has no row. */
@@ -430,16 +533,26 @@ static int write_electricity(struct xw *x, const alloc_enterprise *ae, const str
 
 /* ---- Products: attribution per product and month ---- */
 
+/* Columns. The kWh of each product-month are split by the sources that
+ * carry a factor (direct line and on-site count 0 in every method: they are
+ * the rest of the Electricity column), so that its tCO2 is the Electricity
+ * sheet's formula over them with the factors of that month's row there. */
 enum {
     P_ID,
     P_NAME,
     P_CN,
     P_MONTH,
     P_QTY,
+    P_QTY_SEE,
     P_SUB,
     P_ALLOC,
     P_KEY,
     P_KWH,
+    P_GRID,
+    P_TRADE,
+    P_PPA,
+    P_SUP,
+    P_CERT_USED,
     P_LOC,
     P_MKT,
     P_CBAM,
@@ -450,71 +563,232 @@ enum {
     P__N
 };
 
+static const enum supply_source p_sources[4] = {SUPPLY_GRID, SUPPLY_GREEN_TRADE, SUPPLY_GREEN_PPA,
+                                                SUPPLY_SUPPLIER};
+
 struct prow {
-    double qty, sub, alloc, key;
+    double qty, qty_see, sub, alloc, kwh;
     bool has_key;
+    double key;
+    double src[4];    /* by p_sources */
+    double cert_used; /* certificates covering its grid kWh, in the month's share */
+    double kg;        /* supplier kgCO2 (market-based) */
     alloc_em em;
+    bool has_see, na; /* SEE defined; else "n/a" when na (blank otherwise) */
+    alloc_em see;
+    double mwh_t;
+    int erow;        /* month rows: the month's row on Electricity */
+    int first, last; /* period rows: the month rows they add up (none when first > last) */
 };
 
-static void product_row(struct xw *x, lxw_worksheet *ws, int r, const char *id, const char *name,
-                        const char *cn, const char *month, const struct prow *p, bool period)
+/* A product-month's kWh by source and supplier kg, made as allocate.c makes
+ * them (sub-metered plus the share of the shared kWh); unallocated (p ==
+ * SIZE_MAX): the shared kWh of a month without production. */
+static void month_kwh(const alloc_enterprise *ae, const alloc_month *am, size_t p, double k[SUPPLY__COUNT],
+                      double *kg)
 {
-    char e[16], f[16], g[16], j[16], k[16], l_[16], i_[16];
+    memset(k, 0, SUPPLY__COUNT * sizeof *k);
+    *kg = 0;
+    const ledger_month *m = ledger_month_find(ae->e, am->ord);
+    if (m == NULL)
+        return;
+    const ledger_cell *c = p < m->ncells ? &m->cells[p] : NULL;
+    double share = p == SIZE_MAX ? 1.0 : am->products[p].share;
+    for (int s = 0; s < SUPPLY__COUNT; s++) {
+        if (!supply_is_consumption((enum supply_source)s))
+            continue;
+        double sub = c ? c->sub_kwh[s] : 0.0;
+        k[s] = p == SIZE_MAX ? m->pool_kwh[s] : sub + m->pool_kwh[s] * share;
+    }
+    *kg = p == SIZE_MAX ? m->pool_supplier_kg : (c ? c->sub_supplier_kg : 0.0) + m->pool_supplier_kg * share;
+}
+
+static double month_coverage(const alloc_month *am)
+{
+    double grid = am->kwh.source[SUPPLY_GRID];
+    return grid > 0 ? am->kwh.certificates_used / grid : 0.0;
+}
+
+static bool same(double a, double b)
+{
+    double m = fmax(fabs(a), fabs(b));
+    return fabs(a - b) <= 1e-12 * (m > 1e-300 ? m : 1e-300);
+}
+
+/* The month row of a product (or of the unallocated kWh) from the engine's
+ * figures; the kWh it rebuilds must give the engine's tCO2, else the
+ * formulas would contradict their cached values: a bug, nothing is written. */
+static struct prow month_prow(struct xw *x, const alloc_enterprise *ae, size_t mi, size_t p)
+{
+    const alloc_month *am = &ae->months[mi];
+    struct prow r = {.erow = 1 + (int)mi, .first = 1, .last = 0};
+    double k[SUPPLY__COUNT], kg, cov = month_coverage(am);
+    month_kwh(ae, am, p, k, &kg);
+    if (p == SIZE_MAX) {
+        r.alloc = r.kwh = am->kwh.unallocated;
+        r.em = am->unallocated_em;
+    } else {
+        const alloc_product_month *pm = &am->products[p];
+        r.qty = pm->quantity_t;
+        r.qty_see = pm->in_see ? pm->quantity_t : 0.0;
+        r.sub = pm->kwh_sub;
+        r.alloc = pm->kwh_alloc;
+        r.kwh = pm->kwh_sub + pm->kwh_alloc;
+        r.has_key = true;
+        r.key = pm->share;
+        r.em = pm->em;
+        r.has_see = pm->in_see && pm->quantity_t > 0;
+        r.na = !r.has_see && pm->quantity_t > 0;
+        if (r.has_see) {
+            r.see.location = pm->em.location / pm->quantity_t;
+            r.see.market = pm->em.market / pm->quantity_t;
+            r.see.cbam = pm->em.cbam / pm->quantity_t;
+            r.mwh_t = r.kwh / 1000.0 / pm->quantity_t;
+        }
+    }
+    for (int i = 0; i < 4; i++)
+        r.src[i] = k[p_sources[i]];
+    r.cert_used = k[SUPPLY_GRID] * cov;
+    r.kg = kg;
+    if (am->f.location != NULL) {
+        alloc_em check = alloc_emissions(k, kg, cov, &am->f);
+        if (!same(check.location, r.em.location) || !same(check.market, r.em.market) ||
+            !same(check.cbam, r.em.cbam))
+            x->bad_number = true;
+    }
+    return r;
+}
+
+/* The shortest of %.15g, %.16g and %.17g that reads back as v: 735.27,
+ * not 735.26999999999998, in a formula an auditor reads. */
+static const char *shortest(char *buf, size_t size, double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
+static void product_row(struct xw *x, lxw_worksheet *ws, int r, const char *id, const char *name,
+                        const char *cn, const char *month, const struct prow *p, size_t nsuppliers)
+{
+    bool period = p->erow < 0;
     lxw_format *kf = period ? x->kwh_bold : x->kwh, *tf = period ? x->t3_bold : x->t3;
+    char a[16], b[16], ea[16], eb[16], ec[16], ed[16], kgs[32];
+    char c_qty_see[16], c_kwh[16], c_grid[16], c_trade[16], c_ppa[16], c_sup[16], c_cert[16];
     str(x, ws, r, P_ID, id, period ? x->bold : x->text);
     str(x, ws, r, P_NAME, name, NULL);
     str(x, ws, r, P_CN, cn, x->text);
     str(x, ws, r, P_MONTH, month, period ? x->bold : x->text);
-    num(x, ws, r, P_QTY, p->qty, tf);
-    num(x, ws, r, P_SUB, p->sub, kf);
-    num(x, ws, r, P_ALLOC, p->alloc, kf);
+    cell(c_qty_see, r, P_QTY_SEE, false);
+    cell(c_kwh, r, P_KWH, false);
+    cell(c_grid, r, P_GRID, false);
+    cell(c_trade, r, P_TRADE, false);
+    cell(c_ppa, r, P_PPA, false);
+    cell(c_sup, r, P_SUP, false);
+    cell(c_cert, r, P_CERT_USED, false);
+
+    struct {
+        int col;
+        double v;
+        lxw_format *f;
+    } add[] = {
+        {P_QTY, p->qty, tf},         {P_QTY_SEE, p->qty_see, tf}, {P_SUB, p->sub, kf},
+        {P_ALLOC, p->alloc, kf},     {P_GRID, p->src[0], kf},     {P_TRADE, p->src[1], kf},
+        {P_PPA, p->src[2], kf},      {P_SUP, p->src[3], kf},      {P_CERT_USED, p->cert_used, kf},
+        {P_LOC, p->em.location, tf}, {P_MKT, p->em.market, tf},   {P_CBAM, p->em.cbam, tf},
+    };
+    size_t nadd = sizeof add / sizeof add[0];
+    if (period && p->first <= p->last) {
+        /* A period line adds up its month lines. */
+        for (size_t i = 0; i < nadd; i++)
+            fnum(x, ws, r, add[i].col, add[i].f, add[i].v, "=SUM(%s:%s)",
+                 cell(a, p->first, add[i].col, false), cell(b, p->last, add[i].col, false));
+    } else if (period) {
+        for (size_t i = 0; i < nadd; i++)
+            num(x, ws, r, add[i].col, add[i].v, add[i].f);
+    } else {
+        /* A month line: kWh as given; tCO2 by the Electricity formulas with that month's factors. */
+        for (size_t i = 0; i < 8; i++)
+            num(x, ws, r, add[i].col, add[i].v, add[i].f);
+        cell(ea, p->erow, E_GRID, true);
+        cell(eb, p->erow, E_CERT_USED, true);
+        fnum(x, ws, r, P_CERT_USED, kf, p->cert_used,
+             "=IF(Electricity!%s>0,%s*Electricity!%s/Electricity!%s,0)", ea, c_grid, eb, ea);
+        fnum(x, ws, r, P_LOC, tf, p->em.location, "=(%s+%s+%s+%s)*Electricity!%s/1000", c_grid, c_trade,
+             c_ppa, c_sup, cell(ec, p->erow, E_EF_LOC, true));
+        cell(ec, p->erow, E_EF_RES, true);
+        cell(ed, p->erow, E_EF_SUP, true);
+        if (nsuppliers == 1) /* the month's supplier factor cell refers to Factors */
+            fnum(x, ws, r, P_MKT, tf, p->em.market, "=((%s-%s)*Electricity!%s+%s*Electricity!%s)/1000",
+                 c_grid, c_cert, ec, c_sup, ed);
+        else if (p->kg != 0) /* several supplier factors: their kg, as the month's data give them */
+            fnum(x, ws, r, P_MKT, tf, p->em.market, "=((%s-%s)*Electricity!%s+%s)/1000", c_grid, c_cert, ec,
+                 shortest(kgs, sizeof kgs, p->kg));
+        else
+            fnum(x, ws, r, P_MKT, tf, p->em.market, "=(%s-%s)*Electricity!%s/1000", c_grid, c_cert, ec);
+        fnum(x, ws, r, P_CBAM, tf, p->em.cbam, "=(%s+%s+%s)*Electricity!%s/1000", c_grid, c_trade, c_sup,
+             cell(ec, p->erow, E_EF_CBAM, true));
+    }
     if (p->has_key)
         num(x, ws, r, P_KEY, p->key, x->share);
-    cell(e, r, P_QTY, false);
-    cell(f, r, P_SUB, false);
-    cell(g, r, P_ALLOC, false);
-    double kwh = p->sub + p->alloc;
-    fnum(x, ws, r, P_KWH, kf, kwh, "=%s+%s", f, g);
-    num(x, ws, r, P_LOC, p->em.location, tf);
-    num(x, ws, r, P_MKT, p->em.market, tf);
-    num(x, ws, r, P_CBAM, p->em.cbam, tf);
-    if (p->qty > 0) {
-        cell(i_, r, P_KWH, false);
-        cell(j, r, P_LOC, false);
-        cell(k, r, P_MKT, false);
-        cell(l_, r, P_CBAM, false);
-        fnum(x, ws, r, P_SEE_LOC, x->see, p->em.location / p->qty, "=%s/%s", j, e);
-        fnum(x, ws, r, P_SEE_MKT, x->see, p->em.market / p->qty, "=%s/%s", k, e);
-        fnum(x, ws, r, P_SEE_CBAM, x->see, p->em.cbam / p->qty, "=%s/%s", l_, e);
-        fnum(x, ws, r, P_MWH_T, x->see, kwh / 1000.0 / p->qty, "=%s/1000/%s", i_, e);
+    fnum(x, ws, r, P_KWH, kf, p->kwh, "=%s+%s", cell(a, r, P_SUB, false), cell(b, r, P_ALLOC, false));
+    if (p->has_see) {
+        fnum(x, ws, r, P_SEE_LOC, x->see, p->see.location, "=%s/%s", cell(a, r, P_LOC, false), c_qty_see);
+        fnum(x, ws, r, P_SEE_MKT, x->see, p->see.market, "=%s/%s", cell(a, r, P_MKT, false), c_qty_see);
+        fnum(x, ws, r, P_SEE_CBAM, x->see, p->see.cbam, "=%s/%s", cell(a, r, P_CBAM, false), c_qty_see);
+        fnum(x, ws, r, P_MWH_T, x->see, p->mwh_t, "=%s/1000/%s", c_kwh, c_qty_see);
+    } else if (p->na) {
+        for (int c = P_SEE_LOC; c <= P_MWH_T; c++)
+            str(x, ws, r, c, L(x, L_NA), x->na);
     }
 }
 
 /* Returns the row of each product's period line through period_rows (by
- * ledger index), for the Summary to refer to. */
+ * ledger index), for the Summary and CBAM_Communication to refer to. */
 static void write_products(struct xw *x, const alloc_enterprise *ae, int *period_rows)
 {
     lxw_worksheet *ws = sheet(x, "Products", 0);
     if (ws == NULL)
         return;
-    const char *h[P__N] = {
-        L(x, L_PRODUCT),         L(x, L_PRODUCT_NAME), L(x, L_CN_CODE),   L(x, L_MONTH),
-        L(x, L_QUANTITY_T),      L(x, L_KWH_SUB),      L(x, L_KWH_ALLOC), L(x, L_KEY),
-        L(x, L_ELECTRICITY_KWH), L(x, L_LOCATION_T),   L(x, L_MARKET_T),  L(x, L_CBAM_T),
-        L(x, L_SEE_LOCATION),    L(x, L_SEE_MARKET),   L(x, L_SEE_CBAM),  L(x, L_MWH_PER_T)};
-    static const double w[P__N] = {16, 28, 12, 9, 12, 14, 14, 12, 15, 13, 13, 13, 12, 12, 12, 11};
+    const char *h[P__N] = {L(x, L_PRODUCT),         L(x, L_PRODUCT_NAME), L(x, L_CN_CODE),
+                           L(x, L_MONTH),           L(x, L_QUANTITY_T),   L(x, L_QUANTITY_SEE_T),
+                           L(x, L_KWH_SUB),         L(x, L_KWH_ALLOC),    L(x, L_KEY),
+                           L(x, L_ELECTRICITY_KWH), L(x, L_GRID),         L(x, L_GREEN_TRADE),
+                           L(x, L_GREEN_PPA),       L(x, L_SUPPLIER),     L(x, L_CERTIFICATES_USED),
+                           L(x, L_LOCATION_T),      L(x, L_MARKET_T),     L(x, L_CBAM_T),
+                           L(x, L_SEE_LOCATION),    L(x, L_SEE_MARKET),   L(x, L_SEE_CBAM),
+                           L(x, L_MWH_PER_T)};
+    static const double w[P__N] = {14, 22, 11, 9,  11, 11, 13, 13, 11, 14, 13,
+                                   12, 11, 12, 12, 12, 12, 12, 12, 12, 12, 11};
     header(x, ws, 0, h, P__N);
     widths(x, ws, w, P__N);
     const char *period_label = L(x, L_PERIOD_TOTAL);
+    size_t nsup = ae->e->nsuppliers;
     int r = 1;
     for (size_t k = 0; k < ae->nproducts; k++) {
         size_t pi = ae->product_order[k];
         const alloc_product *ap = &ae->products[pi];
         char cn[16];
         cbamgoods_format_cn(ap->p->cn_code, cn, sizeof cn);
-        struct prow pr = {ap->quantity_t, ap->kwh_sub, ap->kwh_alloc, 0, false, ap->em};
-        period_rows[pi] = r;
-        product_row(x, ws, r++, ap->p->id, ap->p->name, cn, period_label, &pr, true);
+        int pr = r++;
+        period_rows[pi] = pr;
+        struct prow total = {.qty = ap->quantity_t,
+                             .qty_see = ap->quantity_see_t,
+                             .sub = ap->kwh_sub,
+                             .alloc = ap->kwh_alloc,
+                             .kwh = ap->kwh,
+                             .em = ap->em,
+                             .has_see = ap->has_see,
+                             .na = !ap->has_see,
+                             .see = ap->see,
+                             .mwh_t = ap->mwh_per_t,
+                             .erow = -1,
+                             .first = pr + 1};
+        for (int i = 0; i < 4; i++)
+            total.src[i] = ap->kwh_source[p_sources[i]];
         for (size_t mi = 0; mi < ae->nmonths; mi++) {
             const alloc_month *am = &ae->months[mi];
             const alloc_product_month *pm = &am->products[pi];
@@ -522,23 +796,35 @@ static void write_products(struct xw *x, const alloc_enterprise *ae, int *period
                 continue;
             char per[8];
             period_format(am->ord, per, sizeof per);
-            struct prow mr = {pm->quantity_t, pm->kwh_sub, pm->kwh_alloc, pm->share, true, pm->em};
-            product_row(x, ws, r++, ap->p->id, ap->p->name, cn, per, &mr, false);
+            struct prow mr = month_prow(x, ae, mi, pi);
+            total.cert_used += mr.cert_used;
+            product_row(x, ws, r++, ap->p->id, ap->p->name, cn, per, &mr, nsup);
         }
+        total.last = r - 1;
+        product_row(x, ws, pr, ap->p->id, ap->p->name, cn, period_label, &total, nsup);
     }
     /* Unallocated kWh, so that the columns add up to the Electricity sheet. */
-    struct prow un = {0, 0, ae->kwh.unallocated, 0, false, ae->unallocated_em};
     const char *un_label = L(x, L_UNALLOCATED);
-    product_row(x, ws, r++, un_label, NULL, NULL, period_label, &un, true);
+    int ur = r++;
+    struct prow un = {.alloc = ae->kwh.unallocated,
+                      .kwh = ae->kwh.unallocated,
+                      .em = ae->unallocated_em,
+                      .erow = -1,
+                      .first = ur + 1};
     for (size_t mi = 0; mi < ae->nmonths; mi++) {
         const alloc_month *am = &ae->months[mi];
         if (am->kwh.unallocated == 0)
             continue;
         char per[8];
         period_format(am->ord, per, sizeof per);
-        struct prow mr = {0, 0, am->kwh.unallocated, 0, false, am->unallocated_em};
-        product_row(x, ws, r++, un_label, NULL, NULL, per, &mr, false);
+        struct prow mr = month_prow(x, ae, mi, SIZE_MAX);
+        for (int i = 0; i < 4; i++)
+            un.src[i] += mr.src[i];
+        un.cert_used += mr.cert_used;
+        product_row(x, ws, r++, un_label, NULL, NULL, per, &mr, nsup);
     }
+    un.last = r - 1;
+    product_row(x, ws, ur, un_label, NULL, NULL, period_label, &un, nsup);
     int last = r - 1;
     /* Total of the period lines = the Electricity sheet's totals. */
     str(x, ws, r, P_ID, L(x, L_TOTAL), x->bold);
@@ -551,13 +837,21 @@ static void write_products(struct xw *x, const alloc_enterprise *ae, int *period
         lxw_format *f;
     } tot[] = {
         {P_QTY, 0, x->t3_bold},
+        {P_QTY_SEE, 0, x->t3_bold},
         {P_KWH, ae->kwh.consumption, x->kwh_bold},
+        {P_GRID, ae->kwh.source[SUPPLY_GRID], x->kwh_bold},
+        {P_TRADE, ae->kwh.source[SUPPLY_GREEN_TRADE], x->kwh_bold},
+        {P_PPA, ae->kwh.source[SUPPLY_GREEN_PPA], x->kwh_bold},
+        {P_SUP, ae->kwh.source[SUPPLY_SUPPLIER], x->kwh_bold},
+        {P_CERT_USED, ae->kwh.certificates_used, x->kwh_bold},
         {P_LOC, ae->em.location, x->t3_bold},
         {P_MKT, ae->em.market, x->t3_bold},
         {P_CBAM, ae->em.cbam, x->t3_bold},
     };
-    for (size_t k = 0; k < ae->nproducts; k++)
+    for (size_t k = 0; k < ae->nproducts; k++) {
         tot[0].v += ae->products[k].quantity_t;
+        tot[1].v += ae->products[k].quantity_see_t;
+    }
     for (size_t t = 0; t < sizeof tot / sizeof tot[0]; t++)
         fnum(x, ws, r, tot[t].col, tot[t].f, tot[t].v, "=SUMIF(%s:%s,\"%s\",%s:%s)", mfrom, mto, period_label,
              cell(col_from, 1, tot[t].col, false), cell(col_to, last, tot[t].col, false));
@@ -566,7 +860,7 @@ static void write_products(struct xw *x, const alloc_enterprise *ae, int *period
 
 /* ---- CBAM_Communication: the template's Summary_Communication columns ---- */
 
-static void write_cbam(struct xw *x, const alloc_enterprise *ae)
+static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *period_rows)
 {
     static const int H = 4; /* header row */
     lxw_worksheet *ws = sheet(x, "CBAM_Communication", H);
@@ -578,7 +872,7 @@ static void write_cbam(struct xw *x, const alloc_enterprise *ae)
     str(x, ws, 1, 0,
         "Electricity only: SEE (direct) is left empty for the operator's direct emissions; SEE (total) "
         "adds it once entered. SEE (indirect) is the CBAM method: grid, green trade and supplier kWh at "
-        "the grid factor, direct line, on-site and PPA at 0.",
+        "the grid factor, direct line, on-site and PPA at 0. Every figure refers to Products.",
         NULL);
     if (ae->kwh.source[SUPPLY_GREEN_DIRECT] > 0 || ae->kwh.source[SUPPLY_GREEN_PPA] > 0)
         str(x, ws, 2, 0, label(L_HOURLY_NOTE, false), x->warn);
@@ -595,39 +889,48 @@ static void write_cbam(struct xw *x, const alloc_enterprise *ae)
                                     "Electricity EF (tCO2/MWh)",
                                     "Indirect emissions in the CBAM liability from 2026",
                                     "CBAM sector",
-                                    "Quantity (t)"};
-    static const double w[] = {22, 24, 12, 30, 10, 12, 10, 9, 12, 14, 14, 18, 14, 12};
+                                    "Quantity (t)",
+                                    "Quantity in SEE (t)"};
+    static const double w[] = {22, 24, 12, 30, 10, 12, 10, 9, 12, 14, 14, 18, 14, 12, 12};
     int n = (int)(sizeof h / sizeof h[0]);
     header(x, ws, H, h, n);
     widths(x, ws, w, n);
     int r = H + 1;
     for (size_t k = 0; k < ae->nproducts; k++, r++) {
-        const alloc_product *ap = &ae->products[ae->product_order[k]];
+        size_t pi = ae->product_order[k];
+        const alloc_product *ap = &ae->products[pi];
+        int pr = period_rows[pi];
         cbamgoods_info gi = cbamgoods_lookup(ap->p->cn_code);
-        char cn[16], e[16], f[16];
+        char cn[16], e[16], f[16], p1[16], p2[16];
         str(x, ws, r, 0, ap->p->id, x->text);
         str(x, ws, r, 1,
             gi.category ? gi.category : (ap->p->cn_code ? "(not a CBAM good)" : "(no CN code given)"), NULL);
         str(x, ws, r, 2, cbamgoods_format_cn(ap->p->cn_code, cn, sizeof cn), x->text);
         str(x, ws, r, 3, ap->p->name, NULL);
+        cell(e, r, 4, false);
+        cell(f, r, 5, false);
         if (ap->has_see) {
-            num(x, ws, r, 5, ap->see.cbam, x->see);
-            char formula[96];
-            snprintf(formula, sizeof formula, "=IF(ISNUMBER(%s),%s+%s,\"\")", cell(e, r, 4, false), e,
-                     cell(f, r, 5, false));
-            ck(x, worksheet_write_formula_str(ws, (lxw_row_t)r, 6, formula, x->see, ""));
-            num(x, ws, r, 9, ap->mwh_per_t, x->see);
+            fnum(x, ws, r, 5, x->see, ap->see.cbam, "=Products!%s", cell(p1, pr, P_SEE_CBAM, true));
+            fnum(x, ws, r, 9, x->see, ap->mwh_per_t, "=Products!%s", cell(p1, pr, P_MWH_T, true));
+        } else {
+            str(x, ws, r, 5, "n/a", x->na);
+            str(x, ws, r, 9, "n/a", x->na);
         }
+        char formula[128];
+        snprintf(formula, sizeof formula, "=IF(AND(ISNUMBER(%s),ISNUMBER(%s)),%s+%s,\"\")", e, f, e, f);
+        ck(x, worksheet_write_formula_str(ws, (lxw_row_t)r, 6, formula, x->see, ""));
         str(x, ws, r, 7, "tCO2e/t", NULL);
         str(x, ws, r, 8, ap->cbam_code, NULL);
         if (ap->has_cbam_ef)
-            num(x, ws, r, 10, ap->cbam_ef, x->ef);
+            fnum(x, ws, r, 10, x->ef, ap->cbam_ef, "=Products!%s/(Products!%s/1000)",
+                 cell(p1, pr, P_CBAM, true), cell(p2, pr, P_KWH, true));
         str(x, ws, r, 11,
             gi.category ? (gi.indirect_in_liability ? "yes" : "no (direct emissions only)")
                         : "not a CBAM good",
             NULL);
         str(x, ws, r, 12, gi.sector, NULL);
-        num(x, ws, r, 13, ap->quantity_t, x->t3);
+        fnum(x, ws, r, 13, x->t3, ap->quantity_t, "=Products!%s", cell(p1, pr, P_QTY, true));
+        fnum(x, ws, r, 14, x->t3, ap->quantity_see_t, "=Products!%s", cell(p1, pr, P_QTY_SEE, true));
     }
     if (ae->nproducts > 0)
         ck(x, worksheet_autofilter(ws, (lxw_row_t)H, 0, (lxw_row_t)(r - 1), (lxw_col_t)(n - 1)));
@@ -708,84 +1011,113 @@ static void write_quality(struct xw *x, const ledger *l, const alloc_enterprise 
 static const char *const method_en[] = {
     "How every figure in this workbook is made",
     "",
-    "Sources. grid: public-grid purchase; green_trade: green-power trade delivered through the grid (bundled "
-    "certificates); "
-    "green_ppa: PPA with physical delivery; green_direct: direct line from a wind or solar plant; onsite: "
-    "own generation "
-    "behind the meter; supplier: supply with a supplier-specific factor; certificates: unbundled "
-    "certificates retired "
-    "for this consumption, a claim and never consumption.",
-    "Consumption = grid + green_trade + green_ppa + green_direct + onsite + supplier (Electricity, column "
-    "H).",
+    "Sources. grid: public-grid purchase; green_trade: green-power trade delivered through the grid "
+    "(bundled certificates); green_ppa: PPA with physical delivery; green_direct: direct line from a "
+    "wind or solar plant; onsite: own generation behind the meter; supplier: supply with a "
+    "supplier-specific factor; certificates: unbundled certificates retired for this consumption, a "
+    "claim and never consumption.",
+    "Consumption = grid + green_trade + green_ppa + green_direct + onsite + supplier (Electricity, "
+    "column H).",
     "Certificates used = MIN(certificates, grid) per month; the excess is reported on Data_Quality. "
-    "Certificates never "
-    "change the CBAM figure.",
-    "Location-based (GHG Protocol Scope 2) tCO2 = (grid + green_trade + green_ppa + supplier) x EF location "
-    "/ 1000. "
-    "EF location: the province's MEE average factor of the data year, else the latest earlier year, else the "
-    "national average.",
-    "Market-based (GHG Protocol Scope 2) tCO2 = ((grid - certificates used) x EF residual + supplier x EF "
-    "supplier) / 1000; "
-    "green trade, PPA, direct line and on-site count 0. EF residual: MEE national factor excluding "
-    "market-traded "
-    "non-fossil power.",
+    "Certificates never change the CBAM figure.",
+    "Location-based (GHG Protocol Scope 2) tCO2 = (grid + green_trade + green_ppa + supplier) x EF "
+    "location / 1000. EF location: the province's MEE average factor of the data year, else the latest "
+    "earlier year, else the national average.",
+    "Market-based (GHG Protocol Scope 2) tCO2 = ((grid - certificates used) x EF residual + supplier x "
+    "EF supplier) / 1000; green trade, PPA, direct line and on-site count 0. EF residual: MEE national "
+    "factor excluding market-traded non-fossil power.",
     "CBAM indirect tCO2 = (grid + green_trade + supplier) x EF CBAM / 1000 (Reg. 2023/956 Annex IV; IR "
-    "2025/2547). "
-    "EF CBAM: the EU default for the country (source code D.4(a)) or another published grid factor (D.4(b)); "
-    "direct line (D.4.3.1), on-site (D.4.1) and PPA (D.4.3.2) count 0 when their evidence holds. Several "
-    "sources: "
-    "the MWh-weighted mean, code Mix (IR 2025/2547 Art. 9).",
-    "Evidence: monthly totals do not show the one-hour match of generation and consumption that IR 2025/2547 "
-    "Annex II "
-    "D.4.3 asks for direct lines and PPAs; keep the hourly meter data.",
-    "Products. kWh of a sub-meter belong to its product; the rest of a month is split across the products "
-    "made that "
-    "month by production mass (Products, allocation key); every source is split the same way; certificates "
-    "cover "
-    "each grid kWh in the same share. A month without production keeps its kWh unallocated (shown on "
-    "Products).",
-    "Specific embedded emissions SEE = tCO2 / t of product, per method; MWh/t = kWh / 1000 / t.",
-    "Factors: every factor used is listed on Factors with its source and status; the factor cells on "
-    "Electricity refer "
-    "to it, so changing a value there recalculates the workbook.",
-    "References: GHG Protocol Scope 2 Guidance (2015); Regulation (EU) 2023/956; Implementing Regulations "
-    "(EU) "
-    "2023/1773, 2025/2547 and 2025/2621; MEE/NBS electricity CO2 emission factors 2021-2023.",
+    "2025/2547). EF CBAM: the EU default for the country (source code D.4(a)) or another published grid "
+    "factor (D.4(b)); direct line (D.4.3.1), on-site (D.4.1) and PPA (D.4.3.2) count 0 when their "
+    "evidence holds. Several sources: the MWh-weighted mean, code Mix (IR 2025/2547 Art. 9).",
+    "Supplier factors (for example a park's blended 0.3503 kgCO2/kWh) count in the market-based figure "
+    "but not for CBAM: CBAM accepts actual factors only for a direct technical link or a PPA (IR "
+    "2025/2547 Annex II D.4.3); a park's blended factor is neither unless the park is the generator on a "
+    "direct technical link or the supply is under a PPA with physical delivery. Summary names the "
+    "factors the market-based figure used.",
+    "Evidence: monthly totals do not show the one-hour match of generation and consumption that IR "
+    "2025/2547 Annex II D.4.3 asks for direct lines and PPAs; keep the hourly meter data.",
+    "Products. kWh of a sub-meter belong to its product; the rest of a month is split across the "
+    "products made that month by production mass (Products, allocation key); every source is split the "
+    "same way; certificates cover each grid kWh in the same share. A month without production keeps its "
+    "kWh unallocated (shown on Products). On Products each month line shows the product's grid, green "
+    "trade, PPA and supplier kWh (direct line and on-site are the rest of its kWh and count 0) and its "
+    "tCO2 by the same formulas as Electricity, with the factors of that month's Electricity row; a "
+    "period line adds up its month lines.",
+    "Mixed goods: when the shared kWh are split by mass across products of different CBAM goods "
+    "categories (cement, fertilisers, iron and steel, aluminium, hydrogen...), a warning asks for "
+    "sub-metering (product_id on the electricity rows) or for --product PRODUCT_ID after -e FILE when a "
+    "file belongs to one product.",
+    "Specific embedded emissions SEE = tCO2 / t of product, per method; MWh/t = kWh / 1000 / t. The SEE "
+    "of a period uses only the months that have both electricity and production: months with production "
+    "but no electricity are left out (Products, quantity in SEE) and listed on Data_Quality. A product "
+    "without such months has no SEE (n/a), never 0.",
+    "Annual production (a period of a whole year, e.g. 2025) is accepted when the electricity covers the "
+    "same whole year: SEE is computed over the year, never from a monthly split.",
+    "Plausibility: the MWh/t of each product is compared with the range usual for its CBAM goods "
+    "category; an implausible intensity (often a unit or allocation mistake) is warned on Data_Quality.",
+    "Factors: every factor used is listed on Factors with its source and status (user: from a --factors "
+    "file or the command line; a shipped id replaced by a user's file is warned there). Every derived "
+    "figure on every sheet refers back to the factor values on Factors (through Electricity and "
+    "Products), so changing a value there recalculates the whole workbook. With several supplier factors "
+    "in one enterprise the supplier kgCO2 of a month is written as a number.",
+    "References: GHG Protocol Scope 2 Guidance (2015); Regulation (EU) 2023/956; Implementing "
+    "Regulations (EU) 2023/1773, 2025/2547 and 2025/2621; MEE/NBS electricity CO2 emission factors "
+    "2021-2023.",
 };
 
 static const char *const method_zh[] = {
     "本工作簿中每个数字的计算方法",
     "",
-    "来源：grid 电网购电；green_trade 经电网交付的绿电交易（含绿证）；green_ppa "
-    "实物交付的购电协议；green_direct "
-    "风电或光伏直连；onsite 表后自发自用；supplier 采用供应商特定因子的供电；certificates "
+    "来源：grid 电网购电；green_trade 经电网交付的绿电交易（含绿证）；green_ppa 实物交付的购电协议；green"
+    "_direct 风电或光伏直连；onsite 表后自发自用；supplier 采用供应商特定因子的供电；certificates "
     "为本用电注销的非捆绑绿证，仅为声明，不计入用电量。",
     "用电量 = 电网 + 绿电交易 + 购电协议 + 绿电直连 + 自发自用 + 供应商（Electricity 表 H 列）。",
     "有效绿证 = 每月 MIN(绿证, 电网购电)；超出部分列于 Data_Quality。绿证不影响 CBAM 数值。",
-    "基于位置（范围二）吨CO2 = (电网 + 绿电交易 + 购电协议 + 供应商) × 位置因子 / "
-    "1000。位置因子：数据年份的省级 MEE "
-    "平均因子；未发布时取之前最近年份；省份未知时取全国平均。",
+    "基于位置（范围二）吨CO2 = (电网 + 绿电交易 + 购电协议 + 供应商) × 位置因子 / 1000。位置因子：数据年"
+    "份的省级 MEE 平均因子；未发布时取之前最近年份；省份未知时取全国平均。",
     "基于市场（范围二）吨CO2 = ((电网 − 有效绿证) × 剩余组合因子 + 供应商 × 供应商因子) / "
     "1000；绿电交易、购电协议、直连与自发自用计为 0。",
-    "CBAM 间接排放吨CO2 = (电网 + 绿电交易 + 供应商) × CBAM 因子 / 1000。CBAM "
-    "因子：国家默认值（D.4(a)）或其他公开电网因子"
-    "（D.4(b)）；直连（D.4.3.1）、自发自用（D.4.1）、购电协议（D.4.3.2）在证据成立时计为 0；多来源时为按 MWh "
-    "加权平均，代码 Mix。",
-    "证据：月度数据不能证明直连与购电协议所需的逐小时发用电匹配（IR 2025/2547 附件二 "
-    "D.4.3），请保存小时级电表数据。",
-    "产品：分表电量归属其产品；其余月度电量按当月产量（质量）分摊至各产品；各来源同比例分摊；绿证按相同比例覆"
-    "盖电网电量。无产量月份的电量列为未分配。",
-    "单位产品隐含排放 SEE = 吨CO2 / 吨产品（各方法分别计算）；单位电耗 MWh/t = kWh / 1000 / 吨。",
-    "排放因子：所用因子均列于 Factors 表并注明来源与状态；Electricity 表的因子单元格引用该表，修改即可重算。",
-    "参考：温室气体核算体系范围二指南（2015）；欧盟法规 2023/956；实施条例 "
-    "2023/1773、2025/2547、2025/2621；生态环境部/国家统计局 2021-2023 年电力二氧化碳排放因子。",
+    "CBAM 间接排放吨CO2 = (电网 + 绿电交易 + 供应商) × CBAM 因子 / 1000。CBAM 因子：国家默认值（D.4(a)）"
+    "或其他公开电网因子（D.4(b)）；直连（D.4.3.1）、自发自用（D.4.1）、购电协议（D.4.3.2）在证据成立时计"
+    "为 0；多来源时为按 MWh 加权平均，代码 Mix。",
+    "供应商因子（例如园区混合供电因子 0.3503 kgCO2/kWh）计入基于市场的数字，但不用于 CBAM：CBAM "
+    "仅在直接技术连接或购电协议情况下接受实际因子（IR 2025/2547 附件二 D.4.3）；园区混合因子两者皆非，除"
+    "非园区本身是直接技术连接的发电方，或供电依据实物交付的购电协议。Summary 表列出基于市场的数字所用的因"
+    "子。",
+    "证据：月度数据不能证明直连与购电协议所需的逐小时发用电匹配（IR 2025/2547 附件二 D.4.3），请保存小时"
+    "级电表数据。",
+    "产品：分表电量归属其产品；其余月度电量按当月产量（质量）分摊至各产品；各来源同比例分摊；绿证按相同比"
+    "例覆盖电网电量。无产量月份的电量列为未分配。Products 表每个月度行列出该产品的电网、绿电交易、购电协"
+    "议与供应商电量（直连与自发自用为其余电量，计为 0），并按 Electricity 表相同公式、以该月因子计算吨CO2"
+    "；全期行为各月度行之和。",
+    "混合产品：共用电量按质量分摊到不同 CBAM 货物类别（水泥、化肥、钢铁、铝、氢等）的产品时，会提示加装分"
+    "表（电量行填写 product_id），或当一个文件只属于一个产品时在 -e FILE 后使用 --product PRODUCT_ID。",
+    "单位产品隐含排放 SEE = 吨CO2 / 吨产品（各方法分别计算）；单位电耗 MWh/t = kWh / 1000 / "
+    "吨。一个期间的 SEE 只使用既有用电又有产量的月份：有产量但无用电记录的月份不计入（Products 表“计入 "
+    "SEE 的产量”），并列于 Data_Quality。没有此类月份的产品无 SEE（不适用），绝不为 0。",
+    "年度产量（整年期间，如 2025）仅在用电数据覆盖同一整年时接受：SEE 按全年计算，绝不按月拆分。",
+    "合理性检查：各产品的 MWh/t 与其 CBAM 货物类别的常见范围比较；不合理的电耗强度（多为单位或分摊错误）"
+    "在 Data_Quality 中提示。",
+    "排放因子：所用因子均列于 Factors 表并注明来源与状态（user：来自 --factors 文件或命令行；用户文件替换"
+    "程序自带的同名因子时在该表提示）。各表所有计算数字都（经 Electricity 与 Products 表）引用 Factors "
+    "表中的因子值，修改即可重算整个工作簿。同一企业使用多个供应商因子时，某月的供应商 kgCO2 以数值写入。",
+    "参考：温室气体核算体系范围二指南（2015）；欧盟法规 2023/956；实施条例 2023/1773、2025/2547、2025/262"
+    "1；生态环境部/国家统计局 2021-2023 年电力二氧化碳排放因子。",
 };
 
 static void write_method(struct xw *x)
 {
-    lxw_worksheet *ws = sheet(x, "Method", -1);
-    if (ws == NULL)
+    /* Printed at a fixed scale: LibreOffice does not fit a sheet of one
+     * wrapped column to the page width and would cut its lines. */
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Method");
+    if (ws == NULL) {
+        ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
+    }
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_print_scale(ws, 80);
     const char *const *lines = x->zh ? method_zh : method_en;
     size_t n = x->zh ? sizeof method_zh / sizeof *method_zh : sizeof method_en / sizeof *method_en;
     static const double width = 140;
@@ -806,7 +1138,7 @@ static void kv(struct xw *x, lxw_worksheet *ws, int r, enum label l, const char 
 }
 
 static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, const alloc_enterprise *ae,
-                          int etot, const int *period_rows, time_t created)
+                          const struct factor_rows *fr, int etot, const int *period_rows, time_t created)
 {
     const ledger_enterprise *e = ae->e;
     static const double w[] = {30, 18, 16, 24, 24, 16, 14, 14, 14};
@@ -838,18 +1170,46 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     const char *h[] = {L(x, L_METHOD), L(x, L_T_CO2),        L(x, L_KG_PER_KWH),
                        L(x, L_FACTOR), L(x, L_FACTOR_VALUE), L(x, L_SOURCE_CODE)};
     header(x, ws, r++, h, 6);
-    char ref[16], cons[16], tc[16];
+    char ref[64], cons[16], tc[16];
     cell(cons, etot, E_CONS, true);
+
+    /* The market-based figure's factors: the residual factor of every month
+     * with grid kWh, and every supplier factor. */
+    const factor *mkt_used[16];
+    size_t nmkt = 0;
+    char mkt_ids[512] = "";
+    for (size_t i = 0; i < ae->nmonths + e->nsuppliers; i++) {
+        const factor *f = NULL;
+        if (i < ae->nmonths)
+            f = ae->months[i].kwh.source[SUPPLY_GRID] > 0 ? ae->months[i].f.residual : NULL;
+        else
+            f = e->suppliers[i - ae->nmonths];
+        bool seen = f == NULL;
+        for (size_t k = 0; k < nmkt && !seen; k++)
+            seen = mkt_used[k] == f;
+        if (seen || nmkt == sizeof mkt_used / sizeof *mkt_used)
+            continue;
+        mkt_used[nmkt++] = f;
+        size_t len = strlen(mkt_ids);
+        fmt_cut(mkt_ids + len, sizeof mkt_ids - len, "%s%s%s", len ? ", " : "", f->id,
+                f->kind == FACTOR_SUPPLIER ? (x->zh ? "（供应商）" : " (supplier)") : "");
+    }
     struct {
         enum label l;
         int col;
         double t;
         const factor *f;
+        const char *ids;
         const char *code;
     } m[] = {
-        {L_LOCATION, E_LOC_T, ae->em.location, ae->f.location, NULL},
-        {L_MARKET, E_MKT_T, ae->em.market, ae->f.residual, NULL},
-        {L_CBAM, E_CBAM_T, ae->em.cbam, ae->f.cbam, ae->cbam_code},
+        {L_LOCATION, E_LOC_T, ae->em.location, ae->f.location, NULL, NULL},
+        /* no residual or supplier kWh at all: the period's residual factor, as for the others */
+        {L_MARKET, E_MKT_T, ae->em.market,
+         nmkt == 1   ? mkt_used[0]
+         : nmkt == 0 ? ae->f.residual
+                     : NULL,
+         mkt_ids, NULL},
+        {L_CBAM, E_CBAM_T, ae->em.cbam, ae->f.cbam, NULL, ae->cbam_code},
     };
     for (size_t i = 0; i < 3; i++, r++) {
         str(x, ws, r, 0, L(x, m[i].l), x->bold);
@@ -857,9 +1217,10 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
         if (ae->kwh.consumption > 0)
             fnum(x, ws, r, 2, x->ef, m[i].t * 1000.0 / ae->kwh.consumption,
                  "=IF(Electricity!%s>0,%s*1000/Electricity!%s,0)", cons, cell(tc, r, 1, false), cons);
-        str(x, ws, r, 3, m[i].f ? m[i].f->id : (x->zh ? "各月不同" : "differs by month"), x->text);
-        if (m[i].f)
-            num(x, ws, r, 4, m[i].f->value, x->ef);
+        const char *ids = m[i].ids && *m[i].ids ? m[i].ids : m[i].f ? m[i].f->id : NULL;
+        str(x, ws, r, 3, ids ? ids : (x->zh ? "各月不同" : "differs by month"), x->text);
+        if (m[i].f != NULL && factor_ref(ref, sizeof ref, fr, m[i].f) != NULL)
+            fnum(x, ws, r, 4, x->ef, m[i].f->value, "=%s", ref);
         str(x, ws, r, 5, m[i].code, NULL);
     }
     str(x, ws, r, 0, L(x, L_CONSUMPTION_KWH), x->bold);
@@ -873,13 +1234,29 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
              cons, cell(c, etot, E_TRADE, true), cell(d, etot, E_PPA, true), cell(eg, etot, E_DIRECT, true),
              cell(f, etot, E_ONSITE, true), cons);
     }
-    r += 2;
+    r++;
+    if (ae->kwh.source[SUPPLY_SUPPLIER] > 0) {
+        /* Supplier factors: in the market-based figure, not in CBAM's. */
+        char note[2048];
+        fmt_cut(note, sizeof note, "%s %s%s %s",
+                x->zh ? "基于市场的数字所用因子：" : "Market-based figure uses:", mkt_ids, x->zh ? "。" : ".",
+                L(x, L_SUPPLIER_NOT_CBAM));
+        ck(x, worksheet_merge_range(ws, (lxw_row_t)r, 0, (lxw_row_t)r, 8, "", x->warn_wrap));
+        str(x, ws, r, 0, note, x->warn_wrap);
+        double width = 0;
+        for (int c = 0; c < 9; c++)
+            width += w[c];
+        fit_row(x, ws, r, 1, (const char *const[]){note}, &width);
+        r++;
+    }
+    r++;
 
     /* Products: references to their period lines on Products. */
     str(x, ws, r++, 0, L(x, L_PRODUCTS), x->title);
-    const char *ph[] = {L(x, L_PRODUCT),      L(x, L_CN_CODE),    L(x, L_QUANTITY_T), L(x, L_ELECTRICITY_KWH),
-                        L(x, L_SEE_LOCATION), L(x, L_SEE_MARKET), L(x, L_SEE_CBAM),   L(x, L_MWH_PER_T)};
-    header(x, ws, r++, ph, 8);
+    const char *ph[] = {L(x, L_PRODUCT),        L(x, L_CN_CODE),         L(x, L_QUANTITY_T),
+                        L(x, L_QUANTITY_SEE_T), L(x, L_ELECTRICITY_KWH), L(x, L_SEE_LOCATION),
+                        L(x, L_SEE_MARKET),     L(x, L_SEE_CBAM),        L(x, L_MWH_PER_T)};
+    header(x, ws, r++, ph, 9);
     for (size_t k = 0; k < ae->nproducts; k++, r++) {
         size_t pi = ae->product_order[k];
         const alloc_product *ap = &ae->products[pi];
@@ -888,12 +1265,16 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
         str(x, ws, r, 0, ap->p->id, x->text);
         str(x, ws, r, 1, cbamgoods_format_cn(ap->p->cn_code, cn, sizeof cn), x->text);
         fnum(x, ws, r, 2, x->t3, ap->quantity_t, "=Products!%s", cell(ref, pr, P_QTY, true));
-        fnum(x, ws, r, 3, x->kwh, ap->kwh, "=Products!%s", cell(ref, pr, P_KWH, true));
+        fnum(x, ws, r, 3, x->t3, ap->quantity_see_t, "=Products!%s", cell(ref, pr, P_QTY_SEE, true));
+        fnum(x, ws, r, 4, x->kwh, ap->kwh, "=Products!%s", cell(ref, pr, P_KWH, true));
         if (ap->has_see) {
-            fnum(x, ws, r, 4, x->see, ap->see.location, "=Products!%s", cell(ref, pr, P_SEE_LOC, true));
-            fnum(x, ws, r, 5, x->see, ap->see.market, "=Products!%s", cell(ref, pr, P_SEE_MKT, true));
-            fnum(x, ws, r, 6, x->see, ap->see.cbam, "=Products!%s", cell(ref, pr, P_SEE_CBAM, true));
-            fnum(x, ws, r, 7, x->see, ap->mwh_per_t, "=Products!%s", cell(ref, pr, P_MWH_T, true));
+            fnum(x, ws, r, 5, x->see, ap->see.location, "=Products!%s", cell(ref, pr, P_SEE_LOC, true));
+            fnum(x, ws, r, 6, x->see, ap->see.market, "=Products!%s", cell(ref, pr, P_SEE_MKT, true));
+            fnum(x, ws, r, 7, x->see, ap->see.cbam, "=Products!%s", cell(ref, pr, P_SEE_CBAM, true));
+            fnum(x, ws, r, 8, x->see, ap->mwh_per_t, "=Products!%s", cell(ref, pr, P_MWH_T, true));
+        } else {
+            for (int c = 5; c <= 8; c++)
+                str(x, ws, r, c, L(x, L_NA), x->na);
         }
     }
     r += 1;
@@ -975,37 +1356,179 @@ time_t report_xlsx_created(int to_ord)
     return timegm(&tm);
 }
 
+/* ---- staging: where libxlsxwriter keeps the parts before zipping them ---- */
+
+/* Bytes the staged parts may take: a generous guess from the rows written
+ * (a cell costs well under 120 bytes of XML; Data_Quality holds the
+ * messages), times 8, and never under 16 MB. */
+static double staging_need(const ledger *l, const alloc_enterprise *ae, const diag_list *dl)
+{
+    double rows = 64.0 + 2.0 * (double)ae->nmonths + (double)ae->nproducts * ((double)ae->nmonths + 2) +
+                  (double)l->ninputs + (double)dl->count;
+    double bytes =
+        512.0 * 1024 + rows * P__N * 120.0 + (double)l->nseries * ((double)ae->nmonths + 4) * 120.0;
+    for (size_t i = 0; i < dl->count; i++)
+        bytes += 2.0 * (double)strlen(dl->items[i].message);
+    double need = 8 * bytes;
+    return need < 16.0 * 1024 * 1024 ? 16.0 * 1024 * 1024 : need;
+}
+
+/* Free bytes in dir for an unprivileged writer, or -1 when dir is not a
+ * writable directory. */
+static double free_bytes(const char *dir)
+{
+    struct statvfs sv;
+    if (access(dir, W_OK | X_OK) != 0 || statvfs(dir, &sv) != 0)
+        return -1;
+    return (double)sv.f_bavail * (double)sv.f_frsize;
+}
+
+/* The output's final name, from the temporary ".NAME.XXXXXX" next to it
+ * (src/outfile.c), for messages; else the path itself. */
+static void target_name(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t len = strlen(base);
+    if (base[0] == '.' && len > 8 && base[len - 7] == '.')
+        fmt_cut(buf, size, "%.*s%.*s", (int)(base - path), path, (int)(len - 8), base + 1);
+    else
+        fmt_cut(buf, size, "%s", path);
+}
+
+struct staging {
+    char dir[4200];
+    double free, need;
+};
+
+/* CBAMCALC_TMPDIR when set; else memory-backed /dev/shm (a third of a batch
+ * run faster than disk) when it has room; else the output's own directory.
+ * libxlsxwriter does not check its staging writes, so a directory without
+ * room for the guess is never used. */
+static bool choose_staging(const char *path, struct staging *st, char *why, size_t why_size)
+{
+    const char *forced = getenv("CBAMCALC_TMPDIR");
+    if (forced != NULL && *forced != '\0') {
+        fmt_cut(st->dir, sizeof st->dir, "%s", forced);
+        st->free = free_bytes(st->dir);
+        if (st->free < 0) {
+            fmt_cut(why, why_size, "CBAMCALC_TMPDIR=%s is not a writable directory", forced);
+            return false;
+        }
+        if (st->free < st->need) {
+            fmt_cut(why, why_size,
+                    "the staging directory %s (CBAMCALC_TMPDIR) has %.1f MB free, %.1f MB needed", st->dir,
+                    st->free / 1048576.0, st->need / 1048576.0);
+            return false;
+        }
+        return true;
+    }
+    double shm = free_bytes("/dev/shm");
+    if (shm >= st->need) {
+        snprintf(st->dir, sizeof st->dir, "/dev/shm");
+        st->free = shm;
+        return true;
+    }
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(st->dir, sizeof st->dir, ".");
+    else if (slash == path)
+        snprintf(st->dir, sizeof st->dir, "/");
+    else
+        fmt_cut(st->dir, sizeof st->dir, "%.*s", (int)(slash - path), path);
+    st->free = free_bytes(st->dir);
+    if (st->free >= st->need)
+        return true;
+    fmt_cut(why, why_size,
+            "no staging directory has room: %.1f MB needed, /dev/shm has %.1f MB free, %s has %.1f MB free",
+            st->need / 1048576.0, shm < 0 ? 0.0 : shm / 1048576.0, st->dir,
+            st->free < 0 ? 0.0 : st->free / 1048576.0);
+    return false;
+}
+
+/* The parts every workbook of ours holds. */
+static const char *const required_parts[] = {
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "docProps/app.xml",
+    "docProps/core.xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/styles.xml",
+    "xl/sharedStrings.xml",
+    "xl/worksheets/sheet1.xml",
+    "xl/worksheets/sheet2.xml",
+    "xl/worksheets/sheet3.xml",
+    "xl/worksheets/sheet4.xml",
+    "xl/worksheets/sheet5.xml",
+    "xl/worksheets/sheet6.xml",
+    "xl/worksheets/sheet7.xml",
+    "xl/drawings/drawing1.xml",
+    "xl/charts/chart1.xml",
+    "xl/charts/chart2.xml",
+    "xl/charts/chart3.xml",
+};
+
+/* libxlsxwriter writes a creation time of 0 as "now"; the workbook is made
+ * with 1 s and the two dates are set back to 0 s in docProps/core.xml. */
+static bool set_epoch_zero(const char *path, char *why, size_t why_size)
+{
+    /* the end tag makes it the date element's text: '<' in other text is escaped */
+    static const char one[] = "1970-01-01T00:00:01Z</dcterms:";
+    char *core;
+    size_t len;
+    if (!xlsxzip_read(path, "docProps/core.xml", &core, &len, why, why_size))
+        return false;
+    size_t n = 0;
+    for (char *p = strstr(core, one); p != NULL; p = strstr(p + 1, one)) {
+        p[strlen("1970-01-01T00:00:0")] = '0';
+        n++;
+    }
+    bool ok =
+        n == 2 ? xlsxzip_replace(path, "docProps/core.xml", core, len, why, why_size)
+               : (fmt_cut(why, why_size, "docProps/core.xml has %zu creation dates, expected 2", n), false);
+    free(core);
+    return ok;
+}
+
 enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_enterprise *ae,
                                 const diag_list *dl, const report_xlsx_opts *o, diag_list *errs)
 {
     struct xw x = {.zh = o->zh};
-    /* libxlsxwriter stages every part in a temporary file: in memory-backed
-     * /dev/shm they cost a third of a batch run less than on disk. */
-    lxw_workbook_options wo = {.constant_memory = LXW_FALSE,
-                               .tmpdir = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : NULL};
+    char target[4200], why[4400];
+    target_name(path, target, sizeof target);
+    struct staging st = {.need = staging_need(l, ae, dl)};
+    if (!choose_staging(path, &st, why, sizeof why)) {
+        diag_add(errs, DIAG_ERROR, target, 0, 0,
+                 "the workbook could not be written completely: %s; nothing was written", why);
+        return CBAM_ERR_CANTCREAT;
+    }
+    lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = st.dir};
     x.wb = workbook_new_opt(path, &wo);
     if (x.wb == NULL) {
-        diag_add(errs, DIAG_ERROR, path, 0, 0, "cannot start the workbook");
+        diag_add(errs, DIAG_ERROR, target, 0, 0, "cannot start the workbook");
         return CBAM_ERR_CANTCREAT;
     }
     make_formats(&x);
 
-    char title[160], subject[200], keywords[200];
+    /* Document properties: ids and names cut on a character boundary. */
+    char title[256], subject[256], keywords[256], company[256];
     char from[8], to[8];
     period_format(ae->from_ord, from, sizeof from);
     period_format(ae->to_ord, to, sizeof to);
-    snprintf(title, sizeof title, "Electricity emissions report %s", ae->e->id);
-    snprintf(subject, sizeof subject, "Scope 2 (location, market) and CBAM indirect emissions, %s to %s",
-             from, to);
-    snprintf(keywords, sizeof keywords, "CBAM, Scope 2, electricity, %s", ae->e->id);
+    fmt_cut(title, sizeof title, "Electricity emissions report %s", ae->e->id);
+    fmt_cut(subject, sizeof subject, "Scope 2 (location, market) and CBAM indirect emissions, %s to %s", from,
+            to);
+    fmt_cut(keywords, sizeof keywords, "CBAM, Scope 2, electricity, %s", ae->e->id);
+    fmt_cut(company, sizeof company, "%s", ae->e->name ? ae->e->name : ae->e->id);
     lxw_doc_properties props = {
         .title = title,
         .subject = subject,
         .author = PACKAGE_NAME " " PACKAGE_VERSION,
-        .company = ae->e->name ? ae->e->name : ae->e->id,
+        .company = company,
         .keywords = keywords,
         .comments = "Generated by cbamcalc; every figure is explained on the Method sheet.",
-        .created = o->created,
+        .created = o->created != 0 ? o->created : 1,
     };
     ck(&x, workbook_set_properties(x.wb, &props));
 
@@ -1017,12 +1540,12 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     lxw_worksheet *summary = sheet(&x, "Summary", -1);
     int etot = write_electricity(&x, ae, &fr);
     write_products(&x, ae, period_rows);
-    write_cbam(&x, ae);
+    write_cbam(&x, ae, period_rows);
     write_factors(&x, &fr);
     write_quality(&x, l, ae, dl);
     write_method(&x);
     if (summary != NULL) {
-        write_summary(&x, summary, l, ae, etot, period_rows, o->created);
+        write_summary(&x, summary, l, ae, &fr, etot, period_rows, o->created);
         worksheet_activate(summary);
     }
     free(period_rows);
@@ -1030,14 +1553,27 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
 
     lxw_error close_err = workbook_close(x.wb);
     if (x.bad_number) {
-        diag_add(errs, DIAG_ERROR, NULL, 0, 0,
-                 "a computed figure is not a finite number; this is a bug, please report it");
+        diag_add(
+            errs, DIAG_ERROR, NULL, 0, 0,
+            "a computed figure is not a finite number or does not match its formula; this is a bug, please "
+            "report it");
         return CBAM_ERR_INTERNAL;
     }
     if (x.err == LXW_NO_ERROR)
         x.err = close_err;
     if (x.err != LXW_NO_ERROR) {
-        diag_add(errs, DIAG_ERROR, path, 0, 0, "writing the workbook failed: %s", lxw_strerror(x.err));
+        diag_add(errs, DIAG_ERROR, target, 0, 0, "writing the workbook failed: %s (staging directory %s)",
+                 lxw_strerror(x.err), st.dir);
+        return CBAM_ERR_CANTCREAT;
+    }
+    /* Read it back: libxlsxwriter does not check its staging writes. */
+    if ((o->created == 0 && !set_epoch_zero(path, why, sizeof why)) ||
+        !xlsxzip_verify(path, required_parts, sizeof required_parts / sizeof *required_parts, why,
+                        sizeof why)) {
+        diag_add(errs, DIAG_ERROR, target, 0, 0,
+                 "the workbook could not be written completely (%s; staging directory %s had %.1f MB free); "
+                 "nothing was written",
+                 why, st.dir, st.free / 1048576.0);
         return CBAM_ERR_CANTCREAT;
     }
     return CBAM_OK;

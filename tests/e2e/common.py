@@ -43,3 +43,10 @@ class Checks:
     def finish(self):
         print("%d passed, %d failed" % (self.passed, self.failed))
         sys.exit(1 if self.failed else 0)
+
+
+def command(args):
+    """The command line run() uses, for tests that start cbamcalc themselves (in a namespace)."""
+    vg = os.environ.get("CBAM_VALGRIND")
+    return ([vg, "--quiet", "--error-exitcode=99", "--leak-check=full",
+             "--errors-for-leak-kinds=definite,indirect"] if vg else []) + [CBAMCALC] + args

@@ -3,18 +3,25 @@ JSON of the same run: sheet names, every figure, text-vs-number types, formulas,
 text that looks like a formula, print setup, and byte-identical reruns."""
 import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 import zipfile
 
 import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Checks, run  # noqa: E402
+from common import Checks, command, run  # noqa: E402
 
 SHEETS = ["Summary", "Electricity", "Products", "CBAM_Communication", "Factors",
           "Data_Quality", "Method"]
 SOURCES = ["grid", "green_trade", "green_ppa", "green_direct", "onsite", "supplier"]
+# Products columns (1-based)
+(P_QTY, P_QTY_SEE, P_KWH, P_LOC, P_MKT, P_CBAM, P_SEE_LOC, P_SEE_MKT, P_SEE_CBAM,
+ P_MWH_T) = (5, 6, 10, 16, 17, 18, 19, 20, 21, 22)
+L = openpyxl.utils.get_column_letter
 c = Checks()
 
 
@@ -64,7 +71,7 @@ def check_workbook(path, ent, label_total="Total", period_label="period"):
          ws.sheet_properties.pageSetUpPr.fitToPage, "Electricity fits one page wide")
 
     # Products: the period line of each product equals the JSON.
-    ws = wb_v["Products"]
+    ws, wf = wb_v["Products"], wb_f["Products"]
     period_rows = {}
     for r in range(2, ws.max_row + 1):
         if ws.cell(r, 4).value == period_label:
@@ -75,39 +82,74 @@ def check_workbook(path, ent, label_total="Total", period_label="period"):
         if r is None:
             continue
         c.ok(isinstance(ws.cell(r, 1).value, str), "product id is text")
-        c.close(ws.cell(r, 5).value, p["quantity_t"], "%s t" % p["product_id"])
-        c.close(ws.cell(r, 9).value, p["electricity_kwh"], "%s kWh" % p["product_id"], rel=1e-14)
-        for col, meth in ((10, "location"), (11, "market"), (12, "cbam")):
+        c.close(ws.cell(r, P_QTY).value, p["quantity_t"], "%s t" % p["product_id"])
+        c.close(ws.cell(r, P_QTY_SEE).value, p["quantity_in_see_t"], "%s t in SEE" % p["product_id"])
+        c.close(ws.cell(r, P_KWH).value, p["electricity_kwh"], "%s kWh" % p["product_id"], rel=1e-14)
+        for col, meth in ((P_LOC, "location"), (P_MKT, "market"), (P_CBAM, "cbam")):
             c.close(ws.cell(r, col).value, p["emissions_t_co2"][meth], "%s %s t" % (p["product_id"], meth))
+            c.ok(str(wf.cell(r, col).value).startswith("=SUM("), "%s %s t adds up its months" % (p["product_id"], meth))
         if p["see_indirect_t_co2_per_t"] is not None:
-            for col, meth in ((13, "location"), (14, "market"), (15, "cbam")):
+            for col, meth in ((P_SEE_LOC, "location"), (P_SEE_MKT, "market"), (P_SEE_CBAM, "cbam")):
                 c.close(ws.cell(r, col).value, p["see_indirect_t_co2_per_t"][meth],
                         "%s SEE %s" % (p["product_id"], meth))
-            c.close(ws.cell(r, 16).value, p["electricity_mwh_per_t"], "%s MWh/t" % p["product_id"], rel=1e-14)
+                c.ok(wf.cell(r, col).value == "=%s%d/%s%d" % (L(col - 3), r, L(P_QTY_SEE), r),
+                     "%s SEE %s = tCO2 / t in SEE (%s)" % (p["product_id"], meth, wf.cell(r, col).value))
+            c.close(ws.cell(r, P_MWH_T).value, p["electricity_mwh_per_t"], "%s MWh/t" % p["product_id"], rel=1e-14)
+        else:
+            for col in (P_SEE_LOC, P_SEE_MKT, P_SEE_CBAM, P_MWH_T):
+                c.ok(ws.cell(r, col).value in (None, "n/a", "不适用"),
+                     "%s has no SEE: %r, never 0" % (p["product_id"], ws.cell(r, col).value))
         if p["cn_code"]:
             cn = ws.cell(r, 3).value
             c.ok(cn == "%s %s %s" % (p["cn_code"][:4], p["cn_code"][4:6], p["cn_code"][6:]),
                  "CN code %r as text" % cn)
+    # Month lines: tCO2 by the Electricity formulas with that month's factor cells.
+    erow = {ws_e: r for r, ws_e in ((r, wb_v["Electricity"].cell(r, 1).value)
+                                   for r in range(2, wb_v["Electricity"].max_row + 1))}
+    month_lines = 0
+    for r in range(2, ws.max_row + 1):
+        month = ws.cell(r, 4).value
+        if month in (None, period_label) or month not in erow:
+            continue
+        month_lines += 1
+        e = erow[month]
+        c.ok(wf.cell(r, P_LOC).value == "=(K%d+L%d+M%d+N%d)*Electricity!$K$%d/1000" % (r, r, r, r, e),
+             "Products!P%d location formula %s" % (r, wf.cell(r, P_LOC).value))
+        c.ok(str(wf.cell(r, P_MKT).value).startswith("=((K%d-O%d)*Electricity!$L$%d" % (r, r, e)) or
+             wf.cell(r, P_MKT).value == "=(K%d-O%d)*Electricity!$L$%d/1000" % (r, r, e),
+             "Products!Q%d market formula %s" % (r, wf.cell(r, P_MKT).value))
+        c.ok(wf.cell(r, P_CBAM).value == "=(K%d+L%d+N%d)*Electricity!$N$%d/1000" % (r, r, r, e),
+             "Products!R%d CBAM formula %s" % (r, wf.cell(r, P_CBAM).value))
+    c.ok(month_lines > 0, "Products has month lines")
     # Products total (period lines + unallocated) equals the Electricity totals.
     for r in range(2, ws.max_row + 1):
         if ws.cell(r, 1).value == label_total:
-            c.close(ws.cell(r, 9).value, ent["electricity_kwh"]["consumption"], "Products total kWh", rel=1e-14)
-            c.close(ws.cell(r, 12).value, ent["emissions_t_co2"]["cbam"], "Products total CBAM t", rel=1e-14)
+            c.close(ws.cell(r, P_KWH).value, ent["electricity_kwh"]["consumption"], "Products total kWh", rel=1e-14)
+            c.close(ws.cell(r, P_CBAM).value, ent["emissions_t_co2"]["cbam"], "Products total CBAM t", rel=1e-14)
 
-    # CBAM_Communication: header in English, one row per good.
-    ws = wb_v["CBAM_Communication"]
+    # CBAM_Communication: header in English, one row per good, figures from Products.
+    ws, wf = wb_v["CBAM_Communication"], wb_f["CBAM_Communication"]
     c.ok(ws.cell(5, 6).value == "SEE (indirect)", "CBAM header %r" % ws.cell(5, 6).value)
     byid = {ws.cell(r, 1).value: r for r in range(6, ws.max_row + 1)}
     for p in ent["products"]:
         r = byid.get(p["product_id"])
         c.ok(r is not None, "CBAM_Communication has %s" % p["product_id"])
-        if r is None or p["see_indirect_t_co2_per_t"] is None:
+        if r is None:
+            continue
+        c.close(ws.cell(r, 14).value, p["quantity_t"], "CBAM quantity")
+        c.close(ws.cell(r, 15).value, p["quantity_in_see_t"], "CBAM quantity in SEE")
+        c.ok(ws.cell(r, 5).value is None, "SEE direct left empty")
+        if p["see_indirect_t_co2_per_t"] is None:
+            c.ok(ws.cell(r, 6).value == "n/a" and ws.cell(r, 10).value == "n/a",
+                 "CBAM SEE of %s is n/a, never 0" % p["product_id"])
             continue
         c.close(ws.cell(r, 6).value, p["see_indirect_t_co2_per_t"]["cbam"], "CBAM SEE indirect")
-        c.ok(ws.cell(r, 5).value is None, "SEE direct left empty")
         c.close(ws.cell(r, 10).value, p["electricity_mwh_per_t"], "CBAM MWh/t")
         c.close(ws.cell(r, 11).value, p["cbam_ef_t_co2_per_mwh"], "CBAM EF")
         c.ok(ws.cell(r, 9).value == p["cbam_ef_source_code"], "CBAM source code")
+        for col in (6, 10, 11, 14, 15):
+            c.ok(str(wf.cell(r, col).value).startswith("=Products!"),
+                 "CBAM_Communication %s col %d refers to Products (%s)" % (p["product_id"], col, wf.cell(r, col).value))
 
     # Factors: every factor of the JSON with its value.
     ws = wb_v["Factors"]
@@ -119,8 +161,8 @@ def check_workbook(path, ent, label_total="Total", period_label="period"):
     for f in ent["factors"]["supplier"]:
         c.close(fac.get(f["id"]), f["kg_co2_per_kwh"], "supplier factor %s" % f["id"])
 
-    # Summary figures are the JSON's.
-    ws = wb_v["Summary"]
+    # Summary figures are the JSON's; factor values refer to Factors.
+    ws, wf = wb_v["Summary"], wb_f["Summary"]
     found = 0
     for r in range(1, 40):
         label = ws.cell(r, 1).value
@@ -128,8 +170,27 @@ def check_workbook(path, ent, label_total="Total", period_label="period"):
                            ("CBAM indirect", "cbam")):
             if label == name:
                 c.close(ws.cell(r, 2).value, ent["emissions_t_co2"][meth], "Summary %s" % meth)
+                v = wf.cell(r, 5).value
+                c.ok(v is None or str(v).startswith("=Factors!"), "Summary %s factor value refers to Factors (%r)" % (meth, v))
                 found += 1
+                if meth == "market":
+                    used = ws.cell(r, 4).value or ""
+                    for f in ent["factors"]["supplier"]:
+                        c.ok(f["id"] in used, "Summary market line names supplier factor %s (%r)" % (f["id"], used))
     c.ok(found == 3 or label_total != "Total", "Summary lists the three methods (%d)" % found)
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for p in ent["products"]:
+        r = rows.get(p["product_id"])
+        c.ok(r is not None, "Summary lists %s" % p["product_id"])
+        if r is None:
+            continue
+        c.close(ws.cell(r, 3).value, p["quantity_t"], "Summary %s t" % p["product_id"])
+        c.close(ws.cell(r, 4).value, p["quantity_in_see_t"], "Summary %s t in SEE" % p["product_id"])
+        if p["see_indirect_t_co2_per_t"] is None:
+            c.ok(all(ws.cell(r, col).value in ("n/a", "不适用") for col in (6, 7, 8, 9)),
+                 "Summary SEE of %s is n/a, never 0" % p["product_id"])
+        else:
+            c.close(ws.cell(r, 8).value, p["see_indirect_t_co2_per_t"]["cbam"], "Summary %s SEE CBAM" % p["product_id"])
     return wb_v
 
 
@@ -220,5 +281,156 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run(args + ["--enterprise", "X1", "-o", "/nonexistent-dir/x.xlsx"], h)
     c.ok(p.returncode == 73, "unwritable output exit %d" % p.returncode)
     c.ok(sorted(f for f in os.listdir(h) if f.startswith(".")) == [], "no temporary files left")
+
+    # 6. SEE uses only the months with both electricity and production; n/a, never 0, without them.
+    s = os.path.join(tmp, "s")
+    os.mkdir(s)
+    open(os.path.join(s, "p.csv"), "w").write(
+        "enterprise_id,period,product_id,product_name,cn_code,quantity,unit\n"
+        "N1,2024-01,P1,Bolt,7318 15 88,10,t\n"
+        "N1,2024-02,P1,Bolt,7318 15 88,5,t\n"
+        "N1,2024-02,P2,Clinker,2523 10 00,7,t\n")
+    sargs = ["report", "-e", "e.csv", "-p", "p.csv", "-q"]
+    # Supplier rows name their factor: the park's blended one.
+    open(os.path.join(s, "e.csv"), "w").write(
+        "enterprise_id,period,meter_id,source,kwh,product_id,factor_id\n"
+        "N1,2024-01,M,grid,1000,,\n"
+        "N1,2024-01,S,supplier,500,,yuncheng-etdz-2025\n")
+    p = run(sargs + ["-o", "n.xlsx", "--json", "n.json"], s)
+    c.ok(p.returncode == 0, "SEE case: exit %d %s" % (p.returncode, p.stderr))
+    ent = json.load(open(os.path.join(s, "n.json")))["enterprises"][0]
+    prods = {q["product_id"]: q for q in ent["products"]}
+    c.close(prods["P1"]["quantity_in_see_t"], 10.0, "JSON: P1 has 10 t in SEE")
+    c.ok(prods["P2"]["see_indirect_t_co2_per_t"] is None, "JSON: P2 has no SEE")
+    check_workbook(os.path.join(s, "n.xlsx"), ent)
+    wb = openpyxl.load_workbook(os.path.join(s, "n.xlsx"), data_only=True)
+    ws = wb["Products"]
+    lines = {(ws.cell(r, 1).value, ws.cell(r, 4).value): r for r in range(2, ws.max_row + 1)}
+    r = lines.get(("P1", "period"))
+    c.ok(r is not None and ws.cell(r, P_QTY).value == 15 and ws.cell(r, P_QTY_SEE).value == 10,
+         "Products shows P1's 15 t and its 10 t in SEE")
+    r = lines.get(("P1", "2024-02"))
+    c.ok(r is not None and ws.cell(r, P_SEE_CBAM).value == "n/a", "P1 2024-02 (no electricity): SEE n/a")
+    # Summary names the market-based factors: the residual and the supplier's.
+    ws = wb["Summary"]
+    mrow = [r for r in range(1, 40) if ws.cell(r, 1).value == "Market-based (Scope 2)"]
+    used = ws.cell(mrow[0], 4).value if mrow else ""
+    c.ok("cn-mee-residual" in used and "yuncheng-etdz-2025" in used, "Summary market factors %r" % used)
+    texts = [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    c.ok(any("not for CBAM" in t and "D.4.3" in t for t in texts), "Summary: supplier factors are not for CBAM")
+    texts = [v for row in wb["Method"].iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    for words in ("both electricity and production", "whole year", "--product PRODUCT_ID", "Plausibility",
+                  "direct technical link"):
+        c.ok(any(words in t for t in texts), "Method explains %r" % words)
+    p = run(sargs + ["-o", "nz.xlsx", "--lang", "zh"], s)
+    texts = [v for row in openpyxl.load_workbook(os.path.join(s, "nz.xlsx"))["Method"].iter_rows(values_only=True)
+             for v in row if isinstance(v, str)]
+    for words in ("既有用电又有产量", "整年", "--product PRODUCT_ID", "合理性", "直接技术连接"):
+        c.ok(any(words in t for t in texts), "Chinese Method explains %r" % words)
+
+    # 7. A user's factor file that replaces a shipped id: status user, and a warning on Factors.
+    os.mkdir(os.path.join(s, "f"))
+    open(os.path.join(s, "f", "mine.csv"), "w").write(
+        "id,kind,country,region,year,value,unit,source,url,status,note\n"
+        "cbam-default-cn,cbam_default,CN,,2026,0.7,tCO2e/MWh,my own copy,,user,test\n")
+    p = run(sargs + ["--factors", "f", "-o", "f.xlsx"], s)
+    c.ok(p.returncode == 0, "user factors: exit %d %s" % (p.returncode, p.stderr))
+    ws = openpyxl.load_workbook(os.path.join(s, "f.xlsx"))["Factors"]
+    st = {ws.cell(r, 1).value: ws.cell(r, 8).value for r in range(2, ws.max_row + 1)}
+    c.ok(st.get("cbam-default-cn") == "user", "Factors: status %r" % st.get("cbam-default-cn"))
+    texts = [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    c.ok(any("cbam-default-cn" in t and "replaces the shipped factor" in t for t in texts),
+         "Factors warns that cbam-default-cn replaced the shipped one")
+    ws = openpyxl.load_workbook(os.path.join(s, "n.xlsx"))["Factors"]
+    texts = [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    c.ok(not any("replaces the shipped" in t for t in texts), "no warning without a user's file")
+
+    # 8. Long Chinese ids and names: cut on a character boundary, the workbook stays readable.
+    for n in (50, 200):
+        ident = ("运城示例企业编号" * 30)[:n]
+        name = ("运城经济技术开发区示例铸造有限公司" * 20)[:n]
+        d = os.path.join(tmp, "cn%d" % n)
+        os.mkdir(d)
+        open(os.path.join(d, "e.csv"), "w").write(
+            "enterprise_id,period,meter_id,source,kwh,product_id\n%s,2024-01,M1,grid,1000,\n" % ident)
+        open(os.path.join(d, "p.csv"), "w").write(
+            "enterprise_id,period,product_id,product_name,cn_code,quantity,unit\n"
+            "%s,2024-01,%s,%s,7318 15 88,10,t\n" % (ident, ("产品" * 100)[:n], name))
+        open(os.path.join(d, "i.csv"), "w").write("enterprise_id,name,country,province\n%s,%s,CN,Hebei\n" % (ident, name))
+        p = run(["report", "-e", "e.csv", "-p", "p.csv", "-i", "i.csv", "-o", "x.xlsx", "-q"], d)
+        c.ok(p.returncode == 0, "%d-character Chinese id: exit %d %s" % (n, p.returncode, p.stderr))
+        book = os.path.join(d, "x.xlsx")
+        try:
+            with zipfile.ZipFile(book) as z:
+                for part in ("docProps/core.xml", "docProps/app.xml"):
+                    ET.fromstring(z.read(part))  # raises on invalid UTF-8 or XML
+            wb = openpyxl.load_workbook(book)
+            title = wb.properties.title or ""
+            c.ok(title.startswith("Electricity emissions report 运城") and len(title.encode()) < 256,
+                 "%d-char id: title %r" % (n, title[:40]))
+            c.ok(wb["Summary"].cell(3, 2).value == ident, "%d-char id whole on Summary" % n)
+        except Exception as ex:  # noqa: BLE001 - any failure to read is the bug
+            c.ok(False, "%d-character Chinese id: workbook unreadable: %s" % (n, ex))
+
+    # 9. SOURCE_DATE_EPOCH=0 is 1970-01-01, not "unset" and not "now".
+    zs = []
+    for i in range(2):
+        p = run(sargs + ["-o", "z%d.xlsx" % i], s, env={"SOURCE_DATE_EPOCH": "0"})
+        c.ok(p.returncode == 0, "SOURCE_DATE_EPOCH=0: exit %d %s" % (p.returncode, p.stderr))
+        zs.append(open(os.path.join(s, "z%d.xlsx" % i), "rb").read())
+    with zipfile.ZipFile(os.path.join(s, "z0.xlsx")) as z:
+        core = z.read("docProps/core.xml").decode()
+    c.ok(core.count("1970-01-01T00:00:00Z") == 2, "SOURCE_DATE_EPOCH=0: created and modified 1970-01-01")
+    c.ok(zs[0] == zs[1], "SOURCE_DATE_EPOCH=0: byte-identical reruns")
+    ws = openpyxl.load_workbook(os.path.join(s, "z0.xlsx"))["Summary"]
+    c.ok(ws.cell(12, 2).value == "1970-01-01 00:00:00", "Summary created %r" % ws.cell(12, 2).value)
+
+    # 10. A staging directory without room: exit 73, nothing written, nothing left behind.
+    ex = os.path.join(os.environ.get("CBAM_TEST_DATA", os.path.join(os.path.dirname(__file__), "..", "data")),
+                      "..", "..", "examples", "yuncheng")
+    unshare = shutil.which("unshare")
+    w = os.path.join(tmp, "w")
+    small = os.path.join(tmp, "small")
+    os.mkdir(w)
+    os.mkdir(small)
+    probe = subprocess.run([unshare, "-m", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs %s" % small],
+                           capture_output=True) if unshare else None
+    if probe is None or probe.returncode != 0:
+        print("SKIP: staging tests need `unshare -m` and mount (root): %s" %
+              (probe.stderr.decode().strip() if probe else "no unshare"))
+    else:
+        base = command(["report", "-e", os.path.join(ex, "electricity.csv"), "-p", os.path.join(ex, "production.csv"),
+                        "-i", os.path.join(ex, "enterprises.csv"), "--enterprise", "YC-FD02", "-q"])
+
+        def in_namespace(script, out, env):
+            full = dict(os.environ)
+            full.update(env)
+            return subprocess.run([unshare, "-m", "sh", "-c", script, "sh", out] + base, cwd=w,
+                                  capture_output=True, text=True, env=full)
+        # CBAMCALC_TMPDIR on a 1 MB tmpfs: refused before anything is staged.
+        p = in_namespace('mount -t tmpfs -o size=1m tmpfs "%s" || exit 99; out=$1; shift; "$@" -o "$out"; rc=$?; '
+                         'echo "left:$(ls -A "%s" | tr "\\n" " ")"; exit $rc' % (small, small),
+                         "out.xlsx", {"CBAMCALC_TMPDIR": small})
+        c.ok(p.returncode == 73, "1 MB staging directory: exit %d (%s)" % (p.returncode, p.stderr.strip()))
+        c.ok("could not be written completely" in p.stderr and small in p.stderr and "MB free" in p.stderr,
+             "the message names the staging directory and its free space: %s" % p.stderr.strip())
+        c.ok(p.stdout.strip() == "left:", "nothing left in the staging directory: %r" % p.stdout)
+        c.ok(os.listdir(w) == [], "no out.xlsx and no temporary file: %s" % os.listdir(w))
+        # /dev/shm full (1 MB): the output's directory stages instead.
+        p = in_namespace('mount -t tmpfs -o size=1m tmpfs /dev/shm || exit 99; out=$1; shift; "$@" -o "$out"',
+                         "ok.xlsx", {})
+        c.ok(p.returncode == 0 and os.path.exists(os.path.join(w, "ok.xlsx")),
+             "a full /dev/shm falls back to the output's directory: exit %d %s" % (p.returncode, p.stderr))
+        c.ok(sorted(os.listdir(w)) == ["ok.xlsx"], "only the workbook is left: %s" % os.listdir(w))
+        if os.path.exists(os.path.join(w, "ok.xlsx")):
+            os.unlink(os.path.join(w, "ok.xlsx"))
+        # Neither /dev/shm nor the output's directory has room: 73.
+        # (cd again after the mount: the working directory is the one under it)
+        p = in_namespace('mount -t tmpfs -o size=1m tmpfs /dev/shm && mount -t tmpfs -o size=2m tmpfs "%s" && '
+                         'cd "%s" || exit 99; out=$1; shift; "$@" -o "$out"; rc=$?; '
+                         'echo "left:$(ls -A | tr "\\n" " ")"; exit $rc' % (w, w), "out.xlsx", {})
+        c.ok(p.returncode == 73 and "no staging directory has room" in p.stderr,
+             "no room anywhere: exit %d %s" % (p.returncode, p.stderr.strip()))
+        c.ok(p.stdout.strip() == "left:", "nothing left in the output directory: %r" % p.stdout)
 
 c.finish()

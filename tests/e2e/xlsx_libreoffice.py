@@ -1,10 +1,13 @@
 """Opens cbamcalc's workbooks in LibreOffice (headless): they convert to PDF,
-and after a forced recalculation every formula gives its cached value.
+after a forced recalculation every formula gives its cached value, and after
+a factor is edited on Factors every sheet follows it (Electricity, Products,
+every SEE, CBAM_Communication, Summary), as computed here from the kWh.
 
 LibreOffice keeps the cached results of an xlsx unless OOXMLRecalcMode says
 "always" (0); a throwaway profile sets it. A control copy whose cached value
 was tampered with shows that the recalculation really happens."""
 import csv
+import json
 import os
 import re
 import shutil
@@ -56,6 +59,200 @@ def as_number(text):
         return None
 
 
+
+# ---- a factor edited on Factors: every figure follows ----
+
+# New values for the factors the demo uses (location, residual, CBAM, the park's supplier factor).
+NEW = {"cn-mee-shanxi-2023": 0.7, "cn-mee-residual-2023": 0.4, "cbam-default-cn": 0.9, "yuncheng-etdz-2025": 0.2}
+
+
+def edit_factors(book, dest):
+    """A copy of book with the NEW values typed into Factors (as a user would)."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Factors"]
+    edited = {}
+    for r in range(2, ws.max_row + 1):
+        fid = ws.cell(r, 1).value
+        if fid in NEW:
+            ws.cell(r, 2).value = NEW[fid]
+            edited[fid] = NEW[fid]
+    wb.save(dest)
+    return edited
+
+
+def columns(header, *names):
+    """0-based indexes of the named header cells (None when absent)."""
+    return [header.index(n) if n in header else None for n in names]
+
+
+def check_edited(tmp, book, ent):
+    base = os.path.basename(book)[:-5]
+    dest = os.path.join(tmp, "edited", base + ".xlsx")
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    edited = edit_factors(book, dest)
+    c.ok(len(edited) >= 3, "%s: factors edited %s" % (base, sorted(edited)))
+    out = os.path.join(tmp, "edited-csv")
+    p = soffice(tmp, CSV_FILTER, dest, out)
+    c.ok(p.returncode == 0, "CSV of the edited %s: %s" % (base, p.stderr))
+
+    def value(fid):
+        old = {f["id"]: f["kg_co2_per_kwh"] for f in [ent["factors"][k] for k in ("location", "residual", "cbam")]
+               + ent["factors"]["supplier"] if f is not None}
+        return NEW.get(fid, old.get(fid))
+    sup = [value(f["id"]) for f in ent["factors"]["supplier"]]
+    months = {}
+    for m in ent["months"]:
+        k, f = m["electricity_kwh"], m["factors"]
+        loc_f, res_f, cbam_f = value(f["location"]), value(f["residual"]), value(f["cbam"])
+        sup_f = sup[0] if len(sup) == 1 else 0.0
+        cov = k["certificates_used"] / k["grid"] if k["grid"] > 0 else 0.0
+        months[m["period"]] = dict(k=k, loc=loc_f, res=res_f, cbam=cbam_f, sup=sup_f, cov=cov)
+
+    def em(grid, trade, ppa, supplier, mo):
+        return ((grid + trade + ppa + supplier) * mo["loc"] / 1000,
+                (grid * (1 - mo["cov"]) * mo["res"] + supplier * mo["sup"]) / 1000,
+                (grid + trade + supplier) * mo["cbam"] / 1000)
+
+    # Electricity: each month and the total.
+    rows = sheet_csv(out, dest, "Electricity")
+    tot = [0.0, 0.0, 0.0]
+    for row in rows[1:]:
+        mo = months.get(row[0])
+        if mo is None:
+            continue
+        k = mo["k"]
+        want = em(k["grid"], k["green_trade"], k["green_ppa"], k["supplier"], mo)
+        for i, col in enumerate((14, 15, 16)):
+            c.close(as_number(row[col]), want[i], "edited %s Electricity %s col %d" % (base, row[0], col + 1), rel=1e-9)
+            tot[i] += want[i]
+    total_row = [row for row in rows if row and row[0] == "Total"]
+    for i, col in enumerate((14, 15, 16)):
+        c.close(as_number(total_row[0][col]) if total_row else None, tot[i], "edited %s Electricity total" % base,
+                rel=1e-9)
+
+    # With one factor per method over the period, location and CBAM figures scale with their factor:
+    # a check straight from the JSON, whatever the layout.
+    old_f = {k: ent["factors"][k]["kg_co2_per_kwh"] for k in ("location", "cbam")}
+    new_f = {k: value(ent["factors"][k]["id"]) for k in ("location", "cbam")}
+    ratio = {k: new_f[k] / old_f[k] for k in old_f}
+    rows = sheet_csv(out, dest, "Products")
+    h = rows[0]
+    period = {row[0]: row for row in rows[1:] if len(row) > 3 and row[3] == "period"}
+    loc, cbam, see_cbam = columns(h, "Location-based (tCO2)", "CBAM indirect (tCO2)", "SEE CBAM indirect (tCO2/t)")
+    cbam_rows = {row[0]: row for row in sheet_csv(out, dest, "CBAM_Communication")[5:] if row}
+    summary_rows = {row[0]: row for row in sheet_csv(out, dest, "Summary") if row}
+    for prod in ent["products"]:
+        pid, row = prod["product_id"], period.get(prod["product_id"])
+        if row is None or None in (loc, cbam, see_cbam):
+            c.ok(False, "edited %s: Products period line of %s" % (base, pid))
+            continue
+        c.close(as_number(row[loc]), prod["emissions_t_co2"]["location"] * ratio["location"],
+                "edited %s Products %s location t follows its factor" % (base, pid), rel=1e-9)
+        c.close(as_number(row[cbam]), prod["emissions_t_co2"]["cbam"] * ratio["cbam"],
+                "edited %s Products %s CBAM t follows its factor" % (base, pid), rel=1e-9)
+        if prod["see_indirect_t_co2_per_t"] is None:
+            continue
+        want = prod["see_indirect_t_co2_per_t"]["cbam"] * ratio["cbam"]
+        c.close(as_number(row[see_cbam]), want, "edited %s Products %s SEE CBAM follows its factor" % (base, pid),
+                rel=1e-9)
+        got = cbam_rows.get(pid)
+        c.close(as_number(got[5]) if got else None, want, "edited %s CBAM_Communication %s SEE follows" % (base, pid),
+                rel=1e-9)
+        got = summary_rows.get(pid)
+        c.close(as_number(got[7]) if got else None, want, "edited %s Summary %s SEE CBAM follows" % (base, pid),
+                rel=1e-9)
+
+    # Products: each month line from its kWh by source, each period line their sum, SEE over the tonnes in SEE.
+    (qty_see, kwh, grid, trade, ppa, supc, loc, mkt, cbam, see_loc, see_mkt, see_cbam) = columns(
+        h, "Quantity in SEE (t)", "Electricity (kWh)", "Grid (kWh)", "Green trade (kWh)", "PPA (kWh)",
+        "Supplier-specific (kWh)", "Location-based (tCO2)", "Market-based (tCO2)", "CBAM indirect (tCO2)",
+        "SEE location (tCO2/t)", "SEE market (tCO2/t)", "SEE CBAM indirect (tCO2/t)")
+    c.ok(None not in (qty_see, grid, trade, ppa, supc, loc, mkt, cbam),
+         "edited %s: Products shows the kWh by source and the tonnes in SEE (%s)" % (base, h))
+    if None in (qty_see, grid, trade, ppa, supc, loc, mkt, cbam):
+        return
+    sums, grid_by_month = {}, {}
+    for row in rows[1:]:
+        pid, month = row[0], row[3]
+        mo = months.get(month)
+        if mo is None:
+            continue
+        g, t, pp, su = (as_number(row[i]) for i in (grid, trade, ppa, supc))
+        grid_by_month[month] = grid_by_month.get(month, 0.0) + g
+        want = em(g, t, pp, su, mo)
+        for i, col in enumerate((loc, mkt, cbam)):
+            c.close(as_number(row[col]), want[i], "edited %s Products %s %s col %d" % (base, pid, month, col + 1),
+                    rel=1e-9)
+        acc = sums.setdefault(pid, [0.0, 0.0, 0.0])
+        for i in range(3):
+            acc[i] += want[i]
+    for month, mo in months.items():  # the kWh columns hold the whole month
+        c.close(grid_by_month.get(month, 0.0), mo["k"]["grid"], "%s %s grid kWh over the products" % (base, month),
+                rel=1e-12)
+    new_products = {}
+    for prod in ent["products"]:
+        pid = prod["product_id"]
+        row = period.get(pid)
+        want = sums.get(pid, [0.0, 0.0, 0.0])
+        c.ok(row is not None, "edited %s: period line of %s" % (base, pid))
+        if row is None:
+            continue
+        for i, col in enumerate((loc, mkt, cbam)):
+            c.close(as_number(row[col]), want[i], "edited %s Products %s period col %d" % (base, pid, col + 1),
+                    rel=1e-9)
+        # One factor per method over the period: location and CBAM scale with it.
+        c.close(want[0], prod["emissions_t_co2"]["location"] * new_f["location"] / old_f["location"],
+                "%s %s location scales with its factor" % (base, pid), rel=1e-9)
+        c.close(want[2], prod["emissions_t_co2"]["cbam"] * new_f["cbam"] / old_f["cbam"],
+                "%s %s CBAM scales with its factor" % (base, pid), rel=1e-9)
+        new_products[pid] = want
+        if prod["see_indirect_t_co2_per_t"] is not None:
+            q = prod["quantity_in_see_t"]
+            c.close(as_number(row[qty_see]), q, "%s %s tonnes in SEE" % (base, pid))
+            for i, col in enumerate((see_loc, see_mkt, see_cbam)):
+                c.close(as_number(row[col]), want[i] / q, "edited %s Products %s SEE col %d" % (base, pid, col + 1),
+                        rel=1e-9)
+
+    # CBAM_Communication: SEE indirect and the product's CBAM factor.
+    rows = sheet_csv(out, dest, "CBAM_Communication")
+    byid = {row[0]: row for row in rows[5:] if row}
+    for prod in ent["products"]:
+        row, want = byid.get(prod["product_id"]), new_products.get(prod["product_id"])
+        if row is None or want is None or prod["see_indirect_t_co2_per_t"] is None:
+            c.ok(False, "edited %s: CBAM_Communication row of %s" % (base, prod["product_id"]))
+            continue
+        c.close(as_number(row[5]), want[2] / prod["quantity_in_see_t"], "edited %s CBAM SEE %s" %
+                (base, prod["product_id"]), rel=1e-9)
+        c.close(as_number(row[10]), want[2] / (prod["electricity_kwh"] / 1000), "edited %s CBAM EF %s" %
+                (base, prod["product_id"]), rel=1e-9)
+
+    # Summary: totals, kg/kWh and factor values per method; each product's SEE.
+    rows = sheet_csv(out, dest, "Summary")
+    labels = {row[0]: row for row in rows if row}
+    cons = ent["electricity_kwh"]["consumption"]
+    for i, (name, kind) in enumerate((("Location-based (Scope 2)", "location"), ("Market-based (Scope 2)", "residual"),
+                                      ("CBAM indirect", "cbam"))):
+        row = labels.get(name)
+        c.ok(row is not None, "edited %s: Summary %s" % (base, name))
+        if row is None:
+            continue
+        c.close(as_number(row[1]), tot[i], "edited %s Summary %s t" % (base, name), rel=1e-9)
+        c.close(as_number(row[2]), tot[i] * 1000 / cons, "edited %s Summary %s kg/kWh" % (base, name), rel=1e-9)
+        if kind != "residual":
+            c.close(as_number(row[4]), value(ent["factors"][kind]["id"]), "edited %s Summary %s factor" % (base, name),
+                    rel=1e-12)
+        elif row[4]:
+            c.close(as_number(row[4]), value(row[3].split(" ")[0]), "edited %s Summary market factor" % base, rel=1e-12)
+    for prod in ent["products"]:
+        row, want = labels.get(prod["product_id"]), new_products.get(prod["product_id"])
+        if row is None or want is None or prod["see_indirect_t_co2_per_t"] is None:
+            c.ok(False, "edited %s: Summary row of %s" % (base, prod["product_id"]))
+            continue
+        q = prod["quantity_in_see_t"]
+        for i, col in enumerate((5, 6, 7)):
+            c.close(as_number(row[col]), want[i] / q, "edited %s Summary %s SEE col %d" % (base, prod["product_id"],
+                    col + 1), rel=1e-9)
+
 with tempfile.TemporaryDirectory() as tmp:
     os.makedirs(os.path.join(tmp, "profile", "user"))
     with open(os.path.join(tmp, "profile", "user", "registrymodifications.xcu"), "w") as f:
@@ -64,6 +261,29 @@ with tempfile.TemporaryDirectory() as tmp:
     c.ok(p.returncode == 0, "demo: %s" % p.stderr)
     books = sorted(os.path.join(tmp, "d", f) for f in os.listdir(os.path.join(tmp, "d")) if f.endswith(".xlsx"))
     c.ok(len(books) == 2, "two workbooks")
+    # A third: two supplier factors (one sub-metered to a product), certificates, a month without
+    # production (unallocated) and one without electricity (left out of SEE).
+    m = os.path.join(tmp, "m")
+    os.makedirs(os.path.join(m, "f"))
+    open(os.path.join(m, "f", "sup.csv"), "w").write(
+        "id,kind,country,region,year,value,unit,source,url,status,note\n"
+        "my-supplier,supplier,CN,Shanxi,2025,0.21,kgCO2/kWh,test,,user,test\n")
+    open(os.path.join(m, "e.csv"), "w").write(
+        "enterprise_id,period,meter_id,source,kwh,product_id,factor_id\n"
+        "M1,2025-01,G,grid,10000,,\n"
+        "M1,2025-01,C,certificate,2500,,\n"
+        "M1,2025-01,T,green_trade,1500,,\n"
+        "M1,2025-01,S,supplier,3000,,yuncheng-etdz-2025\n"
+        "M1,2025-01,SA,supplier,2000,A,my-supplier\n"
+        "M1,2025-01,GA,grid,700,A,\n"
+        "M1,2025-02,G,grid,9000,,\n"
+        "M1,2025-02,S,supplier,1000,,yuncheng-etdz-2025\n")
+    open(os.path.join(m, "p.csv"), "w").write(
+        "enterprise_id,period,product_id,quantity,unit\n"
+        "M1,2025-01,A,30,t\nM1,2025-01,B,70,t\nM1,2025-03,A,20,t\n")
+    p = run(["report", "-e", "e.csv", "-p", "p.csv", "--factors", "f", "-o", "M1.xlsx", "-q"], m)
+    c.ok(p.returncode == 0, "two supplier factors: %s" % p.stderr)
+    books.append(os.path.join(m, "M1.xlsx"))
 
     for book in books:
         # PDF: converts without error, and is a PDF.
@@ -112,5 +332,12 @@ with tempfile.TemporaryDirectory() as tmp:
     got = as_number(sheet_csv(out, tampered, "Electricity")[1][14])
     c.ok(got is not None and got != 999999, "LibreOffice recalculated (got %r)" % got)
     c.close(got, want, "recalculated Electricity!O2", rel=1e-9)
+
+    # Factors edited in a copy of each workbook: every sheet follows.
+    report = json.load(open(os.path.join(tmp, "d", "report.json")))
+    for ent in report["enterprises"]:
+        book = os.path.join(tmp, "d", ent["enterprise_id"] + ".xlsx")
+        if os.path.exists(book):
+            check_edited(tmp, book, ent)
 
 c.finish()

@@ -1,0 +1,35 @@
+/* xlsxzip.h - reading back a written workbook (a zip) before it may replace
+ * anything, and replacing one of its parts.
+ *
+ * libxlsxwriter 1.1.4 stages every part in a temporary file and does not
+ * check those writes: a full staging directory gives a zip whose parts are
+ * cut short, and a failed write of the zip itself a file without its
+ * central directory. xlsxzip_verify reads the file with plain stdio and zlib
+ * (which libxlsxwriter links anyway): the end-of-central-directory record at
+ * the very end, every central-directory entry and its local header, every
+ * part inflated to its stated size and CRC-32, every XML part ending with the
+ * end tag of its root element, and the parts the caller requires.
+ *
+ * Ownership: nothing is kept between calls; *data from xlsxzip_read is the
+ * caller's to free().
+ */
+#ifndef CBAM_XLSXZIP_H
+#define CBAM_XLSXZIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when the zip at path passes every check and holds each of the
+ * nrequired part names; otherwise false, with the first problem in why. */
+bool xlsxzip_verify(const char *path, const char *const *required, size_t nrequired, char *why,
+                    size_t why_size);
+
+/* The inflated content of part name (NUL-terminated, len without the NUL). */
+bool xlsxzip_read(const char *path, const char *name, char **data, size_t *len, char *why, size_t why_size);
+
+/* Rewrites the zip at path with part name's content replaced by data
+ * (stored, not compressed); every other part is copied byte for byte. */
+bool xlsxzip_replace(const char *path, const char *name, const void *data, size_t len, char *why,
+                     size_t why_size);
+
+#endif
