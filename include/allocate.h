@@ -43,6 +43,8 @@ typedef struct alloc_product_month {
     double kwh_sub, kwh_alloc; /* sub-metered; allocated from the shared kWh */
     double share;              /* allocation key: share of the month's production mass */
     bool in_see;               /* production in a month with electricity: counts in SEE */
+    double kwh[SUPPLY__COUNT]; /* its kWh by source (sub-metered + its share); certificates 0 */
+    double supplier_kg;        /* market-based kg of its supplier kWh */
     alloc_em em;
 } alloc_product_month;
 
@@ -52,6 +54,8 @@ typedef struct alloc_month {
     alloc_kwh kwh;
     double supplier_kg; /* market-based kg of the supplier kWh (sum of kWh x EF) */
     alloc_em em, unallocated_em;
+    double unallocated_kwh[SUPPLY__COUNT]; /* by source, when the month had no production */
+    double unallocated_supplier_kg;
     alloc_factors f;
     alloc_product_month *products; /* [nproducts of the enterprise] */
 } alloc_month;

@@ -298,6 +298,8 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
         kg = (c ? c->sub_supplier_kg : 0.0) + m->pool_supplier_kg * share;
         pm->quantity_t = c && c->has_production ? c->quantity_t : 0.0;
         pm->in_see = c && c->has_production && m->has_electricity;
+        memcpy(pm->kwh, k, sizeof k);
+        pm->supplier_kg = kg;
         pm->em = alloc_emissions(k, kg, coverage, &am->f);
 
         alloc_product *ap = &ae->products[p];
@@ -322,6 +324,8 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
             }
         }
         am->kwh.unallocated = pool_consumption;
+        memcpy(am->unallocated_kwh, k, sizeof k);
+        am->unallocated_supplier_kg = m->pool_supplier_kg;
         am->unallocated_em = alloc_emissions(k, m->pool_supplier_kg, coverage, &am->f);
         char a[64];
         if (pool_consumption > 0 && np > 0)

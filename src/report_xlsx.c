@@ -312,14 +312,6 @@ static void collect_factors(const alloc_enterprise *ae, struct factor_rows *fr)
         use_factor(fr, ae->e->suppliers[i], "supplier (market)");
 }
 
-/* The shipped factor that f replaced (a user's --factors file giving an id
- * the program ships), or NULL. */
-static const factor *shipped_twin(const factors_db *shipped, const factor *f)
-{
-    const factor *s = shipped != NULL ? factors_find(shipped, f->id) : NULL;
-    return s != NULL && strcmp(s->file, f->file) != 0 ? s : NULL;
-}
-
 static void write_factors(struct xw *x, const struct factor_rows *fr)
 {
     lxw_worksheet *ws = sheet(x, "Factors", 0);
@@ -330,28 +322,9 @@ static void write_factors(struct xw *x, const struct factor_rows *fr)
     static const double w[] = {26, 12, 12, 7, 14, 60, 26, 11, 60, 20};
     header(x, ws, 0, h, 10);
     widths(x, ws, w, 10);
-    /* The shipped tables, to tell which of the factors used replaced one of
-     * them: read only when a factor comes from elsewhere (a user's file). */
-    bool foreign = false;
-    for (size_t i = 0; i < fr->n; i++) {
-        const char *file = fr->v[i].f->file;
-        foreign |= file == NULL || strncmp(file, "factors/", 8) != 0 || embedded_find(file) == NULL;
-    }
-    factors_db *shipped = NULL;
-    if (foreign) {
-        diag_list quiet;
-        diag_list_init(&quiet);
-        shipped = factors_new();
-        if (factors_load_builtin(shipped, &quiet) != CBAM_OK) {
-            factors_free(shipped);
-            shipped = NULL;
-        }
-        diag_list_free(&quiet);
-    }
     size_t nreplaced = 0;
     for (size_t i = 0; i < fr->n; i++) {
         const factor *f = fr->v[i].f;
-        const factor *twin = shipped_twin(shipped, f);
         int r = (int)i + 1;
         str(x, ws, r, 0, f->id, x->text);
         num(x, ws, r, 1, f->value, x->ef);
@@ -362,37 +335,30 @@ static void write_factors(struct xw *x, const struct factor_rows *fr)
         str(x, ws, r, 5, f->source, x->wrap);
         str(x, ws, r, 6, f->url, NULL);
         str(x, ws, r, 7, f->status,
-            twin != NULL || (f->status && strcmp(f->status, "user") == 0) ? x->warn : NULL);
+            f->replaced != NULL || (f->status && strcmp(f->status, "user") == 0) ? x->warn : NULL);
         str(x, ws, r, 8, f->note, x->wrap);
         str(x, ws, r, 9, fr->v[i].used_for, NULL);
         const char *texts[] = {f->source, f->note};
         const double tw[] = {w[5], w[8]};
         fit_row(x, ws, r, 2, texts, tw);
-        nreplaced += twin != NULL;
+        nreplaced += f->replaced != NULL;
     }
     ck(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)fr->n, 9));
     /* Below the table: the values a user's file put in place of shipped ones. */
     int r = (int)fr->n + 2;
     for (size_t i = 0; nreplaced > 0 && i < fr->n; i++) {
         const factor *f = fr->v[i].f;
-        const factor *twin = shipped_twin(shipped, f);
-        if (twin == NULL)
+        if (f->replaced == NULL)
             continue;
         char line[1024];
-        fmt_cut(
-            line, sizeof line,
-            x->zh
-                ? "注意：因子 %s（%s 第 %ld 行，%.4f kgCO2/kWh）替换了程序自带的同名因子（%.4f "
-                  "kgCO2/kWh，%s）；"
-                  "本工作簿的数字均使用替换值，请确认这是有意的。"
-                : "WARNING: factor %s (%s line %ld, %.4f kgCO2/kWh) replaces the shipped factor of the same "
-                  "id (%.4f kgCO2/kWh, %s); every figure here uses the replacement: check that this is "
-                  "intended.",
-            f->id, f->file ? f->file : "?", f->line, f->value, twin->value, twin->file);
+        fmt_cut(line, sizeof line,
+                x->zh ? "注意：因子 %s（%s 第 %ld 行，%.4f kgCO2/kWh）替换了程序自带的同名因子（%s）；"
+                        "本工作簿的数字均使用替换值，请确认这是有意的。"
+                      : "WARNING: factor %s (%s line %ld, %.4f kgCO2/kWh) replaces the shipped factor of the "
+                        "same id (%s); every figure here uses the replacement: check that this is intended.",
+                f->id, f->file ? f->file : "?", f->line, f->value, f->replaced);
         str(x, ws, r++, 0, line, x->warn);
     }
-    if (shipped != NULL)
-        factors_free(shipped);
 }
 
 /* "=Factors!$B$5", or NULL when the factor has no row. */
@@ -577,30 +543,23 @@ struct prow {
     bool has_see, na; /* SEE defined; else "n/a" when na (blank otherwise) */
     alloc_em see;
     double mwh_t;
+    bool annual_t;   /* period rows: tonnes given for a whole year, not the sum of month rows */
     int erow;        /* month rows: the month's row on Electricity */
     int first, last; /* period rows: the month rows they add up (none when first > last) */
 };
 
-/* A product-month's kWh by source and supplier kg, made as allocate.c makes
- * them (sub-metered plus the share of the shared kWh); unallocated (p ==
- * SIZE_MAX): the shared kWh of a month without production. */
-static void month_kwh(const alloc_enterprise *ae, const alloc_month *am, size_t p, double k[SUPPLY__COUNT],
-                      double *kg)
+/* A product-month's kWh by source and supplier kg, as the engine attributed
+ * them; unallocated (p == SIZE_MAX): the shared kWh of a month without
+ * production. */
+static void month_kwh(const alloc_month *am, size_t p, double k[SUPPLY__COUNT], double *kg)
 {
-    memset(k, 0, SUPPLY__COUNT * sizeof *k);
-    *kg = 0;
-    const ledger_month *m = ledger_month_find(ae->e, am->ord);
-    if (m == NULL)
-        return;
-    const ledger_cell *c = p < m->ncells ? &m->cells[p] : NULL;
-    double share = p == SIZE_MAX ? 1.0 : am->products[p].share;
-    for (int s = 0; s < SUPPLY__COUNT; s++) {
-        if (!supply_is_consumption((enum supply_source)s))
-            continue;
-        double sub = c ? c->sub_kwh[s] : 0.0;
-        k[s] = p == SIZE_MAX ? m->pool_kwh[s] : sub + m->pool_kwh[s] * share;
+    if (p == SIZE_MAX) {
+        memcpy(k, am->unallocated_kwh, SUPPLY__COUNT * sizeof *k);
+        *kg = am->unallocated_supplier_kg;
+    } else {
+        memcpy(k, am->products[p].kwh, SUPPLY__COUNT * sizeof *k);
+        *kg = am->products[p].supplier_kg;
     }
-    *kg = p == SIZE_MAX ? m->pool_supplier_kg : (c ? c->sub_supplier_kg : 0.0) + m->pool_supplier_kg * share;
 }
 
 static double month_coverage(const alloc_month *am)
@@ -623,7 +582,7 @@ static struct prow month_prow(struct xw *x, const alloc_enterprise *ae, size_t m
     const alloc_month *am = &ae->months[mi];
     struct prow r = {.erow = 1 + (int)mi, .first = 1, .last = 0};
     double k[SUPPLY__COUNT], kg, cov = month_coverage(am);
-    month_kwh(ae, am, p, k, &kg);
+    month_kwh(am, p, k, &kg);
     if (p == SIZE_MAX) {
         r.alloc = r.kwh = am->kwh.unallocated;
         r.em = am->unallocated_em;
@@ -703,9 +662,13 @@ static void product_row(struct xw *x, lxw_worksheet *ws, int r, const char *id, 
     size_t nadd = sizeof add / sizeof add[0];
     if (period && p->first <= p->last) {
         /* A period line adds up its month lines. */
-        for (size_t i = 0; i < nadd; i++)
-            fnum(x, ws, r, add[i].col, add[i].f, add[i].v, "=SUM(%s:%s)",
-                 cell(a, p->first, add[i].col, false), cell(b, p->last, add[i].col, false));
+        for (size_t i = 0; i < nadd; i++) {
+            if (p->annual_t && (add[i].col == P_QTY || add[i].col == P_QTY_SEE))
+                num(x, ws, r, add[i].col, add[i].v, add[i].f);
+            else
+                fnum(x, ws, r, add[i].col, add[i].f, add[i].v, "=SUM(%s:%s)",
+                     cell(a, p->first, add[i].col, false), cell(b, p->last, add[i].col, false));
+        }
     } else if (period) {
         for (size_t i = 0; i < nadd; i++)
             num(x, ws, r, add[i].col, add[i].v, add[i].f);
@@ -789,6 +752,7 @@ static void write_products(struct xw *x, const alloc_enterprise *ae, int *period
                              .first = pr + 1};
         for (int i = 0; i < 4; i++)
             total.src[i] = ap->kwh_source[p_sources[i]];
+        double month_t = 0, month_see_t = 0;
         for (size_t mi = 0; mi < ae->nmonths; mi++) {
             const alloc_month *am = &ae->months[mi];
             const alloc_product_month *pm = &am->products[pi];
@@ -798,9 +762,14 @@ static void write_products(struct xw *x, const alloc_enterprise *ae, int *period
             period_format(am->ord, per, sizeof per);
             struct prow mr = month_prow(x, ae, mi, pi);
             total.cert_used += mr.cert_used;
+            month_t += mr.qty;
+            month_see_t += mr.qty_see;
             product_row(x, ws, r++, ap->p->id, ap->p->name, cn, per, &mr, nsup);
         }
         total.last = r - 1;
+        /* Annual production (a year's tonnes, in no month): the period line
+         * holds the tonnes as given rather than a sum of month lines. */
+        total.annual_t = !same(month_t, ap->quantity_t) || !same(month_see_t, ap->quantity_see_t);
         product_row(x, ws, pr, ap->p->id, ap->p->name, cn, period_label, &total, nsup);
     }
     /* Unallocated kWh, so that the columns add up to the Electricity sheet. */

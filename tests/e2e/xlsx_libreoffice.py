@@ -284,6 +284,17 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run(["report", "-e", "e.csv", "-p", "p.csv", "--factors", "f", "-o", "M1.xlsx", "-q"], m)
     c.ok(p.returncode == 0, "two supplier factors: %s" % p.stderr)
     books.append(os.path.join(m, "M1.xlsx"))
+    # A fourth: annual production (a year's tonnes, in no month) and a --product sub-meter file:
+    # the period lines hold the tonnes as given, every formula still gives its cached value.
+    open(os.path.join(m, "ey.csv"), "w").write(
+        "enterprise_id,period,source,kwh\n" + "".join("Y1,2025-%02d,grid,%d\n" % (i, 1000 + i) for i in range(1, 13)))
+    open(os.path.join(m, "sub.csv"), "w").write("period,kwh\n2025-03,400\n")
+    open(os.path.join(m, "py.csv"), "w").write(
+        "enterprise_id,period,product_id,cn_code,quantity,unit\nY1,2025,A,7318 15 88,60,t\nY1,2025,B,7318 16 00,40,t\n")
+    p = run(["report", "-e", "ey.csv", "-e", "sub.csv", "--source", "grid", "--product", "B", "--enterprise", "Y1",
+             "-p", "py.csv", "-o", "Y1.xlsx", "-q"], m)
+    c.ok(p.returncode == 0, "annual production workbook: %s" % p.stderr)
+    books.append(os.path.join(m, "Y1.xlsx"))
 
     for book in books:
         # PDF: converts without error, and is a PDF.
