@@ -12,7 +12,6 @@
 #include "config.h"
 #include "report_xlsx.h"
 #include "cbamgoods.h"
-#include "embedded.h"
 #include "labels.h"
 #include "parse.h"
 #include "utf8.h"
