@@ -93,9 +93,4 @@ bool outfile_same_target(const char *a, const char *b);
  * shell's pipes (/dev/stdin, /dev/fd/N, /proc/self/fd/N: `-e <(zcat f.gz)`). */
 enum cbam_err outfile_check_input(const char *path, diag_list *dl);
 
-/* A file name made from an id (an enterprise id from the data): letters,
- * digits, '.', '_' and '-' kept, anything else '_', never starting with '.',
- * at most 100 bytes; so it cannot leave the directory it is put in. */
-void outfile_safe_name(const char *id, char *buf, size_t size);
-
 #endif

@@ -555,18 +555,3 @@ enum cbam_err outfile_check_input(const char *path, diag_list *dl)
     return CBAM_ERR_NOINPUT;
 }
 
-void outfile_safe_name(const char *id, char *buf, size_t size)
-{
-    size_t o = 0, max = size - 1 < 100 ? size - 1 : 100;
-    if (size == 0)
-        return;
-    for (const char *p = id; *p && o < max; p++) {
-        char c = *p;
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                  c == '-' || (c == '.' && o > 0);
-        buf[o++] = ok ? c : '_';
-    }
-    if (o == 0 && max > 0)
-        buf[o++] = '_';
-    buf[o] = '\0';
-}

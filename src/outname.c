@@ -72,15 +72,6 @@ static bool reserved(const char *s, size_t len)
 
 /* The longest prefix of s[0..len) of at most limit bytes that ends on a
  * character boundary. */
-static size_t cut(const char *s, size_t len, size_t limit)
-{
-    if (len <= limit)
-        return len;
-    size_t n = limit;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
 
 void outname_safe(const char *id, char *buf, size_t size)
 {
@@ -118,7 +109,7 @@ void outname_safe(const char *id, char *buf, size_t size)
         buf[o++] = '_';
     if (o > 0 && reserved(buf, o)) {
         if (o + 1 > max)
-            o = cut(buf, o, max - 1);
+            o = utf8_cut(buf, o, max - 1);
         memmove(buf + 1, buf, o);
         buf[0] = '_';
         o++;
@@ -199,7 +190,7 @@ unsigned outname_unique(outname_set *s, const char *stem, const char *owner, cha
     if (size == 0)
         return 0;
     size_t max = size - 1 < OUTNAME_MAX ? size - 1 : OUTNAME_MAX, len = strlen(stem);
-    size_t keep = cut(stem, len, max);
+    size_t keep = utf8_cut(stem, len, max);
     memcpy(buf, stem, keep);
     buf[keep] = '\0';
     if (outname_set_add(s, buf, owner) == NULL)
@@ -209,7 +200,7 @@ unsigned outname_unique(outname_set *s, const char *stem, const char *owner, cha
         int sl = snprintf(suffix, sizeof suffix, "~%u", k);
         if (sl < 0 || (size_t)sl > max)
             return 0; /* cannot happen with size >= 16: the loop ends long before */
-        keep = cut(stem, len, max - (size_t)sl);
+        keep = utf8_cut(stem, len, max - (size_t)sl);
         memcpy(buf, stem, keep);
         memcpy(buf + keep, suffix, (size_t)sl + 1);
         if (outname_set_add(s, buf, owner) == NULL)

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "outputs.h"
 #include "outfile.h"
+#include "outname.h"
 #include "report_json.h"
 #include "report_xlsx.h"
 #include "xalloc.h"
@@ -28,12 +29,6 @@ static enum cbam_err json_failed(enum cbam_err err, const outfile *of, diag_list
 }
 
 /* A file DIR/ID.EXT of --split, the id made safe as a file name. */
-static void split_path(char *path, size_t size, const char *dir, const char *id, const char *ext)
-{
-    char name[128];
-    outfile_safe_name(id, name, sizeof name);
-    snprintf(path, size, "%s/%s.%s", dir, name, ext);
-}
 
 /* Writes every output to a temporary file, closing each as soon as it is
  * written (a --split run of thousands of enterprises keeps one open at a
@@ -51,6 +46,26 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     if (a->xlsx_dir != NULL && mkdir(a->xlsx_dir, 0777) != 0 && errno != EEXIST) {
         diag_add(dl, DIAG_ERROR, a->xlsx_dir, 0, 0, "cannot create the directory: %s", strerror(errno));
         return CBAM_ERR_CANTCREAT;
+    }
+    /* --split: one file name per enterprise, the same for its workbook and
+     * JSON; ids whose safe names collide (case, characters a file name
+     * cannot hold) get a numbered name and a note, never the same file. */
+    char (*names)[OUTNAME_MAX + 1] = NULL;
+    if (a->xlsx_dir != NULL || a->json_dir != NULL) {
+        names = xcalloc(res->n ? res->n : 1, sizeof *names);
+        outname_set *set = outname_set_new();
+        for (size_t i = 0; i < res->n; i++) {
+            const char *id = res->ents[i].e->id;
+            char stem[OUTNAME_MAX + 1];
+            outname_safe(id, stem, sizeof stem);
+            if (outname_unique(set, stem, id, names[i], sizeof names[i]) != 0)
+                diag_add_ent(dl, DIAG_NOTE, id,
+                             "enterprise %s is written as %s.xlsx and %s.json: the file name %s is taken by "
+                             "enterprise %s (the ids differ only in case or in characters a file name cannot "
+                             "hold)",
+                             id, names[i], names[i], stem, outname_set_owner(set, stem));
+        }
+        outname_set_free(set);
     }
     outfile *outs = xcalloc(max ? max : 1, sizeof *outs);
     outfile_signals saved;
@@ -73,7 +88,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
         const alloc_enterprise *ae = &res->ents[i];
         char path[4200];
         if (a->xlsx_dir != NULL)
-            split_path(path, sizeof path, a->xlsx_dir, ae->e->id, "xlsx");
+            snprintf(path, sizeof path, "%s/%s.xlsx", a->xlsx_dir, names[i]);
         else
             snprintf(path, sizeof path, "%s", a->xlsx_out);
         err = outfile_open(&outs[n], path, dl);
@@ -90,7 +105,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     }
     for (size_t i = 0; err == CBAM_OK && a->json_dir != NULL && i < res->n; i++) {
         char path[4200];
-        split_path(path, sizeof path, a->json_dir, res->ents[i].e->id, "json");
+        snprintf(path, sizeof path, "%s/%s.json", a->json_dir, names[i]);
         err = outfile_open(&outs[n], path, dl);
         if (err != CBAM_OK)
             break;
@@ -110,5 +125,6 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     }
     outfile_signals_restore(&saved);
     free(outs);
+    free(names);
     return err;
 }

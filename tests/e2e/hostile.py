@@ -70,6 +70,24 @@ with tempfile.TemporaryDirectory() as d:
     c.ok(p.returncode == 65 and "has the same content" in p.stderr and "a.csv" in p.stderr,
          "a copy under another name: %s" % p.stderr[-400:])
 
+    # 1. --split: ids whose file names would collide get a numbered name and a note.
+    ids = ["运城一厂", "运城二厂", "a/b", "a_b", "Plant", "PLANT", "P" * 150 + "1", "P" * 150 + "2"]
+    write(d, "split.csv", HEAD + "".join("%s,2025-01,M1,grid,%d\n" % (e, 10 + i) for i, e in enumerate(ids)))
+    p = run(["report", "-e", "split.csv", "--split", "--out-dir", "split", "-q"], d)
+    names = sorted(os.listdir(os.path.join(d, "split")))
+    c.ok(p.returncode == 0 and len(names) == 2 * len(ids), "--split: one pair of files per id: %s" % names)
+    c.ok("运城一厂.xlsx" in names and "运城二厂.xlsx" in names, "Chinese ids keep their letters: %s" % names)
+    seen = {}
+    for n in names:
+        if n.endswith(".json"):
+            with open(os.path.join(d, "split", n)) as f:
+                seen[json.load(f)["enterprises"][0]["enterprise_id"]] = n
+    c.ok(sorted(seen) == sorted(ids), "every enterprise in its own file: %s" % seen)
+    with open(os.path.join(d, "split", seen["a_b"])) as f:
+        notes = [x["message"] for x in json.load(f)["diagnostics"] if "is written as" in x["message"]]
+    c.ok(seen["a_b"] == "a_b~2.json" and notes and "taken by enterprise a/b" in notes[0],
+         "a note says which id got another name: %s %s" % (seen["a_b"], notes))
+
     # 9. A meter called Total in the middle of the data is data; a real totals row is not.
     write(d, "total-meter.csv", HEAD + "E1,2025-01,M1,grid,100\nE1,2025-01,Total,grid,50\nE1,2025-01,M2,grid,25\n"
           "合计,,,,175\n")

@@ -285,22 +285,6 @@ START_TEST(cbam_goods)
 }
 END_TEST
 
-START_TEST(safe_file_names)
-{
-    char b[128];
-    outfile_safe_name("YC-AP01", b, sizeof b);
-    ck_assert_str_eq(b, "YC-AP01");
-    outfile_safe_name("../../etc/passwd", b, sizeof b);
-    ck_assert_str_eq(b, "_._.._etc_passwd"); /* no "/", no leading "." */
-    outfile_safe_name(".hidden", b, sizeof b);
-    ck_assert_str_eq(b, "_hidden");
-    outfile_safe_name("运城/01", b, sizeof b);
-    ck_assert_ptr_null(strchr(b, '/'));
-    outfile_safe_name("", b, sizeof b);
-    ck_assert_str_eq(b, "_");
-}
-END_TEST
-
 Suite *suite_misc(void)
 {
     Suite *s = suite_create("misc");
@@ -315,7 +299,6 @@ Suite *suite_misc(void)
     tcase_add_test(tc, outfile_targets_and_inputs);
     tcase_add_test(tc, every_label_in_both_languages);
     tcase_add_test(tc, cbam_goods);
-    tcase_add_test(tc, safe_file_names);
     suite_add_tcase(s, tc);
     return s;
 }
