@@ -570,7 +570,8 @@ static void convert_slice(csvin *r, const unsigned char *p, size_t len, bool at_
         r->stage_cap = r->stage_len + len + 64;
         r->stage = xrealloc(r->stage, r->stage_cap);
     }
-    memcpy(r->stage + r->stage_len, p, len);
+    if (len > 0) /* stage is NULL until the first bytes (a file of just a byte-order mark) */
+        memcpy(r->stage + r->stage_len, p, len);
     r->stage_len += len;
     char *in = (char *)r->stage;
     size_t in_left = r->stage_len;
@@ -600,7 +601,8 @@ static void convert_slice(csvin *r, const unsigned char *p, size_t len, bool at_
         fail(r, r->conv_lines + 1, 0, msg);
         in_left = 0;
     }
-    memmove(r->stage, in, in_left);
+    if (in_left > 0)
+        memmove(r->stage, in, in_left);
     r->stage_len = in_left;
 }
 

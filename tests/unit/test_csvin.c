@@ -249,6 +249,13 @@ START_TEST(empty_and_missing_files)
     ck_assert_uint_eq(st.records, 0);
     ck_assert_int_eq(run("\xEF\xBB\xBF", 3, 1, &c, &dl, &st), CBAM_OK);
     ck_assert_uint_eq(st.records, 0);
+    /* Just a UTF-16 byte-order mark: nothing to convert (was a NULL + 0 in the conversion, fuzz_manifest). */
+    for (size_t chunk = 1; chunk <= 3; chunk++) {
+        ck_assert_int_eq(run("\xFE\xFF", 2, chunk, &c, &dl, &st), CBAM_OK);
+        ck_assert_uint_eq(st.records, 0);
+        ck_assert_int_eq(run("\xFF\xFE", 2, chunk, &c, &dl, &st), CBAM_OK);
+        ck_assert_uint_eq(st.records, 0);
+    }
     memset(&c, 0, sizeof c);
     ck_assert_int_eq(csvin_read_file("/nonexistent/x.csv", "x.csv", NULL, capture_row, &c, &dl, NULL),
                      CBAM_ERR_NOINPUT);
