@@ -44,17 +44,18 @@ void fuzz_run_input(fuzz_run *fr, const uint8_t *data, size_t size)
     }
     ingest_opts o = {.chunk_size = chunk};
     enum cbam_err err = CBAM_OK, e;
-    if (part[2] != NULL &&
-        (e = ingest_mem(fr->l, fuzz_db(), INGEST_ENTERPRISES, "i.csv", part[2], len[2], &o, &fr->dl)) != CBAM_OK)
+    if (part[2] != NULL && (e = ingest_mem(fr->l, fuzz_db(), INGEST_ENTERPRISES, "i.csv", part[2], len[2], &o,
+                                           &fr->dl)) != CBAM_OK)
         err = e;
     ingest_opts eo = o;
     eo.has_source = grid_source;
     eo.source = SUPPLY_GRID;
-    if ((e = ingest_mem(fr->l, fuzz_db(), INGEST_ELECTRICITY, "e.csv", part[0], len[0], &eo, &fr->dl)) != CBAM_OK)
+    if ((e = ingest_mem(fr->l, fuzz_db(), INGEST_ELECTRICITY, "e.csv", part[0], len[0], &eo, &fr->dl)) !=
+        CBAM_OK)
         err = e;
     ingest_finish(fr->l, &fr->dl);
-    if (part[1] != NULL &&
-        (e = ingest_mem(fr->l, fuzz_db(), INGEST_PRODUCTION, "p.csv", part[1], len[1], &o, &fr->dl)) != CBAM_OK)
+    if (part[1] != NULL && (e = ingest_mem(fr->l, fuzz_db(), INGEST_PRODUCTION, "p.csv", part[1], len[1], &o,
+                                           &fr->dl)) != CBAM_OK)
         err = e;
     if (err != CBAM_OK || fr->dl.errors > 0)
         return;

@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(arg, data, n);
     arg[n] = '\0';
     const factor *out = NULL;
-    if (factors_resolve_arg(db, arg, "--grid-factor", &out, &dl) == CBAM_OK && (out == NULL || !isfinite(out->value)))
+    if (factors_resolve_arg(db, arg, "--grid-factor", &out, &dl) == CBAM_OK &&
+        (out == NULL || !isfinite(out->value)))
         fuzz_fail("factors_resolve_arg accepted an argument without a finite factor");
     factors_free(db);
     diag_list_free(&dl);
