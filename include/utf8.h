@@ -14,8 +14,10 @@ size_t utf8_seq_len(const unsigned char *s, size_t len);
  * the offset of the first invalid byte. */
 bool utf8_valid(const char *s, size_t len, size_t *bad);
 
-/* The largest length <= max at which s[0..len) can be cut without splitting a
- * UTF-8 sequence: every truncation of input text goes through this. */
+/* The longest prefix of s[0..len) of at most max bytes that does not end
+ * inside a multi-byte UTF-8 sequence: for cutting text to fit a buffer
+ * without leaving half a character. (Bytes that are not valid UTF-8 are
+ * single units; cutting between them splits nothing.) */
 size_t utf8_cut(const char *s, size_t len, size_t max);
 
 #endif

@@ -28,6 +28,11 @@
 #define QUEUE_DEPTH 4
 /* Encoding and delimiter are decided on this much of the start of a file. */
 #define SNIFF_BYTES (64 * 1024)
+/* Raw chunks a batch may hold before it is handed over, records or not: a
+ * file of blank lines, or one long line, must not pile up its chunks. */
+#define BATCH_RAW_BYTES (1024 * 1024)
+/* Input converted (from GB18030 or UTF-16) in slices of at most this much. */
+#define CONV_SLICE (64 * 1024)
 
 enum rec_kind { REC_ROW, REC_ERROR, REC_NOTE };
 
@@ -50,6 +55,7 @@ struct raw {
 
 struct batch {
     struct raw *raw, **raw_tail; /* chunks read up to this batch, in order */
+    size_t raw_bytes;
     char *text;                  /* field bytes, each NUL-terminated */
     size_t text_len, text_cap;
     size_t *foff, *flen;
@@ -95,7 +101,7 @@ struct csvin {
     struct batch *cur;
     size_t rec_text, rec_nf; /* where the record being assembled starts in cur */
     size_t nfields;
-    bool record_too_big, record_needs_check;
+    bool record_needs_check;
     long next_line;   /* physical line on which the next record starts */
     long embedded_nl; /* line breaks inside quoted fields of this record */
     int prev_term;    /* terminator of the previous record */
@@ -123,6 +129,7 @@ static void batch_reset(struct batch *b)
 {
     b->raw = NULL;
     b->raw_tail = &b->raw;
+    b->raw_bytes = 0;
     b->text_len = b->nf = b->nrecs = 0;
     b->last = false;
     b->next = NULL;
@@ -289,6 +296,22 @@ static void deliver(csvin *r, bool last)
     r->rec_text = r->rec_nf = 0;
 }
 
+/* Hands the current batch over in the middle of a record (the reader
+ * thread, when raw chunks pile up without records): the fields of the
+ * record being assembled move to the next batch. */
+static void deliver_raw(csvin *r)
+{
+    struct batch *b = r->cur, *nb = queue_take_free(r->q);
+    for (size_t i = r->rec_nf; i < b->nf; i++)
+        batch_add_field(nb, b->text + b->foff[i], b->flen[i]);
+    b->nf = r->rec_nf;
+    b->text_len = r->rec_text;
+    b->last = false;
+    queue_push(r->q, b);
+    r->cur = nb;
+    r->rec_text = r->rec_nf = 0;
+}
+
 /* ---- the producer: libcsv callbacks ---- */
 
 /* libcsv grows its field buffer through this; refusing past the cap makes
@@ -332,21 +355,22 @@ static long count_breaks(const char *s, size_t len)
     return n;
 }
 
-/* True when every byte is printable ASCII (0x20-0x7f): then the field has no
- * line break, no NUL and is valid UTF-8, and needs no closer look. Checks
- * eight bytes at a time, since this runs on every field of every row. */
+/* True when every byte is printable ASCII (0x20-0x7e): then the field has no
+ * control character, no NUL and is valid UTF-8, and needs no closer look.
+ * Checks eight bytes at a time, since this runs on every field of every row. */
 static bool plain_ascii(const char *s, size_t len)
 {
-    const uint64_t high = 0x8080808080808080ULL, low = 0x2020202020202020ULL;
+    const uint64_t high = 0x8080808080808080ULL, low = 0x2020202020202020ULL, ones = 0x0101010101010101ULL;
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        if (((w - low) | w) & high) /* a byte < 0x20 or >= 0x80 */
+        uint64_t del = w ^ 0x7f7f7f7f7f7f7f7fULL; /* a zero byte where w has 0x7f */
+        if ((((w - low) | w) & high) || ((del - ones) & ~del & high)) /* < 0x20, >= 0x80 or 0x7f */
             return false;
     }
     for (; i < len; i++)
-        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x80)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
             return false;
     return true;
 }
@@ -362,14 +386,66 @@ static void on_field(void *data, size_t len, void *vr)
         r->embedded_nl += count_breaks(s, len);
     }
     if (r->nfields == CSVIN_FIELDS_MAX || r->cur->text_len - r->rec_text + len + 1 > CSVIN_RECORD_MAX) {
-        r->record_too_big = true;
+        /* Said at once: reading on to the end of a 20 MB line gains nothing. */
+        char lim[96];
+        snprintf(lim, sizeof lim, "more than %d fields or %d bytes in one record", CSVIN_FIELDS_MAX,
+                 CSVIN_RECORD_MAX);
+        fail(r, r->next_line, 0, lim);
         return;
     }
     batch_add_field(r->cur, s, len);
     r->nfields++;
 }
 
-/* NUL bytes and invalid UTF-8 in the record's fields; false after reporting. */
+/* The names of the C0 and C1 control characters, for messages. */
+static const char *const c0_names[32] = {
+    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL",
+    "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI",
+    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+    "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US",
+};
+static const char *const c1_names[32] = {
+    "PAD", "HOP", "BPH", "NBH", "IND", "NEL", "SSA", "ESA",
+    "HTS", "HTJ", "VTS", "PLD", "PLU", "RI", "SS2", "SS3",
+    "DCS", "PU1", "PU2", "STS", "CCH", "MW", "SPA", "EPA",
+    "SOS", "SGCI", "SCI", "CSI", "ST", "OSC", "PM", "APC",
+};
+
+/* The first control character of a valid UTF-8 field, 0 when there is none:
+ * C0 but tab (NUL is reported before), DEL, and C1 (U+0080-U+009F, which
+ * terminals also obey). */
+static unsigned find_control(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        if ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)
+            return u[i];
+        if (u[i] == 0xC2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F)
+            return u[i + 1];
+    }
+    return 0;
+}
+
+/* Reports control character cp in field i of a record that starts on
+ * `line`. It is on that line: a line break before it, in this field or an
+ * earlier one, would have been reported first. */
+static void control_error(csvin *r, long line, size_t i, unsigned cp)
+{
+    const char *name = cp == 0x7f ? "DEL" : cp < 0x20 ? c0_names[cp] : c1_names[cp - 0x80];
+    char msg[200];
+    if (cp == '\n' || cp == '\r')
+        snprintf(msg, sizeof msg,
+                 "a line break (U+%04X, %s) inside a quoted field; expected every record on one line "
+                 "(a cell with several lines cannot be read as a row)",
+                 cp, name);
+    else
+        snprintf(msg, sizeof msg, "field contains the control character U+%04X (%s); expected printable text",
+                 cp, name);
+    fail(r, line, (int)i + 1, msg);
+}
+
+/* NUL bytes, invalid UTF-8 and control characters in the record's fields;
+ * false after reporting. */
 static bool check_field_text(csvin *r, long line)
 {
     const struct batch *b = r->cur;
@@ -389,6 +465,11 @@ static bool check_field_text(csvin *r, long line)
             fail(r, line, (int)i + 1, msg);
             return false;
         }
+        unsigned cp = find_control(s, len);
+        if (cp != 0) {
+            control_error(r, line, i, cp);
+            return false;
+        }
     }
     return true;
 }
@@ -406,18 +487,11 @@ static void on_record(int c, void *vr)
     r->embedded_nl = 0;
     r->prev_term = c;
     size_t n = r->nfields;
-    bool needs_check = r->record_needs_check, too_big = r->record_too_big;
+    bool needs_check = r->record_needs_check;
     r->nfields = 0;
-    r->record_needs_check = r->record_too_big = false;
+    r->record_needs_check = false;
     if (r->failed)
         return;
-    if (too_big) {
-        char lim[96];
-        snprintf(lim, sizeof lim, "more than %d fields or %d bytes in one record", CSVIN_FIELDS_MAX,
-                 CSVIN_RECORD_MAX);
-        fail(r, line, 0, lim);
-        return;
-    }
     if (n == 0)
         return; /* blank line */
     r->nfields = n;
@@ -487,19 +561,17 @@ bool csvin_encoding_known(const char *name)
     return strcasecmp(name, "auto") == 0 || encoding_name(name) != NULL;
 }
 
-/* Converts len bytes to UTF-8 and parses them; at_end: no more input follows. */
-static void convert_and_parse(csvin *r, const unsigned char *p, size_t len, bool at_end)
+/* Converts len bytes (at most CONV_SLICE) to UTF-8 and parses them; at_end:
+ * no more input follows. */
+static void convert_slice(csvin *r, const unsigned char *p, size_t len, bool at_end)
 {
-    if (r->cd == (iconv_t)-1) {
-        parse_bytes(r, p, len);
-        return;
-    }
     /* A character split between two chunks waits in stage for its rest. */
     if (r->stage_len + len > r->stage_cap) {
         r->stage_cap = r->stage_len + len + 64;
         r->stage = xrealloc(r->stage, r->stage_cap);
     }
-    memcpy(r->stage + r->stage_len, p, len);
+    if (len > 0) /* stage is NULL until the first bytes (a file of just a byte-order mark) */
+        memcpy(r->stage + r->stage_len, p, len);
     r->stage_len += len;
     char *in = (char *)r->stage;
     size_t in_left = r->stage_len;
@@ -529,8 +601,25 @@ static void convert_and_parse(csvin *r, const unsigned char *p, size_t len, bool
         fail(r, r->conv_lines + 1, 0, msg);
         in_left = 0;
     }
-    memmove(r->stage, in, in_left);
+    if (in_left > 0)
+        memmove(r->stage, in, in_left);
     r->stage_len = in_left;
+}
+
+/* Converts len bytes to UTF-8 and parses them; at_end: no more input follows.
+ * In slices, so the buffers stay small whatever chunk the caller feeds. */
+static void convert_and_parse(csvin *r, const unsigned char *p, size_t len, bool at_end)
+{
+    if (r->cd == (iconv_t)-1) {
+        parse_bytes(r, p, len);
+        return;
+    }
+    do {
+        size_t n = len < CONV_SLICE ? len : CONV_SLICE;
+        convert_slice(r, p, n, at_end && n == len);
+        p += n;
+        len -= n;
+    } while (len > 0 && !r->failed);
 }
 
 /* The first line's most frequent separator among ',', ';' and tab (quotes skipped). */
@@ -791,6 +880,9 @@ static void *reader_main(void *arg)
             c->len = (size_t)n;
             *r->cur->raw_tail = c;
             r->cur->raw_tail = &c->next;
+            r->cur->raw_bytes += c->len;
+            if (r->cur->raw_bytes >= BATCH_RAW_BYTES)
+                deliver_raw(r);
         }
         if (r->progress)
             r->progress(r->ctx, r->bytes, rd->total);

@@ -34,10 +34,58 @@ const char *diag_severity_name(enum diag_severity sev)
     return "error";
 }
 
+/* True for a code point that would act on a terminal instead of showing:
+ * C1 controls, and the line separators and bidirectional overrides that can
+ * make a line read as something it is not. */
+static bool invisible(unsigned long cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF;
+}
+
+static unsigned long code_point(const unsigned char *u, size_t n)
+{
+    static const unsigned char lead_mask[5] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    unsigned long cp = u[0] & lead_mask[n];
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (u[i] & 0x3F);
+    return cp;
+}
+
+/* Writes s with everything a terminal would act on escaped: C0 controls, DEL
+ * and bytes that are not UTF-8 as \xNN, C1 and format controls as \u{NNNN}.
+ * Input text (file names, quoted fields) reaches messages, and an ESC in it
+ * must not reach the user's terminal or a log as a command. */
+static void put_escaped(FILE *f, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        size_t run = i;
+        while (run < len && u[run] >= 0x20 && u[run] < 0x7F)
+            run++;
+        fwrite(u + i, 1, run - i, f);
+        i = run;
+        if (i == len)
+            break;
+        size_t n = u[i] >= 0x80 ? utf8_seq_len(u + i, len - i) : 0;
+        if (n > 1 && !invisible(code_point(u + i, n))) {
+            fwrite(u + i, 1, n, f);
+            i += n;
+        } else if (n > 1) {
+            fprintf(f, "\\u{%04lx}", code_point(u + i, n));
+            i += n;
+        } else {
+            fprintf(f, "\\x%02x", u[i]);
+            i++;
+        }
+    }
+}
+
 void diag_print(FILE *f, const diag *d)
 {
     if (d->file != NULL) {
-        fputs(d->file, f);
+        put_escaped(f, d->file);
         if (d->line > 0) {
             fprintf(f, ":%ld", d->line);
             if (d->column > 0)
@@ -47,7 +95,9 @@ void diag_print(FILE *f, const diag *d)
     } else {
         fputs("cbamcalc: ", f);
     }
-    fprintf(f, "%s: %s\n", diag_severity_name(d->severity), d->message);
+    fprintf(f, "%s: ", diag_severity_name(d->severity));
+    put_escaped(f, d->message);
+    fputc('\n', f);
 }
 
 void diag_print_dropped(FILE *f, const diag_list *dl)
@@ -65,9 +115,7 @@ static void add(diag_list *dl, enum diag_severity sev, const char *file, long li
         msg[0] = '\0';
     else if ((size_t)n >= sizeof msg) {
         /* Cut on a character boundary so the message stays valid UTF-8. */
-        size_t cut = sizeof msg - 4;
-        while (cut > 0 && ((unsigned char)msg[cut] & 0xC0) == 0x80)
-            cut--;
+        size_t cut = utf8_cut(msg, sizeof msg - 1, sizeof msg - 4);
         memcpy(msg + cut, "...", 4);
     }
 
@@ -121,19 +169,21 @@ char *diag_quote(char *buf, size_t size, const char *s, size_t len)
     if (size == 0)
         return buf;
     /* Whole UTF-8 sequences are copied; anything else is escaped, so the
-     * message stays valid UTF-8 whatever the input held. */
-    while (i < len && o + 5 < size) {
-        if (chars == max_chars) {
-            if (o + 4 < size) {
+     * message stays valid UTF-8 whatever the input held. What does not fit
+     * ends with "..." (room for it is kept); a unit is never cut. */
+    while (i < len) {
+        size_t n = utf8_seq_len(u + i, len - i);
+        bool raw = (n == 1 && u[i] >= 0x20 && u[i] != 0x7f) || n > 1;
+        size_t need = raw ? n : 4;
+        size_t more = i + (raw ? n : 1) < len ? 3 : 0; /* "..." if anything follows */
+        if (chars == max_chars || o + need + more + 1 > size) {
+            if (o + 4 <= size) {
                 memcpy(buf + o, "...", 3);
                 o += 3;
             }
             break;
         }
-        size_t n = utf8_seq_len(u + i, len - i);
-        if (n == 1 && u[i] >= 0x20 && u[i] != 0x7f) {
-            buf[o++] = (char)u[i];
-        } else if (n > 1 && o + n < size) {
+        if (raw) {
             memcpy(buf + o, u + i, n);
             o += n;
         } else {

@@ -60,11 +60,15 @@ bool utf8_valid(const char *s, size_t len, size_t *bad)
 
 size_t utf8_cut(const char *s, size_t len, size_t max)
 {
-    if (len <= max)
+    if (max >= len)
         return len;
-    size_t n = max;
-    /* Back up over continuation bytes to the start of the sequence at max. */
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
+    const unsigned char *u = (const unsigned char *)s;
+    /* A cut at max splits a character only when a sequence that starts at
+     * most 3 bytes before max runs past it. */
+    size_t k = max;
+    while (k > 0 && max - k < 3 && (u[k] & 0xC0) == 0x80)
+        k--;
+    if (k < max && utf8_seq_len(u + k, len - k) > max - k)
+        return k;
+    return max;
 }

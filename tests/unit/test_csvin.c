@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* What a run delivered: the records flattened as "line|f1|f2|...\n". */
@@ -41,13 +43,14 @@ static enum cbam_err run(const char *data, size_t len, size_t chunk, struct capt
     return csvin_read_mem("t.csv", data, len, &o, capture_row, c, dl, st);
 }
 
-/* BOM, CRLF, a quoted field with a line break, a blank line, a lone CR line
- * end, spaces around fields, and no newline at the end. */
+/* BOM, CRLF, quoted fields, a blank line, a lone CR line end, a tab and
+ * spaces around fields, and no newline at the end. (A line break inside
+ * quotes is an error: control_characters_are_errors.) */
 static const char tricky[] =
     "\xEF\xBB\xBF" "a,b,c\r\n"
     "1,\"two, with comma\",3\r\n"
     "\r\n"
-    "4,\"multi\nline\",\"quote \"\"x\"\"\"\n"
+    "4,\"multi\tpart\",\"quote \"\"x\"\"\"\n"
     "\n"
     "  7 , 8 ,9\r"
     "10,11,12";
@@ -55,9 +58,9 @@ static const char tricky[] =
 static const char tricky_expected[] =
     "1|a|b|c\n"
     "2|1|two, with comma|3\n"
-    "4|4|multi\nline|quote \"x\"\n"
-    "7|7|8|9\n"
-    "8|10|11|12\n";
+    "4|4|multi\tpart|quote \"x\"\n"
+    "6|7|8|9\n"
+    "7|10|11|12\n";
 
 START_TEST(every_chunk_size_gives_the_same_records)
 {
@@ -72,7 +75,7 @@ START_TEST(every_chunk_size_gives_the_same_records)
         ck_assert_uint_eq(dl.count, 0);
         ck_assert_uint_eq(st.records, 5);
         ck_assert_uint_eq(st.bytes, len);
-        ck_assert_int_eq(st.lines, 8);
+        ck_assert_int_eq(st.lines, 7);
         diag_list_free(&dl);
     }
 }
@@ -109,6 +112,42 @@ static void expect_error(const char *data, size_t len, long line, int column, co
         diag_list_free(&dl);
     }
 }
+
+/* Every field is text: a control character (C0 but tab, DEL, C1) is an error
+ * naming it, at the line it is on, after decoding; a line break inside quotes
+ * too. */
+START_TEST(control_characters_are_errors)
+{
+    static const char esc[] = "a,b\n1,\x1b[2Jx\n";
+    expect_error(esc, sizeof esc - 1, 2, 2, "control character U+001B (ESC); expected printable text");
+    static const char bel_header[] = "a,b\x07\n1,2\n";
+    expect_error(bel_header, sizeof bel_header - 1, 1, 2, "U+0007 (BEL)");
+    static const char del[] = "a,b\r\n\r\n\r\n1,2\r\n3,x\x7f\r\n";
+    expect_error(del, sizeof del - 1, 5, 2, "U+007F (DEL)");
+    static const char c1[] = "a,b\n1,2\n\n3,\xC2\x9B" "31m\n";
+    expect_error(c1, sizeof c1 - 1, 4, 2, "U+009B (CSI)");
+    static const char quoted_lf[] = "a,b\n1,2\n3,\"x\ny\"\n4,5\n";
+    expect_error(quoted_lf, sizeof quoted_lf - 1, 3, 2, "line break (U+000A, LF) inside a quoted field");
+    static const char quoted_crlf[] = "a,b,c\r\n1,\"x\r\ny\",3\r\n";
+    expect_error(quoted_crlf, sizeof quoted_crlf - 1, 2, 2, "line break (U+000D, CR)");
+    static const char ff_third[] = "a,b,c\n\n1,\"x\",\"p q\x0c\"\n";
+    expect_error(ff_third, sizeof ff_third - 1, 3, 3, "U+000C (FF)");
+    static const char vt[] = "a,b\n1,\"\x0b\"\n";
+    expect_error(vt, sizeof vt - 1, 2, 2, "U+000B (VT)");
+    /* GB18030 and UTF-16: checked after decoding. */
+    static const char gb[] = "\xB5\xE7,b\n\xB5\xE7,\x1b]0;t\x07\n";
+    expect_error(gb, sizeof gb - 1, 2, 2, "U+001B (ESC)");
+    static const char u16[] = "\xFF\xFE" "a\0,\0b\0\n\0" "1\0,\0\x1b\0\n\0";
+    expect_error(u16, sizeof u16 - 1, 2, 2, "U+001B (ESC)");
+    /* A tab inside a field is text. */
+    struct capture c;
+    diag_list dl;
+    diag_list_init(&dl);
+    ck_assert_int_eq(run("a,b\n1,x\ty\n", 10, 3, &c, &dl, NULL), CBAM_OK);
+    ck_assert_str_eq(c.text, "1|a|b\n2|1|x\ty\n");
+    diag_list_free(&dl);
+}
+END_TEST
 
 START_TEST(malformed_inputs)
 {
@@ -210,6 +249,13 @@ START_TEST(empty_and_missing_files)
     ck_assert_uint_eq(st.records, 0);
     ck_assert_int_eq(run("\xEF\xBB\xBF", 3, 1, &c, &dl, &st), CBAM_OK);
     ck_assert_uint_eq(st.records, 0);
+    /* Just a UTF-16 byte-order mark: nothing to convert (was a NULL + 0 in the conversion, fuzz_manifest). */
+    for (size_t chunk = 1; chunk <= 3; chunk++) {
+        ck_assert_int_eq(run("\xFE\xFF", 2, chunk, &c, &dl, &st), CBAM_OK);
+        ck_assert_uint_eq(st.records, 0);
+        ck_assert_int_eq(run("\xFF\xFE", 2, chunk, &c, &dl, &st), CBAM_OK);
+        ck_assert_uint_eq(st.records, 0);
+    }
     memset(&c, 0, sizeof c);
     ck_assert_int_eq(csvin_read_file("/nonexistent/x.csv", "x.csv", NULL, capture_row, &c, &dl, NULL),
                      CBAM_ERR_NOINPUT);
@@ -245,7 +291,7 @@ START_TEST(reader_thread_matches_memory_path)
     n += (size_t)snprintf(text + n, cap - n, "\xEF\xBB\xBF" "id,name,kwh\r\n");
     for (int i = 0; i < 10000; i++) {
         if (i % 997 == 0)
-            n += (size_t)snprintf(text + n, cap - n, "%d,\"multi\nline %d\",%d.5\r\n\r\n", i, i, i);
+            n += (size_t)snprintf(text + n, cap - n, "%d,\"multi, line %d\",%d.5\r\n\r\n", i, i, i);
         else
             n += (size_t)snprintf(text + n, cap - n, "%d,meter-%d,%d\n", i, i, i * 7);
     }
@@ -292,14 +338,188 @@ START_TEST(reader_thread_matches_memory_path)
     struct digest part = {0, 0, 0};
     ck_assert_int_eq(csvin_read_file(path, "t.csv", &fo, digest_row, &part, &dl, NULL), CBAM_ERR_DATA);
     ck_assert_uint_eq(dl.errors, 1);
-    /* The quote opened on row 9000's line (header + 9000 rows + 10 two-line rows with a blank
-     * line after each = 9022); it runs to the next quote, at row 9970, where the error shows. */
-    ck_assert_int_eq(dl.items[0].line, 9992);
-    ck_assert_ptr_nonnull(strstr(dl.items[0].message, "began on line 9022"));
+    /* The quote opened on row 9000's line (header + 9000 rows + 10 rows with a blank line
+     * after each = 9012); it runs to the next quote, at row 9970, where the error shows. */
+    ck_assert_int_eq(dl.items[0].line, 9982);
+    ck_assert_ptr_nonnull(strstr(dl.items[0].message, "began on line 9012"));
     ck_assert_uint_eq(part.rows, 9001);
     unlink(path);
     free(text);
     diag_list_free(&dl);
+}
+END_TEST
+
+/* ---- memory stays bounded whatever the line structure ---- */
+
+enum big_kind { BIG_BLANK, BIG_FIELDS, BIG_SPACES };
+#define BIG_PIECE        65535 /* a multiple of 3, of the "\r\n\n" of BIG_BLANK */
+#define BIG_BLANK_PIECES 800   /* 50 MB of blank lines: 34,952,000 of them */
+#define BIG_LINE_PIECES  320   /* a 20 MB line */
+
+/* The input, produced in pieces through out(): a header, then 50 MB of blank
+ * lines (CRLF and LF), or one 20 MB line of short fields, or of spaces; then
+ * one row. Never held whole, so only the reader's memory is measured. */
+static void big_input(enum big_kind kind, void (*out)(void *, const char *, size_t), void *ctx)
+{
+    static char piece[BIG_PIECE];
+    for (size_t i = 0; i < sizeof piece; i++)
+        piece[i] = kind == BIG_BLANK ? "\r\n\n"[i % 3] : kind == BIG_FIELDS ? "1234567,"[i % 8] : ' ';
+    out(ctx, "a,b\n", 4);
+    for (int k = 0; k < (kind == BIG_BLANK ? BIG_BLANK_PIECES : BIG_LINE_PIECES); k++)
+        out(ctx, piece, sizeof piece);
+    out(ctx, "\n1,2\n", 5);
+}
+
+static void out_fd(void *ctx, const char *p, size_t len)
+{
+    int fd = *(int *)ctx;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n <= 0)
+            _exit(0); /* the reader stopped: the rest is not wanted */
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+struct membuf {
+    char *p;
+    size_t len;
+};
+
+static void out_mem(void *ctx, const char *p, size_t len)
+{
+    struct membuf *m = ctx;
+    memcpy(m->p + m->len, p, len);
+    m->len += len;
+}
+
+struct big_result {
+    long growth_kb; /* of the peak resident size, while reading */
+    int err;
+    size_t rows, errors;
+    long last_line, err_line;
+    char msg[200];
+};
+
+static int big_row(void *vr, const csvin_row *row)
+{
+    struct big_result *br = vr;
+    br->rows++;
+    br->last_line = row->line;
+    return 0;
+}
+
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* Reads the input in a child process (a file: through a pipe from a
+ * grandchild that writes it; or from memory) and reports how far the
+ * child's peak resident size rose while reading. */
+static struct big_result big_run(enum big_kind kind, bool via_file, size_t chunk)
+{
+    int res[2];
+    ck_assert_int_eq(pipe(res), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(res[0]);
+        struct big_result br;
+        memset(&br, 0, sizeof br);
+        diag_list dl;
+        diag_list_init(&dl);
+        csvin_opts o = {.chunk_size = chunk};
+        if (via_file) {
+            int data[2];
+            if (pipe(data) != 0)
+                _exit(1);
+            pid_t writer = fork();
+            if (writer == 0) {
+                close(data[0]);
+                big_input(kind, out_fd, &data[1]);
+                _exit(0);
+            }
+            close(data[1]);
+            char path[32];
+            snprintf(path, sizeof path, "/dev/fd/%d", data[0]);
+            long before = peak_rss_kb();
+            br.err = csvin_read_file(path, "big.csv", &o, big_row, &br, &dl, NULL);
+            br.growth_kb = peak_rss_kb() - before;
+            close(data[0]);
+            waitpid(writer, NULL, 0);
+        } else {
+            struct membuf m = {malloc((size_t)BIG_BLANK_PIECES * BIG_PIECE + 16), 0};
+            if (m.p == NULL)
+                _exit(1);
+            big_input(kind, out_mem, &m); /* touches every page before the baseline */
+            long before = peak_rss_kb();
+            br.err = csvin_read_mem("big.csv", m.p, m.len, &o, big_row, &br, &dl, NULL);
+            br.growth_kb = peak_rss_kb() - before;
+            free(m.p);
+        }
+        br.errors = dl.errors;
+        if (dl.count > 0) {
+            br.err_line = dl.items[dl.count - 1].line;
+            snprintf(br.msg, sizeof br.msg, "%s", dl.items[dl.count - 1].message);
+        }
+        diag_list_free(&dl);
+        _exit(write(res[1], &br, sizeof br) == (ssize_t)sizeof br ? 0 : 1);
+    }
+    close(res[1]);
+    struct big_result br;
+    memset(&br, 0, sizeof br);
+    size_t got = 0;
+    while (got < sizeof br) {
+        ssize_t n = read(res[0], (char *)&br + got, sizeof br - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(res[0]);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0 && got == sizeof br,
+                  "the reading child failed");
+    return br;
+}
+
+/* 50 MB of blank lines and a 20 MB line, in many chunk sizes, through the
+ * file reader (its thread) and from memory: the reader's peak memory must
+ * not grow with them. Raw chunks used to wait for a record to complete. */
+START_TEST(memory_stays_bounded)
+{
+    static const struct {
+        bool via_file;
+        size_t chunk;
+    } runs[] = {{true, 997}, {true, 4096}, {true, 65537}, {true, 1 << 20}, {true, 0},
+                {false, 4093}, {false, 1 << 20}, {false, 64u << 20}};
+    const long limit_kb = 24 * 1024;
+    for (int kind = BIG_BLANK; kind <= BIG_SPACES; kind++) {
+        for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+            bool via_file = runs[k].via_file;
+            size_t chunk = runs[k].chunk;
+            struct big_result br = big_run((enum big_kind)kind, via_file, chunk);
+            ck_assert_msg(br.growth_kb < limit_kb, "kind %d, %s, chunk %zu: the peak rose by %ld KiB", kind,
+                          via_file ? "file" : "memory", chunk, br.growth_kb);
+            if (kind == BIG_FIELDS) {
+                /* Said at the line, as soon as the record is too big. */
+                ck_assert_int_eq(br.err, CBAM_ERR_DATA);
+                ck_assert_uint_eq(br.errors, 1);
+                ck_assert_int_eq(br.err_line, 2);
+                ck_assert_msg(strstr(br.msg, "more than 512 fields") != NULL, "%s", br.msg);
+                ck_assert_uint_eq(br.rows, 1);
+            } else {
+                ck_assert_msg(br.err == CBAM_OK, "kind %d chunk %zu: %s", kind, chunk, br.msg);
+                ck_assert_uint_eq(br.rows, 2);
+                long blank_lines = kind == BIG_BLANK ? (long)BIG_BLANK_PIECES * (BIG_PIECE / 3 * 2) : 0;
+                ck_assert_int_eq(br.last_line, 3 + blank_lines);
+            }
+        }
+    }
 }
 END_TEST
 
@@ -311,11 +531,13 @@ Suite *suite_csvin(void)
     tcase_add_test(tc, every_chunk_size_gives_the_same_records);
     tcase_add_test(tc, sha256_of_the_raw_bytes);
     tcase_add_test(tc, malformed_inputs);
+    tcase_add_test(tc, control_characters_are_errors);
     tcase_add_test(tc, encodings_and_delimiters);
     tcase_add_test(tc, field_size_is_capped);
     tcase_add_test(tc, callback_can_stop);
     tcase_add_test(tc, empty_and_missing_files);
     tcase_add_test(tc, reader_thread_matches_memory_path);
+    tcase_add_test(tc, memory_stays_bounded);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -55,6 +55,59 @@ START_TEST(utf8_rules)
 }
 END_TEST
 
+/* utf8_cut: the longest prefix within max bytes that ends between characters. */
+START_TEST(utf8_cut_on_boundaries)
+{
+    ck_assert_uint_eq(utf8_cut("abcdef", 6, 0), 0);
+    ck_assert_uint_eq(utf8_cut("abcdef", 6, 3), 3);
+    ck_assert_uint_eq(utf8_cut("abcdef", 6, 6), 6);
+    ck_assert_uint_eq(utf8_cut("abcdef", 6, 100), 6);
+    ck_assert_uint_eq(utf8_cut("", 0, 5), 0);
+    /* "a" + a 2-, 3- and 4-byte character + "z": boundaries at 0 1 3 6 10 11. */
+    static const char s[] = "a\xC3\xA9\xE5\xB1\xB1\xF0\x9F\x98\x80z";
+    static const size_t want[] = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11, 11};
+    for (size_t max = 0; max < sizeof want / sizeof want[0]; max++)
+        ck_assert_msg(utf8_cut(s, 11, max) == want[max], "max %zu: %zu", max, utf8_cut(s, 11, max));
+    /* A character that would not fit is left out whole, even at the start. */
+    ck_assert_uint_eq(utf8_cut("\xE5\xB1\xB1", 3, 2), 0);
+    ck_assert_uint_eq(utf8_cut("\xF0\x9F\x98\x80", 4, 3), 0);
+    /* Invalid bytes are units of their own: a cut beside them splits nothing. */
+    ck_assert_uint_eq(utf8_cut("ab\x80\x80\x80\x80\x80", 7, 5), 5);
+    ck_assert_uint_eq(utf8_cut("\xE5\xB1x", 3, 1), 1); /* a sequence cut short in the input */
+}
+END_TEST
+
+/* An ESC sequence in a message or a file name must not reach a terminal. */
+START_TEST(diag_print_escapes_controls)
+{
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *mem = open_memstream(&out, &outlen);
+    ck_assert_ptr_nonnull(mem);
+    diag d = {DIAG_ERROR, (char *)"evil\x1b]0;x\x07.csv", 3, 2, NULL,
+              (char *)"bad value \x1b[2J\x9b\xc2\x9b tab\there \xe2\x80\xae \xE5\xB1\xB1"};
+    diag_print(mem, &d);
+    fclose(mem);
+    ck_assert_str_eq(out, "evil\\x1b]0;x\\x07.csv:3:2: error: bad value \\x1b[2J\\x9b\\u{009b} tab\\x09here "
+                          "\\u{202e} \xE5\xB1\xB1\n");
+    for (size_t i = 0; i + 1 < outlen; i++)
+        ck_assert_msg((unsigned char)out[i] >= 0x20 && out[i] != 0x7f, "raw control at %zu", i);
+    free(out);
+
+    /* The echo of diag_add goes the same way. */
+    out = NULL;
+    mem = open_memstream(&out, &outlen);
+    diag_list dl;
+    diag_list_init(&dl);
+    dl.echo = mem;
+    diag_add(&dl, DIAG_WARNING, "x\x1b[2J.csv", 0, 0, "%s", "\x1b[2J");
+    fclose(mem);
+    ck_assert_str_eq(out, "x\\x1b[2J.csv: warning: \\x1b[2J\n");
+    free(out);
+    diag_list_free(&dl);
+}
+END_TEST
+
 START_TEST(provinces)
 {
     ck_assert_str_eq(region_province("Shanxi", 6), "Shanxi");
@@ -91,7 +144,22 @@ START_TEST(diag_quoting_keeps_utf8)
     diag_add(&dl, DIAG_WARNING, "f.csv", 3, 2, "%s", big);
     ck_assert(utf8_valid(dl.items[0].message, strlen(dl.items[0].message), NULL));
     ck_assert_uint_lt(strlen(dl.items[0].message), DIAG_MESSAGE_MAX);
+    ck_assert_str_eq(dl.items[0].message + strlen(dl.items[0].message) - 3, "...");
     diag_list_free(&dl);
+    /* A buffer too small for the value: whole characters, then "...". */
+    static const char shanxi[] = "山西山西";
+    for (size_t size = 1; size <= sizeof shanxi + 1; size++) {
+        char small[sizeof shanxi + 1];
+        diag_quote(small, size, shanxi, strlen(shanxi));
+        size_t n = strlen(small);
+        ck_assert_uint_lt(n, size);
+        ck_assert_msg(utf8_valid(small, n, NULL), "size %zu: %s", size, small);
+        ck_assert_ptr_null(strstr(small, "\\x"));
+        if (size > sizeof shanxi - 1)
+            ck_assert_str_eq(small, shanxi);
+        else if (size >= 4)
+            ck_assert_msg(n >= 3 && strcmp(small + n - 3, "...") == 0, "size %zu: %s", size, small);
+    }
 }
 END_TEST
 
@@ -291,6 +359,8 @@ Suite *suite_misc(void)
     TCase *tc = tcase_create("all");
     tcase_add_test(tc, strmap_many_keys);
     tcase_add_test(tc, utf8_rules);
+    tcase_add_test(tc, utf8_cut_on_boundaries);
+    tcase_add_test(tc, diag_print_escapes_controls);
     tcase_add_test(tc, provinces);
     tcase_add_test(tc, diag_quoting_keeps_utf8);
     tcase_add_test(tc, number_display);
