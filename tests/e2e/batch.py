@@ -266,7 +266,7 @@ with tempfile.TemporaryDirectory() as tmp:
                        (["a,cn/e0.csv,,,x", "b,cn/e1.csv,,,x.xlsx"],
                         "m.csv:3:5: error: client b writes x.json, but client a (line 2) writes x.json"),
                        (["a,cn/e0.csv,,,batch-summary.xlsx"], "but the batch run itself writes batch-summary.xlsx"),
-                       (['a,cn/e0.csv,,,"two\nlines.xlsx"'], 'output "two\\x0alines.xlsx" is not a file name')):
+                       (['a,cn/e0.csv,,,"two\nlines.xlsx"'], "m.csv:2:5: error: a line break (U+000A, LF) inside")):
         with open(os.path.join(tmp, "m.csv"), "w") as f:
             f.write("client,electricity,production,enterprises,output\n" + "\n".join(rows) + "\n")
         p = run(["batch", "m.csv", "--out-dir", "coll"], tmp, env)

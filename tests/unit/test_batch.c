@@ -139,7 +139,7 @@ START_TEST(per_file_columns_refused)
         {"a,x.csv,,,,,电量=kwh,,", 7, "is not COLUMN=HEADER"},
         {"a,x.csv,,,,,a=1|b=2|c=3|d=4|e=5|f=6|g=7|h=8|i=9,,", 7, "more than 8 COLUMN=HEADER pairs"},
         {"a,x.csv;;y.csv,,,,grid;onsite;grid,,,", 6, "source part 2 of client a is for an empty electricity part"},
-        {"a,x.csv,,,\"bad\nname.xlsx\",,,,", 5, "is not a file name"}, /* a line break */
+        {"a,x.csv,,,\"bad\nname.xlsx\",,,,", 5, "a line break (U+000A, LF) inside a quoted field"}, /* csvin */
         {"a,x.csv,,,sub\\a.xlsx,,,,", 5, "is not a file name"},
         {"a\tb,x.csv,,,,,,,", 1, "control character"},
     };
