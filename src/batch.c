@@ -655,26 +655,19 @@ void batch_plan_shard(batch_plan *p, int k, int n)
     p->n = kept;
 }
 
-/* Whether path, when it can be opened, is a regular file; else why not, into
- * why. Opened without blocking: a FIFO's open would wait for a writer. */
+/* Whether path is a regular file (or missing: the report says so); else why
+ * not, into why. A FIFO or device would block or never end the client. */
 static bool regular_or_missing(const char *path, char *why, size_t size)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return true; /* the report says what is wrong with it */
-    struct stat st;
-    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-    if (!ok) {
-        const char *what = S_ISFIFO(st.st_mode)   ? "a FIFO (named pipe)"
-                           : S_ISCHR(st.st_mode)  ? "a character device"
-                           : S_ISBLK(st.st_mode)  ? "a block device"
-                           : S_ISDIR(st.st_mode)  ? "a directory"
-                           : S_ISSOCK(st.st_mode) ? "a socket"
-                                                  : "not a regular file";
-        snprintf(why, size, "%s: is %s; expected a regular file (a CSV export), which cannot block the run",
-                 path, what);
+    diag_list dl;
+    diag_list_init(&dl);
+    bool ok = outfile_check_input(path, &dl) == CBAM_OK;
+    if (!ok && dl.count > 0) {
+        size_t n = utf8_cut(path, strlen(path), size / 2);
+        snprintf(why, size, "%.*s: %s", (int)n, path, dl.items[0].message);
+        why[utf8_cut(why, strlen(why), size - 1)] = '\0';
     }
-    close(fd);
+    diag_list_free(&dl);
     return ok;
 }
 

@@ -305,9 +305,11 @@ with tempfile.TemporaryDirectory() as tmp:
     if rc == 1:
         jobs = {j["client"]: j for j in summary(os.path.join(tmp, "odd"))["jobs"]}
         c.ok(jobs["good-1"]["status"] == "ok" and jobs["good-2"]["status"] == "ok", "the others ran")
-        for client, what in (("fifo", "is a FIFO"), ("zero", "is a character device"), ("dir", "is a directory")):
-            c.ok(jobs[client]["status"] == "failed" and what in jobs[client]["error"]
-                 and "expected a regular file" in jobs[client]["error"], "%s: %s" % (client, jobs[client]))
+        for client, what in (("fifo", "is a named pipe (FIFO), not a file"),
+                             ("zero", "is a character device; expected a CSV file"),
+                             ("dir", "is a directory; expected a CSV file")):
+            c.ok(jobs[client]["status"] == "failed" and what in jobs[client]["error"],
+                 "%s: %s" % (client, jobs[client]))
     # A manifest that is a FIFO: refused at once.
     os.mkfifo(os.path.join(tmp, "fifo-manifest.csv"))
     rc, out, err = run_limited(["batch", "fifo-manifest.csv", "--out-dir", "odd2"], timeout=60)
