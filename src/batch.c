@@ -999,7 +999,10 @@ enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl)
             if (strcmp(status, batch_status_name((enum batch_status)s)) == 0)
                 j->status = (enum batch_status)s;
         const char *error = json_string_value(json_object_get(o, "error"));
-        snprintf(j->error, sizeof j->error, "%s", error ? error : "");
+        /* From a shard's summary: cut to fit, never inside a character. */
+        size_t n = error ? utf8_cut(error, strlen(error), sizeof j->error - 1) : 0;
+        memcpy(j->error, error ? error : "", n);
+        j->error[n] = '\0';
         j->exit_code = (int)json_integer_value(json_object_get(o, "exit_code"));
         totals_from(j, o);
     }

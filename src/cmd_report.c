@@ -11,6 +11,7 @@
 #include "report_text.h"
 #include "report_xlsx.h"
 #include "supply.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -520,8 +521,11 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
     if (err == CBAM_OK && a->xlsx_out != NULL && res.n > 1) {
         char ids[256] = "";
         size_t len = 0;
-        for (size_t i = 0; i < res.n && len + 40 < sizeof ids; i++)
-            len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%s", i ? ", " : "", res.ents[i].e->id);
+        for (size_t i = 0; i < res.n && len + 40 < sizeof ids; i++) {
+            const char *id = res.ents[i].e->id;
+            size_t n = utf8_cut(id, strlen(id), sizeof ids - len - 8); /* never half a character */
+            len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%.*s", i ? ", " : "", (int)n, id);
+        }
         diag_add(&dl, DIAG_ERROR, NULL, 0, 0,
                  "the inputs hold %zu enterprises (%s%s); a workbook covers one: add --enterprise ID", res.n,
                  ids, len + 40 >= sizeof ids ? ", ..." : "");
@@ -544,6 +548,10 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
                 fclose(mem);
             }
             out->error[strcspn(out->error, "\n")] = '\0';
+            /* The buffer may have cut the line inside a character: end before it. */
+            size_t bad;
+            if (!utf8_valid(out->error, strlen(out->error), &bad))
+                out->error[bad] = '\0';
         }
         if (out->error[0] == '\0' && err != CBAM_OK)
             snprintf(out->error, sizeof out->error, "%s", cbam_err_str(err));

@@ -178,7 +178,7 @@ const char *ingest_kind_name(enum ingest_kind kind)
 __attribute__((format(printf, 4, 5))) static int row_error(struct ctx *c, const csvin_row *row, int col,
                                                            const char *fmt, ...)
 {
-    char msg[DIAG_MESSAGE_MAX];
+    char msg[2 * DIAG_MESSAGE_MAX]; /* longer than diag keeps: diag_add cuts it, with "..." */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -200,7 +200,7 @@ __attribute__((format(printf, 5, 6))) static void row_warning(struct ctx *c, enu
 {
     if (++c->repeats[kind] > REPEAT_LIMIT)
         return;
-    char msg[DIAG_MESSAGE_MAX];
+    char msg[2 * DIAG_MESSAGE_MAX]; /* longer than diag keeps: diag_add cuts it, with "..." */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
