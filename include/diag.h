@@ -34,7 +34,8 @@ typedef struct diag_list {
     enum diag_severity echo_min;    /* lowest severity echoed */
 } diag_list;
 
-/* Reports keep at most this many diagnostics; the rest are only counted. */
+/* Reports keep at most this many notes and warnings; the rest are only
+ * counted. Errors are always kept. */
 #define DIAG_MAX_STORED 10000
 /* Longest message kept; longer ones are cut with "...". */
 #define DIAG_MESSAGE_MAX 1024

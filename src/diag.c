@@ -129,7 +129,9 @@ static void add(diag_list *dl, enum diag_severity sev, const char *file, long li
               xstrdup(msg)};
     if (dl->echo != NULL && sev >= dl->echo_min)
         diag_print(dl->echo, &d);
-    if (dl->count >= DIAG_MAX_STORED) {
+    /* Errors are always kept (ingest stops a file after INGEST_MAX_ERRORS):
+     * the first error is what a batch summary shows, whatever came before. */
+    if (dl->count >= DIAG_MAX_STORED && sev != DIAG_ERROR) {
         dl->dropped++;
         free(d.file);
         free(d.enterprise);
