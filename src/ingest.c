@@ -541,6 +541,25 @@ static bool column_kwh(struct ctx *c, const csvin_row *row, int k, enum supply_s
     bool cert = false;
     if (c->col_kwh[k] > 0) {
         *mult = c->col_kwh[k];
+        /* A unit column beside a column whose unit is fixed (kwh, or a unit in
+         * its header) must agree with it: which one is right is not ours to guess. */
+        size_t len;
+        const char *s = field(c, row, E_UNIT, &len);
+        if (has(c, E_UNIT) && len > 0) {
+            double m2;
+            if (!row_unit(c, row, &m2, &cert, stop))
+                return false;
+            if (fabs(m2 - *mult) > 1e-12 * *mult) {
+                char q[200];
+                *stop = row_error(c, row, c->cols.idx[E_UNIT],
+                                  "unit \"%s\" differs from the unit of column '%s' (%s); expected one unit: drop "
+                                  "the unit column, or name the energy column 'energy' without a unit in its "
+                                  "header",
+                                  quoted(q, sizeof q, s, len), c->spec[k].name,
+                                  c->cols.unit[k][0] ? c->cols.unit[k] : "kWh, by its name");
+                return false;
+            }
+        }
         return true;
     }
     if (has(c, E_UNIT)) {
@@ -986,14 +1005,24 @@ static int production_row(struct ctx *c, const csvin_row *row)
     if (mangled != NULL)
         return mangled_error(c, row, P_PRODUCT, id, id_len, mangled);
 
-    double t_per_unit;
-    if (c->cols.unit[P_QUANTITY][0] != '\0' && !has(c, P_UNIT)) {
-        parse_mass_unit(c->cols.unit[P_QUANTITY], strlen(c->cols.unit[P_QUANTITY]), &t_per_unit);
+    double t_per_unit, header_t = 0;
+    bool header_unit = c->cols.unit[P_QUANTITY][0] != '\0';
+    if (header_unit)
+        parse_mass_unit(c->cols.unit[P_QUANTITY], strlen(c->cols.unit[P_QUANTITY]), &header_t);
+    s = field(c, row, P_UNIT, &len);
+    if (header_unit && (!has(c, P_UNIT) || len == 0)) {
+        t_per_unit = header_t;
     } else {
-        s = field(c, row, P_UNIT, &len);
         if (parse_mass_unit(s, len, &t_per_unit) != PARSE_OK)
-            return row_error(c, row, c->cols.idx[P_UNIT], "unit \"%s\" is not a mass; expected t or kg",
+            return row_error(c, row, c->cols.idx[P_UNIT],
+                             "unit \"%s\" is not a mass unit cbamcalc reads; expected t (吨) or kg (convert other "
+                             "units, such as 万吨, to t)",
                              quoted(q, sizeof q, s, len));
+        if (header_unit && fabs(t_per_unit - header_t) > 1e-12 * header_t)
+            return row_error(c, row, c->cols.idx[P_UNIT],
+                             "unit \"%s\" differs from the unit in the header of 'quantity' (%s); expected one "
+                             "unit: drop one of them",
+                             quoted(q, sizeof q, s, len), c->cols.unit[P_QUANTITY]);
     }
     double quantity;
     if (!read_amount(c, row, P_QUANTITY, &quantity, &skip, &stop))
