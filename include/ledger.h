@@ -113,6 +113,7 @@ typedef struct ledger_enterprise {
     ledger_product *products;
     size_t nproducts, products_cap;
     strmap *product_index; /* id -> index + 1 */
+    strmap *product_fold;  /* utf8_fold_id(id) -> index + 1: ids written two ways */
     ledger_month *months; /* months with rows, sorted by ord (sparse: memory follows the data) */
     size_t nmonths, months_cap;
     size_t last_month;    /* index of the month used last (rows come in runs of one month) */
@@ -138,6 +139,7 @@ typedef struct ledger_series {
     char *meter, *product; /* "" when the column is empty or absent */
     enum supply_source source;
     int key_file;           /* >= 0: a file without a meter column, keyed by file */
+    const struct ledger_series *lookalike; /* a series whose meter id differs only in case/width */
     int file;               /* where its first row is */
     long line;
     ledger_mark *marks; /* one per month with rows */
@@ -148,6 +150,7 @@ typedef struct ledger {
     ledger_enterprise **ents;
     size_t nents, ents_cap;
     strmap *ent_index;
+    strmap *ent_fold; /* utf8_fold_id(id) -> enterprise: ids written two ways */
     strmap *series_index;   /* enterprise/meter/product/source -> ledger_series */
     ledger_series **series; /* in order of first row */
     size_t nseries, series_cap;
@@ -165,6 +168,12 @@ void ledger_free(ledger *l);
 
 /* Adds an input; returns its index (used as `file` in marks and products). */
 int ledger_add_input(ledger *l, const char *path, const char *role);
+
+/* An enterprise whose id folds (utf8_fold_id) like id but differs from it:
+ * the same id in another letter case or full-width; NULL when none. */
+const ledger_enterprise *ledger_enterprise_lookalike(const ledger *l, const char *id, size_t len);
+/* The same for a product of e. */
+const ledger_product *ledger_product_lookalike(const ledger_enterprise *e, const char *id, size_t len);
 
 /* The enterprise with that id, created when create is set (else NULL if absent). */
 ledger_enterprise *ledger_enterprise_get(ledger *l, const char *id, size_t len, bool create);
@@ -191,6 +200,9 @@ typedef struct ledger_series_key {
     int file;     /* where the row is (recorded on the series' first row) */
     long line;
 } ledger_series_key;
+
+/* The same for a meter series of the same enterprise, product, source and file key. */
+const ledger_series *ledger_series_lookalike(const ledger_series_key *key);
 
 /* The duplicate-check mark of a meter series in month ord. */
 ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *key, int ord);

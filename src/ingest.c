@@ -152,6 +152,7 @@ struct ctx {
     enum supply_source mark_src;
     int mark_ord;
     long cur_line; /* line of the row being read */
+    const ledger_series *lookalike; /* set by series_mark when it refuses a series */
 
     /* While looking for the header: the record that names the most known
      * columns, what it lacks and what it holds (for the message). */
@@ -352,6 +353,19 @@ static bool totals_row(struct ctx *c, const csvin_row *row, int ent_k, int perio
     return false;
 }
 
+static int id_lookalike_error(struct ctx *c, const csvin_row *row, int k, const char *what, const char *other)
+{
+    char q[200], q2[200];
+    size_t len;
+    const char *s = field(c, row, k, &len);
+    if (!has(c, k))
+        s = "", len = 0;
+    return row_error(c, row, c->cols.idx[k],
+                     "%s \"%s\" differs from %s \"%s\" only in letter case or full-width characters; expected "
+                     "one spelling of each id in every file",
+                     c->spec[k].name, quoted(q2, sizeof q2, s, len), what, quoted(q, sizeof q, other, strlen(other)));
+}
+
 /* What Excel did to an id that was a long digit string, or NULL: 1.42E+15
  * (scientific notation, the digits past 15 lost) or 1420000300018845.0. */
 static const char *excel_mangled(const char *s, size_t len)
@@ -435,6 +449,13 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
     if (mangled != NULL) {
         *stop = mangled_error(c, row, k, s, len, mangled);
         return NULL;
+    }
+    if (ledger_enterprise_get(c->l, s, len, false) == NULL) {
+        const ledger_enterprise *other = ledger_enterprise_lookalike(c->l, s, len);
+        if (other != NULL) {
+            *stop = id_lookalike_error(c, row, k, "enterprise", other->id);
+            return NULL;
+        }
     }
     c->last_ent = ledger_enterprise_get(c->l, s, len, true);
     return c->last_ent;
@@ -716,6 +737,10 @@ static ledger_mark *series_mark(struct ctx *c, ledger_enterprise *e, const char 
     ledger_series_key key = {e, meter, product, meter_len, product_len, src,
                              has(c, E_METER) ? -1 : c->file, c->file, c->cur_line};
     ledger_series *s = ledger_series_of(c->l, &key);
+    if (s->lookalike != NULL) { /* M1 and m1, or Ｍ１: one meter written two ways */
+        c->lookalike = s;
+        return NULL;
+    }
     ledger_mark *mark = ledger_series_mark(c->l, &key, ord);
     if (series != NULL)
         *series = s;
@@ -732,6 +757,23 @@ static ledger_mark *series_mark(struct ctx *c, ledger_enterprise *e, const char 
     }
     return mark;
 }
+
+/* One id written two ways (M1 and m1, E1 and Ｅ1): the rows would be counted
+ * as two meters (or enterprises, or products), and a month given twice would
+ * not be caught. */
+static int lookalike_error(struct ctx *c, const csvin_row *row)
+{
+    const ledger_series *s = c->lookalike;
+    char q[200];
+    char q2[200];
+    return row_error(c, row, c->cols.idx[E_METER],
+                     "meter_id \"%s\" differs from meter \"%s\" (%s:%ld) only in letter case or full-width "
+                     "characters; expected one spelling of each id",
+                     quoted(q2, sizeof q2, s->meter, strlen(s->meter)),
+                     quoted(q, sizeof q, s->lookalike->meter, strlen(s->lookalike->meter)),
+                     c->l->inputs[s->lookalike->file].path, s->lookalike->line);
+}
+
 
 static int duplicate_error(struct ctx *c, const csvin_row *row, enum ledger_dup dup, int other_file,
                            long other_line)
@@ -754,6 +796,8 @@ static int book_row(struct ctx *c, const csvin_row *row, ledger_enterprise *e, c
                     const parse_period *p, double kwh, const factor *sf)
 {
     ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, NULL);
+    if (mark == NULL)
+        return lookalike_error(c, row);
     int other_file;
     long other_line;
     enum ledger_dup dup = ledger_mark_row(mark, ord, p, c->file, row->line, &other_file, &other_line);
@@ -902,6 +946,11 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         product = c->o->product;
         product_len = want;
     }
+    if (product_len > 0 && src != SUPPLY_CERTIFICATE) {
+        const ledger_product *twin = ledger_product_lookalike(e, product, product_len);
+        if (twin != NULL)
+            return id_lookalike_error(c, row, E_PRODUCT, "product", twin->id);
+    }
     if (src == SUPPLY_CERTIFICATE && product_len > 0) {
         row_warning(c, R_CERT_PRODUCT, row, c->cols.idx[E_PRODUCT],
                     "product_id is ignored on certificate rows: certificates cover the enterprise's grid "
@@ -917,6 +966,8 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         /* Held on the meter-month mark until every file is read. */
         ledger_series *series;
         ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, &series);
+        if (mark == NULL)
+            return lookalike_error(c, row);
         unsigned bit = 1u << tier;
         if (mark->tou_seen & bit) {
             s = field(c, row, E_TIER, &len);
@@ -1004,6 +1055,9 @@ static int production_row(struct ctx *c, const csvin_row *row)
     const char *mangled = excel_mangled(id, id_len);
     if (mangled != NULL)
         return mangled_error(c, row, P_PRODUCT, id, id_len, mangled);
+    const ledger_product *twin = ledger_product_lookalike(e, id, id_len);
+    if (twin != NULL)
+        return id_lookalike_error(c, row, P_PRODUCT, "product", twin->id);
 
     double t_per_unit, header_t = 0;
     bool header_unit = c->cols.unit[P_QUANTITY][0] != '\0';

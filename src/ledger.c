@@ -2,6 +2,7 @@
 #include "config.h"
 #include "ledger.h"
 #include "numfmt.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -143,6 +144,7 @@ ledger *ledger_new(void)
 {
     ledger *l = xcalloc(1, sizeof *l);
     l->ent_index = strmap_new();
+    l->ent_fold = strmap_new();
     l->series_index = strmap_new();
     return l;
 }
@@ -161,6 +163,7 @@ static void enterprise_free(ledger_enterprise *e)
     }
     free(e->products);
     strmap_free(e->product_index);
+    strmap_free(e->product_fold);
     for (size_t i = 0; i < e->nmonths; i++) {
         for (size_t c = 0; c < e->months[i].ncells; c++)
             ledger_mark_free(&e->months[i].cells[c].prod_mark);
@@ -181,6 +184,7 @@ void ledger_free(ledger *l)
         enterprise_free(l->ents[i]);
     free(l->ents);
     strmap_free(l->ent_index);
+    strmap_free(l->ent_fold);
     for (size_t i = 0; i < l->nseries; i++) {
         ledger_series *s = l->series[i];
         free(s->meter);
@@ -214,6 +218,51 @@ int ledger_add_input(ledger *l, const char *path, const char *role)
     return (int)l->ninputs++;
 }
 
+const ledger_enterprise *ledger_enterprise_lookalike(const ledger *l, const char *id, size_t len)
+{
+    char *fold = xmalloc(len + 1);
+    size_t fl = utf8_fold_id(id, len, fold, len + 1);
+    const ledger_enterprise *e = strmap_get(l->ent_fold, fold, fl);
+    free(fold);
+    return e != NULL && !(e->id_len == len && memcmp(e->id, id, len) == 0) ? e : NULL;
+}
+
+const ledger_product *ledger_product_lookalike(const ledger_enterprise *e, const char *id, size_t len)
+{
+    char *fold = xmalloc(len + 1);
+    size_t fl = utf8_fold_id(id, len, fold, len + 1);
+    uintptr_t v = (uintptr_t)strmap_get(e->product_fold, fold, fl);
+    free(fold);
+    if (v == 0)
+        return NULL;
+    const ledger_product *p = &e->products[v - 1];
+    return strlen(p->id) == len && memcmp(p->id, id, len) == 0 ? NULL : p;
+}
+
+const ledger_series *ledger_series_lookalike(const ledger_series_key *k)
+{
+    if (k->meter_len == 0)
+        return NULL;
+    char *a = xmalloc(k->meter_len + 1);
+    size_t al = utf8_fold_id(k->meter, k->meter_len, a, k->meter_len + 1);
+    const ledger_series *found = NULL;
+    for (size_t i = 0; i < k->enterprise->nseries && found == NULL; i++) {
+        const ledger_series *s = k->enterprise->series[i];
+        size_t ml = strlen(s->meter);
+        if (s->source != k->source || s->key_file != k->key_file || strlen(s->product) != k->product_len ||
+            memcmp(s->product, k->product, k->product_len) != 0 || ml == 0 ||
+            (ml == k->meter_len && memcmp(s->meter, k->meter, ml) == 0))
+            continue;
+        char *b = xmalloc(ml + 1);
+        size_t bl = utf8_fold_id(s->meter, ml, b, ml + 1);
+        if (bl == al && memcmp(a, b, al) == 0)
+            found = s;
+        free(b);
+    }
+    free(a);
+    return found;
+}
+
 ledger_enterprise *ledger_enterprise_get(ledger *l, const char *id, size_t len, bool create)
 {
     ledger_enterprise *e = strmap_get(l->ent_index, id, len);
@@ -224,12 +273,18 @@ ledger_enterprise *ledger_enterprise_get(ledger *l, const char *id, size_t len, 
     e->id_len = len;
     memcpy(e->country, "CN", 3);
     e->product_index = strmap_new();
+    e->product_fold = strmap_new();
     if (l->nents == l->ents_cap) {
         l->ents_cap = l->ents_cap ? l->ents_cap * 2 : 16;
         l->ents = xreallocarray(l->ents, l->ents_cap, sizeof *l->ents);
     }
     l->ents[l->nents++] = e;
     strmap_put(l->ent_index, id, len, e);
+    char *fold = xmalloc(len + 1);
+    size_t fl = utf8_fold_id(id, len, fold, len + 1);
+    if (strmap_get(l->ent_fold, fold, fl) == NULL)
+        strmap_put(l->ent_fold, fold, fl, e);
+    free(fold);
     return e;
 }
 
@@ -294,6 +349,11 @@ size_t ledger_product_get(ledger_enterprise *e, const char *id, size_t len, int 
     p->file = file;
     p->line = line;
     strmap_put(e->product_index, id, len, (void *)(uintptr_t)(e->nproducts + 1));
+    char *fold = xmalloc(len + 1);
+    size_t fl = utf8_fold_id(id, len, fold, len + 1);
+    if (strmap_get(e->product_fold, fold, fl) == NULL)
+        strmap_put(e->product_fold, fold, fl, (void *)(uintptr_t)(e->nproducts + 1));
+    free(fold);
     return e->nproducts++;
 }
 
@@ -339,6 +399,7 @@ ledger_series *ledger_series_of(ledger *l, const ledger_series_key *sk)
         s->product = xstrndup(sk->product, sk->product_len);
         s->source = sk->source;
         s->key_file = sk->key_file;
+        s->lookalike = ledger_series_lookalike(sk);
         s->file = sk->file;
         s->line = sk->line;
         strmap_put(l->series_index, key, k, s);

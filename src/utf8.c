@@ -72,3 +72,31 @@ size_t utf8_cut(const char *s, size_t len, size_t max)
         return k;
     return max;
 }
+
+size_t utf8_fold_id(const char *s, size_t len, char *out, size_t size)
+{
+    size_t o = 0;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len && o + 1 < size;) {
+        unsigned char b = u[i];
+        /* U+FF01..U+FF5E: EF BC 81..EF BC BF, EF BD 80..EF BD 9E; U+3000: E3 80 80 */
+        if (b == 0xEF && i + 2 < len && (u[i + 1] == 0xBC || u[i + 1] == 0xBD)) {
+            unsigned cp = 0xFF00u + ((u[i + 1] & 0x03u) << 6) + (u[i + 2] & 0x3Fu);
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {
+                char ch = (char)(cp - 0xFF01 + 0x21);
+                out[o++] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+                i += 3;
+                continue;
+            }
+        }
+        if (b == 0xE3 && i + 2 < len && u[i + 1] == 0x80 && u[i + 2] == 0x80) {
+            out[o++] = ' ';
+            i += 3;
+            continue;
+        }
+        out[o++] = b >= 'A' && b <= 'Z' ? (char)(b - 'A' + 'a') : (char)b;
+        i++;
+    }
+    out[o] = '\0';
+    return o;
+}

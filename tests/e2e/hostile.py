@@ -71,7 +71,7 @@ with tempfile.TemporaryDirectory() as d:
          "a copy under another name: %s" % p.stderr[-400:])
 
     # 1. --split: ids whose file names would collide get a numbered name and a note.
-    ids = ["运城一厂", "运城二厂", "a/b", "a_b", "Plant", "PLANT", "P" * 150 + "1", "P" * 150 + "2"]
+    ids = ["运城一厂", "运城二厂", "a/b", "a_b", "Plant", "P" * 150 + "1", "P" * 150 + "2"]
     write(d, "split.csv", HEAD + "".join("%s,2025-01,M1,grid,%d\n" % (e, 10 + i) for i, e in enumerate(ids)))
     p = run(["report", "-e", "split.csv", "--split", "--out-dir", "split", "-q"], d)
     names = sorted(os.listdir(os.path.join(d, "split")))
@@ -87,6 +87,14 @@ with tempfile.TemporaryDirectory() as d:
         notes = [x["message"] for x in json.load(f)["diagnostics"] if "is written as" in x["message"]]
     c.ok(seen["a_b"] == "a_b~2.json" and notes and "taken by enterprise a/b" in notes[0],
          "a note says which id got another name: %s %s" % (seen["a_b"], notes))
+
+    # One id written two ways (case, full width) is refused, for enterprises, meters and products.
+    write(d, "twoways.csv", HEAD + "Plant,2025-01,M1,grid,1\nPLANT,2025-01,M1,grid,1\n"
+          "E1,2025-01,M1,grid,1\nE1,2025-02,Ｍ１,grid,1\n")
+    p = run(["validate", "-e", "twoways.csv"], d)
+    c.ok(p.returncode == 65 and 'twoways.csv:3:1: error: enterprise_id "PLANT" differs from enterprise "Plant"' in
+         p.stderr and 'twoways.csv:5:3: error: meter_id "Ｍ１" differs from meter "M1"' in p.stderr,
+         "ids written two ways: %s" % p.stderr)
 
     # 9. A meter called Total in the middle of the data is data; a real totals row is not.
     write(d, "total-meter.csv", HEAD + "E1,2025-01,M1,grid,100\nE1,2025-01,Total,grid,50\nE1,2025-01,M2,grid,25\n"
