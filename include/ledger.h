@@ -44,6 +44,7 @@ typedef struct ledger_mark {
      * and the runs that say on which line each slot was given. */
     uint32_t res;
     uint64_t *seen;
+    double kwh; /* booked under this mark (series marks): to find subtotal rows */
     ledger_run *runs;
     uint32_t nruns, runs_cap;
     /* Time-of-use rows (a tier column): the month's total and the sum of its

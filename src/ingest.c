@@ -803,6 +803,7 @@ static int book_row(struct ctx *c, const csvin_row *row, ledger_enterprise *e, c
     enum ledger_dup dup = ledger_mark_row(mark, ord, p, c->file, row->line, &other_file, &other_line);
     if (dup != LEDGER_DUP_NONE)
         return duplicate_error(c, row, dup, other_file, other_line);
+    mark->kwh += kwh;
     ledger_book(e, ord, product, product_len, c->file, row->line, src, kwh, sf);
     return 0;
 }
@@ -1557,9 +1558,62 @@ enum cbam_err ingest_mem(ledger *l, const factors_db *db, enum ingest_kind kind,
     return ctx_finish(&c, err, &st);
 }
 
+/* A row without a meter id, or with a meter called 合计/Total that holds the
+ * sum of the others, beside metered rows of the same enterprise, source,
+ * month and file, is a subtotal: booked, it would count those kWh twice. */
+static bool check_subtotals(const ledger *l, diag_list *dl)
+{
+    bool ok = true;
+    for (size_t ei = 0; ei < l->nents; ei++) {
+        const ledger_enterprise *e = l->ents[ei];
+        for (size_t si = 0; si < e->nseries; si++) {
+            const ledger_series *s = e->series[si];
+            bool blank = s->meter[0] == '\0', total = !blank && is_totals_word(s->meter, strlen(s->meter));
+            if ((!blank && !total) || s->key_file >= 0 || s->source == SUPPLY_CERTIFICATE)
+                continue;
+            for (size_t mi = 0; mi < s->n; mi++) {
+                const ledger_mark *m = &s->marks[mi];
+                double others = 0;
+                size_t nothers = 0;
+                for (size_t ti = 0; ti < e->nseries; ti++) {
+                    const ledger_series *t = e->series[ti];
+                    if (t == s || t->source != s->source || t->key_file >= 0 || t->meter[0] == '\0' ||
+                        is_totals_word(t->meter, strlen(t->meter)))
+                        continue;
+                    for (size_t k = 0; k < t->n; k++)
+                        if (t->marks[k].ord == m->ord && t->marks[k].file == m->file) {
+                            others += t->marks[k].kwh;
+                            nothers++;
+                        }
+                }
+                if (nothers == 0 || (total && !(fabs(m->kwh - others) <= 0.005 * others)))
+                    continue;
+                char per[8], a[64], b[64];
+                period_format(m->ord, per, sizeof per);
+                if (blank)
+                    diag_add(dl, DIAG_ERROR, l->inputs[m->file].path, m->first_line, 0,
+                             "%s, %s: a %s row without a meter id (%s kWh) beside %zu metered row%s of the same "
+                             "month (%s kWh): a subtotal would count them twice; expected a meter id on every row, "
+                             "or no subtotal rows",
+                             e->id, per, supply_name(s->source), numfmt_human(a, sizeof a, m->kwh), nothers,
+                             nothers == 1 ? "" : "s", numfmt_human(b, sizeof b, others));
+                else
+                    diag_add(dl, DIAG_ERROR, l->inputs[m->file].path, m->first_line, 0,
+                             "%s, %s: meter \"%s\" holds %s kWh, the sum of the other %s meters of the month: a "
+                             "subtotal row would count them twice; expected it left out",
+                             e->id, per, s->meter, numfmt_human(a, sizeof a, m->kwh), supply_name(s->source));
+                ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
 enum cbam_err ingest_finish(ledger *l, diag_list *dl)
 {
-    return ledger_settle_tou(l, dl) ? CBAM_OK : CBAM_ERR_DATA;
+    bool ok = ledger_settle_tou(l, dl);
+    ok &= check_subtotals(l, dl);
+    return ok ? CBAM_OK : CBAM_ERR_DATA;
 }
 
 static const columns_spec *const all_specs[] = {electricity_columns, production_columns, enterprise_columns};

@@ -501,6 +501,7 @@ bool ledger_settle_tou(ledger *l, diag_list *dl)
                      "(%.1f %% apart); the total is used",
                      s->meter[0] ? s->meter : "(no id)", per, a, b,
                      100.0 * fabs(m->tou_tier_kwh - m->tou_total_kwh) / m->tou_total_kwh);
+        m->kwh = kwh;
         ledger_book(s->enterprise, m->ord, s->product, strlen(s->product), m->file,
                     m->first_line, s->source, kwh, m->tou_supplier);
     }
