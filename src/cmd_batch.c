@@ -593,6 +593,21 @@ int cli_cmd_batch(int argc, char **argv)
         return rc;
     }
     err = scan ? batch_scan(scan, &plan, &dl) : batch_read_manifest(argv[optind], &plan, &dl);
+    /* No client may write over the manifest (the next run could not read it). */
+    for (size_t i = 0; err == CBAM_OK && scan == NULL && i < plan.n; i++) {
+        const batch_job *j = &plan.jobs[i];
+        const char *outs[] = {j->output, j->json};
+        for (size_t k = 0; k < 2; k++) {
+            char path[4200];
+            int w = snprintf(path, sizeof path, "%s/%s", out_dir, outs[k]);
+            if (w > 0 && (size_t)w < sizeof path && outfile_same_target(path, argv[optind])) {
+                diag_add(&dl, DIAG_ERROR, argv[optind], j->line, 0,
+                         "client %s would write %s over this manifest; expected another output name", j->client,
+                         outs[k]);
+                err = CBAM_ERR_DATA;
+            }
+        }
+    }
     if (stop_signal) {
         fprintf(stderr, "cbamcalc: stopped by signal %d before any client ran\n", (int)stop_signal);
         rc = 128 + stop_signal;

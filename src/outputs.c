@@ -34,8 +34,29 @@ static enum cbam_err json_failed(enum cbam_err err, const outfile *of, diag_list
  * written (a --split run of thousands of enterprises keeps one open at a
  * time), and renames them only when all were written: a run gives all its
  * outputs or none. SIGINT and SIGTERM remove the temporaries meanwhile. */
+/* An output over one of the run's inputs would destroy the data it was
+ * computed from (report -o el.csv -e el.csv, a batch client's output named
+ * like its input): refused before anything is written. */
+static bool over_input(const cli_report_args *a, const char *out, diag_list *dl)
+{
+    const char *const *lists[] = {a->electricity, a->production, a->enterprises};
+    const size_t counts[] = {a->nelectricity, a->nproduction, a->nenterprises};
+    if (out == NULL || strcmp(out, "-") == 0)
+        return false;
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < counts[k]; i++)
+            if (strcmp(lists[k][i], "-") != 0 && outfile_same_target(out, lists[k][i])) {
+                diag_add(dl, DIAG_ERROR, out, 0, 0, "would be written over the input %s; expected another name",
+                         lists[k][i]);
+                return true;
+            }
+    return false;
+}
+
 enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res, diag_list *dl)
 {
+    if (over_input(a, a->json_out, dl) || over_input(a, a->xlsx_out, dl))
+        return CBAM_ERR_USAGE;
     size_t nxlsx = a->xlsx_dir ? res->n : a->xlsx_out ? 1 : 0;
     size_t max = (a->json_out ? 1 : 0) + nxlsx + (a->json_dir ? res->n : 0);
     if (a->json_out != NULL && a->xlsx_out != NULL && outfile_same_target(a->json_out, a->xlsx_out)) {
@@ -89,6 +110,10 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
         char path[4200];
         if (a->xlsx_dir != NULL)
             snprintf(path, sizeof path, "%s/%s.xlsx", a->xlsx_dir, names[i]);
+        if (a->xlsx_dir != NULL && over_input(a, path, dl)) {
+            err = CBAM_ERR_USAGE;
+            break;
+        }
         else
             snprintf(path, sizeof path, "%s", a->xlsx_out);
         err = outfile_open(&outs[n], path, dl);
@@ -106,6 +131,10 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     for (size_t i = 0; err == CBAM_OK && a->json_dir != NULL && i < res->n; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s.json", a->json_dir, names[i]);
+        if (over_input(a, path, dl)) {
+            err = CBAM_ERR_USAGE;
+            break;
+        }
         err = outfile_open(&outs[n], path, dl);
         if (err != CBAM_OK)
             break;
