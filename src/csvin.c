@@ -422,6 +422,15 @@ static unsigned find_control(const char *s, size_t len)
             return u[i];
         if (u[i] == 0xC2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F)
             return u[i + 1];
+        /* Invisible or not characters at all: zero-width and direction marks
+         * (an id that looks like another), U+2028/2029, U+FEFF inside text,
+         * and U+FFFE/U+FFFF, which XML (so a workbook) cannot hold. */
+        if ((u[i] == 0xE2 || u[i] == 0xEF) && i + 2 < len) {
+            unsigned cp = ((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu);
+            if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+                cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
+                return cp;
+        }
     }
     return 0;
 }
@@ -431,9 +440,14 @@ static unsigned find_control(const char *s, size_t len)
  * earlier one, would have been reported first. */
 static void control_error(csvin *r, long line, size_t i, unsigned cp)
 {
-    const char *name = cp == 0x7f ? "DEL" : cp < 0x20 ? c0_names[cp] : c1_names[cp - 0x80];
+    const char *name = cp == 0x7f ? "DEL" : cp < 0x20 ? c0_names[cp] : cp < 0xA0 ? c1_names[cp - 0x80] : NULL;
     char msg[200];
-    if (cp == '\n' || cp == '\r')
+    if (name == NULL)
+        snprintf(msg, sizeof msg,
+                 "field contains U+%04X, %s; expected printable text",
+                 cp, cp >= 0xFFFE ? "which is not a character (a workbook cannot hold it)"
+                                  : "an invisible mark (it makes an id look like another)");
+    else if (cp == '\n' || cp == '\r')
         snprintf(msg, sizeof msg,
                  "a line break (U+%04X, %s) inside a quoted field; expected every record on one line "
                  "(a cell with several lines cannot be read as a row)",
