@@ -45,6 +45,7 @@ typedef struct ledger_mark {
     uint32_t res;
     uint64_t *seen;
     double kwh; /* booked under this mark (series marks): to find subtotal rows */
+    uint32_t days; /* days of the month with rows (bit d - 1 for day d); daily, interval rows and bills */
     ledger_run *runs;
     uint32_t nruns, runs_cap;
     /* Time-of-use rows (a tier column): the month's total and the sum of its
@@ -66,6 +67,11 @@ enum ledger_dup {
  * earlier row, whatever the order of the rows and files. */
 enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, int file, long line,
                                 int *other_file, long *other_line);
+
+/* Records a bill covering days lo..hi (1-based) of month ord at file:line:
+ * a day already covered by another bill or row of the mark is a duplicate. */
+enum ledger_dup ledger_mark_days(ledger_mark *m, int ord, int lo, int hi, int file, long line, int *other_file,
+                                 long *other_line);
 
 /* Frees what a mark holds (not the mark itself). */
 void ledger_mark_free(ledger_mark *m);

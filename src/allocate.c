@@ -485,6 +485,36 @@ static void list_meter_gaps(const ledger *l, const alloc_enterprise *ae, diag_li
                 len += (size_t)snprintf(list + len, sizeof list - len, ", ...");
             n++;
         }
+        /* Daily, interval and billed months that do not cover every day: an
+         * export that stops on the 20th makes the month too low. */
+        char partial[400] = "";
+        size_t plen = 0, npartial = 0;
+        for (size_t k = 0; k < s->n; k++) {
+            const ledger_mark *m = &s->marks[k];
+            if (m->ord < ae->from_ord || m->ord > ae->to_ord || m->granularity == PERIOD_MONTH || m->tou)
+                continue;
+            int dim = (int)(period_first_day(m->ord + 1) - period_first_day(m->ord));
+            int covered = __builtin_popcount(m->days);
+            if (covered >= dim)
+                continue;
+            char per[8];
+            period_format(m->ord, per, sizeof per);
+            if (plen + 40 < sizeof partial)
+                plen += (size_t)snprintf(partial + plen, sizeof partial - plen, "%s%s (%d of %d days)",
+                                         plen ? ", " : "", per, covered, dim);
+            npartial++;
+        }
+        if (npartial > 0) {
+            char who[200];
+            if (s->meter[0] != '\0')
+                snprintf(who, sizeof who, "meter %s (%s)", s->meter, supply_name(s->source));
+            else
+                snprintf(who, sizeof who, "the %s rows of this file", supply_name(s->source));
+            diag_add_at(dl, DIAG_WARNING, l->inputs[s->file].path, 0, 0, ae->e->id,
+                        "enterprise %s: %s cover%s only part of %zu month%s: %s; the missing days are missing "
+                        "from those months' electricity",
+                        ae->e->id, who, s->meter[0] ? "s" : "", npartial, npartial == 1 ? "" : "s", partial);
+        }
         if (n == 0)
             continue;
         char what[200];

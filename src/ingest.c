@@ -836,12 +836,19 @@ static int book_billing(struct ctx *c, const csvin_row *row, ledger_enterprise *
             c->outside++;
             continue;
         }
-        parse_period key = a; /* a bill is keyed by its first day */
-        key.granularity = PERIOD_DAY;
-        size_t errors = c->errors;
-        stop = book_row(c, row, e, meter, meter_len, product, product_len, src, ord, &key, part, sf);
-        if (stop || c->errors != errors)
-            return stop; /* a repeated bill */
+        /* The days of this month the bill covers: a day covered twice (two
+         * bills that overlap, a bill and a daily row) is a duplicate. */
+        ledger_mark *mark = series_mark(c, e, meter, meter_len, product, product_len, src, ord, NULL);
+        if (mark == NULL)
+            return lookalike_error(c, row);
+        int other_file;
+        long other_line;
+        enum ledger_dup dup = ledger_mark_days(mark, ord, (int)(lo - m0 + 1), (int)(hi - m0 + 1), c->file,
+                                               row->line, &other_file, &other_line);
+        if (dup != LEDGER_DUP_NONE)
+            return duplicate_error(c, row, dup, other_file, other_line);
+        mark->kwh += part;
+        ledger_book(e, ord, product, product_len, c->file, row->line, src, part, sf);
     }
     if (last > first)
         c->split_rows++;

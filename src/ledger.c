@@ -128,7 +128,49 @@ enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, 
         return LEDGER_DUP_SAME;
     }
     m->seen[slot / 64] |= (uint64_t)1 << (slot % 64);
+    m->days |= (uint32_t)1 << (offset / 86400);
     note_run(m, slot, file, line);
+    return LEDGER_DUP_NONE;
+}
+
+enum ledger_dup ledger_mark_days(ledger_mark *m, int ord, int lo, int hi, int file, long line, int *other_file,
+                                 long *other_line)
+{
+    (void)ord;
+    if (m->first_line == 0) {
+        m->granularity = PERIOD_DAY;
+        m->file = file;
+        m->first_line = line;
+    } else if (m->granularity != PERIOD_DAY) {
+        *other_file = m->file;
+        *other_line = m->first_line;
+        return LEDGER_DUP_MIXED;
+    }
+    if (m->res == 0) {
+        m->res = 86400;
+        m->seen = xcalloc(bitmap_words(86400), sizeof *m->seen);
+    }
+    uint32_t f = 86400 / m->res;
+    for (int d = lo; d <= hi; d++) {
+        uint32_t slot = (uint32_t)(d - 1) * f;
+        if (m->seen[slot / 64] >> (slot % 64) & 1u) {
+            if (!find_run(m, slot, other_file, other_line)) {
+                *other_file = m->file;
+                *other_line = m->first_line;
+            }
+            return LEDGER_DUP_SAME; /* bills (or a bill and a day) that overlap */
+        }
+    }
+    for (int d = lo; d <= hi; d++) {
+        uint32_t slot = (uint32_t)(d - 1) * f;
+        m->seen[slot / 64] |= (uint64_t)1 << (slot % 64);
+        m->days |= (uint32_t)1 << (d - 1);
+    }
+    if (m->nruns == m->runs_cap) {
+        m->runs_cap = m->runs_cap ? m->runs_cap * 2 : 2;
+        m->runs = xreallocarray(m->runs, m->runs_cap, sizeof *m->runs);
+    }
+    m->runs[m->nruns++] = (ledger_run){(uint32_t)(lo - 1) * f, f, (uint32_t)(hi - lo + 1), file, line, 0};
     return LEDGER_DUP_NONE;
 }
 

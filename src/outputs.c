@@ -110,12 +110,12 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
         char path[4200];
         if (a->xlsx_dir != NULL)
             snprintf(path, sizeof path, "%s/%s.xlsx", a->xlsx_dir, names[i]);
+        else
+            snprintf(path, sizeof path, "%s", a->xlsx_out);
         if (a->xlsx_dir != NULL && over_input(a, path, dl)) {
             err = CBAM_ERR_USAGE;
             break;
         }
-        else
-            snprintf(path, sizeof path, "%s", a->xlsx_out);
         err = outfile_open(&outs[n], path, dl);
         if (err != CBAM_OK)
             break;

@@ -96,6 +96,42 @@ with tempfile.TemporaryDirectory() as d:
          p.stderr and 'twoways.csv:5:3: error: meter_id "Ｍ１" differs from meter "M1"' in p.stderr,
          "ids written two ways: %s" % p.stderr)
 
+    # Found by an outside hunt: outputs over inputs, characters a workbook cannot hold, bills that
+    # overlap, subtotal rows.
+    shutil.copy(os.path.join(d, "e1.csv") if os.path.exists(os.path.join(d, "e1.csv")) else
+                os.path.join(d, "a.csv"), os.path.join(d, "in.csv"))
+    before_in = open(os.path.join(d, "in.csv")).read()
+    for opt in ("-o", "--json"):
+        p = run(["report", "-e", "in.csv", opt, "in.csv"], d)
+        c.ok(p.returncode == 64 and "would be written over the input in.csv" in p.stderr,
+             "%s over its own input: %d %s" % (opt, p.returncode, p.stderr[-200:]))
+    c.ok(open(os.path.join(d, "in.csv")).read() == before_in, "the input is untouched")
+    with open(os.path.join(d, "ffff.csv"), "wb") as f:
+        f.write(b"enterprise_id,name\nE1,Acme\xef\xbf\xbeCo\n")
+    p = run(["validate", "-e", "a.csv", "-i", "ffff.csv"], d)
+    c.ok(p.returncode == 65 and "ffff.csv:2:2:" in p.stderr and "U+FFFE" in p.stderr, "U+FFFE: %s" % p.stderr)
+    with open(os.path.join(d, "zwsp.csv"), "wb") as f:
+        f.write(b"enterprise_id,period,source,kwh\nE1\xe2\x80\x8b,2025-01,grid,5\n")
+    p = run(["validate", "-e", "zwsp.csv"], d)
+    c.ok(p.returncode == 65 and "zwsp.csv:2:1:" in p.stderr and "U+200B" in p.stderr, "zero-width space: %s" % p.stderr)
+    write(d, "bills.csv", "enterprise_id,period_start,period_end,meter_id,source,kwh\n"
+          "E1,2025-01-01,2025-01-31,M1,grid,3100\nE1,2025-01-15,2025-02-14,M1,grid,3100\n")
+    p = run(["validate", "-e", "bills.csv"], d)
+    c.ok(p.returncode == 65 and "bills.csv:3:2: error: duplicate of bills.csv:2" in p.stderr,
+         "overlapping bills: %s" % p.stderr)
+    write(d, "bill-day.csv", "enterprise_id,period_start,period_end,meter_id,source,kwh\n"
+          "E1,2025-01-01,2025-01-31,M1,grid,3100\n")
+    write(d, "day.csv", HEAD + "E1,2025-01-10,M1,grid,100\n")
+    p = run(["validate", "-e", "bill-day.csv", "-e", "day.csv"], d)
+    c.ok(p.returncode == 65 and "day.csv:2:2: error: duplicate of bill-day.csv:2" in p.stderr,
+         "a day inside a bill: %s" % p.stderr)
+    write(d, "subtotal.csv", HEAD + "E1,2025-01,0001,grid,1000\nE1,2025-01,0002,grid,500\nE1,2025-01,,grid,1500\n"
+          "E1,2025-02,0001,grid,1000\nE1,2025-02,0002,grid,500\nE1,2025-02,小计,grid,1500\n")
+    p = run(["validate", "-e", "subtotal.csv"], d)
+    c.ok(p.returncode == 65 and "subtotal.csv:4: error: E1, 2025-01: a grid row without a meter id" in p.stderr
+         and 'subtotal.csv:7: error: E1, 2025-02: meter "小计" holds 1,500 kWh, the sum' in p.stderr,
+         "subtotal rows: %s" % p.stderr)
+
     # 9. A meter called Total in the middle of the data is data; a real totals row is not.
     write(d, "total-meter.csv", HEAD + "E1,2025-01,M1,grid,100\nE1,2025-01,Total,grid,50\nE1,2025-01,M2,grid,25\n"
           "合计,,,,175\n")

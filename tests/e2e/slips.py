@@ -12,6 +12,7 @@ from common import Checks, run  # noqa: E402
 
 c = Checks()
 MONTHS = ["2025-%02d" % m for m in range(1, 13)]
+HEAD_Q = "enterprise_id,period,meter_id,source,kwh\n"
 
 
 def write(d, name, text, encoding="utf-8"):
@@ -147,6 +148,25 @@ with tempfile.TemporaryDirectory() as d:
     p = run(["validate", "-e", "clk-e.csv", "-p", "wan-t.csv"], d)
     c.ok(p.returncode == 65 and "\"万吨\"" in p.stderr and "wan-t.csv:1:4:" in p.stderr,
          "产量(万吨): the unit named: %s" % p.stderr)
+
+    # Found by an outside hunt: a unit column that disagrees with the energy column's unit.
+    write(d, "unit-kwh.csv", "enterprise_id,period,meter_id,source,kwh,unit\nE1,2025-01,GT,green_trade,200,MWh\n")
+    p = run(["validate", "-e", "unit-kwh.csv"], d)
+    c.ok(p.returncode == 65 and "unit-kwh.csv:2:6:" in p.stderr and "differs from the unit of column 'kwh'" in p.stderr,
+         "a MWh unit beside the kwh column: %s" % p.stderr)
+    write(d, "unit-hdr.csv", "enterprise_id,period,meter_id,source,电量(kWh),单位\nE1,2025-01,M1,grid,1,万kWh\n")
+    p = run(["validate", "-e", "unit-hdr.csv"], d)
+    c.ok(p.returncode == 65 and "unit-hdr.csv:2:6:" in p.stderr, "万kWh beside 电量(kWh): %s" % p.stderr)
+    write(d, "t-kg.csv", "enterprise_id,period,product_id,产量(吨),unit\nE1,2025-01,P1,1000,kg\n")
+    p = run(["validate", "-e", "clk-e.csv", "-p", "t-kg.csv"], d)
+    c.ok(p.returncode == 65 and "t-kg.csv:2:5:" in p.stderr and "differs from the unit in the header" in p.stderr,
+         "kg beside 产量(吨): %s" % p.stderr)
+    # An interval export that stops on the 20th: the month is warned about.
+    write(d, "q15.csv", HEAD_Q + "".join("E1,2025-02-%02d %02d:%02d,M1,grid,10\n" % (day, h, q)
+                                        for day in range(1, 21) for h in range(24) for q in (0, 15, 30, 45)))
+    p = run(["validate", "-e", "q15.csv"], d)
+    c.ok("meter M1 (grid) covers only part of 1 month: 2025-02 (20 of 28 days)" in p.stderr,
+         "a month partly covered: %s" % p.stderr)
 
     # 7. A --factors file that redefines a shipped id.
     os.mkdir(os.path.join(d, "myf"))
