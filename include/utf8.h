@@ -21,7 +21,8 @@ bool utf8_valid(const char *s, size_t len, size_t *bad);
 size_t utf8_cut(const char *s, size_t len, size_t max);
 
 /* An id folded for comparison: ASCII letters in lower case, full-width
- * forms (Ｍ１, U+FF01-U+FF5E) as ASCII, U+3000 as a space. Two ids that fold
+ * forms (Ｍ１, U+FF01-U+FF5E) as ASCII, U+3000 as a space, an id of digits
+ * only without its leading zeros (Excel drops them). Two ids that fold
  * alike but differ are one id written two ways. Writes at most size - 1
  * bytes and a NUL; returns the folded length. */
 size_t utf8_fold_id(const char *s, size_t len, char *out, size_t size);

@@ -282,6 +282,8 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         stdin_uses += strcmp(a.enterprises[i], "-") == 0;
     if (stdin_uses > 1)
         return cli_usage_error(cmd, "standard input ('-') can be read only once");
+    if (a.summary && a.json_out != NULL && strcmp(a.json_out, "-") == 0)
+        return cli_usage_error(cmd, "--summary and --json - both write to standard output; choose one");
     a.summary = a.summary || (!validate_only && a.json_out == NULL && a.xlsx_out == NULL && !split);
     return cli_run_report(&a);
 }

@@ -373,6 +373,19 @@ static int on_factor_row(void *vc, const csvin_row *row)
         factor_free(old);
     } else {
         append(c->db, f);
+        /* Two factors for one kind, place and year: the first is the one
+         * used, silently, unless this says so. */
+        const struct place *pl = place_of(c->db, f, false);
+        for (size_t i = 0; pl != NULL && i + 1 < pl->n; i++)
+            if (pl->f[i]->year == f->year) {
+                diag_add(c->dl, DIAG_WARNING, c->name, row->line, c->cols.idx[C_ID] + 1,
+                         "factor '%s' is a second %s factor for %s%s%s %d beside '%s' (%s:%ld), which is the one "
+                         "used; give one factor per kind, place and year, or choose one with --grid-factor, "
+                         "--residual-factor or --cbam-grid-factor",
+                         f->id, factors_kind_name(f->kind), f->country, f->region[0] ? " " : "", f->region,
+                         f->year, pl->f[i]->id, pl->f[i]->file, pl->f[i]->line);
+                break;
+            }
     }
     strmap_put(c->db->by_id, f->id, strlen(f->id), f);
     return 0;

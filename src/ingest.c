@@ -361,8 +361,8 @@ static int id_lookalike_error(struct ctx *c, const csvin_row *row, int k, const 
     if (!has(c, k))
         s = "", len = 0;
     return row_error(c, row, c->cols.idx[k],
-                     "%s \"%s\" differs from %s \"%s\" only in letter case or full-width characters; expected "
-                     "one spelling of each id in every file",
+                     "%s \"%s\" differs from %s \"%s\" only in letter case, full-width characters or leading "
+                     "zeros; expected one spelling of each id in every file",
                      c->spec[k].name, quoted(q2, sizeof q2, s, len), what, quoted(q, sizeof q, other, strlen(other)));
 }
 
@@ -767,8 +767,8 @@ static int lookalike_error(struct ctx *c, const csvin_row *row)
     char q[200];
     char q2[200];
     return row_error(c, row, c->cols.idx[E_METER],
-                     "meter_id \"%s\" differs from meter \"%s\" (%s:%ld) only in letter case or full-width "
-                     "characters; expected one spelling of each id",
+                     "meter_id \"%s\" differs from meter \"%s\" (%s:%ld) only in letter case, full-width "
+                     "characters or leading zeros; expected one spelling of each id",
                      quoted(q2, sizeof q2, s->meter, strlen(s->meter)),
                      quoted(q, sizeof q, s->lookalike->meter, strlen(s->lookalike->meter)),
                      c->l->inputs[s->lookalike->file].path, s->lookalike->line);

@@ -82,6 +82,8 @@ enum parse_status parse_number(const char *s, size_t len, double *out)
         /* Thousands separators: 1-3 leading digits, then groups of three. */
         if (i - group_start == 0 || i - group_start > 3)
             return PARSE_SYNTAX;
+        if (s[group_start] == '0') /* "0,123", "00,123": a decimal with the wrong mark, never a thousand */
+            return PARSE_SYNTAX;
         while (i < len && s[i] == ',') {
             if (len - i < 4 || !is_digit(s[i + 1]) || !is_digit(s[i + 2]) || !is_digit(s[i + 3]))
                 return PARSE_SYNTAX;

@@ -2,6 +2,8 @@
 #include "config.h"
 #include "utf8.h"
 
+#include <string.h>
+
 size_t utf8_seq_len(const unsigned char *s, size_t len)
 {
     if (len == 0)
@@ -98,5 +100,16 @@ size_t utf8_fold_id(const char *s, size_t len, char *out, size_t size)
         i++;
     }
     out[o] = '\0';
+    /* An id of digits only: Excel drops leading zeros (0042 becomes 42). */
+    size_t z = 0;
+    while (z + 1 < o && out[z] == '0')
+        z++;
+    bool digits = o > 0;
+    for (size_t k = 0; k < o && digits; k++)
+        digits = out[k] >= '0' && out[k] <= '9';
+    if (digits && z > 0) {
+        memmove(out, out + z, o - z + 1);
+        o -= z;
+    }
     return o;
 }
