@@ -375,7 +375,9 @@ static int on_factor_row(void *vc, const csvin_row *row)
         append(c->db, f);
         /* Two factors for one kind, place and year: the first is the one
          * used, silently, unless this says so. */
-        const struct place *pl = place_of(c->db, f, false);
+        bool looked_up = f->kind == FACTOR_GRID_AVERAGE || f->kind == FACTOR_GRID_RESIDUAL ||
+                         f->kind == FACTOR_CBAM_DEFAULT; /* supplier factors are named by id */
+        const struct place *pl = looked_up ? place_of(c->db, f, false) : NULL;
         for (size_t i = 0; pl != NULL && i + 1 < pl->n; i++)
             if (pl->f[i]->year == f->year) {
                 diag_add(c->dl, DIAG_WARNING, c->name, row->line, c->cols.idx[C_ID] + 1,
