@@ -110,7 +110,7 @@ static const struct {
     {"无功", -1},   {"无功总", -1},  {"reactive", -1},
 };
 
-enum repeat { R_EMPTY_VALUE, R_FACTOR_IGNORED, R_CERT_PRODUCT, R_TIER_MISMATCH, R__N };
+enum repeat { R_EMPTY_VALUE, R_FACTOR_IGNORED, R_CERT_PRODUCT, R_TIER_MISMATCH, R_ROUNDED_ID, R__N };
 
 struct ctx {
     ledger *l;
@@ -210,6 +210,16 @@ __attribute__((format(printf, 5, 6))) static void row_warning(struct ctx *c, enu
 }
 
 static bool has(const struct ctx *c, int k) { return c->cols.idx[k] >= 0; }
+
+static void rounded_warning(struct ctx *c, const csvin_row *row, int k, const char *s, size_t len)
+{
+    char q[200];
+    row_warning(c, R_ROUNDED_ID, row, c->cols.idx[k],
+                "%s \"%s\" has %zu digits and ends in zeros after the 15th: Excel keeps only 15 digits of a "
+                "number, so if this file went through Excel the id's last digits are lost (format the column as "
+                "Text and export again)",
+                c->spec[k].name, diag_quote(q, sizeof q, s, len), len);
+}
 
 static const char *field(const struct ctx *c, const csvin_row *row, int k, size_t *len)
 {
@@ -400,6 +410,21 @@ static const char *excel_mangled(const char *s, size_t len)
     return NULL;
 }
 
+/* An id of more than 15 digits whose digits past the 15th are all 0: what
+ * Excel leaves of a long number (it keeps 15 significant digits). Real ids
+ * can end so, hence a warning, not an error. */
+static bool excel_rounded(const char *s, size_t len)
+{
+    if (len < 16 || s[len - 1] != '0')
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9' || (i >= 15 && s[i] != '0'))
+            return false;
+    return true;
+}
+
+static void rounded_warning(struct ctx *c, const csvin_row *row, int k, const char *s, size_t len);
+
 static int mangled_error(struct ctx *c, const csvin_row *row, int k, const char *s, size_t len, const char *what)
 {
     char q[200];
@@ -451,6 +476,8 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
         return NULL;
     }
     if (ledger_enterprise_get(c->l, s, len, false) == NULL) {
+        if (excel_rounded(s, len))
+            rounded_warning(c, row, k, s, len);
         const ledger_enterprise *other = ledger_enterprise_lookalike(c->l, s, len);
         if (other != NULL) {
             *stop = id_lookalike_error(c, row, k, "enterprise", other->id);
@@ -935,6 +962,8 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
     size_t meter_len, product_len;
     const char *meter = field(c, row, E_METER, &meter_len);
     const char *product = field(c, row, E_PRODUCT, &product_len);
+    if (meter_len > 15 && excel_rounded(meter, meter_len))
+        rounded_warning(c, row, E_METER, meter, meter_len);
     if (meter_len > 0 && meter[0] >= '0' && meter[0] <= '9') {
         const char *mangled = excel_mangled(meter, meter_len);
         if (mangled != NULL)
