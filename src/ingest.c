@@ -58,7 +58,7 @@ static const columns_spec electricity_columns[E__N] = {
                   A("电量", "用电量", "有功电量", "合计电量", "结算电量", "有功总", "总电量", "计费电量",
                     "抄见电量", "active energy")},
     [E_UNIT] = {"unit", false, unit_aliases},
-    [E_PRODUCT] = {"product_id", false, A("product", "产品", "产品编号")},
+    [E_PRODUCT] = {"product_id", false, A("product", "产品", "产品编号", "产品代码", "对应产品")},
     [E_FACTOR] = {"factor_id", false, A("factor", "因子编号")},
     [E_TIER] = {"tier", false, A("示数类型", "时段", "费率", "tou")},
     [E_T_CRIT] = {"critical_peak", false, A("尖峰", "尖", "尖峰电量", "critical peak")},
@@ -89,7 +89,7 @@ static const columns_spec enterprise_columns[N__N] = {
     [N_NAME] = {"name", true, A("企业名称", "名称", "单位名称", "户名", "用户名称", "客户名称")},
     [N_NAME_EN] = {"name_en", false, A("英文名称", "english name")},
     [N_COUNTRY] = {"country", false, A("国家", "国家代码")},
-    [N_PROVINCE] = {"province", false, A("省份", "省", "省份/地区")},
+    [N_PROVINCE] = {"province", false, A("省份", "省", "省份/地区", "所在省份", "所在省", "地区", "所在地区", "省市")},
     [N_ADDRESS] = {"address", false, A("地址", "用电地址")},
 };
 
@@ -1293,6 +1293,7 @@ static const struct {
     {"product_id", {"产品", "品", "product", "item"}},
     {"quantity", {"产量", "数量", "重量", "quantity", "output", "tonnes", "weight"}},
     {"name", {"名称", "名", "name"}},
+    {"province", {"省", "province", "地区"}},
 };
 
 static bool contains_ci(const char *s, size_t len, const char *w)
@@ -1371,11 +1372,46 @@ static void note_header_candidate(struct ctx *c, const csvin_row *row)
     }
 }
 
+/* Headers that are read as nothing but look like a column this kind of file
+ * takes and lacks (所在省份 for the province): said as a warning with the
+ * --map that would read them, since an ignored province or product column
+ * changes the figures. */
+static void warn_ignored_headers(struct ctx *c, const csvin_row *row)
+{
+    for (size_t f = 0; f < row->nfields; f++) {
+        bool used = false;
+        for (size_t k = 0; k < c->nspec && !used; k++)
+            used = c->cols.idx[k] == (int)f;
+        if (used || row->len[f] == 0)
+            continue;
+        for (size_t h = 0; h < sizeof header_hints / sizeof header_hints[0]; h++) {
+            int want = -1;
+            for (size_t k = 0; k < c->nspec; k++)
+                if (strcmp(c->spec[k].name, header_hints[h].column) == 0)
+                    want = (int)k;
+            if (want < 0 || has(c, want))
+                continue;
+            bool hit = false;
+            for (size_t w = 0; w < 10 && header_hints[h].words[w] && !hit; w++)
+                hit = contains_ci(row->field[f], row->len[f], header_hints[h].words[w]);
+            if (!hit)
+                continue;
+            char q[200];
+            diag_add(c->dl, DIAG_WARNING, c->name, row->line, (int)f + 1,
+                     "column \"%s\" is not read; if it holds the %s, add --map %s=%s",
+                     quoted(q, sizeof q, row->field[f], row->len[f]), header_hints[h].column,
+                     header_hints[h].column, row->field[f]);
+            break;
+        }
+    }
+}
+
 /* Checks the found header further; false (after errors) when it cannot be used. */
 static bool accept_header(struct ctx *c, const csvin_row *row)
 {
     if (columns_map(c->spec, c->nspec, c->o->map, c->o->nmap, row, c->name, c->dl, &c->cols) != CBAM_OK)
         return false;
+    warn_ignored_headers(c, row);
     int ent_k = c->kind == INGEST_ELECTRICITY ? E_ENTERPRISE : c->kind == INGEST_PRODUCTION ? P_ENTERPRISE : N_ENTERPRISE;
     if (!has(c, ent_k))
         diag_add(c->dl, DIAG_NOTE, c->name, row->line, 0,
