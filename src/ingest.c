@@ -153,6 +153,7 @@ struct ctx {
     int mark_ord;
     long cur_line; /* line of the row being read */
     const ledger_series *lookalike; /* set by series_mark when it refuses a series */
+    bool dot_group_warned;          /* a '.' read as a thousands separator was said */
 
     /* While looking for the header: the record that names the most known
      * columns, what it lacks and what it holds (for the message). */
@@ -269,7 +270,18 @@ static bool read_number(struct ctx *c, const csvin_row *row, int k, double *v, b
     char q[200];
     *empty = false;
     switch (parse_number_ex(s, len, c->decimal_comma, v)) {
-    case PARSE_OK: return true;
+    case PARSE_OK:
+        if (c->decimal_comma && !c->dot_group_warned && memchr(s, '.', len) != NULL && memchr(s, ',', len) == NULL) {
+            /* 122.500 in a ';' file is 122500; from a tool that writes decimal
+             * points with ';' it would be 122.5: 1000x, so it is said. */
+            char n[64];
+            c->dot_group_warned = true;
+            diag_add(c->dl, DIAG_WARNING, c->name, row->line, c->cols.idx[k] + 1,
+                     "%s \"%s\" is read as %s: a ';'-separated file has decimal commas and '.' between "
+                     "thousands; if its dots are decimal points, save it with ',' separators",
+                     col, quoted(q, sizeof q, s, len), numfmt_human(n, sizeof n, *v));
+        }
+        return true;
     case PARSE_EMPTY: *empty = true; return false;
     case PARSE_RANGE:
         *stop = row_error(c, row, c->cols.idx[k], "%s \"%s\" is out of range; expected a finite number", col,
