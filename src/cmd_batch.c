@@ -21,6 +21,7 @@
 #include <sys/file.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -288,8 +289,14 @@ static void start_job(batch_plan *p, size_t k, struct slot *slots, int nslots, c
     }
     fflush(stdout);
     fflush(stderr);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        /* A parent killed with -9 must not leave a client running unwatched
+         * (no time limit, the lock held): the client goes with it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(128 + SIGKILL);
         close(fds[0]);
         run_child(j, rc, fds[1]);
     }
