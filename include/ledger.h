@@ -157,7 +157,8 @@ typedef struct ledger {
     ledger_enterprise **ents;
     size_t nents, ents_cap;
     strmap *ent_index;
-    strmap *ent_fold; /* utf8_fold_id(id) -> enterprise: ids written two ways */
+    strmap *ent_fold;    /* utf8_fold_id(id) -> enterprise: ids written two ways */
+    strmap *series_fold; /* enterprise, folded meter, product, source, file key -> first series */
     strmap *series_index;   /* enterprise/meter/product/source -> ledger_series */
     ledger_series **series; /* in order of first row */
     size_t nseries, series_cap;
@@ -208,8 +209,6 @@ typedef struct ledger_series_key {
     long line;
 } ledger_series_key;
 
-/* The same for a meter series of the same enterprise, product, source and file key. */
-const ledger_series *ledger_series_lookalike(const ledger_series_key *key);
 
 /* The duplicate-check mark of a meter series in month ord. */
 ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *key, int ord);

@@ -28,10 +28,37 @@ static size_t bitmap_words(uint32_t res)
     return (31u * 86400u / res + 63) / 64;
 }
 
+/* A mark keeps its runs only, and finds a repeated slot among them, until
+ * it has this many; then a bitmap of the month's slots takes over. A meter
+ * whose rows come in order has one run a month and never needs the bitmap. */
+#define LAZY_RUNS 8
+
+static bool find_run(const ledger_mark *m, uint32_t slot, int *file, long *line);
+
+static void ensure_bitmap(ledger_mark *m)
+{
+    if (m->seen != NULL)
+        return;
+    m->seen = xcalloc(bitmap_words(m->res), sizeof *m->seen);
+    for (uint32_t r = 0; r < m->nruns; r++)
+        for (uint32_t k = 0; k < m->runs[r].n; k++) {
+            uint32_t slot = m->runs[r].slot0 + k * m->runs[r].slot_step;
+            m->seen[slot / 64] |= (uint64_t)1 << (slot % 64);
+        }
+}
+
 /* Makes the slots finer (res divides m->res): every slot and run is scaled. */
 static void refine(ledger_mark *m, uint32_t res)
 {
     uint32_t f = m->res / res;
+    if (m->seen == NULL) {
+        for (uint32_t r = 0; r < m->nruns; r++) {
+            m->runs[r].slot0 *= f;
+            m->runs[r].slot_step *= f;
+        }
+        m->res = res;
+        return;
+    }
     size_t words = bitmap_words(res);
     uint64_t *bits = xcalloc(words, sizeof *bits);
     for (uint32_t i = 0; i < 31u * 86400u / m->res; i++)
@@ -113,23 +140,26 @@ enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, 
     if (offset < 0 || offset >= 31 * 86400)
         offset = 0; /* not inside the month (a bill keyed by an earlier day): its first slot */
     uint32_t res = slot_res_for(offset);
-    if (m->res == 0) {
+    if (m->res == 0)
         m->res = res;
-        m->seen = xcalloc(bitmap_words(res), sizeof *m->seen);
-    } else if (res < m->res) {
+    else if (res < m->res)
         refine(m, res);
-    }
     uint32_t slot = (uint32_t)(offset / m->res);
-    if (m->seen[slot / 64] >> (slot % 64) & 1u) {
-        if (!find_run(m, slot, other_file, other_line)) {
+    bool repeated = m->seen != NULL ? (m->seen[slot / 64] >> (slot % 64) & 1u) != 0
+                                    : find_run(m, slot, other_file, other_line);
+    if (repeated) {
+        if (m->seen != NULL && !find_run(m, slot, other_file, other_line)) {
             *other_file = m->file;
             *other_line = m->first_line;
         }
         return LEDGER_DUP_SAME;
     }
-    m->seen[slot / 64] |= (uint64_t)1 << (slot % 64);
+    if (m->seen != NULL)
+        m->seen[slot / 64] |= (uint64_t)1 << (slot % 64);
     m->days |= (uint32_t)1 << (offset / 86400);
     note_run(m, slot, file, line);
+    if (m->seen == NULL && m->nruns > LAZY_RUNS)
+        ensure_bitmap(m);
     return LEDGER_DUP_NONE;
 }
 
@@ -146,10 +176,9 @@ enum ledger_dup ledger_mark_days(ledger_mark *m, int ord, int lo, int hi, int fi
         *other_line = m->first_line;
         return LEDGER_DUP_MIXED;
     }
-    if (m->res == 0) {
+    if (m->res == 0)
         m->res = 86400;
-        m->seen = xcalloc(bitmap_words(86400), sizeof *m->seen);
-    }
+    ensure_bitmap(m);
     uint32_t f = 86400 / m->res;
     for (int d = lo; d <= hi; d++) {
         uint32_t slot = (uint32_t)(d - 1) * f;
@@ -187,6 +216,7 @@ ledger *ledger_new(void)
     ledger *l = xcalloc(1, sizeof *l);
     l->ent_index = strmap_new();
     l->ent_fold = strmap_new();
+    l->series_fold = strmap_new();
     l->series_index = strmap_new();
     return l;
 }
@@ -227,6 +257,7 @@ void ledger_free(ledger *l)
     free(l->ents);
     strmap_free(l->ent_index);
     strmap_free(l->ent_fold);
+    strmap_free(l->series_fold);
     for (size_t i = 0; i < l->nseries; i++) {
         ledger_series *s = l->series[i];
         free(s->meter);
@@ -281,29 +312,6 @@ const ledger_product *ledger_product_lookalike(const ledger_enterprise *e, const
     return strlen(p->id) == len && memcmp(p->id, id, len) == 0 ? NULL : p;
 }
 
-const ledger_series *ledger_series_lookalike(const ledger_series_key *k)
-{
-    if (k->meter_len == 0)
-        return NULL;
-    char *a = xmalloc(k->meter_len + 1);
-    size_t al = utf8_fold_id(k->meter, k->meter_len, a, k->meter_len + 1);
-    const ledger_series *found = NULL;
-    for (size_t i = 0; i < k->enterprise->nseries && found == NULL; i++) {
-        const ledger_series *s = k->enterprise->series[i];
-        size_t ml = strlen(s->meter);
-        if (s->source != k->source || s->key_file != k->key_file || strlen(s->product) != k->product_len ||
-            memcmp(s->product, k->product, k->product_len) != 0 || ml == 0 ||
-            (ml == k->meter_len && memcmp(s->meter, k->meter, ml) == 0))
-            continue;
-        char *b = xmalloc(ml + 1);
-        size_t bl = utf8_fold_id(s->meter, ml, b, ml + 1);
-        if (bl == al && memcmp(a, b, al) == 0)
-            found = s;
-        free(b);
-    }
-    free(a);
-    return found;
-}
 
 ledger_enterprise *ledger_enterprise_get(ledger *l, const char *id, size_t len, bool create)
 {
@@ -422,6 +430,30 @@ static size_t key_part(char *key, size_t k, const void *part, size_t len)
     return k + sizeof n + len;
 }
 
+/* The first series whose meter id folds (utf8_fold_id) like this new one's,
+ * for the same enterprise, product, source and file key, when its id differs:
+ * one meter written two ways. Hashed, so a park of 200,000 meters costs one
+ * lookup a meter. */
+static const ledger_series *series_lookalike(ledger *l, const ledger_series_key *sk, const ledger_series *s)
+{
+    if (sk->meter_len == 0)
+        return NULL;
+    size_t need = sizeof(void *) + 3 * sizeof(uint64_t) + sk->meter_len + 1 + sk->product_len + 2 * sizeof(int);
+    char *key = xmalloc(need), *fold = xmalloc(sk->meter_len + 1);
+    size_t fl = utf8_fold_id(sk->meter, sk->meter_len, fold, sk->meter_len + 1);
+    memcpy(key, &sk->enterprise, sizeof(void *));
+    size_t k = key_part(key, sizeof(void *), fold, fl);
+    k = key_part(key, k, sk->product, sk->product_len);
+    int tail[2] = {(int)sk->source, sk->key_file};
+    k = key_part(key, k, tail, sizeof tail);
+    const ledger_series *first = strmap_get(l->series_fold, key, k);
+    if (first == NULL)
+        strmap_put(l->series_fold, key, k, (void *)s);
+    free(key);
+    free(fold);
+    return first != NULL && strcmp(first->meter, s->meter) != 0 ? first : NULL;
+}
+
 ledger_series *ledger_series_of(ledger *l, const ledger_series_key *sk)
 {
     char small[512];
@@ -441,7 +473,7 @@ ledger_series *ledger_series_of(ledger *l, const ledger_series_key *sk)
         s->product = xstrndup(sk->product, sk->product_len);
         s->source = sk->source;
         s->key_file = sk->key_file;
-        s->lookalike = ledger_series_lookalike(sk);
+        s->lookalike = series_lookalike(l, sk, s);
         s->file = sk->file;
         s->line = sk->line;
         strmap_put(l->series_index, key, k, s);
