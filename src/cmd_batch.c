@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "factors.h"
 #include "outfile.h"
+#include "strmap.h"
 #include "parse.h"
 #include "xalloc.h"
 
@@ -102,27 +103,38 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Removes temporaries that a killed run left (".NAME.XXXXXX"); we hold the lock. */
-static void remove_stale_temporaries(const char *dir)
+/* Removes the temporaries a killed run left (".NAME.XXXXXX") of the files
+ * this run writes, and only those: another program's hidden files in the
+ * directory are not ours. We hold the lock. */
+static void remove_stale_temporaries(const char *dir, const batch_plan *plan)
 {
+    strmap *ours = strmap_new();
+    static const char *const own[] = {BATCH_SUMMARY_XLSX, BATCH_SUMMARY_JSON, BATCH_STATE_FILE};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        strmap_put(ours, own[i], strlen(own[i]), (void *)1);
+    for (size_t i = 0; plan != NULL && i < plan->n; i++) {
+        strmap_put(ours, plan->jobs[i].output, strlen(plan->jobs[i].output), (void *)1);
+        strmap_put(ours, plan->jobs[i].json, strlen(plan->jobs[i].json), (void *)1);
+    }
     DIR *d = opendir(dir);
-    if (d == NULL)
+    if (d == NULL) {
+        strmap_free(ours);
         return;
+    }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         size_t n = strlen(de->d_name);
         if (n < 9 || de->d_name[0] != '.' || de->d_name[n - 7] != '.')
             continue;
-        const char *ext = strstr(de->d_name, ".xlsx.");
-        if (ext == NULL)
-            ext = strstr(de->d_name, ".json.");
-        if (ext == NULL || ext + 12 != de->d_name + n)
-            continue;
+        if (strmap_get(ours, de->d_name + 1, n - 8) == NULL)
+            continue; /* not the temporary of a file of this run */
         char path[4400];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        unlink(path);
+        int w = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (w > 0 && (size_t)w < sizeof path)
+            unlink(path);
     }
     closedir(d);
+    strmap_free(ours);
 }
 
 /* What the parent hands every child. */
@@ -592,7 +604,6 @@ int cli_cmd_batch(int argc, char **argv)
         return rc;
     }
 
-    remove_stale_temporaries(out_dir);
     enum cbam_err err = CBAM_OK;
     if (scan == NULL && (rc = manifest_is_file(argv[optind])) != 0) {
         diag_list_free(&dl);
@@ -628,6 +639,7 @@ int cli_cmd_batch(int argc, char **argv)
         close(lock);
         return rc;
     }
+    remove_stale_temporaries(out_dir, &plan);
     batch_plan_shard(&plan, shard_k, shard_n); /* this machine's share */
 
     char **factor_files = NULL;

@@ -368,4 +368,15 @@ with tempfile.TemporaryDirectory() as tmp:
     c.ok(p.returncode == 75 and digests(os.path.join(tmp, "merged")) == before,
          "merge into a directory in use: %d %s" % (p.returncode, p.stderr))
     os.close(lock)
+
+    # Only this run's own temporaries are cleared: another program's hidden files stay.
+    cl = os.path.join(tmp, "cl")
+    os.makedirs(cl)
+    with open(os.path.join(tmp, "m-cl.csv"), "w") as f:
+        f.write("client,electricity,production,enterprises,output\nc1,cn/e0.csv,,,\n")
+    for name in (".notes.xlsx.Abc123", ".c1.xlsx.Zzz999"):
+        open(os.path.join(cl, name), "w").close()
+    p = run(["batch", "m-cl.csv", "--out-dir", "cl"], tmp, env)
+    left = sorted(f for f in os.listdir(cl) if f.startswith(".") and f.endswith(("123", "999")))
+    c.ok(left == [".notes.xlsx.Abc123"], "stale temporaries of this run only: %s %s" % (left, p.stderr[-200:]))
 c.finish()
