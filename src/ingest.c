@@ -738,7 +738,8 @@ static bool row_energy(struct ctx *c, const csvin_row *row, enum supply_source s
     *kwh = have_total ? total : tiers;
     if (!(*kwh >= 0)) {
         *stop = row_error(c, row, c->cols.idx[total_k >= 0 ? total_k : E_FIRST_TIER],
-                          "energy %s kWh is negative; expected an amount of at least 0",
+                          "energy %s kWh is negative; expected an amount of at least 0 (net a refund into "
+                          "that meter's month)",
                           numfmt_human(q, sizeof q, *kwh));
         return false;
     }
