@@ -504,12 +504,12 @@ static void list_meter_gaps(const ledger *l, const alloc_enterprise *ae, diag_li
                                          plen ? ", " : "", per, covered, dim);
             npartial++;
         }
+        char who[200];
+        if (s->meter[0] != '\0')
+            snprintf(who, sizeof who, "meter %s (%s)", s->meter, supply_name(s->source));
+        else
+            snprintf(who, sizeof who, "the %s rows of this file", supply_name(s->source));
         if (npartial > 0) {
-            char who[200];
-            if (s->meter[0] != '\0')
-                snprintf(who, sizeof who, "meter %s (%s)", s->meter, supply_name(s->source));
-            else
-                snprintf(who, sizeof who, "the %s rows of this file", supply_name(s->source));
             diag_add_at(dl, DIAG_WARNING, l->inputs[s->file].path, 0, 0, ae->e->id,
                         "enterprise %s: %s cover%s only part of %zu month%s: %s; the missing days are missing "
                         "from those months' electricity",
@@ -517,15 +517,14 @@ static void list_meter_gaps(const ledger *l, const alloc_enterprise *ae, diag_li
         }
         if (n == 0)
             continue;
-        char what[200];
-        if (s->meter[0] != '\0')
-            snprintf(what, sizeof what, "meter %s (%s) has no rows", s->meter, supply_name(s->source));
+        if (s->meter[0] == '\0')
+            snprintf(who, sizeof who, "this file has no %s rows", supply_name(s->source));
         else
-            snprintf(what, sizeof what, "no %s rows in this file", supply_name(s->source));
+            snprintf(who + strlen(who), sizeof who - strlen(who), " has no rows");
         diag_add_at(dl, DIAG_WARNING, l->inputs[s->file].path, 0, 0, ae->e->id,
-                    "enterprise %s: %s for %zu month%s inside the period: %s; that electricity is missing "
-                    "from those months unless it is really 0 (then give a row with 0)",
-                    ae->e->id, what, n, n == 1 ? "" : "s", list);
+                    "enterprise %s: %s for %zu month%s inside the period: %s; that electricity is missing from "
+                    "those months unless it is really 0 (then give a row with 0)",
+                    ae->e->id, who, n, n == 1 ? "" : "s", list);
     }
 }
 

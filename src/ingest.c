@@ -1318,6 +1318,24 @@ static bool contains_ci(const char *s, size_t len, const char *w)
     return false;
 }
 
+/* Whether field f of the header row is read as one of the file's columns. */
+static bool field_mapped(const struct ctx *c, size_t f)
+{
+    for (size_t k = 0; k < c->nspec; k++)
+        if (c->cols.idx[k] == (int)f)
+            return true;
+    return false;
+}
+
+/* Whether a header text holds one of hint h's words. */
+static bool hint_matches(size_t h, const char *s, size_t len)
+{
+    for (size_t w = 0; w < 10 && header_hints[h].words[w]; w++)
+        if (contains_ci(s, len, header_hints[h].words[w]))
+            return true;
+    return false;
+}
+
 /* The header of the record the columns were mapped on, that is not mapped
  * to anything, and that looks like column want; NULL when none does. */
 static const char *guess_header(const struct ctx *c, const csvin_row *row, const char *want, size_t *len)
@@ -1325,18 +1343,11 @@ static const char *guess_header(const struct ctx *c, const csvin_row *row, const
     for (size_t h = 0; h < sizeof header_hints / sizeof header_hints[0]; h++) {
         if (strcmp(header_hints[h].column, want) != 0)
             continue;
-        for (size_t f = 0; f < row->nfields; f++) {
-            bool used = false;
-            for (size_t k = 0; k < c->nspec && !used; k++)
-                used = c->cols.idx[k] == (int)f;
-            if (used || row->len[f] == 0)
-                continue;
-            for (size_t w = 0; w < 10 && header_hints[h].words[w]; w++)
-                if (contains_ci(row->field[f], row->len[f], header_hints[h].words[w])) {
-                    *len = row->len[f];
-                    return row->field[f];
-                }
-        }
+        for (size_t f = 0; f < row->nfields; f++)
+            if (!field_mapped(c, f) && row->len[f] > 0 && hint_matches(h, row->field[f], row->len[f])) {
+                *len = row->len[f];
+                return row->field[f];
+            }
     }
     return NULL;
 }
@@ -1392,10 +1403,7 @@ static void note_header_candidate(struct ctx *c, const csvin_row *row)
 static void warn_ignored_headers(struct ctx *c, const csvin_row *row)
 {
     for (size_t f = 0; f < row->nfields; f++) {
-        bool used = false;
-        for (size_t k = 0; k < c->nspec && !used; k++)
-            used = c->cols.idx[k] == (int)f;
-        if (used || row->len[f] == 0)
+        if (field_mapped(c, f) || row->len[f] == 0)
             continue;
         for (size_t h = 0; h < sizeof header_hints / sizeof header_hints[0]; h++) {
             int want = -1;
@@ -1404,10 +1412,7 @@ static void warn_ignored_headers(struct ctx *c, const csvin_row *row)
                     want = (int)k;
             if (want < 0 || has(c, want))
                 continue;
-            bool hit = false;
-            for (size_t w = 0; w < 10 && header_hints[h].words[w] && !hit; w++)
-                hit = contains_ci(row->field[f], row->len[f], header_hints[h].words[w]);
-            if (!hit)
+            if (!hint_matches(h, row->field[f], row->len[f]))
                 continue;
             char q[200];
             diag_add(c->dl, DIAG_WARNING, c->name, row->line, (int)f + 1,

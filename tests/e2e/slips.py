@@ -62,7 +62,7 @@ with tempfile.TemporaryDirectory() as d:
     # Per source of a file without meters: a trade statement without October.
     write(d, "trade.csv", "结算月份,结算电量(MWh)\n" + "".join("%s,1\n" % m for m in MONTHS if m != "2025-10"))
     p = run(["validate", "-e", "feeders.csv", "-e", "trade.csv", "--source", "green_trade", "--enterprise", "E1"], d)
-    c.ok("trade.csv: warning: enterprise E1: no green_trade rows in this file for 1 month inside the period: "
+    c.ok("trade.csv: warning: enterprise E1: this file has no green_trade rows for 1 month inside the period: "
          "2025-10" in p.stderr, "a statement's missing month: %s" % p.stderr)
     write(d, "p-prod-excel.csv", "enterprise_id,period,product_id,quantity,unit\nE1,2025-01,2.0250301E+7,10,t\n")
     p = run(["validate", "-e", "feeders.csv", "-p", "p-prod-excel.csv"], d)
