@@ -53,10 +53,14 @@ static bool over_input(const cli_report_args *a, const char *out, diag_list *dl)
     return false;
 }
 
+/* Opens an output's temporary, unless it would replace one of the inputs. */
+static enum cbam_err open_output(const cli_report_args *a, const char *path, outfile *of, diag_list *dl)
+{
+    return over_input(a, path, dl) ? CBAM_ERR_USAGE : outfile_open(of, path, dl);
+}
+
 enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res, diag_list *dl)
 {
-    if (over_input(a, a->json_out, dl) || over_input(a, a->xlsx_out, dl))
-        return CBAM_ERR_USAGE;
     size_t nxlsx = a->xlsx_dir ? res->n : a->xlsx_out ? 1 : 0;
     size_t max = (a->json_out ? 1 : 0) + nxlsx + (a->json_dir ? res->n : 0);
     if (a->json_out != NULL && a->xlsx_out != NULL && outfile_same_target(a->json_out, a->xlsx_out)) {
@@ -94,7 +98,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     size_t n = 0;
     enum cbam_err err = CBAM_OK;
     if (a->json_out != NULL) {
-        err = outfile_open(&outs[n], a->json_out, dl);
+        err = open_output(a, a->json_out, &outs[n], dl);
         if (err == CBAM_OK) {
             outfile *of = &outs[n++];
             errno = 0;
@@ -112,11 +116,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
             snprintf(path, sizeof path, "%s/%s.xlsx", a->xlsx_dir, names[i]);
         else
             snprintf(path, sizeof path, "%s", a->xlsx_out);
-        if (a->xlsx_dir != NULL && over_input(a, path, dl)) {
-            err = CBAM_ERR_USAGE;
-            break;
-        }
-        err = outfile_open(&outs[n], path, dl);
+        err = open_output(a, path, &outs[n], dl);
         if (err != CBAM_OK)
             break;
         outfile *of = &outs[n++];
@@ -131,11 +131,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     for (size_t i = 0; err == CBAM_OK && a->json_dir != NULL && i < res->n; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s.json", a->json_dir, names[i]);
-        if (over_input(a, path, dl)) {
-            err = CBAM_ERR_USAGE;
-            break;
-        }
-        err = outfile_open(&outs[n], path, dl);
+        err = open_output(a, path, &outs[n], dl);
         if (err != CBAM_OK)
             break;
         outfile *of = &outs[n++];
