@@ -833,28 +833,29 @@ static void write_products(struct xw *x, const alloc_enterprise *ae, int *period
  * across letter for letter; A to C and the columns after BA are cbamcalc's
  * own. What cbamcalc cannot know stays empty, never 0. */
 enum {
-    CC_PRODUCT,       /* A: cbamcalc's product id */
-    CC_SECTOR,        /* B */
-    CC_LIABLE,        /* C */
-    CC_PROCESS,       /* D: the template's first column */
-    CC_CATEGORY,      /* E */
-    CC_CN,            /* F: 8 digits, no spaces, as the template writes it */
-    CC_CN_NAME,       /* G: the official CN name */
-    CC_NAME,          /* H: the user's product name */
-    CC_SEE_DIRECT,    /* I */
-    CC_SEE_INDIRECT,  /* J */
-    CC_SEE_TOTAL,     /* K */
-    CC_UNIT,          /* L */
-    CC_SHARE_DEFAULT, /* M */
-    CC_EF_SOURCE,     /* N */
-    CC_MWH_T,         /* O */
-    CC_EF,            /* P */
+    CC_PRODUCT,            /* A: cbamcalc's product id */
+    CC_SECTOR,             /* B */
+    CC_LIABLE,             /* C */
+    CC_PROCESS,            /* D: the template's first column */
+    CC_CATEGORY,           /* E */
+    CC_CN,                 /* F: 8 digits, no spaces, as the template writes it */
+    CC_CN_NAME,            /* G: the official CN name */
+    CC_NAME,               /* H: the user's product name */
+    CC_SEE_DIRECT,         /* I */
+    CC_SEE_INDIRECT,       /* J */
+    CC_SEE_TOTAL,          /* K */
+    CC_UNIT,               /* L */
+    CC_SHARE_DEFAULT,      /* M */
+    CC_EF_SOURCE,          /* N */
+    CC_MWH_T,              /* O */
+    CC_EF,                 /* P */
     CC_TEMPLATE_LAST = 52, /* BA: the template's last column */
-    CC_QTY,           /* BB */
-    CC_QTY_SEE,       /* BC */
+    CC_QTY,                /* BB */
+    CC_QTY_SEE,            /* BC */
     CC__N
 };
-_Static_assert(CC_EF == 15 && CC_QTY == 53, "CBAM_Communication: P is the template's 16th column, BB follows BA");
+_Static_assert(CC_EF == 15 && CC_QTY == 53,
+               "CBAM_Communication: P is the template's 16th column, BB follows BA");
 
 static const char *const cbam_head[CC__N] = {
     [CC_PRODUCT] = "Product (cbamcalc)",
