@@ -41,6 +41,7 @@ typedef struct cli_report_args {
     const char *template_out; /* `template -o`: the filled template of the one enterprise */
     const char *template_dir; /* NULL, or a directory for DIR/ID.template.xlsx (--split --template) */
     const char *processes;    /* --processes FILE: products grouped into production processes */
+    const struct template_doc *template_doc; /* the template already read (batch: once per run); NULL: read it */
     bool zh;                 /* Chinese labels in the workbook */
     const char *encoding;    /* --encoding; NULL = detect */
     columns_user_map map[CLI_MAX_INPUTS]; /* --map canonical=header */

@@ -81,11 +81,14 @@ static enum cbam_err plan_templates(const cli_report_args *a, const alloc_result
                                     template_plan **plans, diag_list *dl)
 {
     template_processes *procs = NULL;
-    enum cbam_err err = template_open(a->template_in, doc, dl);
+    enum cbam_err err = CBAM_OK;
+    if (a->template_doc == NULL)
+        err = template_open(a->template_in, doc, dl);
     if (err == CBAM_OK && a->processes != NULL)
         err = template_processes_load(a->processes, &procs, dl);
     for (size_t i = 0; err == CBAM_OK && i < res->n; i++) {
-        enum cbam_err e = template_plan_make(*doc, procs, &res->ents[i], &plans[i], dl);
+        enum cbam_err e =
+            template_plan_make(a->template_doc ? a->template_doc : *doc, procs, &res->ents[i], &plans[i], dl);
         if (e != CBAM_OK)
             err = e;
     }
@@ -215,7 +218,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
         /* minizip writes by file name: it takes over the temporary file. */
         fclose(of->fp);
         of->fp = NULL;
-        err = template_fill(doc, plans[i], of->tmp_path, dl);
+        err = template_fill(a->template_doc ? a->template_doc : doc, plans[i], of->tmp_path, dl);
         if (err == CBAM_OK)
             err = outfile_close(of, dl);
     }
