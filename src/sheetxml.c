@@ -225,7 +225,8 @@ bool sheetxml_index(const char *xml, size_t len, bool keep_values, sheetxml *out
         sheetxml_free(out);
         return false;
     }
-    qsort(out->cells, out->n, sizeof *out->cells, cell_cmp);
+    if (out->n > 1) /* no cells: no array (qsort's pointer must not be NULL) */
+        qsort(out->cells, out->n, sizeof *out->cells, cell_cmp);
     for (size_t i = 1; i < out->n; i++)
         if (cell_cmp(&out->cells[i - 1], &out->cells[i]) == 0) {
             char ref[16];
@@ -248,6 +249,8 @@ void sheetxml_free(sheetxml *s)
 const sheetxml_cell *sheetxml_find(const sheetxml *s, uint32_t row, uint32_t col)
 {
     sheetxml_cell key = {.row = row, .col = col};
+    if (s->n == 0)
+        return NULL;
     return bsearch(&key, s->cells, s->n, sizeof *s->cells, cell_cmp);
 }
 
@@ -565,7 +568,8 @@ char *sheetxml_splice(const char *xml, size_t len, const sheetxml *idx, const sh
             return NULL;
         }
     }
-    qsort(ord, n, sizeof *ord, order_cmp);
+    if (n > 1)
+        qsort(ord, n, sizeof *ord, order_cmp);
     for (size_t i = 1; i < n; i++)
         if (ord[i].cell == ord[i - 1].cell) {
             char ref[16];

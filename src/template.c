@@ -7,6 +7,7 @@
 #include "cbamgoods.h"
 #include "columns.h"
 #include "csvin.h"
+#include "outfile.h"
 #include "parse.h"
 #include "sheetxml.h"
 #include "strmap.h"
@@ -454,6 +455,9 @@ static bool set_full_calc(struct opening *o, template_doc *t, char *wb, size_t l
 enum cbam_err template_open(const char *path, template_doc **out, diag_list *dl)
 {
     *out = NULL;
+    /* A directory, FIFO or device is not a file to read (66, as for inputs). */
+    if (outfile_check_input(path, dl) != CBAM_OK)
+        return CBAM_ERR_NOINPUT;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot open the template: %s", strerror(errno));
@@ -686,7 +690,8 @@ struct template_plan {
     const char *cats[TPL_CATEGORIES];
     size_t ncats;
     const char *site[LEDGER_SITE__COUNT + 4];
-    char **left_out; /* "ID (reason)" */
+    char **left_out; /* product ids */
+    char **left_why; /* and why each is left out */
     size_t nleft;
     char **todo;
     size_t ntodo;
@@ -697,6 +702,13 @@ static void push_str(char ***list, size_t *n, const char *s)
 {
     *list = xreallocarray(*list, *n + 1, sizeof **list);
     (*list)[(*n)++] = xstrdup(s);
+}
+
+static void leave_out(template_plan *p, const char *id, const char *why)
+{
+    size_t n = p->nleft;
+    push_str(&p->left_why, &n, why);
+    push_str(&p->left_out, &p->nleft, id);
 }
 
 static void todo(template_plan *p, diag_list *dl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -798,8 +810,13 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         bool route = false;
         const char *cat = template_category(t, lp->cn_code, &route);
         char name[400];
+        const char *no_cbam = lp->cn_code == NULL ? "no CN code" : "its CN code is not a CBAM good of the template";
         if (by_file) {
             const struct proc_row *r = mapped(pr, ent, lp->id);
+            if (r == NULL && cat == NULL) {
+                leave_out(p, lp->id, no_cbam); /* not a CBAM good, and in no process: nothing to write */
+                continue;
+            }
             if (r == NULL) {
                 diag_add_ent(dl, DIAG_ERROR, ent,
                              "enterprise %s: product %s is in no production process of %s; expected a row "
@@ -811,10 +828,7 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             snprintf(name, sizeof name, "%s", r->process);
         } else {
             if (cat == NULL) {
-                char why[300];
-                snprintf(why, sizeof why, "%s (%s)", lp->id,
-                         lp->cn_code == NULL ? "no CN code" : "its CN code is not a CBAM good of the template");
-                push_str(&p->left_out, &p->nleft, why);
+                leave_out(p, lp->id, no_cbam);
                 continue;
             }
             const char *label = product_label(lp);
@@ -847,9 +861,8 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         if (cat == NULL) {
             if (by_file) {
                 char why[800];
-                snprintf(why, sizeof why, "%s (%s; its electricity and production stay in process %s)", lp->id,
-                         lp->cn_code == NULL ? "no CN code" : "its CN code is not a CBAM good of the template", name);
-                push_str(&p->left_out, &p->nleft, why);
+                snprintf(why, sizeof why, "%s; its electricity and production stay in process %s", no_cbam, name);
+                leave_out(p, lp->id, why);
             }
             continue;
         }
@@ -921,8 +934,8 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         return err;
     }
     for (size_t i = 0; i < p->nleft; i++)
-        diag_add_ent(dl, DIAG_NOTE, ent, "official template: product %s is left out of its goods list",
-                     p->left_out[i]);
+        diag_add_ent(dl, DIAG_NOTE, ent, "official template: product %s is left out of its goods list (%s)",
+                     p->left_out[i], p->left_why[i]);
     for (size_t i = 0; i < p->nproc; i++) {
         struct plan_process *q = &p->proc[i];
         p->grouped = p->grouped || q->nmembers > 1;
@@ -983,9 +996,12 @@ void template_plan_free(template_plan *p)
         return;
     for (size_t i = 0; i < p->nproc; i++)
         free(p->proc[i].name);
-    for (size_t i = 0; i < p->nleft; i++)
+    for (size_t i = 0; i < p->nleft; i++) {
         free(p->left_out[i]);
+        free(p->left_why[i]);
+    }
     free(p->left_out);
+    free(p->left_why);
     for (size_t i = 0; i < p->ntodo; i++)
         free(p->todo[i]);
     free(p->todo);
@@ -1019,8 +1035,12 @@ json_t *template_plan_json(const template_plan *p)
     }
     json_object_set_new(o, "processes", procs);
     json_t *left = json_array();
-    for (size_t i = 0; i < p->nleft; i++)
-        json_array_append_new(left, json_string(p->left_out[i]));
+    for (size_t i = 0; i < p->nleft; i++) {
+        json_t *g = json_object();
+        json_object_set_new(g, "product_id", json_string(p->left_out[i]));
+        json_object_set_new(g, "reason", json_string(p->left_why[i]));
+        json_array_append_new(left, g);
+    }
     json_object_set_new(o, "goods_left_out", left);
     json_t *todo_a = json_array();
     for (size_t i = 0; i < p->ntodo; i++)
