@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,6 +33,7 @@ except ImportError:
     sys.exit(77)
 
 START_TIMEOUT = 90  # seconds for soffice to answer on its pipe
+SESSION_TIMEOUT = 600  # seconds for the whole LibreOffice session; then soffice is ended (a hung load)
 c = Checks()
 
 
@@ -48,6 +50,15 @@ class Office:
              "-env:UserInstallation=" + profile, "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % self.pipe],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.desktop = None
+        self.watchdog = threading.Timer(SESSION_TIMEOUT, self.kill)
+        self.watchdog.daemon = True
+        self.watchdog.start()
+
+    def kill(self):
+        try:  # soffice.bin may outlive its launcher: end the process group started here
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
     def connect(self):
         local = uno.getComponentContext()
@@ -81,10 +92,8 @@ class Office:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             pass
-        try:  # soffice.bin may outlive its launcher: end the process group started here
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        self.watchdog.cancel()
+        self.kill()
         self.proc.wait()
         self.log.close()
 
@@ -120,6 +129,12 @@ def check_book(office, book, ent, label):
         doc.calculateAll()
         sheets = doc.getSheets()
         dp, sp = sheets.getByName("D_Processes"), sheets.getByName("Summary_Products")
+        sc = sheets.getByName("Summary_Communication")
+        comm = {}  # product name -> Summary_Communication row (the output sheet, rows 26..)
+        for r in range(26, 26 + tc.MAX_GOODS):
+            name = sc.getCellRangeByName("H%d" % r).getString()
+            if name:
+                comm.setdefault((name, sc.getCellRangeByName("F%d" % r).getString()), r)
         products = {p["product_id"]: p for p in ent["products"]}
         rows = {}  # (product name, CN) -> Summary_Products row
         for r in range(10, 10 + tc.MAX_GOODS):
@@ -159,6 +174,22 @@ def check_book(office, book, ent, label):
                         (label, r, pid), rel=1e-9)
                 c.close(got, proc["electricity_mwh"] * proc["ef_t_co2_per_mwh"] / proc["production_t"],
                         "%s Summary_Products!J%d vs JSON process MWh x EF / t" % (label, r), rel=1e-9)
+                # Summary_Communication, what goes to the customer: SEE indirect (J), MWh/t (O), EF (P).
+                rc = comm.get((prod.get("product_name") or pid, prod["cn_code"]))
+                c.ok(rc is not None, "%s: Summary_Communication has a row for %s" % (label, pid))
+                if rc is None:
+                    continue
+                c.close(number(sc.getCellRangeByName("J%d" % rc)), got,
+                        "%s Summary_Communication!J%d (SEE indirect of %s)" % (label, rc, pid), rel=1e-12)
+                c.close(number(sc.getCellRangeByName("O%d" % rc)), proc["electricity_mwh"] / proc["production_t"],
+                        "%s Summary_Communication!O%d (MWh/t of %s) vs the process's MWh / t" % (label, rc, pid),
+                        rel=1e-9)
+                if len(proc["products"]) == 1:
+                    c.close(number(sc.getCellRangeByName("O%d" % rc)), prod["electricity_mwh_per_t"],
+                            "%s Summary_Communication!O%d vs JSON electricity_mwh_per_t of %s" % (label, rc, pid),
+                            rel=1e-9)
+                c.close(number(sc.getCellRangeByName("P%d" % rc)), proc["ef_t_co2_per_mwh"],
+                        "%s Summary_Communication!P%d (EF of %s)" % (label, rc, pid), rel=1e-9)
         c.ok(goods > 0, "%s: %d goods compared" % (label, goods))
     finally:
         doc.close(True)
@@ -183,11 +214,14 @@ def main():
         office = Office(tmp)
         try:
             office.connect()
+            # make check may end this test with SIGTERM: leave through finally, which ends soffice
+            # (set after connecting: the UNO runtime installs its own handlers as it starts).
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit("SIGTERM"))
             for ent_id, book, ent in books:
                 if book is not None and ent is not None:
                     check_book(office, book, ent, ent_id)
-        except RuntimeError as e:
-            c.ok(False, "LibreOffice: %s" % e)
+        except Exception as e:  # noqa: BLE001 -- uno's exceptions too: a failure, not a crash
+            c.ok(False, "LibreOffice: %s: %s" % (type(e).__name__, e))
         finally:
             office.close()
     c.finish()
