@@ -355,6 +355,21 @@ def refused(tmp, template, want_code, what, must_say=()):
 
 def check_refusals(tmp):
     refused(tmp, os.path.join(tmp, "no-such-template.xlsx"), 66, "missing template", [("no-such-template.xlsx",)])
+    os.makedirs(os.path.join(tmp, "a-directory.xlsx"))
+    refused(tmp, os.path.join(tmp, "a-directory.xlsx"), 66, "a directory as the template")
+
+    # -o naming the template itself: refused as an output over an input (64); the template untouched.
+    d = os.path.join(tmp, "over")
+    os.makedirs(d)
+    mine = os.path.join(d, "template.xlsx")
+    with open(tc.TEMPLATE, "rb") as f:
+        original = f.read()
+    with open(mine, "wb") as f:
+        f.write(original)
+    p = run(tc.fill_args(mine, mine, os.path.join(d, "t.json"), tc.enterprise_ids()[0]), d)
+    c.ok(p.returncode == 64, "-o over the template: exit %d, want 64 (%s)" % (p.returncode, p.stderr.strip()))
+    c.ok(open(mine, "rb").read() == original, "-o over the template: the template untouched")
+    c.ok(sorted(os.listdir(d)) == ["template.xlsx"], "-o over the template: nothing written (%s)" % os.listdir(d))
 
     # A workbook cbamcalc wrote itself.
     own = os.path.join(tmp, "own.xlsx")
