@@ -47,6 +47,7 @@ typedef struct batch_job {
     size_t ne, np, ni;
     char *output;      /* the workbook's file name in the output directory */
     char *json;        /* the JSON's file name beside it */
+    char *template_output; /* the filled official template's name in the output directory; NULL: none */
     char *lang, *grid_factor, *residual_factor, *cbam_grid_factor; /* NULL when not given */
     char *enterprise;  /* the one enterprise of a multi-enterprise export; NULL: the only one */
     batch_file_opts *eopts; /* NULL, or one per electricity file */
@@ -65,6 +66,11 @@ typedef struct batch_job {
 typedef struct batch_plan {
     batch_job *jobs;
     size_t n, cap;
+    /* Set before reading: the run fills the official template (--template),
+     * so every client gets a template_output (the manifest's column, else
+     * the workbook's stem + ".template.xlsx"). Without it the column is an
+     * error: a client would silently get no template. */
+    bool templates;
 } batch_plan;
 
 void batch_plan_free(batch_plan *p);

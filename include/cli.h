@@ -37,6 +37,11 @@ typedef struct cli_report_args {
     const char *xlsx_out;    /* NULL: no workbook; else the workbook of the one enterprise */
     const char *xlsx_dir;    /* NULL, or a directory for one workbook per enterprise */
     const char *json_dir;    /* NULL, or a directory for one JSON per enterprise (--split) */
+    const char *template_in;  /* --template: the Commission's template to fill; NULL: none */
+    const char *template_out; /* `template -o`: the filled template of the one enterprise */
+    const char *template_dir; /* NULL, or a directory for DIR/ID.template.xlsx (--split --template) */
+    const char *processes;    /* --processes FILE: products grouped into production processes */
+    const struct template_doc *template_doc; /* the template already read (batch: once per run); NULL: read it */
     bool zh;                 /* Chinese labels in the workbook */
     const char *encoding;    /* --encoding; NULL = detect */
     columns_user_map map[CLI_MAX_INPUTS]; /* --map canonical=header */
@@ -68,6 +73,7 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out);
 
 /* Subcommands (argv[0] is the subcommand's name). */
 int cli_cmd_report(int argc, char **argv, bool validate_only);
+int cli_cmd_template(int argc, char **argv);
 int cli_cmd_factors(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
 int cli_cmd_batch(int argc, char **argv);

@@ -109,8 +109,24 @@ typedef struct ledger_annual {
     long line;
 } ledger_annual;
 
+/* Optional facts about the site from the enterprises file, for the
+ * official template's A_InstData (NULL when not given). */
+enum ledger_site {
+    LEDGER_SITE_CITY,
+    LEDGER_SITE_POSTCODE,
+    LEDGER_SITE_UNLOCODE, /* checked: "CN TYN" or "CNTYN" */
+    LEDGER_SITE_LATITUDE, /* checked: a number in -90..90 */
+    LEDGER_SITE_LONGITUDE,
+    LEDGER_SITE_ECONOMIC_ACTIVITY,
+    LEDGER_SITE_REPRESENTATIVE,
+    LEDGER_SITE_EMAIL,
+    LEDGER_SITE_PHONE,
+    LEDGER_SITE__COUNT
+};
+
 typedef struct ledger_enterprise {
     char *id, *name, *name_en, *province_text, *address; /* NULL when not given */
+    char *site[LEDGER_SITE__COUNT];
     size_t id_len;
     const char *province; /* canonical province name, NULL when unknown */
     char country[3];

@@ -12,7 +12,17 @@
 #include "diag.h"
 #include "ledger.h"
 
+#include <jansson.h>
 #include <stdio.h>
+
+/* A member added to each enterprise's object by another module (the
+ * official template's plan): fn returns a new reference, or NULL to add
+ * nothing for that enterprise. */
+typedef struct report_json_extra {
+    const char *key;
+    json_t *(*fn)(const alloc_enterprise *ae, void *ctx);
+    void *ctx;
+} report_json_extra;
 
 /* Writes the report to f, streamed: one enterprise's tree in memory at a
  * time. CBAM_ERR_INTERNAL when a number is not finite (a bug; writing stops
@@ -25,5 +35,11 @@ enum cbam_err report_json_write(FILE *f, const ledger *l, const alloc_result *r,
  * about the files (not those about other enterprises). */
 enum cbam_err report_json_write_one(FILE *f, const ledger *l, const alloc_enterprise *only,
                                     const diag_list *dl);
+
+/* The same with an extra member per enterprise (x may be NULL). */
+enum cbam_err report_json_write_ex(FILE *f, const ledger *l, const alloc_result *r, const diag_list *dl,
+                                   const report_json_extra *x);
+enum cbam_err report_json_write_one_ex(FILE *f, const ledger *l, const alloc_enterprise *only, const diag_list *dl,
+                                       const report_json_extra *x);
 
 #endif

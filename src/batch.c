@@ -52,6 +52,7 @@ static void job_free(batch_job *j)
         free(j->enterprises[i]);
     free(j->output);
     free(j->json);
+    free(j->template_output);
     free(j->lang);
     free(j->grid_factor);
     free(j->residual_factor);
@@ -70,7 +71,9 @@ void batch_plan_free(batch_plan *p)
     for (size_t i = 0; i < p->n; i++)
         job_free(&p->jobs[i]);
     free(p->jobs);
+    bool templates = p->templates;
     memset(p, 0, sizeof *p);
+    p->templates = templates;
 }
 
 static batch_job *new_job(batch_plan *p)
@@ -138,8 +141,32 @@ static bool set_outputs(batch_job *j, const char *output, size_t len)
     return true;
 }
 
+/* The official template's name: given (the same rules as output), else the
+ * workbook's stem + ".template.xlsx". */
+static bool set_template_output(batch_job *j, const char *given, size_t len)
+{
+    char name[OUTNAME_MAX + 80];
+    free(j->template_output);
+    j->template_output = NULL;
+    if (len > 0) {
+        if (len >= sizeof name || memchr(given, '/', len) != NULL || memchr(given, '\\', len) != NULL ||
+            given[0] == '.' || has_control(given, len))
+            return false;
+        j->template_output = xstrndup(given, len);
+        return true;
+    }
+    snprintf(name, sizeof name, "%s", j->output);
+    char *dot = strrchr(name, '.');
+    if (dot != NULL && strcmp(dot, ".xlsx") == 0)
+        *dot = '\0';
+    size_t n = strlen(name);
+    snprintf(name + n, sizeof name - n, ".template.xlsx");
+    j->template_output = xstrdup(name);
+    return true;
+}
+
 enum { M_CLIENT, M_ELECTRICITY, M_PRODUCTION, M_ENTERPRISES, M_OUTPUT, M_LANG, M_GRID, M_RESIDUAL, M_CBAM,
-       M_ENTERPRISE, M_SOURCE, M_MAP, M_ENCODING, M_PRODUCT, M__N };
+       M_ENTERPRISE, M_SOURCE, M_MAP, M_ENCODING, M_PRODUCT, M_TEMPLATE, M__N };
 static const columns_spec manifest_columns[M__N] = {
     [M_CLIENT] = {"client", true, NULL},          [M_ELECTRICITY] = {"electricity", true, NULL},
     [M_PRODUCTION] = {"production", true, NULL},  [M_ENTERPRISES] = {"enterprises", true, NULL},
@@ -148,12 +175,13 @@ static const columns_spec manifest_columns[M__N] = {
     [M_CBAM] = {"cbam_grid_factor", false, NULL}, [M_ENTERPRISE] = {"enterprise", false, NULL},
     [M_SOURCE] = {"source", false, NULL},         [M_MAP] = {"map", false, NULL},
     [M_ENCODING] = {"encoding", false, NULL},     [M_PRODUCT] = {"product", false, NULL},
+    [M_TEMPLATE] = {"template_output", false, NULL},
 };
 
 const char *batch_manifest_columns(void)
 {
     return "client, electricity, production, enterprises, output, enterprise, lang, grid_factor, "
-           "residual_factor, cbam_grid_factor, source, map, encoding, product";
+           "residual_factor, cbam_grid_factor, source, map, encoding, product, template_output";
 }
 
 struct manifest_ctx {
@@ -450,6 +478,19 @@ static int on_manifest_row(void *vc, const csvin_row *row)
                   diag_quote(q, sizeof q, s, len));
         set_outputs(j, "", 0);
     }
+    s = mfield(c, row, M_TEMPLATE, &len);
+    if (len > 0 && !c->p->templates) {
+        row_error(c, row, M_TEMPLATE,
+                  "template_output is given for client %s, but the run has no --template OFFICIAL.xlsx; expected "
+                  "--template (or an empty column)",
+                  j->client);
+    } else if (c->p->templates && !set_template_output(j, s, len)) {
+        row_error(c, row, M_TEMPLATE,
+                  "template_output \"%s\" is not a file name; expected a name inside the output directory, such "
+                  "as client-a.template.xlsx",
+                  diag_quote(q, sizeof q, s, len));
+        set_template_output(j, "", 0);
+    }
     j->lang = opt_dup(c, row, M_LANG);
     if (j->lang != NULL && strcmp(j->lang, "en") != 0 && strcmp(j->lang, "zh") != 0)
         row_error(c, row, M_LANG, "lang \"%s\" is not en or zh", j->lang);
@@ -477,8 +518,8 @@ static enum cbam_err check_output_names(const batch_plan *p, const char *file, i
     }
     for (size_t i = 0; i < p->n; i++) {
         const batch_job *j = &p->jobs[i];
-        const char *names[2] = {j->output, j->json};
-        for (int k = 0; k < 2; k++) {
+        const char *names[3] = {j->output, j->json, j->template_output};
+        for (int k = 0; k < 3 && names[k] != NULL; k++) {
             if (scan)
                 snprintf(owner, sizeof owner, "client folder '%s' writes %s", j->client, names[k]);
             else
@@ -583,6 +624,8 @@ enum cbam_err batch_scan(const char *dir, batch_plan *p, diag_list *dl)
             else
                 free(ef);
             set_outputs(j, "", 0);
+            if (p->templates)
+                set_template_output(j, "", 0);
         } else if (is_dir) {
             diag_add(dl, DIAG_NOTE, sub, 0, 0, "no electricity.csv: not a client folder, left out");
         }
@@ -702,6 +745,7 @@ enum cbam_err batch_job_key(batch_job *job, const char *const *factor_files, siz
     ADD("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
     ADD("output %s %s lang %s\n", job->output, job->json, job->lang ? job->lang : "en");
     ADD("enterprise %s\n", job->enterprise ? job->enterprise : "-");
+    ADD("template_output %s\n", job->template_output ? job->template_output : "-");
     ADD("factors %s %s %s\n", job->grid_factor ? job->grid_factor : "-",
         job->residual_factor ? job->residual_factor : "-", job->cbam_grid_factor ? job->cbam_grid_factor : "-");
     for (size_t i = 0; job->eopts != NULL && i < job->ne; i++) {
@@ -759,7 +803,8 @@ static void totals_from(batch_job *j, json_t *o)
 bool batch_job_unchanged(const batch_job *job, const char *out_dir)
 {
     return job->prev_key[0] != '\0' && job->key[0] != '\0' && strcmp(job->prev_key, job->key) == 0 &&
-           exists_in(out_dir, job->output) && exists_in(out_dir, job->json); /* else build them again */
+           exists_in(out_dir, job->output) && exists_in(out_dir, job->json) &&
+           (job->template_output == NULL || exists_in(out_dir, job->template_output)); /* else build them again */
 }
 
 void batch_load_state(batch_plan *p, const char *out_dir)

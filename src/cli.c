@@ -16,6 +16,7 @@ static const char top_help[] =
     "Commands:\n"
     "  report    compute the figures from meter and production CSV files\n"
     "  validate  check the input files and print every problem; writes nothing\n"
+    "  template  fill the Commission's CBAM communication template (v2.1.1) for one enterprise\n"
     "  factors   list or show the emission factors (factors list | factors show ID)\n"
     "  batch     run report for many clients (a manifest or a folder per client)\n"
     "  demo      run report on the bundled example (Yuncheng green-power park)\n"
@@ -76,11 +77,13 @@ static int dispatch(int argc, char **argv)
         return cli_cmd_report(argc - 1, argv + 1, false);
     if (strcmp(cmd, "validate") == 0)
         return cli_cmd_report(argc - 1, argv + 1, true);
+    if (strcmp(cmd, "template") == 0)
+        return cli_cmd_template(argc - 1, argv + 1);
     if (strcmp(cmd, "factors") == 0)
         return cli_cmd_factors(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cli_cmd_demo(argc - 1, argv + 1);
     if (strcmp(cmd, "batch") == 0)
         return cli_cmd_batch(argc - 1, argv + 1);
-    return cli_usage_error(NULL, "unknown command '%s'; expected report, validate, factors, batch or demo", cmd);
+    return cli_usage_error(NULL, "unknown command '%s'; expected report, validate, template, factors, batch or demo", cmd);
 }

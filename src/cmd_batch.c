@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "factors.h"
 #include "outfile.h"
+#include "template.h"
 #include "strmap.h"
 #include "parse.h"
 #include "xalloc.h"
@@ -68,6 +69,12 @@ static const char batch_help[] =
     "      --merge         combine the summaries of the shards' output directories (each\n"
     "                      client in one shard only)\n"
     "      --factors DIR   add the factor CSV files in DIR, as in report\n"
+    "      --template OFFICIAL.xlsx  also fill the Commission's communication template for\n"
+    "                      every client (read once; see 'cbamcalc template --help'): the\n"
+    "                      manifest's template_output, else the workbook's name with\n"
+    "                      .template.xlsx\n"
+    "      --processes FILE  with --template: products grouped into production processes\n"
+    "                      (product_id,process,enterprise_id)\n"
     "  -q, --quiet         no progress line on a terminal\n"
     "  -h, --help          show this help\n"
     "\n"
@@ -115,6 +122,8 @@ static void remove_stale_temporaries(const char *dir, const batch_plan *plan)
     for (size_t i = 0; plan != NULL && i < plan->n; i++) {
         strmap_put(ours, plan->jobs[i].output, strlen(plan->jobs[i].output), (void *)1);
         strmap_put(ours, plan->jobs[i].json, strlen(plan->jobs[i].json), (void *)1);
+        if (plan->jobs[i].template_output != NULL)
+            strmap_put(ours, plan->jobs[i].template_output, strlen(plan->jobs[i].template_output), (void *)1);
     }
     DIR *d = opendir(dir);
     if (d == NULL) {
@@ -140,6 +149,8 @@ static void remove_stale_temporaries(const char *dir, const batch_plan *plan)
 /* What the parent hands every child. */
 struct run_ctx {
     const char *out_dir, *factors_dir;
+    const char *template_path, *processes;
+    const template_doc *tpl; /* read once by the parent; the children inherit it */
     const char *const *factor_files;
     size_t nfactor_files;
     bool force;
@@ -187,6 +198,14 @@ static void run_child(batch_job *j, const struct run_ctx *rc, int fd)
         a.xlsx_out = xlsx;
         a.json_out = json;
         a.factors_dir = rc->factors_dir;
+        static char tpl[4400];
+        if (j->template_output != NULL && rc->tpl != NULL) {
+            snprintf(tpl, sizeof tpl, "%s/%s", rc->out_dir, j->template_output);
+            a.template_in = rc->template_path;
+            a.template_doc = rc->tpl;
+            a.template_out = tpl;
+            a.processes = rc->processes;
+        }
         a.silent = true;
         code = cli_run_report_ex(&a, &m.out);
         memcpy(m.key, j->key, sizeof m.key);
@@ -518,16 +537,17 @@ static int manifest_is_file(const char *path)
 
 int cli_cmd_batch(int argc, char **argv)
 {
-    enum { OPT_TIMEOUT = 256 };
+    enum { OPT_TIMEOUT = 256, OPT_TEMPLATE, OPT_PROCESSES };
     static const struct option opts[] = {
         {"out-dir", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
         {"scan", required_argument, NULL, 's'},    {"force", no_argument, NULL, 'F'},
         {"shard", required_argument, NULL, 'S'},   {"merge", no_argument, NULL, 'M'},
         {"factors", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'},
         {"client-timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"template", required_argument, NULL, OPT_TEMPLATE}, {"processes", required_argument, NULL, OPT_PROCESSES},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
-    const char *out_dir = NULL, *scan = NULL, *factors_dir = NULL;
+    const char *out_dir = NULL, *scan = NULL, *factors_dir = NULL, *template_path = NULL, *processes = NULL;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN), client_timeout = 3600;
     bool force = false, merge = false, quiet = false;
     int shard_k = 1, shard_n = 1, c;
@@ -538,6 +558,8 @@ int cli_cmd_batch(int argc, char **argv)
         case 'o': out_dir = optarg; break;
         case 's': scan = optarg; break;
         case 'f': factors_dir = optarg; break;
+        case OPT_TEMPLATE: template_path = optarg; break;
+        case OPT_PROCESSES: processes = optarg; break;
         case 'F': force = true; break;
         case 'M': merge = true; break;
         case 'q': quiet = true; break;
@@ -569,6 +591,10 @@ int cli_cmd_batch(int argc, char **argv)
         return cli_usage_error("batch", "unexpected argument '%s'", argv[optind + 1]);
     if (jobs < 1)
         jobs = 1;
+    if (processes != NULL && template_path == NULL)
+        return cli_usage_error("batch", "--processes goes with --template");
+    if (merge && template_path != NULL)
+        return cli_usage_error("batch", "--merge combines summaries; --template does not go with it");
 
     /* First the signals: from here on SIGINT/SIGTERM end the run cleanly,
      * whatever it is waiting for. No SA_RESTART: a blocked read returns. */
@@ -591,7 +617,7 @@ int cli_cmd_batch(int argc, char **argv)
     diag_list_init(&dl);
     dl.echo = stderr;
     dl.echo_min = DIAG_WARNING;
-    batch_plan plan = {0};
+    batch_plan plan = {.templates = template_path != NULL};
 
     if (merge) {
         enum cbam_err err = batch_merge((const char *const *)argv + optind, (size_t)(argc - optind), &plan, &dl);
@@ -614,8 +640,8 @@ int cli_cmd_batch(int argc, char **argv)
     /* No client may write over the manifest (the next run could not read it). */
     for (size_t i = 0; err == CBAM_OK && scan == NULL && i < plan.n; i++) {
         const batch_job *j = &plan.jobs[i];
-        const char *outs[] = {j->output, j->json};
-        for (size_t k = 0; k < 2; k++) {
+        const char *outs[] = {j->output, j->json, j->template_output};
+        for (size_t k = 0; k < 3 && outs[k] != NULL; k++) {
             char path[4200];
             int w = snprintf(path, sizeof path, "%s/%s", out_dir, outs[k]);
             if (w > 0 && (size_t)w < sizeof path && outfile_same_target(path, argv[optind])) {
@@ -650,13 +676,42 @@ int cli_cmd_batch(int argc, char **argv)
         close(lock);
         return cbam_err_exit_code(CBAM_ERR_NOINPUT);
     }
+    /* The official template is read and recognised once, before any client
+     * runs: a wrong or unknown template stops the run (nothing is written).
+     * It and the --processes file count in every client's key. */
+    template_doc *tpl = NULL;
+    if (template_path != NULL) {
+        enum cbam_err te = template_open(template_path, &tpl, &dl);
+        if (te == CBAM_OK && processes != NULL) {
+            template_processes *pr = NULL;
+            te = template_processes_load(processes, &pr, &dl);
+            template_processes_free(pr);
+        }
+        if (te != CBAM_OK) {
+            fprintf(stderr, "cbamcalc: the template cannot be used; nothing was run\n");
+            template_close(tpl);
+            for (size_t i = 0; i < nfactor_files; i++)
+                free(factor_files[i]);
+            free(factor_files);
+            batch_plan_free(&plan);
+            diag_list_free(&dl);
+            close(lock);
+            return cbam_err_exit_code(te);
+        }
+        factor_files = xreallocarray(factor_files, nfactor_files + 2, sizeof *factor_files);
+        factor_files[nfactor_files++] = xstrdup(template_path);
+        if (processes != NULL)
+            factor_files[nfactor_files++] = xstrdup(processes);
+    }
     /* Keys are computed by each client's process; here only the record of the last run. */
     batch_load_state(&plan, out_dir);
     struct run_ctx ctx = {.out_dir = out_dir, .factors_dir = factors_dir,
+                          .template_path = template_path, .processes = processes, .tpl = tpl,
                           .factor_files = (const char *const *)factor_files, .nfactor_files = nfactor_files,
                           .force = force, .client_timeout = client_timeout};
     run_pool(&plan, &ctx, (int)jobs, tty);
     rc = finish(&plan, out_dir, &dl, true, tty);
+    template_close(tpl);
 
     for (size_t i = 0; i < nfactor_files; i++)
         free(factor_files[i]);

@@ -57,6 +57,10 @@ static const char report_help[] =
     "      --split --out-dir DIR  one workbook and one JSON per enterprise: DIR/ID.xlsx and\n"
     "                           DIR/ID.json (the id made safe as a file name)\n"
     "      --summary            also print the summary when writing a file\n"
+    "      --template OFFICIAL.xlsx  with --split: also fill the Commission's communication\n"
+    "                           template for each enterprise: DIR/ID.template.xlsx (see\n"
+    "                           'cbamcalc template --help')\n"
+    "      --processes FILE     with --template: products grouped into production processes\n"
     "\n"
     "Factors (VALUE in kgCO2/kWh, or an ID from 'cbamcalc factors list'):\n"
     "      --factors DIR           add the factor CSV files in DIR (same id replaces)\n"
@@ -81,8 +85,38 @@ static const char report_help[] =
     "Exit status: 0 ok, 64 usage error, 65 data error, 66 input missing or unreadable,\n"
     "73 output not writable. Warnings do not change the exit status.\n";
 
+static const char template_help[] =
+    "Usage: cbamcalc template --template OFFICIAL.xlsx -e ELECTRICITY.csv [-p PRODUCTION.csv]\n"
+    "                         [-i ENTERPRISES.csv] [--enterprise ID] -o FILLED.xlsx\n"
+    "                         [--processes PROCESSES.csv] [--json OUT.json] [OPTIONS]\n"
+    "\n"
+    "template fills the European Commission's \"CBAM Communication template for\n"
+    "installations\" (version 2.1.1; download it from the Commission's CBAM page) with\n"
+    "one enterprise's figures: the reporting period, the installation, its goods\n"
+    "categories and production processes, each process's production and electricity\n"
+    "(MWh, emission factor and its source code) and the goods. Only the template's input\n"
+    "cells are written; every formula, protection and validation stays as the Commission\n"
+    "made it. Direct emissions and what cbamcalc cannot know stay empty and are listed\n"
+    "(\"to complete by hand\") in the JSON and on stderr with --summary.\n"
+    "\n"
+    "      --template FILE      the official template (recognised by its content; another\n"
+    "                           version is refused, exit 65)\n"
+    "  -o, --output FILE.xlsx   the filled template (never the template itself)\n"
+    "      --processes FILE     product_id,process[,enterprise_id]: products grouped into\n"
+    "                           named production processes (at most 10 per installation;\n"
+    "                           default: one process per CBAM good). A process's goods get\n"
+    "                           its average specific emissions.\n"
+    "      --json FILE          the report as JSON, with a \"template\" object per enterprise\n"
+    "\n"
+    "Inputs, factors and selection are those of 'cbamcalc report' (see its --help).\n"
+    "\n"
+    "Exit status: 0 ok, 64 usage error, 65 data error or not the supported template,\n"
+    "66 input or template missing or unreadable, 73 output not writable.\n";
+
 enum {
     OPT_JSON = 256,
+    OPT_TEMPLATE,
+    OPT_PROCESSES,
     OPT_FACTORS,
     OPT_GRID,
     OPT_RESIDUAL,
@@ -122,6 +156,8 @@ static const struct option report_options[] = {
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"map", required_argument, NULL, OPT_MAP},
     {"split", no_argument, NULL, OPT_SPLIT},
+    {"template", required_argument, NULL, OPT_TEMPLATE},
+    {"processes", required_argument, NULL, OPT_PROCESSES},
     {"out-dir", required_argument, NULL, OPT_OUT_DIR},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -146,9 +182,12 @@ static bool add_input(const char **list, size_t *n, const char *path)
     return true;
 }
 
-int cli_cmd_report(int argc, char **argv, bool validate_only)
+enum mode { MODE_REPORT, MODE_VALIDATE, MODE_TEMPLATE };
+
+static int report_main(int argc, char **argv, enum mode mode)
 {
-    const char *cmd = validate_only ? "validate" : "report";
+    bool validate_only = mode == MODE_VALIDATE;
+    const char *cmd = mode == MODE_TEMPLATE ? "template" : validate_only ? "validate" : "report";
     cli_report_args a = {.validate_only = validate_only};
     long year = 0;
     bool split = false;
@@ -164,6 +203,8 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         case 'i': ok = add_input(a.enterprises, &a.nenterprises, optarg); break;
         case 'o': a.xlsx_out = optarg; break;
         case OPT_SPLIT: split = true; break;
+        case OPT_TEMPLATE: a.template_in = optarg; break;
+        case OPT_PROCESSES: a.processes = optarg; break;
         case OPT_OUT_DIR: out_dir = optarg; break;
         case OPT_SOURCE: {
             enum supply_source src;
@@ -237,7 +278,7 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
             if (!month_arg(optarg, &a.to_ord))
                 return cli_usage_error(cmd, "--to %s: expected a month such as 2025-12", optarg);
             break;
-        case 'h': fputs(report_help, stdout); return 0;
+        case 'h': fputs(mode == MODE_TEMPLATE ? template_help : report_help, stdout); return 0;
         case ':': return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
@@ -257,18 +298,38 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
     }
     if (a.from_ord && a.to_ord && a.from_ord > a.to_ord)
         return cli_usage_error(cmd, "--from is after --to");
+    if (mode == MODE_TEMPLATE) {
+        if (a.template_in == NULL)
+            return cli_usage_error(cmd, "--template OFFICIAL.xlsx is required: the Commission's template to fill");
+        if (a.xlsx_out == NULL)
+            return cli_usage_error(cmd, "-o FILLED.xlsx is required: where the filled template goes");
+        if (split)
+            return cli_usage_error(cmd, "--split: use 'cbamcalc report --split --out-dir DIR --template FILE'");
+        a.template_out = a.xlsx_out;
+        a.xlsx_out = NULL;
+    } else if (a.template_in != NULL && (validate_only || !split)) {
+        return cli_usage_error(cmd, "--template goes with --split (or use 'cbamcalc template -o FILLED.xlsx')");
+    }
+    if (a.processes != NULL && a.template_in == NULL)
+        return cli_usage_error(cmd, "--processes goes with --template");
     if (split != (out_dir != NULL))
         return cli_usage_error(cmd, "--split and --out-dir DIR go together");
     if (split && (a.xlsx_out != NULL || a.json_out != NULL))
         return cli_usage_error(cmd, "--split writes DIR/ID.xlsx and DIR/ID.json; -o and --json do not go with it");
     if (split && !validate_only)
         a.xlsx_dir = a.json_dir = out_dir; /* created when there is something to write (outputs.c) */
-    const char *outs[] = {a.json_out, a.xlsx_out, out_dir};
+    if (split && a.template_in != NULL)
+        a.template_dir = out_dir;
+    const char *outs[] = {a.json_out, a.xlsx_out, out_dir, a.template_out};
     for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
         if (outs[i] != NULL && outfile_check_name(outs[i], NULL) != CBAM_OK)
             return cli_usage_error(cmd, "output name '%s' holds a control character (a newline or a tab?)", outs[i]);
     if (a.json_out != NULL && a.xlsx_out != NULL && outfile_same_target(a.json_out, a.xlsx_out))
         return cli_usage_error(cmd, "--json and -o name the same file (%s)", a.json_out);
+    if (a.json_out != NULL && a.template_out != NULL && outfile_same_target(a.json_out, a.template_out))
+        return cli_usage_error(cmd, "--json and -o name the same file (%s)", a.json_out);
+    if (a.template_out != NULL && strcmp(a.template_out, "-") == 0)
+        return cli_usage_error(cmd, "-o needs a file name; a workbook is not written to standard output");
     if (validate_only && (a.json_out != NULL || a.xlsx_out != NULL))
         return cli_usage_error(cmd, "validate writes nothing; use 'cbamcalc report'");
     if (a.xlsx_out != NULL && strcmp(a.xlsx_out, "-") == 0)
@@ -284,8 +345,19 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
         return cli_usage_error(cmd, "standard input ('-') can be read only once");
     if (a.summary && a.json_out != NULL && strcmp(a.json_out, "-") == 0)
         return cli_usage_error(cmd, "--summary and --json - both write to standard output; choose one");
-    a.summary = a.summary || (!validate_only && a.json_out == NULL && a.xlsx_out == NULL && !split);
+    a.summary = a.summary || (!validate_only && a.json_out == NULL && a.xlsx_out == NULL && a.template_out == NULL &&
+                              !split);
     return cli_run_report(&a);
+}
+
+int cli_cmd_report(int argc, char **argv, bool validate_only)
+{
+    return report_main(argc, argv, validate_only ? MODE_VALIDATE : MODE_REPORT);
+}
+
+int cli_cmd_template(int argc, char **argv)
+{
+    return report_main(argc, argv, MODE_TEMPLATE);
 }
 
 /* ---- progress on a terminal ---- */
@@ -520,7 +592,7 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
         }
     }
 
-    if (err == CBAM_OK && a->xlsx_out != NULL && res.n > 1) {
+    if (err == CBAM_OK && (a->xlsx_out != NULL || a->template_out != NULL) && res.n > 1) {
         char ids[256] = "";
         size_t len = 0;
         for (size_t i = 0; i < res.n && len + 40 < sizeof ids; i++) {
@@ -529,8 +601,8 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
             len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%.*s", i ? ", " : "", (int)n, id);
         }
         diag_add(&dl, DIAG_ERROR, NULL, 0, 0,
-                 "the inputs hold %zu enterprises (%s%s); a workbook covers one: add --enterprise ID", res.n,
-                 ids, len + 40 >= sizeof ids ? ", ..." : "");
+                 "the inputs hold %zu enterprises (%s%s); a %s covers one: add --enterprise ID", res.n,
+                 ids, len + 40 >= sizeof ids ? ", ..." : "", a->template_out ? "template" : "workbook");
         err = CBAM_ERR_USAGE;
     }
     if (err == CBAM_OK && !a->validate_only)
@@ -587,11 +659,15 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
             snprintf(warn, sizeof warn, " (%zu warning%s above)", dl.warnings, dl.warnings == 1 ? "" : "s");
         if (a->xlsx_out != NULL)
             fprintf(stderr, "cbamcalc: wrote %s%s\n", a->xlsx_out, a->json_out == NULL ? warn : "");
+        if (a->template_out != NULL)
+            fprintf(stderr, "cbamcalc: wrote %s, the official template filled in (see the notes: what is left to "
+                            "complete by hand)%s\n",
+                    a->template_out, a->json_out == NULL ? warn : "");
         if (a->json_out != NULL && strcmp(a->json_out, "-") != 0)
             fprintf(stderr, "cbamcalc: wrote %s%s\n", a->json_out, warn);
         if (a->xlsx_dir != NULL)
-            fprintf(stderr, "cbamcalc: wrote %zu workbook%s and JSON file%s to %s%s\n", res.n, res.n == 1 ? "" : "s",
-                    res.n == 1 ? "" : "s", a->xlsx_dir, warn);
+            fprintf(stderr, "cbamcalc: wrote %zu workbook%s and JSON file%s%s to %s%s\n", res.n, res.n == 1 ? "" : "s",
+                    res.n == 1 ? "" : "s", a->template_dir ? " and filled templates" : "", a->xlsx_dir, warn);
     }
     alloc_result_free(&res);
     ledger_free(l);

@@ -422,8 +422,10 @@ enum cbam_err factors_load_builtin(factors_db *db, diag_list *dl)
     enum cbam_err err = CBAM_OK;
     for (size_t i = 0; i < embedded_files_count; i++) {
         const struct embedded_file *ef = &embedded_files[i];
-        /* factors/intensity-ranges.csv is not a factor table (intensity.c). */
-        if (strncmp(ef->name, "factors/", 8) != 0 || strcmp(ef->name, "factors/intensity-ranges.csv") == 0)
+        /* factors/intensity-ranges.csv (intensity.c) and factors/cn-names.csv
+         * (cbamgoods.c) are not factor tables. */
+        if (strncmp(ef->name, "factors/", 8) != 0 || strcmp(ef->name, "factors/intensity-ranges.csv") == 0 ||
+            strcmp(ef->name, "factors/cn-names.csv") == 0)
             continue;
         enum cbam_err e = factors_load_mem(db, ef->name, ef->data, ef->size, 0, dl);
         if (err == CBAM_OK)

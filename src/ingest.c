@@ -83,14 +83,32 @@ static const columns_spec production_columns[P__N] = {
     [P_UNIT] = {"unit", false, unit_aliases},
 };
 
-enum { N_ENTERPRISE, N_NAME, N_NAME_EN, N_COUNTRY, N_PROVINCE, N_ADDRESS, N__N };
+enum {
+    N_ENTERPRISE,
+    N_NAME,
+    N_NAME_EN,
+    N_COUNTRY,
+    N_PROVINCE,
+    N_ADDRESS,
+    N_SITE, /* N_SITE + enum ledger_site: the site's columns, in that order */
+    N__N = N_SITE + LEDGER_SITE__COUNT
+};
 static const columns_spec enterprise_columns[N__N] = {
     [N_ENTERPRISE] = {"enterprise_id", true, enterprise_aliases},
     [N_NAME] = {"name", true, A("企业名称", "名称", "单位名称", "户名", "用户名称", "客户名称")},
     [N_NAME_EN] = {"name_en", false, A("英文名称", "english name")},
     [N_COUNTRY] = {"country", false, A("国家", "国家代码")},
     [N_PROVINCE] = {"province", false, A("省份", "省", "省份/地区", "所在省份", "所在省", "地区", "所在地区", "省市")},
-    [N_ADDRESS] = {"address", false, A("地址", "用电地址")},
+    [N_ADDRESS] = {"address", false, A("地址", "用电地址", "street")},
+    [N_SITE + LEDGER_SITE_CITY] = {"city", false, A("城市", "所在城市")},
+    [N_SITE + LEDGER_SITE_POSTCODE] = {"postcode", false, A("邮编", "邮政编码", "post code", "zip")},
+    [N_SITE + LEDGER_SITE_UNLOCODE] = {"unlocode", false, A("UN/LOCODE", "locode", "UN LOCODE")},
+    [N_SITE + LEDGER_SITE_LATITUDE] = {"latitude", false, A("纬度", "lat")},
+    [N_SITE + LEDGER_SITE_LONGITUDE] = {"longitude", false, A("经度", "lon", "lng")},
+    [N_SITE + LEDGER_SITE_ECONOMIC_ACTIVITY] = {"economic_activity", false, A("经济活动", "主营业务", "行业")},
+    [N_SITE + LEDGER_SITE_REPRESENTATIVE] = {"representative", false, A("授权代表", "联系人", "representative name")},
+    [N_SITE + LEDGER_SITE_EMAIL] = {"email", false, A("邮箱", "电子邮箱", "电子邮件", "e-mail")},
+    [N_SITE + LEDGER_SITE_PHONE] = {"phone", false, A("电话", "联系电话", "telephone")},
 };
 
 /* Words that mark a totals row (合计 below the data): left out with a note. */
@@ -1194,6 +1212,48 @@ static int production_row(struct ctx *c, const csvin_row *row)
     return 0;
 }
 
+/* Coordinates and UN/LOCODE go into the official template as they are: a
+ * slip there (a swapped latitude, a code of another country) is refused. */
+static int site_check(struct ctx *c, const csvin_row *row, int k, const char *s, size_t len, const char *country)
+{
+    char q[200];
+    int col = c->cols.idx[N_SITE + k];
+    if (k == LEDGER_SITE_LATITUDE || k == LEDGER_SITE_LONGITUDE) {
+        double v;
+        double lim = k == LEDGER_SITE_LATITUDE ? 90 : 180;
+        if (parse_number(s, len, &v) != PARSE_OK || v < -lim || v > lim)
+            return row_error(c, row, col, "%s \"%s\" is not a coordinate; expected decimal degrees between %g and %g",
+                             k == LEDGER_SITE_LATITUDE ? "latitude" : "longitude", quoted(q, sizeof q, s, len),
+                             -lim, lim);
+    } else if (k == LEDGER_SITE_UNLOCODE) {
+        /* Two letters of the country, then three letters or digits 2-9. */
+        size_t i = 0, n = 0;
+        char cc[2] = {0, 0};
+        bool ok = len == 5 || (len == 6 && s[2] == ' ');
+        for (; ok && i < len; i++) {
+            char ch = (char)(s[i] & ~0x20);
+            if (i == 2 && len == 6)
+                continue;
+            bool letter = ch >= 'A' && ch <= 'Z', digit = s[i] >= '2' && s[i] <= '9';
+            if (n < 2) {
+                ok = letter;
+                cc[n] = ch;
+            } else {
+                ok = letter || digit;
+            }
+            n++;
+        }
+        if (!ok)
+            return row_error(c, row, col, "unlocode \"%s\" is not a UN/LOCODE; expected the country and three "
+                             "letters, such as CN TYN",
+                             quoted(q, sizeof q, s, len));
+        if (cc[0] != country[0] || cc[1] != country[1])
+            return row_error(c, row, col, "unlocode \"%s\" is a place in %.2s, but the enterprise's country is %s",
+                             quoted(q, sizeof q, s, len), cc, country);
+    }
+    return 0;
+}
+
 static int enterprise_row(struct ctx *c, const csvin_row *row)
 {
     int stop = 0;
@@ -1234,6 +1294,19 @@ static int enterprise_row(struct ctx *c, const csvin_row *row)
     s = field(c, row, N_ADDRESS, &len);
     if (len > 0)
         e->address = xstrndup(s, len);
+    for (int k = 0; k < LEDGER_SITE__COUNT; k++) {
+        s = field(c, row, N_SITE + k, &len);
+        if (len == 0)
+            continue;
+        int bad = site_check(c, row, k, s, len, country);
+        if (bad != 0)
+            return bad;
+        e->site[k] = xstrndup(s, len);
+        if (k == LEDGER_SITE_UNLOCODE)
+            for (char *p = e->site[k]; *p; p++)
+                if (*p >= 'a' && *p <= 'z')
+                    *p = (char)(*p - 'a' + 'A');
+    }
     s = field(c, row, N_PROVINCE, &len);
     if (len > 0) {
         e->province_text = xstrndup(s, len);

@@ -228,6 +228,8 @@ static void enterprise_free(ledger_enterprise *e)
     free(e->name_en);
     free(e->province_text);
     free(e->address);
+    for (int k = 0; k < LEDGER_SITE__COUNT; k++)
+        free(e->site[k]);
     for (size_t i = 0; i < e->nproducts; i++) {
         free(e->products[i].id);
         free(e->products[i].name);

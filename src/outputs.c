@@ -6,6 +6,7 @@
 #include "outname.h"
 #include "report_json.h"
 #include "report_xlsx.h"
+#include "template.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -59,14 +60,76 @@ static enum cbam_err open_output(const cli_report_args *a, const char *path, out
     return over_input(a, path, dl) ? CBAM_ERR_USAGE : outfile_open(of, path, dl);
 }
 
+/* The official template's plan per enterprise (index into res->ents), for
+ * the JSON's "template" member. */
+struct plans {
+    const alloc_result *res;
+    template_plan **p;
+};
+
+static json_t *plan_member(const alloc_enterprise *ae, void *ctx)
+{
+    const struct plans *ps = ctx;
+    size_t i = (size_t)(ae - ps->res->ents);
+    return i < ps->res->n && ps->p[i] != NULL ? template_plan_json(ps->p[i]) : NULL;
+}
+
+/* Opens the template and decides what goes into it for every enterprise
+ * that gets one, before anything is written: its notes belong in the JSON
+ * and on Data_Quality. */
+static enum cbam_err plan_templates(const cli_report_args *a, const alloc_result *res, template_doc **doc,
+                                    template_plan **plans, diag_list *dl)
+{
+    template_processes *procs = NULL;
+    enum cbam_err err = CBAM_OK;
+    if (a->template_doc == NULL)
+        err = template_open(a->template_in, doc, dl);
+    if (err == CBAM_OK && a->processes != NULL)
+        err = template_processes_load(a->processes, &procs, dl);
+    for (size_t i = 0; err == CBAM_OK && i < res->n; i++) {
+        enum cbam_err e =
+            template_plan_make(a->template_doc ? a->template_doc : *doc, procs, &res->ents[i], &plans[i], dl);
+        if (e != CBAM_OK)
+            err = e;
+    }
+    template_processes_free(procs);
+    return err;
+}
+
 enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res, diag_list *dl)
 {
     size_t nxlsx = a->xlsx_dir ? res->n : a->xlsx_out ? 1 : 0;
-    size_t max = (a->json_out ? 1 : 0) + nxlsx + (a->json_dir ? res->n : 0);
+    size_t ntpl = a->template_in == NULL ? 0 : a->template_dir ? res->n : a->template_out ? 1 : 0;
+    size_t max = (a->json_out ? 1 : 0) + nxlsx + (a->json_dir ? res->n : 0) + ntpl;
+    template_doc *doc = NULL;
+    template_plan **plans = xcalloc(res->n ? res->n : 1, sizeof *plans);
+    struct plans ps = {res, plans};
+    report_json_extra jx = {"template", plan_member, &ps};
     if (a->json_out != NULL && a->xlsx_out != NULL && outfile_same_target(a->json_out, a->xlsx_out)) {
         diag_add(dl, DIAG_ERROR, NULL, 0, 0, "--json %s and -o %s are the same file; give two names", a->json_out,
                  a->xlsx_out);
+        free(plans);
         return CBAM_ERR_USAGE;
+    }
+    if (ntpl > 0) {
+        const char *outs[] = {a->template_out, a->json_out, a->xlsx_out};
+        for (size_t i = 0; i < 3; i++)
+            if (outs[i] != NULL && outfile_same_target(a->template_in, outs[i])) {
+                diag_add(dl, DIAG_ERROR, outs[i], 0, 0,
+                         "would be written over the template %s; expected another name (the template stays as the "
+                         "Commission made it)",
+                         a->template_in);
+                free(plans);
+                return CBAM_ERR_USAGE;
+            }
+        enum cbam_err err = plan_templates(a, res, &doc, plans, dl);
+        if (err != CBAM_OK) {
+            for (size_t i = 0; i < res->n; i++)
+                template_plan_free(plans[i]);
+            free(plans);
+            template_close(doc);
+            return err;
+        }
     }
     if (a->xlsx_dir != NULL && mkdir(a->xlsx_dir, 0777) != 0 && errno != EEXIST) {
         diag_add(dl, DIAG_ERROR, a->xlsx_dir, 0, 0, "cannot create the directory: %s", strerror(errno));
@@ -76,7 +139,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
      * JSON; ids whose safe names collide (case, characters a file name
      * cannot hold) get a numbered name and a note, never the same file. */
     char (*names)[OUTNAME_MAX + 1] = NULL;
-    if (a->xlsx_dir != NULL || a->json_dir != NULL) {
+    if (a->xlsx_dir != NULL || a->json_dir != NULL || a->template_dir != NULL) {
         names = xcalloc(res->n ? res->n : 1, sizeof *names);
         outname_set *set = outname_set_new();
         for (size_t i = 0; i < res->n; i++) {
@@ -102,7 +165,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
         if (err == CBAM_OK) {
             outfile *of = &outs[n++];
             errno = 0;
-            err = report_json_write(of->fp, l, res, dl);
+            err = report_json_write_ex(of->fp, l, res, dl, ntpl ? &jx : NULL);
             if (err != CBAM_OK)
                 json_failed(err, of, dl);
             else
@@ -136,10 +199,27 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
             break;
         outfile *of = &outs[n++];
         errno = 0;
-        err = report_json_write_one(of->fp, l, &res->ents[i], dl);
+        err = report_json_write_one_ex(of->fp, l, &res->ents[i], dl, ntpl ? &jx : NULL);
         if (err != CBAM_OK)
             json_failed(err, of, dl);
         else
+            err = outfile_close(of, dl);
+    }
+    for (size_t i = 0; err == CBAM_OK && i < ntpl; i++) {
+        char path[4200];
+        if (a->template_dir != NULL)
+            snprintf(path, sizeof path, "%s/%s.template.xlsx", a->template_dir, names[i]);
+        else
+            snprintf(path, sizeof path, "%s", a->template_out);
+        err = open_output(a, path, &outs[n], dl);
+        if (err != CBAM_OK)
+            break;
+        outfile *of = &outs[n++];
+        /* minizip writes by file name: it takes over the temporary file. */
+        fclose(of->fp);
+        of->fp = NULL;
+        err = template_fill(a->template_doc ? a->template_doc : doc, plans[i], of->tmp_path, dl);
+        if (err == CBAM_OK)
             err = outfile_close(of, dl);
     }
     if (err == CBAM_OK) {
@@ -151,5 +231,9 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     outfile_signals_restore(&saved);
     free(outs);
     free(names);
+    for (size_t i = 0; i < res->n; i++)
+        template_plan_free(plans[i]);
+    free(plans);
+    template_close(doc);
     return err;
 }

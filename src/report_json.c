@@ -273,7 +273,7 @@ static json_t *diag_object(const diag *d)
 }
 
 static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterprise *ents, size_t nents,
-                                  const char *only, const diag_list *dl)
+                                  const char *only, const diag_list *dl, const report_json_extra *x)
 {
     struct sink s = {.f = out};
     struct jw w = {false};
@@ -307,6 +307,11 @@ static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterp
     arr.any = false;
     for (size_t i = 0; i < nents && s.err == 0; i++) {
         json_t *e = enterprise_object(&w, &ents[i]);
+        if (x != NULL && x->fn != NULL) {
+            json_t *v = x->fn(&ents[i], x->ctx);
+            if (v != NULL)
+                put(e, x->key, v);
+        }
         if (w.bad_number) { /* a bug: stop before writing a figure that is not one */
             json_decref(e);
             return CBAM_ERR_INTERNAL;
@@ -341,11 +346,23 @@ static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterp
 
 enum cbam_err report_json_write(FILE *out, const ledger *l, const alloc_result *r, const diag_list *dl)
 {
-    return write_report(out, l, r->ents, r->n, NULL, dl);
+    return write_report(out, l, r->ents, r->n, NULL, dl, NULL);
+}
+
+enum cbam_err report_json_write_ex(FILE *out, const ledger *l, const alloc_result *r, const diag_list *dl,
+                                   const report_json_extra *x)
+{
+    return write_report(out, l, r->ents, r->n, NULL, dl, x);
+}
+
+enum cbam_err report_json_write_one_ex(FILE *out, const ledger *l, const alloc_enterprise *only, const diag_list *dl,
+                                       const report_json_extra *x)
+{
+    return write_report(out, l, only, 1, only->e->id, dl, x);
 }
 
 enum cbam_err report_json_write_one(FILE *out, const ledger *l, const alloc_enterprise *only,
                                     const diag_list *dl)
 {
-    return write_report(out, l, only, 1, only->e->id, dl);
+    return write_report(out, l, only, 1, only->e->id, dl, NULL);
 }

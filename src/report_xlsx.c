@@ -828,6 +828,92 @@ static void write_products(struct xw *x, const alloc_enterprise *ae, int *period
 
 /* ---- CBAM_Communication: the template's Summary_Communication columns ---- */
 
+/* Columns D to BA are those of the template's Summary_Communication (v2.1.1,
+ * header row 25), in its order and words, so that a row's D:BA pastes
+ * across letter for letter; A to C and the columns after BA are cbamcalc's
+ * own. What cbamcalc cannot know stays empty, never 0. */
+enum {
+    CC_PRODUCT,            /* A: cbamcalc's product id */
+    CC_SECTOR,             /* B */
+    CC_LIABLE,             /* C */
+    CC_PROCESS,            /* D: the template's first column */
+    CC_CATEGORY,           /* E */
+    CC_CN,                 /* F: 8 digits, no spaces, as the template writes it */
+    CC_CN_NAME,            /* G: the official CN name */
+    CC_NAME,               /* H: the user's product name */
+    CC_SEE_DIRECT,         /* I */
+    CC_SEE_INDIRECT,       /* J */
+    CC_SEE_TOTAL,          /* K */
+    CC_UNIT,               /* L */
+    CC_SHARE_DEFAULT,      /* M */
+    CC_EF_SOURCE,          /* N */
+    CC_MWH_T,              /* O */
+    CC_EF,                 /* P */
+    CC_TEMPLATE_LAST = 52, /* BA: the template's last column */
+    CC_QTY,                /* BB */
+    CC_QTY_SEE,            /* BC */
+    CC__N
+};
+_Static_assert(CC_EF == 15 && CC_QTY == 53,
+               "CBAM_Communication: P is the template's 16th column, BB follows BA");
+
+static const char *const cbam_head[CC__N] = {
+    [CC_PRODUCT] = "Product (cbamcalc)",
+    [CC_SECTOR] = "CBAM sector",
+    [CC_LIABLE] = "Indirect emissions in the CBAM liability from 2026",
+    /* The template's words (Summary_Communication!D25:BA25). */
+    [CC_PROCESS] = "Production process from which the products arise",
+    [CC_CATEGORY] = "Type of aggregated good or precursor",
+    [CC_CN] = "CN Codes",
+    [CC_CN_NAME] = "CN Name",
+    [CC_NAME] = "Product name \n(used for communication with reporting declarant, e.g. on invoices)",
+    [CC_SEE_DIRECT] = "SEE (direct)",
+    [CC_SEE_INDIRECT] = "SEE (indirect)",
+    [CC_SEE_TOTAL] = "SEE (total)",
+    [CC_UNIT] = "Unit",
+    [CC_SHARE_DEFAULT] = "Share of emissions by default value",
+    [CC_EF_SOURCE] = "Source for electricity EF",
+    [CC_MWH_T] = "Embedded electricity (MWh/t)",
+    [CC_EF] = "Electricity EF (tCO2/MWh)",
+    [16] = "The main reducing agent of the precursor, if known", /* Q */
+    [17] = "Steel mill identification number",
+    [18] = "% Mn",
+    [19] = "% Cr",
+    [20] = "% Ni",
+    [21] = "% other alloys",
+    [22] = "% carbon",
+    [23] = "t scrap per t steel",
+    [24] = "% other materials",
+    [25] = "% pre-consumer scrap",
+    [26] = "t scrap per t aluminium",
+    [27] = "% non-aluminium elements",
+    [28] = "Clinker factor",
+    [29] = "Calcined or not",
+    [30] = "Concentration, if hydrous solution",
+    [31] = "% nitric acid",
+    [32] = "% urea",
+    [33] = "% N contained",
+    [34] = "% N as ammonium (NH4+)",
+    [35] = "% N as nitrate (NO3–)",
+    [36] = "% N as Urea",
+    [37] = "% N in other (organic) forms", /* AL */
+    [38] = "Type of instrument (carbon pricing)",
+    [39] = "Share of total embedded emissions covered by the carbon price",
+    [40] = "Embedded emissions covered by the carbon price", /* AO:AP */
+    [42] = "Currency",
+    [43] = "Carbon price (CP) due (per produced t or MWh)", /* AR:AS */
+    [45] = "Type of rebate",
+    [46] = "Share of embedded emissions covered by the rebate",
+    [47] = "Embedded emissions covered by rebate",             /* AV:AW */
+    [49] = "Amount of rebate (per produced t or MWh)",         /* AX:AY */
+    [51] = "Result: Effective CP due (per produced t or MWh)", /* AZ:BA */
+    [CC_QTY] = "Quantity (t)",
+    [CC_QTY_SEE] = "Quantity in SEE (t)",
+};
+
+/* Header cells the template merges with the next one (a figure and its unit). */
+static const int cbam_merged[] = {40, 43, 47, 49, 51};
+
 static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *period_rows)
 {
     static const int H = 4; /* header row */
@@ -838,70 +924,82 @@ static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *peri
         "Summary of products (layout of the CBAM communication template v2.1.1, sheet Summary_Communication)",
         x->title);
     str(x, ws, 1, 0,
-        "Electricity only: SEE (direct) is left empty for the operator's direct emissions; SEE (total) "
-        "adds it once entered. SEE (indirect) is the CBAM method: grid, green trade and supplier kWh at "
+        "Columns D to BA are the template's columns D to BA, in its order and words: a row's D:BA pastes "
+        "across. Electricity only: production process, SEE (direct), share of emissions by default value, "
+        "the precursor and carbon price columns are left empty for the operator; SEE (total) adds SEE "
+        "(direct) once entered. SEE (indirect) is the CBAM method: grid, green trade and supplier kWh at "
         "the grid factor, direct line, on-site and PPA at 0. Every figure refers to Products.",
         NULL);
     if (ae->kwh.source[SUPPLY_GREEN_DIRECT] > 0 || ae->kwh.source[SUPPLY_GREEN_PPA] > 0)
         str(x, ws, 2, 0, label(L_HOURLY_NOTE, false), x->warn);
-    static const char *const h[] = {"Production process from which the products arise",
-                                    "Type of aggregated good or precursor",
-                                    "CN Codes",
-                                    "CN Name",
-                                    "SEE (direct)",
-                                    "SEE (indirect)",
-                                    "SEE (total)",
-                                    "Unit",
-                                    "Source for electricity EF",
-                                    "Embedded electricity (MWh/t)",
-                                    "Electricity EF (tCO2/MWh)",
-                                    "Indirect emissions in the CBAM liability from 2026",
-                                    "CBAM sector",
-                                    "Quantity (t)",
-                                    "Quantity in SEE (t)"};
-    static const double w[] = {22, 24, 12, 30, 10, 12, 10, 9, 12, 14, 14, 18, 14, 12, 12};
-    int n = (int)(sizeof h / sizeof h[0]);
-    header(x, ws, H, h, n);
-    widths(x, ws, w, n);
+    const char *h[CC__N];
+    double w[CC__N];
+    for (int c = 0; c < CC__N; c++) {
+        h[c] = cbam_head[c] ? cbam_head[c] : "";
+        w[c] = 11;
+    }
+    w[CC_PRODUCT] = 14;
+    w[CC_SECTOR] = 13;
+    w[CC_LIABLE] = 16;
+    w[CC_PROCESS] = 18;
+    w[CC_CATEGORY] = 20;
+    w[CC_CN_NAME] = 44;
+    w[CC_NAME] = 24;
+    w[CC_EF_SOURCE] = 12;
+    w[CC_MWH_T] = 14;
+    w[CC_EF] = 14;
+    header(x, ws, H, h, CC__N);
+    widths(x, ws, w, CC__N);
+    fit_row(x, ws, H, CC__N, h, w);
+    for (size_t i = 0; i < sizeof cbam_merged / sizeof cbam_merged[0]; i++) {
+        int c = cbam_merged[i];
+        ck(x, worksheet_merge_range(ws, (lxw_row_t)H, (lxw_col_t)c, (lxw_row_t)H, (lxw_col_t)(c + 1),
+                                    cbam_head[c], x->head));
+    }
     int r = H + 1;
     for (size_t k = 0; k < ae->nproducts; k++, r++) {
         size_t pi = ae->product_order[k];
         const alloc_product *ap = &ae->products[pi];
         int pr = period_rows[pi];
-        cbamgoods_info gi = cbamgoods_lookup(ap->p->cn_code);
-        char cn[16], e[16], f[16], p1[16], p2[16];
-        str(x, ws, r, 0, ap->p->id, x->text);
-        str(x, ws, r, 1,
-            gi.category ? gi.category : (ap->p->cn_code ? "(not a CBAM good)" : "(no CN code given)"), NULL);
-        str(x, ws, r, 2, cbamgoods_format_cn(ap->p->cn_code, cn, sizeof cn), x->text);
-        str(x, ws, r, 3, ap->p->name, NULL);
-        cell(e, r, 4, false);
-        cell(f, r, 5, false);
+        const char *cn = ap->p->cn_code;
+        cbamgoods_info gi = cbamgoods_lookup(cn);
+        const char *cn_name = cbamgoods_cn_name(cn);
+        const char *name = ap->p->name && *ap->p->name ? ap->p->name : ap->p->id;
+        char e[16], f[16], p1[16], p2[16];
+        str(x, ws, r, CC_PRODUCT, ap->p->id, x->text);
+        str(x, ws, r, CC_SECTOR, gi.sector, NULL);
+        str(x, ws, r, CC_LIABLE,
+            gi.category ? (gi.indirect_in_liability ? "yes" : "no (direct emissions only)") : "not a CBAM good",
+            NULL);
+        str(x, ws, r, CC_CATEGORY, gi.category ? gi.category : (cn ? "(not a CBAM good)" : "(no CN code given)"),
+            NULL);
+        str(x, ws, r, CC_CN, cn, x->text);
+        str(x, ws, r, CC_CN_NAME, cn_name, x->wrap);
+        str(x, ws, r, CC_NAME, name, x->wrap);
+        fit_row(x, ws, r, 2, (const char *const[]){cn_name, name}, &w[CC_CN_NAME]);
+        str(x, ws, r, CC_SEE_DIRECT, NULL, x->see);
         if (ap->has_see) {
-            fnum(x, ws, r, 5, x->see, ap->see.cbam, "=Products!%s", cell(p1, pr, P_SEE_CBAM, true));
-            fnum(x, ws, r, 9, x->see, ap->mwh_per_t, "=Products!%s", cell(p1, pr, P_MWH_T, true));
+            fnum(x, ws, r, CC_SEE_INDIRECT, x->see, ap->see.cbam, "=Products!%s", cell(p1, pr, P_SEE_CBAM, true));
+            fnum(x, ws, r, CC_MWH_T, x->see, ap->mwh_per_t, "=Products!%s", cell(p1, pr, P_MWH_T, true));
         } else {
-            str(x, ws, r, 5, "n/a", x->na);
-            str(x, ws, r, 9, "n/a", x->na);
+            str(x, ws, r, CC_SEE_INDIRECT, "n/a", x->na);
+            str(x, ws, r, CC_MWH_T, "n/a", x->na);
         }
+        cell(e, r, CC_SEE_DIRECT, false);
+        cell(f, r, CC_SEE_INDIRECT, false);
         char formula[128];
         snprintf(formula, sizeof formula, "=IF(AND(ISNUMBER(%s),ISNUMBER(%s)),%s+%s,\"\")", e, f, e, f);
-        ck(x, worksheet_write_formula_str(ws, (lxw_row_t)r, 6, formula, x->see, ""));
-        str(x, ws, r, 7, "tCO2e/t", NULL);
-        str(x, ws, r, 8, ap->cbam_code, NULL);
+        ck(x, worksheet_write_formula_str(ws, (lxw_row_t)r, CC_SEE_TOTAL, formula, x->see, ""));
+        str(x, ws, r, CC_UNIT, "tCO2e/t", NULL);
+        str(x, ws, r, CC_EF_SOURCE, ap->cbam_code, NULL);
         if (ap->has_cbam_ef)
-            fnum(x, ws, r, 10, x->ef, ap->cbam_ef, "=Products!%s/(Products!%s/1000)",
-                 cell(p1, pr, P_CBAM, true), cell(p2, pr, P_KWH, true));
-        str(x, ws, r, 11,
-            gi.category ? (gi.indirect_in_liability ? "yes" : "no (direct emissions only)")
-                        : "not a CBAM good",
-            NULL);
-        str(x, ws, r, 12, gi.sector, NULL);
-        fnum(x, ws, r, 13, x->t3, ap->quantity_t, "=Products!%s", cell(p1, pr, P_QTY, true));
-        fnum(x, ws, r, 14, x->t3, ap->quantity_see_t, "=Products!%s", cell(p1, pr, P_QTY_SEE, true));
+            fnum(x, ws, r, CC_EF, x->ef, ap->cbam_ef, "=Products!%s/(Products!%s/1000)", cell(p1, pr, P_CBAM, true),
+                 cell(p2, pr, P_KWH, true));
+        fnum(x, ws, r, CC_QTY, x->t3, ap->quantity_t, "=Products!%s", cell(p1, pr, P_QTY, true));
+        fnum(x, ws, r, CC_QTY_SEE, x->t3, ap->quantity_see_t, "=Products!%s", cell(p1, pr, P_QTY_SEE, true));
     }
     if (ae->nproducts > 0)
-        ck(x, worksheet_autofilter(ws, (lxw_row_t)H, 0, (lxw_row_t)(r - 1), (lxw_col_t)(n - 1)));
+        ck(x, worksheet_autofilter(ws, (lxw_row_t)H, 0, (lxw_row_t)(r - 1), (lxw_col_t)(CC__N - 1)));
 }
 
 /* ---- Data_Quality: diagnostics and the completeness grid ---- */

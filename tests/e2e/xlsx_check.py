@@ -1,6 +1,7 @@
 """Reads cbamcalc's workbooks back with openpyxl and checks them against the
 JSON of the same run: sheet names, every figure, text-vs-number types, formulas,
 text that looks like a formula, print setup, and byte-identical reruns."""
+import csv
 import json
 import os
 import shutil
@@ -22,6 +23,9 @@ SOURCES = ["grid", "green_trade", "green_ppa", "green_direct", "onsite", "suppli
 (P_QTY, P_QTY_SEE, P_KWH, P_LOC, P_MKT, P_CBAM, P_SEE_LOC, P_SEE_MKT, P_SEE_CBAM,
  P_MWH_T) = (5, 6, 10, 16, 17, 18, 19, 20, 21, 22)
 L = openpyxl.utils.get_column_letter
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "factors", "cn-names.csv"),
+          newline="", encoding="utf-8") as f:
+    CN_NAMES = {row[0]: row[1] for row in csv.reader(f)}
 c = Checks()
 
 
@@ -127,27 +131,51 @@ def check_workbook(path, ent, label_total="Total", period_label="period"):
             c.close(ws.cell(r, P_KWH).value, ent["electricity_kwh"]["consumption"], "Products total kWh", rel=1e-14)
             c.close(ws.cell(r, P_CBAM).value, ent["emissions_t_co2"]["cbam"], "Products total CBAM t", rel=1e-14)
 
-    # CBAM_Communication: header in English, one row per good, figures from Products.
+    # CBAM_Communication: header in English (the template's words, columns D to BA as in its
+    # Summary_Communication), one row per good, figures from Products, unknowns empty.
     ws, wf = wb_v["CBAM_Communication"], wb_f["CBAM_Communication"]
-    c.ok(ws.cell(5, 6).value == "SEE (indirect)", "CBAM header %r" % ws.cell(5, 6).value)
+    for col, text in ((1, "Product (cbamcalc)"), (4, "Production process from which the products arise"),
+                      (5, "Type of aggregated good or precursor"), (6, "CN Codes"), (7, "CN Name"),
+                      (9, "SEE (direct)"), (10, "SEE (indirect)"), (11, "SEE (total)"), (12, "Unit"),
+                      (13, "Share of emissions by default value"), (14, "Source for electricity EF"),
+                      (15, "Embedded electricity (MWh/t)"), (16, "Electricity EF (tCO2/MWh)"),
+                      (38, "% N in other (organic) forms"), (39, "Type of instrument (carbon pricing)"),
+                      (52, "Result: Effective CP due (per produced t or MWh)"), (54, "Quantity (t)"),
+                      (55, "Quantity in SEE (t)")):
+        c.ok(ws.cell(5, col).value == text, "CBAM header %s: %r" % (L(col), ws.cell(5, col).value))
+    c.ok(ws.cell(5, 8).value.startswith("Product name"), "CBAM header H: %r" % ws.cell(5, 8).value)
     byid = {ws.cell(r, 1).value: r for r in range(6, ws.max_row + 1)}
     for p in ent["products"]:
         r = byid.get(p["product_id"])
         c.ok(r is not None, "CBAM_Communication has %s" % p["product_id"])
         if r is None:
             continue
-        c.close(ws.cell(r, 14).value, p["quantity_t"], "CBAM quantity")
-        c.close(ws.cell(r, 15).value, p["quantity_in_see_t"], "CBAM quantity in SEE")
-        c.ok(ws.cell(r, 5).value is None, "SEE direct left empty")
+        c.close(ws.cell(r, 54).value, p["quantity_t"], "CBAM quantity")
+        c.close(ws.cell(r, 55).value, p["quantity_in_see_t"], "CBAM quantity in SEE")
+        # What cbamcalc cannot know: production process, SEE direct, share by default values,
+        # the precursor and carbon price columns (Q to BA): empty, never 0.
+        for col in [4, 9, 13] + list(range(17, 54)):
+            c.ok(ws.cell(r, col).value is None, "CBAM %s of %s left empty: %r" %
+                 (L(col), p["product_id"], ws.cell(r, col).value))
+        c.ok(ws.cell(r, 12).value == "tCO2e/t", "CBAM unit")
+        cn = p.get("cn_code")
+        if cn:
+            c.ok(ws.cell(r, 6).value == cn and " " not in cn, "CBAM CN code %r, 8 digits without spaces" %
+                 ws.cell(r, 6).value)
+        c.ok(ws.cell(r, 7).value == CN_NAMES.get(cn), "CBAM CN name of %s: %r" % (cn, ws.cell(r, 7).value))
+        c.ok(ws.cell(r, 8).value == (p["product_name"] or p["product_id"]),
+             "CBAM product name %r" % ws.cell(r, 8).value)
         if p["see_indirect_t_co2_per_t"] is None:
-            c.ok(ws.cell(r, 6).value == "n/a" and ws.cell(r, 10).value == "n/a",
+            c.ok(ws.cell(r, 10).value == "n/a" and ws.cell(r, 15).value == "n/a",
                  "CBAM SEE of %s is n/a, never 0" % p["product_id"])
             continue
-        c.close(ws.cell(r, 6).value, p["see_indirect_t_co2_per_t"]["cbam"], "CBAM SEE indirect")
-        c.close(ws.cell(r, 10).value, p["electricity_mwh_per_t"], "CBAM MWh/t")
-        c.close(ws.cell(r, 11).value, p["cbam_ef_t_co2_per_mwh"], "CBAM EF")
-        c.ok(ws.cell(r, 9).value == p["cbam_ef_source_code"], "CBAM source code")
-        for col in (6, 10, 11, 14, 15):
+        c.close(ws.cell(r, 10).value, p["see_indirect_t_co2_per_t"]["cbam"], "CBAM SEE indirect")
+        c.close(ws.cell(r, 15).value, p["electricity_mwh_per_t"], "CBAM MWh/t")
+        c.close(ws.cell(r, 16).value, p["cbam_ef_t_co2_per_mwh"], "CBAM EF")
+        c.ok(ws.cell(r, 14).value == p["cbam_ef_source_code"], "CBAM source code")
+        c.ok(wf.cell(r, 11).value == "=IF(AND(ISNUMBER(I%d),ISNUMBER(J%d)),I%d+J%d,\"\")" % (r, r, r, r),
+             "CBAM SEE (total) adds SEE (direct) once entered: %s" % wf.cell(r, 11).value)
+        for col in (10, 15, 16, 54, 55):
             c.ok(str(wf.cell(r, col).value).startswith("=Products!"),
                  "CBAM_Communication %s col %d refers to Products (%s)" % (p["product_id"], col, wf.cell(r, col).value))
 
@@ -249,7 +277,7 @@ with tempfile.TemporaryDirectory() as tmp:
         c.ok(cell is not None and cell.data_type == "s", "%r is written as text (%s)" %
              (text, cell.data_type if cell is not None else "missing"))
     ws = wb["CBAM_Communication"]
-    cats = {ws.cell(r, 1).value: (ws.cell(r, 2).value, ws.cell(r, 12).value) for r in range(6, ws.max_row + 1)}
+    cats = {ws.cell(r, 1).value: (ws.cell(r, 5).value, ws.cell(r, 3).value) for r in range(6, ws.max_row + 1)}
     c.ok(cats.get("00123") == ("Iron or steel products", "no (direct emissions only)"), "bolt category %r" % (cats.get("00123"),))
     c.ok(cats.get("+SUM") == ("Cement", "yes"), "cement category %r" % (cats.get("+SUM"),))
 
@@ -270,7 +298,8 @@ with tempfile.TemporaryDirectory() as tmp:
     wb = openpyxl.load_workbook(os.path.join(h, "zh.xlsx"))
     c.ok(wb["Summary"].cell(1, 1).value.startswith("电力碳排放报告"), "Chinese title")
     c.ok(wb["Electricity"].cell(1, 2).value == "电网（kWh）", "Chinese header")
-    c.ok(wb["CBAM_Communication"].cell(5, 6).value == "SEE (indirect)", "CBAM sheet stays English")
+    c.ok(wb["CBAM_Communication"].cell(5, 10).value == "SEE (indirect)" and
+         wb["CBAM_Communication"].cell(5, 7).value == "CN Name", "CBAM sheet stays English")
 
     # 5. Bad input: exit 65, no workbook, an existing one untouched.
     open(os.path.join(h, "bad.csv"), "w").write("enterprise_id,period,source,kwh\nX1,2024-01,grid,1e400\n")

@@ -33,6 +33,8 @@ PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 # Comma, double quote, UTF-8, raw values (not as shown), every sheet to its own file.
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+# CBAM_Communication columns (0-based): J and P, as in the template's Summary_Communication.
+CBAM_SEE, CBAM_EF = 9, 15
 c = Checks()
 
 
@@ -156,8 +158,8 @@ def check_edited(tmp, book, ent):
         c.close(as_number(row[see_cbam]), want, "edited %s Products %s SEE CBAM follows its factor" % (base, pid),
                 rel=1e-9)
         got = cbam_rows.get(pid)
-        c.close(as_number(got[5]) if got else None, want, "edited %s CBAM_Communication %s SEE follows" % (base, pid),
-                rel=1e-9)
+        c.close(as_number(got[CBAM_SEE]) if got else None, want,
+                "edited %s CBAM_Communication %s SEE follows" % (base, pid), rel=1e-9)
         got = summary_rows.get(pid)
         c.close(as_number(got[7]) if got else None, want, "edited %s Summary %s SEE CBAM follows" % (base, pid),
                 rel=1e-9)
@@ -221,9 +223,9 @@ def check_edited(tmp, book, ent):
         if row is None or want is None or prod["see_indirect_t_co2_per_t"] is None:
             c.ok(False, "edited %s: CBAM_Communication row of %s" % (base, prod["product_id"]))
             continue
-        c.close(as_number(row[5]), want[2] / prod["quantity_in_see_t"], "edited %s CBAM SEE %s" %
+        c.close(as_number(row[CBAM_SEE]), want[2] / prod["quantity_in_see_t"], "edited %s CBAM SEE %s" %
                 (base, prod["product_id"]), rel=1e-9)
-        c.close(as_number(row[10]), want[2] / (prod["electricity_kwh"] / 1000), "edited %s CBAM EF %s" %
+        c.close(as_number(row[CBAM_EF]), want[2] / (prod["electricity_kwh"] / 1000), "edited %s CBAM EF %s" %
                 (base, prod["product_id"]), rel=1e-9)
 
     # Summary: totals, kg/kWh and factor values per method; each product's SEE.

@@ -1,7 +1,10 @@
 /* test_misc.c - the small modules: strmap, utf8, region, diag, outfile, number display. */
 #include "config.h"
 #include "cbamgoods.h"
+#include "csvin.h"
 #include "diag.h"
+#include "embedded.h"
+#include "intensity.h"
 #include "labels.h"
 #include "outfile.h"
 #include "region.h"
@@ -348,8 +351,112 @@ START_TEST(cbam_goods)
     ck_assert_ptr_null(cbamgoods_lookup("87083010").category); /* brake parts */
     ck_assert_ptr_null(cbamgoods_lookup("7318").category);
     ck_assert_ptr_null(cbamgoods_lookup(NULL).category);
+    /* The template's spelling, trailing space and all (Parameters_Constants!A91). */
+    ck_assert_str_eq(cbamgoods_lookup("25070080").category, "Calcined clays ");
+    ck_assert_str_eq(cbamgoods_lookup("26011200").category, "Sintered Ore");
+    ck_assert_str_eq(cbamgoods_lookup("72024910").category, "Alloys (FeMn, FeCr, FeNi)");
+    ck_assert_str_eq(cbamgoods_lookup("27160000").category, "Electricity (export to EU)");
     char b[16];
     ck_assert_str_eq(cbamgoods_format_cn("73181588", b, sizeof b), "7318 15 88");
+    ck_assert_str_eq(cbamgoods_cn_name("25231000"), "Cement clinkers");
+    ck_assert_str_eq(cbamgoods_cn_name("27160000"), "Electrical energy");
+    ck_assert_ptr_nonnull(strstr(cbamgoods_cn_name("73181588"), "screws and bolts"));
+    ck_assert_ptr_null(cbamgoods_cn_name("87083010")); /* not a CBAM good */
+    ck_assert_ptr_null(cbamgoods_cn_name("7318"));
+    ck_assert_ptr_null(cbamgoods_cn_name("7318 15 88"));
+    ck_assert_ptr_null(cbamgoods_cn_name(""));
+    ck_assert_ptr_null(cbamgoods_cn_name(NULL));
+}
+END_TEST
+
+/* Whether each category's indirect emissions are in the CBAM liability from
+ * 2026: Reg. 2023/956 Annex II (see cbamgoods.c). Every category, in the
+ * template's order (Parameters_Constants!A89:A106), with a code of it. */
+START_TEST(cbam_liability_flags)
+{
+    static const struct {
+        const char *category, *cn8;
+        bool indirect;
+    } want[] = {
+        {"Cement", "25232900", true},
+        {"Cement clinker", "25231000", true},
+        {"Calcined clays ", "25070080", true},
+        {"Aluminous cement", "25233000", true},
+        {"Iron or steel products", "73181588", false},
+        {"Crude steel", "72071114", false},
+        {"Direct reduced iron", "72031000", false},
+        {"Pig iron", "72011011", false},
+        {"Alloys (FeMn, FeCr, FeNi)", "72021120", false},
+        {"Sintered Ore", "26011200", true},
+        {"Hydrogen", "28041000", false},
+        {"Ammonia", "28141000", true}, /* not in Annex II, whatever the template's helper column says */
+        {"Nitric acid", "28080000", true},
+        {"Urea", "31021010", true},
+        {"Mixed fertilisers", "31023010", true},
+        {"Aluminium products", "76061130", false},
+        {"Unwrought aluminium", "76011010", false},
+        {"Electricity (export to EU)", "27160000", false},
+    };
+    size_t n = sizeof want / sizeof want[0];
+    for (size_t i = 0; i < n; i++) {
+        bool indirect = !want[i].indirect;
+        ck_assert_str_eq(cbamgoods_category_at(i, &indirect), want[i].category);
+        ck_assert_msg(indirect == want[i].indirect, "flag of %s", want[i].category);
+        cbamgoods_info g = cbamgoods_lookup(want[i].cn8);
+        ck_assert_str_eq(g.category, want[i].category);
+        ck_assert_msg(g.indirect_in_liability == want[i].indirect, "flag of %s via %s", want[i].category,
+                      want[i].cn8);
+        /* Every category of goods has its plausible intensity, under the same spelling. */
+        if (strcmp(want[i].category, "Electricity (export to EU)") != 0)
+            ck_assert_msg(intensity_find(want[i].category) != NULL, "intensity range of \"%s\"", want[i].category);
+    }
+    ck_assert_ptr_null(cbamgoods_category_at(n, NULL));
+}
+END_TEST
+
+struct cn_rows {
+    size_t n;
+    bool header;
+};
+
+static int check_cn_row(void *ctx, const csvin_row *row)
+{
+    struct cn_rows *c = ctx;
+    ck_assert_uint_eq(row->nfields, 4);
+    if (c->header) {
+        c->header = false;
+        ck_assert_str_eq(row->field[0], "cn_code");
+        ck_assert_str_eq(row->field[1], "cn_name");
+        ck_assert_str_eq(row->field[2], "category");
+        ck_assert_str_eq(row->field[3], "source");
+        return 0;
+    }
+    c->n++;
+    const char *code = row->field[0];
+    ck_assert_msg(row->len[0] == 8 && strspn(code, "0123456789") == 8, "line %ld: code %s", row->line, code);
+    cbamgoods_info g = cbamgoods_lookup(code);
+    ck_assert_msg(g.category != NULL && strcmp(g.category, row->field[2]) == 0,
+                  "line %ld: %s is \"%s\" in cn-names.csv, \"%s\" in cbamgoods.c", row->line, code, row->field[2],
+                  g.category ? g.category : "(none)");
+    ck_assert_str_eq(cbamgoods_cn_name(code), row->field[1]);
+    ck_assert_ptr_nonnull(strstr(row->field[3], "Council Regulation (EEC) No 2658/87"));
+    return 0;
+}
+
+/* factors/cn-names.csv (the template's CBAM codes with their CN names) and
+ * the prefix table of cbamgoods.c agree on every code. */
+START_TEST(cn_names_in_step)
+{
+    const struct embedded_file *f = embedded_find("factors/cn-names.csv");
+    ck_assert_ptr_nonnull(f);
+    struct cn_rows c = {0, true};
+    diag_list dl;
+    diag_list_init(&dl);
+    ck_assert_int_eq(csvin_read_mem("factors/cn-names.csv", f->data, f->size, NULL, check_cn_row, &c, &dl, NULL),
+                     CBAM_OK);
+    ck_assert_uint_eq(dl.count, 0);
+    diag_list_free(&dl);
+    ck_assert_uint_eq(c.n, 569); /* the template v2.1.1 lists 569 codes */
 }
 END_TEST
 
@@ -369,6 +476,8 @@ Suite *suite_misc(void)
     tcase_add_test(tc, outfile_targets_and_inputs);
     tcase_add_test(tc, every_label_in_both_languages);
     tcase_add_test(tc, cbam_goods);
+    tcase_add_test(tc, cbam_liability_flags);
+    tcase_add_test(tc, cn_names_in_step);
     suite_add_tcase(s, tc);
     return s;
 }
