@@ -33,13 +33,16 @@ def block(p):
 
 
 def input_cells():
-    """{sheet: set of cell refs} the command may write: the documented input cells."""
-    cells = {"A_InstData": {"I9", "L9", "I20", "I26"}, "C_Emissions&Energy": {"M26"},
-             "D_Processes": set(), "Summary_Products": set()}
+    """{sheet: set of cell refs} the command may write: the input cells it fills (reporting period,
+    installation I19..I32 but I24 (P.O. box), goods categories (a), processes (b) with their included
+    categories, and per process production, produced for the market, MWh, factor, source code)."""
+    cells = {"A_InstData": {"I9", "L9"} | {"I%d" % r for r in range(19, 33) if r != 24},
+             "C_Emissions&Energy": {"M26"}, "D_Processes": set(), "Summary_Products": set()}
     for p in range(1, MAX_PROCESSES + 1):
-        cells["A_InstData"] |= {"E%d" % (82 + p), "L%d" % (82 + p)}
+        cells["A_InstData"] |= {"E%d" % (61 + p), "E%d" % (82 + p), "L%d" % (82 + p)}
+        cells["A_InstData"] |= {"%s%d" % (col, 82 + p) for col in "FGHIJK"}
         b = block(p)
-        cells["D_Processes"] |= {"L%d" % (b + 5), "L%d" % (b + 54), "L%d" % (b + 55), "L%d" % (b + 56)}
+        cells["D_Processes"] |= {"L%d" % (b + off) for off in (5, 16, 54, 55, 56)}
     for k in range(1, MAX_GOODS + 1):
         cells["Summary_Products"] |= {"D%d" % (9 + k), "F%d" % (9 + k), "H%d" % (9 + k)}
     return cells
@@ -124,7 +127,9 @@ def enterprise_ids():
 
 
 def fill_args(template, out, json_out, ent_id, example=EXAMPLE):
-    return ["template", "--template", template, "-e", os.path.join(example, "electricity.csv"),
+    extra = ["--processes", os.path.join(example, "processes.csv")] \
+        if os.path.exists(os.path.join(example, "processes.csv")) else []
+    return ["template"] + extra + ["--template", template, "-e", os.path.join(example, "electricity.csv"),
             "-p", os.path.join(example, "production.csv"), "-i", os.path.join(example, "enterprises.csv"),
             "--enterprise", ent_id, "-o", out, "--json", json_out]
 
@@ -138,8 +143,8 @@ def zip_ok(path):
 
 
 def two_goods_example(tmp):
-    """Two steel goods, one of them sub-metered, and an aluminium good (two processes, one with two
-    goods), and a good that is not a CBAM good (left out)."""
+    """Two steel goods, one of them sub-metered, and an aluminium good (two processes by --processes,
+    one with two goods), and a good that is not a CBAM good (left out); city and post code given."""
     d = os.path.join(tmp, "two")
     os.makedirs(d)
     with open(os.path.join(d, "electricity.csv"), "w") as f:
@@ -156,6 +161,8 @@ def two_goods_example(tmp):
             f.write("TW1,2025-%02d,ALU,Aluminium structure,7610 90 90,%d,t\n" % (m, 50))
             f.write("TW1,2025-%02d,LINER,Cylinder liner,8409 91 00,%d,t\n" % (m, 30))
     with open(os.path.join(d, "enterprises.csv"), "w") as f:
-        f.write("enterprise_id,name,name_en,country,province,address\n"
-                "TW1,Two goods,Two Goods Works (fictional),CN,Shanxi,Yuncheng\n")
+        f.write("enterprise_id,name,name_en,country,province,address,city,postcode\n"
+                "TW1,Two goods,Two Goods Works (fictional),CN,Shanxi,1 Yuncheng Road,Yuncheng,044000\n")
+    with open(os.path.join(d, "processes.csv"), "w") as f:
+        f.write("product_id,process\nBOLT,Steel forming\nFIT,Steel forming\nALU,Aluminium extrusion\nLINER,Machining\n")
     return d

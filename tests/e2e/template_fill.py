@@ -52,6 +52,7 @@ def cn_categories():
 
 
 CATEGORIES = cn_categories()
+ONLY_DIRECT = tc.value(TPL_CELLS["A_InstData"]["S61"], STRINGS)  # "Only direct production"
 
 
 def count(pattern, xml):
@@ -163,9 +164,9 @@ def check_cells(z, label):
     return out
 
 
-def enterprise_names():
-    with open(os.path.join(tc.EXAMPLE, "enterprises.csv"), newline="", encoding="utf-8") as f:
-        return {row["enterprise_id"]: row["name_en"] for row in csv.DictReader(f)}
+def enterprise_rows(example=tc.EXAMPLE):
+    with open(os.path.join(example, "enterprises.csv"), newline="", encoding="utf-8") as f:
+        return {row["enterprise_id"]: row for row in csv.DictReader(f)}
 
 
 def month_bounds(ym):
@@ -173,7 +174,7 @@ def month_bounds(ym):
     return datetime.date(y, m, 1), datetime.date(y, m, calendar.monthrange(y, m)[1])
 
 
-def check_values(cells, ent, label, name_en):
+def check_values(cells, ent, label, site):
     """The input cells against the JSON of the same run."""
     v = lambda sheet, ref: tc.value(cells.get(sheet, {}).get(ref), STRINGS)  # noqa: E731
     tpl = ent.get("template")
@@ -200,8 +201,22 @@ def check_values(cells, ent, label, name_en):
          (label, v("A_InstData", "I9"), tc.excel_serial(first), first))
     c.ok(v("A_InstData", "L9") == tc.excel_serial(last), "%s: A_InstData!L9 %r, want %d (%s)" %
          (label, v("A_InstData", "L9"), tc.excel_serial(last), last))
-    c.ok(v("A_InstData", "I20") == name_en, "%s: A_InstData!I20 %r, want %r" % (label, v("A_InstData", "I20"), name_en))
+    for ref, col in (("I19", "name"), ("I20", "name_en"), ("I21", "address"), ("I23", "postcode"), ("I25", "city")):
+        want = site.get(col) or None
+        c.ok(v("A_InstData", ref) == want, "%s: A_InstData!%s %r, want %r (enterprises.csv %s)" %
+             (label, ref, v("A_InstData", ref), want, col))
+        listed = any(s.startswith("A_InstData %s:" % ref) for s in todo or [])
+        c.ok(listed == (want is None), "%s: A_InstData!%s listed in to_complete: %s" % (label, ref, listed))
     c.ok(v("A_InstData", "I26") == "China", "%s: A_InstData!I26 %r, want 'China'" % (label, v("A_InstData", "I26")))
+    c.ok(v("A_InstData", "I24") is None, "%s: A_InstData!I24 (P.O. box) empty" % label)
+    cats = []
+    for proc in procs:
+        if proc.get("category") not in cats:
+            cats.append(proc.get("category"))
+    for g in range(1, tc.MAX_PROCESSES + 1):
+        want = cats[g - 1] if g <= len(cats) else None
+        c.ok(v("A_InstData", "E%d" % (61 + g)) == want, "%s: A_InstData!E%d (goods category %d) %r, want %r" %
+             (label, 61 + g, g, v("A_InstData", "E%d" % (61 + g)), want))
 
     # Processes: A_InstData rows 83.., D_Processes blocks.
     in_procs = []
@@ -212,6 +227,8 @@ def check_values(cells, ent, label, name_en):
              "%s: A_InstData!L%d %r, want %r" % (label, r, v("A_InstData", "L%d" % r), proc.get("name")))
         c.ok(v("A_InstData", "E%d" % r) == proc.get("category"),
              "%s: A_InstData!E%d %r, want %r" % (label, r, v("A_InstData", "E%d" % r), proc.get("category")))
+        c.ok(v("A_InstData", "F%d" % r) == ONLY_DIRECT, "%s: A_InstData!F%d %r, want %r (the template's S61)" %
+             (label, r, v("A_InstData", "F%d" % r), ONLY_DIRECT))
         c.ok(proc.get("category") in set(CATEGORIES.values()),
              "%s: process %d category %r is one of the template's" % (label, p, proc.get("category")))
         pids = proc.get("products") or []
@@ -237,7 +254,7 @@ def check_values(cells, ent, label, name_en):
             c.ok(proc.get("ef_source_code") == products[pids[0]]["cbam_ef_source_code"],
                  "%s: process %d source %r = its good's %r" % (label, p, proc.get("ef_source_code"),
                                                                products[pids[0]]["cbam_ef_source_code"]))
-        for off, key in ((5, "production_t"), (54, "electricity_mwh"), (55, "ef_t_co2_per_mwh")):
+        for off, key in ((5, "production_t"), (16, "production_t"), (54, "electricity_mwh"), (55, "ef_t_co2_per_mwh")):
             got = v("D_Processes", "L%d" % (b + off))
             c.close(got, proc.get(key), "%s: D_Processes!L%d (%s of process %d)" % (label, b + off, key, p), 1e-15)
         got = v("D_Processes", "L%d" % (b + 56))
@@ -249,6 +266,7 @@ def check_values(cells, ent, label, name_en):
     for p in range(len(procs) + 1, tc.MAX_PROCESSES + 1):
         b = tc.block(p)
         for sheet, ref in (("A_InstData", "E%d" % (82 + p)), ("A_InstData", "L%d" % (82 + p)),
+                           ("A_InstData", "F%d" % (82 + p)), ("D_Processes", "L%d" % (b + 16)),
                            ("D_Processes", "L%d" % (b + 5)), ("D_Processes", "L%d" % (b + 54)),
                            ("D_Processes", "L%d" % (b + 55)), ("D_Processes", "L%d" % (b + 56))):
             c.ok(v(sheet, ref) is None, "%s: %s!%s of unused process %d empty: %r" % (label, sheet, ref, p, v(sheet, ref)))
@@ -256,7 +274,9 @@ def check_values(cells, ent, label, name_en):
     c.ok(len({p.get("name") for p in procs}) == len(procs), "%s: process names differ" % label)
 
     # Goods left out: every product that is in no process, and only those.
-    left = [g.get("product_id") if isinstance(g, dict) else g for g in tpl.get("goods_left_out", [])]
+    # An entry is the product id, alone or followed by the reason ("ID (its CN code is not ...)").
+    left = [g.get("product_id") if isinstance(g, dict) else str(g).split(" ")[0]
+            for g in tpl.get("goods_left_out", [])]
     c.ok(sorted(left) == sorted(set(products) - set(in_procs)),
          "%s: goods_left_out %r, want %r" % (label, left, sorted(set(products) - set(in_procs))))
     for pid in left:
@@ -305,14 +325,14 @@ def fill(tmp, ent_id, example=tc.EXAMPLE):
         return out, tc.json_enterprise(json.load(f), ent_id)
 
 
-def check_fill(tmp, ent_id, name_en, example=tc.EXAMPLE):
+def check_fill(tmp, ent_id, example=tc.EXAMPLE):
     out, ent = fill(tmp, ent_id, example)
     c.ok(ent is not None, "%s: enterprise in the JSON" % ent_id)
     if out is None or ent is None:
         return
     z = check_parts(out, ent_id)
     cells = check_cells(z, ent_id)
-    check_values(cells, ent, ent_id, name_en)
+    check_values(cells, ent, ent_id, enterprise_rows(example)[ent_id])
 
 
 # ---- refusals ----
@@ -407,11 +427,10 @@ def check_refusals(tmp):
 
 
 def main():
-    names = enterprise_names()
     with tempfile.TemporaryDirectory() as tmp:
         for ent_id in tc.enterprise_ids():
-            check_fill(tmp, ent_id, names[ent_id])
-        check_fill(tmp, "TW1", "Two Goods Works (fictional)", tc.two_goods_example(tmp))
+            check_fill(tmp, ent_id)
+        check_fill(tmp, "TW1", tc.two_goods_example(tmp))
         check_refusals(tmp)
     c.finish()
 
