@@ -274,9 +274,11 @@ def check_values(cells, ent, label, site):
     c.ok(len({p.get("name") for p in procs}) == len(procs), "%s: process names differ" % label)
 
     # Goods left out: every product that is in no process, and only those.
-    # An entry is the product id, alone or followed by the reason ("ID (its CN code is not ...)").
-    left = [g.get("product_id") if isinstance(g, dict) else str(g).split(" ")[0]
-            for g in tpl.get("goods_left_out", [])]
+    # Each entry is {"product_id", "reason"}, for programs to read.
+    entries = tpl.get("goods_left_out", [])
+    c.ok(all(isinstance(g, dict) and set(g) == {"product_id", "reason"} and g["reason"] for g in entries),
+         "%s: goods_left_out entries are {product_id, reason}: %r" % (label, entries))
+    left = [g.get("product_id") if isinstance(g, dict) else None for g in entries]
     c.ok(sorted(left) == sorted(set(products) - set(in_procs)),
          "%s: goods_left_out %r, want %r" % (label, left, sorted(set(products) - set(in_procs))))
     for pid in left:
@@ -426,11 +428,36 @@ def check_refusals(tmp):
     refused(tmp, versioned, 65, "E38 says 2.2.0", [("2.2.0",), ("2.1.1",)])
 
 
+def check_processes_file(tmp, example):
+    """A --processes file must place every CBAM good (a missing one is an
+    error naming it, nothing written); a product outside CBAM may be left out."""
+    procs = os.path.join(example, "processes.csv")
+    with open(procs) as f:
+        full = f.read()
+    try:
+        with open(procs, "w") as f:
+            f.write("product_id,process\nBOLT,Steel forming\nFIT,Steel forming\nALU,Aluminium extrusion\n")
+        out, ent = fill(tmp, "TW1", example)
+        left = [g["product_id"] for g in (ent or {}).get("template", {}).get("goods_left_out", [])]
+        c.ok(left == ["LINER"], "no process for the good outside CBAM: left out, %r" % left)
+        with open(procs, "w") as f:
+            f.write("product_id,process\nBOLT,Steel forming\nALU,Aluminium extrusion\n")
+        out2 = os.path.join(tmp, "missing-fit.xlsx")
+        p = run(tc.fill_args(tc.TEMPLATE, out2, os.path.join(tmp, "missing-fit.json"), "TW1", example), tmp)
+        c.ok(p.returncode == 65 and "FIT" in p.stderr and not os.path.exists(out2),
+             "a CBAM good in no process: 65 naming it, nothing written (exit %d) %s" % (p.returncode, p.stderr))
+    finally:
+        with open(procs, "w") as f:
+            f.write(full)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for ent_id in tc.enterprise_ids():
             check_fill(tmp, ent_id)
-        check_fill(tmp, "TW1", tc.two_goods_example(tmp))
+        two = tc.two_goods_example(tmp)
+        check_fill(tmp, "TW1", two)
+        check_processes_file(tmp, two)
         check_refusals(tmp)
     c.finish()
 
