@@ -11,6 +11,7 @@
 #include "parse.h"
 #include "sheetxml.h"
 #include "strmap.h"
+#include "utf8.h"
 #include "xalloc.h"
 #include "xlsxpatch.h"
 #include "xlsxzip.h"
@@ -27,6 +28,7 @@
 #define TPL_INCLUDED 6 /* A_InstData F..K: categories a process covers */
 #define TPL_GOODS 100  /* Summary_Products rows 10..109 */
 #define TPL_ROUTES 8   /* D_Processes (a): production per route */
+#define TPL_TEXT_MAX 32767 /* characters in a cell (bytes here: never more than characters) */
 
 /* Where the installation's facts go (A_InstData section 2, column I). */
 enum site_field { SITE_NAME = LEDGER_SITE__COUNT, SITE_NAME_EN, SITE_ADDRESS, SITE_COUNTRY };
@@ -331,6 +333,7 @@ static bool check_inputs(struct opening *o, template_doc *t, const bool *unlocke
         ADD(ED_PROC, b + m->d_mwh, m->d_col);
         ADD(ED_PROC, b + m->d_ef, m->d_col);
         ADD(ED_PROC, b + m->d_code, m->d_col);
+        ADD(ED_PROC, b + m->d_direct, m->d_col);
     }
     for (uint32_t g = 0; g < TPL_GOODS; g++) {
         ADD(ED_PROD, m->sp_row + g, m->sp_proc_col);
@@ -560,6 +563,8 @@ struct proc_row {
     char *enterprise; /* NULL: every enterprise */
     char *product, *process;
     long line;
+    bool has_direct;
+    double direct_t; /* the process's directly attributable emissions, tCO2e, when given */
 };
 
 struct template_processes {
@@ -568,11 +573,13 @@ struct template_processes {
     size_t n, cap;
 };
 
-enum { PR_ENTERPRISE, PR_PRODUCT, PR_PROCESS, PR__N };
+enum { PR_ENTERPRISE, PR_PRODUCT, PR_PROCESS, PR_DIRECT, PR__N };
 static const char *const pr_ent_aliases[] = {"企业编号", "企业", "enterprise", NULL};
 static const char *const pr_prod_aliases[] = {"产品编号", "product", NULL};
 static const char *const pr_proc_aliases[] = {"工序", "生产工序", "production process", "process_name", NULL};
+static const char *const pr_direct_aliases[] = {"direct_t_co2", "DirEm", "直接排放", NULL};
 static const columns_spec pr_columns[PR__N] = {
+    [PR_DIRECT] = {"direct_emissions_t_co2", false, pr_direct_aliases},
     [PR_ENTERPRISE] = {"enterprise_id", false, pr_ent_aliases},
     [PR_PRODUCT] = {"product_id", true, pr_prod_aliases},
     [PR_PROCESS] = {"process", true, pr_proc_aliases},
@@ -621,11 +628,27 @@ static int pr_row(void *ud, const csvin_row *row)
             return 0;
         }
     }
+    size_t ld;
+    const char *d = columns_field(row, c->cols.idx[PR_DIRECT], &ld);
+    double direct = 0;
+    if (ld > 0 && (parse_number(d, ld, &direct) != PARSE_OK || !(direct >= 0) || direct > 1e12)) {
+        char q2[200];
+        size_t n = ld < sizeof q2 - 1 ? ld : sizeof q2 - 1;
+        memcpy(q2, d, n);
+        q2[n] = '\0';
+        diag_add(c->dl, DIAG_ERROR, c->p->path, row->line, c->cols.idx[PR_DIRECT] + 1,
+                 "direct_emissions_t_co2 \"%s\" is not a number of tonnes; expected the process's directly "
+                 "attributable emissions in tCO2e (0 or more), or an empty cell when not known",
+                 q2);
+        c->bad = true;
+        return 0;
+    }
     if (c->p->n == c->p->cap) {
         c->p->cap = c->p->cap ? c->p->cap * 2 : 64;
         c->p->rows = xreallocarray(c->p->rows, c->p->cap, sizeof *c->p->rows);
     }
-    c->p->rows[c->p->n++] = (struct proc_row){le ? xstrndup(e, le) : NULL, xstrndup(p, lp), xstrndup(q, lq), row->line};
+    c->p->rows[c->p->n++] =
+        (struct proc_row){le ? xstrndup(e, le) : NULL, xstrndup(p, lp), xstrndup(q, lq), row->line, ld > 0, direct};
     return 0;
 }
 
@@ -674,6 +697,9 @@ struct plan_process {
     double t, mwh, t_co2;
     const char *code; /* NULL when it has no electricity */
     bool route;       /* a category whose production the template splits by route */
+    bool has_direct;  /* directly attributable emissions given in the --processes file */
+    double direct_t;
+    long direct_line;
 };
 
 struct plan_good {
@@ -714,13 +740,17 @@ static void leave_out(template_plan *p, const char *id, const char *why)
 static void todo(template_plan *p, diag_list *dl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void todo(template_plan *p, diag_list *dl, const char *fmt, ...)
 {
-    char buf[600];
-    va_list ap;
+    va_list ap, ap2;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    char *buf = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(buf, n > 0 ? (size_t)n + 1 : 1, fmt, ap2);
+    va_end(ap2);
     push_str(&p->todo, &p->ntodo, buf);
     diag_add_ent(dl, DIAG_NOTE, p->ae->e->id, "official template, to complete by hand: %s", buf);
+    free(buf);
 }
 
 static const char *template_category(const template_doc *t, const char *cn8, bool *route)
@@ -809,7 +839,8 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         const ledger_product *lp = ap->p;
         bool route = false;
         const char *cat = template_category(t, lp->cn_code, &route);
-        char name[400];
+        char *name = NULL;
+        const struct proc_row *row = NULL;
         const char *no_cbam = lp->cn_code == NULL ? "no CN code" : "its CN code is not a CBAM good of the template";
         if (by_file) {
             const struct proc_row *r = mapped(pr, ent, lp->id);
@@ -825,7 +856,8 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
                 err = CBAM_ERR_DATA;
                 break;
             }
-            snprintf(name, sizeof name, "%s", r->process);
+            name = xstrdup(r->process);
+            row = r;
         } else {
             if (cat == NULL) {
                 leave_out(p, lp->id, no_cbam);
@@ -836,15 +868,41 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             for (size_t j = 0; j < ae->nproducts; j++)
                 if (j != i && strcmp(product_label(ae->products[j].p), label) == 0)
                     shared = true;
+            size_t n = strlen(label) + strlen(lp->id) + 4;
+            name = xmalloc(n);
+            /* Never cut: two long names cut alike would become one process. */
             if (shared && strcmp(label, lp->id) != 0)
-                snprintf(name, sizeof name, "%s (%s)", label, lp->id);
+                snprintf(name, n, "%s (%s)", label, lp->id);
             else
-                snprintf(name, sizeof name, "%s", label);
+                snprintf(name, n, "%s", label);
+        }
+        if (strlen(name) > TPL_TEXT_MAX) {
+            diag_add_ent(dl, DIAG_ERROR, ent,
+                         "enterprise %s: the process name of product %s is longer than the %d characters a cell "
+                         "holds; expected a shorter product name or a --processes file",
+                         ent, lp->id, TPL_TEXT_MAX);
+            free(name);
+            err = CBAM_ERR_DATA;
+            break;
         }
         struct plan_process *q = process_named(p, name, dl, &full);
+        free(name);
         if (q == NULL) {
             err = CBAM_ERR_DATA;
             break;
+        }
+        if (row != NULL && row->has_direct) {
+            if (q->has_direct && q->direct_t != row->direct_t) {
+                diag_add(dl, DIAG_ERROR, pr->path, row->line, 0,
+                         "process %s of enterprise %s is given direct emissions of %.17g t here and %.17g t at line "
+                         "%ld; expected the process's value once (or the same on each of its rows)",
+                         q->name, ent, row->direct_t, q->direct_t, q->direct_line);
+                err = CBAM_ERR_DATA;
+                break;
+            }
+            q->has_direct = true;
+            q->direct_t = row->direct_t;
+            q->direct_line = row->line;
         }
         if (q->nmembers == sizeof q->members / sizeof q->members[0]) {
             diag_add_ent(dl, DIAG_ERROR, ent, "enterprise %s: process %s holds more than %zu products", ent, name,
@@ -861,7 +919,8 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         if (cat == NULL) {
             if (by_file) {
                 char why[800];
-                snprintf(why, sizeof why, "%s; its electricity and production stay in process %s", no_cbam, name);
+                snprintf(why, sizeof why, "%s; its electricity and production stay in process %.*s", no_cbam,
+                         (int)utf8_cut(q->name, strlen(q->name), 600), q->name);
                 leave_out(p, lp->id, why);
             }
             continue;
@@ -914,6 +973,19 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             diag_add_ent(dl, DIAG_WARNING, ent,
                          "enterprise %s: process %s holds no CBAM good; it is not written to the official template",
                          ent, p->proc[i].name);
+            /* Its products' reasons no longer hold: the process is not written. */
+            for (size_t k = 0; k < p->proc[i].nmembers; k++) {
+                const char *id = ae->products[p->proc[i].members[k]].p->id;
+                for (size_t g = 0; g < p->nleft; g++)
+                    if (strcmp(p->left_out[g], id) == 0) {
+                        char why[800];
+                        snprintf(why, sizeof why, "its CN code is not a CBAM good of the template, nor is any "
+                                                  "product of its process %.*s",
+                                 (int)utf8_cut(p->proc[i].name, strlen(p->proc[i].name), 600), p->proc[i].name);
+                        free(p->left_why[g]);
+                        p->left_why[g] = xstrdup(why);
+                    }
+            }
             free(p->proc[i].name);
             memmove(&p->proc[i], &p->proc[i + 1], (p->nproc - i - 1) * sizeof p->proc[0]);
             for (size_t g = 0; g < p->ngoods; g++)
@@ -978,8 +1050,13 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         if (v == NULL && sc->field != SITE_NAME)
             todo(p, dl, "A_InstData %s: %s", sc->ref, sc->what);
     }
-    todo(p, dl, "D_Processes (f) and (g) of every process: whether measurable heat and waste gases apply, and "
-                "the directly attributable emissions (cbamcalc computes electricity only; never entered as 0)");
+    todo(p, dl, "D_Processes (f) of every process: whether measurable heat and waste gases apply");
+    for (size_t i = 0; i < p->nproc; i++)
+        if (!p->proc[i].has_direct)
+            todo(p, dl, "D_Processes (g) of process %s: its directly attributable emissions (cbamcalc computes "
+                        "electricity only and never enters them as 0; give them in the --processes file's "
+                        "direct_emissions_t_co2 column)",
+                 p->proc[i].name);
     todo(p, dl, "D_Processes (b) of every process: 'produced for the market' is entered as the whole production; "
                 "lower it if part is consumed in another process of the installation");
     todo(p, dl, "B_EmInst and C_Emissions&Energy: fuels, source streams and direct emissions of the installation, "
@@ -1031,6 +1108,7 @@ json_t *template_plan_json(const template_plan *p)
         json_object_set_new(j, "electricity_mwh", q->code ? jnum(q->mwh) : json_null());
         json_object_set_new(j, "ef_t_co2_per_mwh", q->code && q->mwh > 0 ? jnum(q->t_co2 / q->mwh) : json_null());
         json_object_set_new(j, "ef_source_code", q->code ? json_string(q->code) : json_null());
+        json_object_set_new(j, "direct_emissions_t_co2", q->has_direct ? jnum(q->direct_t) : json_null());
         json_array_append_new(procs, j);
     }
     json_object_set_new(o, "processes", procs);
@@ -1124,6 +1202,8 @@ enum cbam_err template_fill(const template_doc *t, const template_plan *p, const
             edit(&x[ED_PROC], b + m->d_production, m->d_col, SHEETXML_NUMBER, q->t, NULL);
             edit(&x[ED_PROC], b + m->d_market, m->d_col, SHEETXML_NUMBER, q->t, NULL);
         }
+        if (q->has_direct)
+            edit(&x[ED_PROC], b + m->d_direct, m->d_col, SHEETXML_NUMBER, q->direct_t, NULL);
         if (q->code != NULL && q->mwh > 0) {
             edit(&x[ED_PROC], b + m->d_mwh, m->d_col, SHEETXML_NUMBER, q->mwh, NULL);
             edit(&x[ED_PROC], b + m->d_ef, m->d_col, SHEETXML_NUMBER, q->t_co2 / q->mwh, NULL);

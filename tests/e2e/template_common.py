@@ -35,14 +35,15 @@ def block(p):
 def input_cells():
     """{sheet: set of cell refs} the command may write: the input cells it fills (reporting period,
     installation I19..I32 but I24 (P.O. box), goods categories (a), processes (b) with their included
-    categories, and per process production, produced for the market, MWh, factor, source code)."""
+    categories, and per process production, produced for the market, MWh, factor, source code, and
+    the directly attributable emissions when the --processes file gives them)."""
     cells = {"A_InstData": {"I9", "L9"} | {"I%d" % r for r in range(19, 33) if r != 24},
              "C_Emissions&Energy": {"M26"}, "D_Processes": set(), "Summary_Products": set()}
     for p in range(1, MAX_PROCESSES + 1):
         cells["A_InstData"] |= {"E%d" % (61 + p), "E%d" % (82 + p), "L%d" % (82 + p)}
         cells["A_InstData"] |= {"%s%d" % (col, 82 + p) for col in "FGHIJK"}
         b = block(p)
-        cells["D_Processes"] |= {"L%d" % (b + off) for off in (5, 16, 54, 55, 56)}
+        cells["D_Processes"] |= {"L%d" % (b + off) for off in (5, 16, 43, 54, 55, 56)}
     for k in range(1, MAX_GOODS + 1):
         cells["Summary_Products"] |= {"D%d" % (9 + k), "F%d" % (9 + k), "H%d" % (9 + k)}
     return cells
@@ -164,5 +165,6 @@ def two_goods_example(tmp):
         f.write("enterprise_id,name,name_en,country,province,address,city,postcode\n"
                 "TW1,Two goods,Two Goods Works (fictional),CN,Shanxi,1 Yuncheng Road,Yuncheng,044000\n")
     with open(os.path.join(d, "processes.csv"), "w") as f:
-        f.write("product_id,process\nBOLT,Steel forming\nFIT,Steel forming\nALU,Aluminium extrusion\nLINER,Machining\n")
+        f.write("product_id,process,direct_emissions_t_co2\nBOLT,Steel forming,120.5\nFIT,Steel forming,120.5\n"
+                "ALU,Aluminium extrusion,\nLINER,Machining,\n")
     return d

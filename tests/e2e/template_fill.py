@@ -261,8 +261,13 @@ def check_values(cells, ent, label, site):
         c.ok(got == proc.get("ef_source_code") and got in tc.SOURCE_CODES,
              "%s: D_Processes!L%d %r, want %r (one of %s)" % (label, b + 56, got, proc.get("ef_source_code"),
                                                              sorted(tc.SOURCE_CODES)))
-        c.ok(v("D_Processes", "L%d" % (b + 43)) is None,
-             "%s: D_Processes!L%d (direct emissions) left empty: %r" % (label, b + 43, v("D_Processes", "L%d" % (b + 43))))
+        direct = proc.get("direct_emissions_t_co2")
+        c.ok("direct_emissions_t_co2" in proc, "%s: process %s has direct_emissions_t_co2" % (label, proc.get("name")))
+        c.ok(v("D_Processes", "L%d" % (b + 43)) == direct,
+             "%s: D_Processes!L%d (direct emissions) %r: given, or else left empty, never 0 (want %r)" %
+             (label, b + 43, v("D_Processes", "L%d" % (b + 43)), direct))
+        c.ok(direct is not None or any(proc.get("name", "") in t and "(g)" in t for t in todo),
+             "%s: process %s without direct emissions is listed to complete by hand" % (label, proc.get("name")))
     for p in range(len(procs) + 1, tc.MAX_PROCESSES + 1):
         b = tc.block(p)
         for sheet, ref in (("A_InstData", "E%d" % (82 + p)), ("A_InstData", "L%d" % (82 + p)),
@@ -446,6 +451,14 @@ def check_processes_file(tmp, example):
         p = run(tc.fill_args(tc.TEMPLATE, out2, os.path.join(tmp, "missing-fit.json"), "TW1", example), tmp)
         c.ok(p.returncode == 65 and "FIT" in p.stderr and not os.path.exists(out2),
              "a CBAM good in no process: 65 naming it, nothing written (exit %d) %s" % (p.returncode, p.stderr))
+        for bad, say in (("BOLT,Steel forming,120.5\nFIT,Steel forming,99\n", "120.5"),
+                         ("BOLT,Steel forming,-3\nFIT,Steel forming,\n", "-3"),
+                         ("BOLT,Steel forming,12t\nFIT,Steel forming,\n", "12t")):
+            with open(procs, "w") as f:
+                f.write("product_id,process,direct_emissions_t_co2\n" + bad + "ALU,Aluminium extrusion,\n")
+            p = run(tc.fill_args(tc.TEMPLATE, out2, os.path.join(tmp, "missing-fit.json"), "TW1", example), tmp)
+            c.ok(p.returncode == 65 and say in p.stderr and "direct" in p.stderr and not os.path.exists(out2),
+                 "direct emissions %r refused with 65 naming it (exit %d) %s" % (bad, p.returncode, p.stderr))
     finally:
         with open(procs, "w") as f:
             f.write(full)
