@@ -148,12 +148,15 @@ static bool copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_in
     return true;
 }
 
+/* Edited parts are deflated at zlib's fastest level: a park's 500 templates
+ * spent a third of their time deflating at the default level, for files
+ * 4 % smaller. */
 static bool write_new(zipFile zf, const char *name, const unz_file_info64 *info, const xlsxpatch_part *p,
                       char *why, size_t why_size)
 {
     zip_fileinfo zi;
     copy_date(&zi, info);
-    if (zipOpenNewFileInZip2(zf, name, &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, Z_DEFAULT_COMPRESSION, 0) !=
+    if (zipOpenNewFileInZip2(zf, name, &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, Z_BEST_SPEED, 0) !=
         ZIP_OK)
         return fail(why, why_size, "writing part %s failed", name);
     for (size_t off = 0; off < p->len;) {
