@@ -417,15 +417,20 @@ enum cbam_err factors_load_file(factors_db *db, const char *path, diag_list *dl,
     return finish_load(&c, err);
 }
 
+/* The shipped tables beside the factor tables that are not factor tables:
+ * intensity ranges (intensity.c) and CN names (cbamgoods.c). A copy of the
+ * shipped folder given to --factors holds them too. */
+static bool not_factor_table(const char *file)
+{
+    return strcmp(file, "intensity-ranges.csv") == 0 || strcmp(file, "cn-names.csv") == 0;
+}
+
 enum cbam_err factors_load_builtin(factors_db *db, diag_list *dl)
 {
     enum cbam_err err = CBAM_OK;
     for (size_t i = 0; i < embedded_files_count; i++) {
         const struct embedded_file *ef = &embedded_files[i];
-        /* factors/intensity-ranges.csv (intensity.c) and factors/cn-names.csv
-         * (cbamgoods.c) are not factor tables. */
-        if (strncmp(ef->name, "factors/", 8) != 0 || strcmp(ef->name, "factors/intensity-ranges.csv") == 0 ||
-            strcmp(ef->name, "factors/cn-names.csv") == 0)
+        if (strncmp(ef->name, "factors/", 8) != 0 || not_factor_table(ef->name + 8))
             continue;
         enum cbam_err e = factors_load_mem(db, ef->name, ef->data, ef->size, 0, dl);
         if (err == CBAM_OK)
@@ -454,6 +459,12 @@ enum cbam_err factors_list_dir(const char *dir, char ***paths, size_t *npaths, d
         size_t n = strlen(de->d_name);
         if (n < 5 || de->d_name[0] == '.' || strcmp(de->d_name + n - 4, ".csv") != 0)
             continue;
+        if (not_factor_table(de->d_name)) {
+            diag_add(dl, DIAG_NOTE, dir, 0, 0, "%s is a table cbamcalc ships beside the factors, not a factor "
+                                               "table: left out",
+                     de->d_name);
+            continue;
+        }
         if (*npaths == cap) {
             cap = cap ? cap * 2 : 8;
             *paths = xreallocarray(*paths, cap, sizeof **paths);

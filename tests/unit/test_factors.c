@@ -4,7 +4,10 @@
 #include "tests.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static factors_db *builtin(void)
 {
@@ -183,6 +186,42 @@ START_TEST(command_line_values)
 }
 END_TEST
 
+/* A copy of the shipped factors folder given to --factors: the tables
+ * beside the factors (intensity ranges, CN names) are not read as factors. */
+START_TEST(factors_dir_leaves_out_shipped_non_factor_tables)
+{
+    char dir[] = "/tmp/cbam-fdir-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    const char *names[] = {"cn-names.csv", "intensity-ranges.csv", "mine.csv"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        FILE *f = fopen(p, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs("cn_code,cn_name\n", f);
+        fclose(f);
+    }
+    diag_list dl;
+    diag_list_init(&dl);
+    char **paths;
+    size_t n;
+    ck_assert_int_eq(factors_list_dir(dir, &paths, &n, &dl), CBAM_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_ptr_nonnull(strstr(paths[0], "mine.csv"));
+    ck_assert_uint_eq(dl.notes, 2);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+    for (size_t i = 0; i < 3; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    diag_list_free(&dl);
+}
+END_TEST
+
 Suite *suite_factors(void)
 {
     Suite *s = suite_create("factors");
@@ -193,6 +232,7 @@ Suite *suite_factors(void)
     tcase_add_test(tc, user_file_replaces_shipped_id_and_converts_units);
     tcase_add_test(tc, user_file_never_claims_confirmed);
     tcase_add_test(tc, command_line_values);
+    tcase_add_test(tc, factors_dir_leaves_out_shipped_non_factor_tables);
     suite_add_tcase(s, tc);
     return s;
 }
