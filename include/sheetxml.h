@@ -40,6 +40,11 @@ typedef struct sheetxml {
 bool sheetxml_index(const char *xml, size_t len, bool keep_values, sheetxml *out, char *why, size_t why_size);
 void sheetxml_free(sheetxml *s);
 
+/* Whether a part is well-formed XML (without a document type declaration,
+ * which no part of a workbook has): for the parts cbamcalc spliced, before
+ * they are written. */
+bool sheetxml_well_formed(const char *xml, size_t len, char *why, size_t why_size);
+
 /* "AB12" -> row 12, column 28. False for anything else. */
 bool sheetxml_ref(const char *ref, uint32_t *row, uint32_t *col);
 /* Writes the reference of (row, col) into buf (at least 16 bytes). */
@@ -63,7 +68,8 @@ const char *sheetxml_text(const sheetxml_cell *c, const sheetxml_strtab *t);
 /* For each cell style (cellXfs of xl/styles.xml, by index), whether it is
  * unlocked (protection locked="0"): the cells a protected sheet lets a user
  * fill. *unlocked is the caller's to free(). */
-bool sheetxml_unlocked_styles(const char *xml, size_t len, bool **unlocked, size_t *n, char *why, size_t why_size);
+bool sheetxml_unlocked_styles(const char *xml, size_t len, bool **unlocked, size_t *n, char *why,
+                              size_t why_size);
 
 /* The worksheets of a workbook in tab order: each name with its part
  * ("xl/worksheets/sheet5.xml"), from xl/workbook.xml and its relationships. */

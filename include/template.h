@@ -49,8 +49,8 @@ void template_processes_free(template_processes *p);
  * template cannot hold as cbamcalc computed it; CBAM_ERR_DATA (reported)
  * when the enterprise cannot be written into this template (more processes
  * or goods than it has rows, a product missing from the --processes file). */
-enum cbam_err template_plan_make(const template_doc *t, const template_processes *p, const alloc_enterprise *ae,
-                                 template_plan **out, diag_list *dl);
+enum cbam_err template_plan_make(const template_doc *t, const template_processes *p,
+                                 const alloc_enterprise *ae, template_plan **out, diag_list *dl);
 void template_plan_free(template_plan *p);
 
 /* The plan as the JSON's "template" object of the enterprise. */

@@ -2,6 +2,7 @@
 #ifndef CBAM_UTF8_H
 #define CBAM_UTF8_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,5 +27,14 @@ size_t utf8_cut(const char *s, size_t len, size_t max);
  * alike but differ are one id written two ways. Writes at most size - 1
  * bytes and a NUL; returns the folded length. */
 size_t utf8_fold_id(const char *s, size_t len, char *out, size_t size);
+
+/* snprintf into buf, cut on a UTF-8 boundary when the text does not fit
+ * (never half a character in a message or a cell); returns buf. */
+const char *utf8_format(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* For functions that fail with a reason: utf8_format into why (when why is
+ * not NULL and why_size > 0), then false. */
+bool utf8_fail(char *why, size_t why_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 /* Largest part read into memory: the template's largest is 1.1 MB. */
-#define XLSXPATCH_PART_MAX (64u * 1024u * 1024u)
+#define XLSXPATCH_PART_MAX (32u * 1024u * 1024u)
 
 typedef struct xlsxpatch_part {
     const char *name; /* "xl/worksheets/sheet5.xml" */

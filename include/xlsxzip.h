@@ -24,6 +24,10 @@
 bool xlsxzip_verify(const char *path, const char *const *required, size_t nrequired, char *why,
                     size_t why_size);
 
+/* The same with a limit on each part's inflated size (a file from outside,
+ * such as the official template, where a "zip bomb" must not cost memory). */
+bool xlsxzip_verify_max(const char *path, const char *const *required, size_t nrequired, size_t part_max,
+                        char *why, size_t why_size);
 /* The inflated content of part name (NUL-terminated, len without the NUL). */
 bool xlsxzip_read(const char *path, const char *name, char **data, size_t *len, char *why, size_t why_size);
 

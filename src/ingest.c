@@ -1214,17 +1214,20 @@ static int production_row(struct ctx *c, const csvin_row *row)
 
 /* Coordinates and UN/LOCODE go into the official template as they are: a
  * slip there (a swapped latitude, a code of another country) is refused. */
-static int site_check(struct ctx *c, const csvin_row *row, int k, const char *s, size_t len, const char *country)
+static bool site_check(struct ctx *c, const csvin_row *row, int k, const char *s, size_t len,
+                       const char *country, int *stop)
 {
     char q[200];
     int col = c->cols.idx[N_SITE + k];
     if (k == LEDGER_SITE_LATITUDE || k == LEDGER_SITE_LONGITUDE) {
         double v;
         double lim = k == LEDGER_SITE_LATITUDE ? 90 : 180;
-        if (parse_number(s, len, &v) != PARSE_OK || v < -lim || v > lim)
-            return row_error(c, row, col, "%s \"%s\" is not a coordinate; expected decimal degrees between %g and %g",
-                             k == LEDGER_SITE_LATITUDE ? "latitude" : "longitude", quoted(q, sizeof q, s, len),
-                             -lim, lim);
+        if (parse_number(s, len, &v) != PARSE_OK || v < -lim || v > lim) {
+            *stop = row_error(
+                c, row, col, "%s \"%s\" is not a coordinate; expected decimal degrees between %g and %g",
+                k == LEDGER_SITE_LATITUDE ? "latitude" : "longitude", quoted(q, sizeof q, s, len), -lim, lim);
+            return false;
+        }
     } else if (k == LEDGER_SITE_UNLOCODE) {
         /* Two letters of the country, then three letters or digits 2-9. */
         size_t i = 0, n = 0;
@@ -1243,15 +1246,21 @@ static int site_check(struct ctx *c, const csvin_row *row, int k, const char *s,
             }
             n++;
         }
-        if (!ok)
-            return row_error(c, row, col, "unlocode \"%s\" is not a UN/LOCODE; expected the country and three "
-                             "letters, such as CN TYN",
-                             quoted(q, sizeof q, s, len));
-        if (cc[0] != country[0] || cc[1] != country[1])
-            return row_error(c, row, col, "unlocode \"%s\" is a place in %.2s, but the enterprise's country is %s",
-                             quoted(q, sizeof q, s, len), cc, country);
+        if (!ok) {
+            *stop = row_error(c, row, col,
+                              "unlocode \"%s\" is not a UN/LOCODE; expected the country and three "
+                              "letters, such as CN TYN",
+                              quoted(q, sizeof q, s, len));
+            return false;
+        }
+        if (cc[0] != country[0] || cc[1] != country[1]) {
+            *stop = row_error(c, row, col,
+                              "unlocode \"%s\" is a place in %.2s, but the enterprise's country is %s",
+                              quoted(q, sizeof q, s, len), cc, country);
+            return false;
+        }
     }
-    return 0;
+    return true;
 }
 
 static int enterprise_row(struct ctx *c, const csvin_row *row)
@@ -1298,9 +1307,8 @@ static int enterprise_row(struct ctx *c, const csvin_row *row)
         s = field(c, row, N_SITE + k, &len);
         if (len == 0)
             continue;
-        int bad = site_check(c, row, k, s, len, country);
-        if (bad != 0)
-            return bad;
+        if (!site_check(c, row, k, s, len, country, &stop))
+            return stop;
         e->site[k] = xstrndup(s, len);
         if (k == LEDGER_SITE_UNLOCODE)
             for (char *p = e->site[k]; *p; p++)

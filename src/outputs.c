@@ -54,9 +54,17 @@ static bool over_input(const cli_report_args *a, const char *out, diag_list *dl)
     return false;
 }
 
-/* Opens an output's temporary, unless it would replace one of the inputs. */
+/* Opens an output's temporary, unless it would replace one of the inputs
+ * or the official template (which stays as the Commission made it). */
 static enum cbam_err open_output(const cli_report_args *a, const char *path, outfile *of, diag_list *dl)
 {
+    if (a->template_in != NULL && outfile_same_target(path, a->template_in)) {
+        diag_add(dl, DIAG_ERROR, path, 0, 0,
+                 "would be written over the template %s; expected another name (the template stays as the "
+                 "Commission made it)",
+                 a->template_in);
+        return CBAM_ERR_USAGE;
+    }
     return over_input(a, path, dl) ? CBAM_ERR_USAGE : outfile_open(of, path, dl);
 }
 
@@ -112,16 +120,6 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
         return CBAM_ERR_USAGE;
     }
     if (ntpl > 0) {
-        const char *outs[] = {a->template_out, a->json_out, a->xlsx_out};
-        for (size_t i = 0; i < 3; i++)
-            if (outs[i] != NULL && outfile_same_target(a->template_in, outs[i])) {
-                diag_add(dl, DIAG_ERROR, outs[i], 0, 0,
-                         "would be written over the template %s; expected another name (the template stays as the "
-                         "Commission made it)",
-                         a->template_in);
-                free(plans);
-                return CBAM_ERR_USAGE;
-            }
         enum cbam_err err = plan_templates(a, res, &doc, plans, dl);
         if (err != CBAM_OK) {
             for (size_t i = 0; i < res->n; i++)
@@ -133,6 +131,10 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     }
     if (a->xlsx_dir != NULL && mkdir(a->xlsx_dir, 0777) != 0 && errno != EEXIST) {
         diag_add(dl, DIAG_ERROR, a->xlsx_dir, 0, 0, "cannot create the directory: %s", strerror(errno));
+        for (size_t i = 0; i < res->n; i++)
+            template_plan_free(plans[i]);
+        free(plans);
+        template_close(doc);
         return CBAM_ERR_CANTCREAT;
     }
     /* --split: one file name per enterprise, the same for its workbook and

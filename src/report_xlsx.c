@@ -70,30 +70,6 @@ static void str(struct xw *x, lxw_worksheet *ws, int r, int c, const char *s, lx
     free(cut);
 }
 
-/* snprintf into buf, cut on a UTF-8 boundary when the text does not fit:
- * every text the workbook shortens goes through here or utf8_cut. */
-__attribute__((format(printf, 3, 4))) static const char *fmt_cut(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || size == 0) {
-        if (size > 0)
-            buf[0] = '\0';
-        return buf;
-    }
-    char *full = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(full, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    size_t keep = utf8_cut(full, (size_t)n, size - 1);
-    memcpy(buf, full, keep);
-    buf[keep] = '\0';
-    free(full);
-    return buf;
-}
-
 static void num(struct xw *x, lxw_worksheet *ws, int r, int c, double v, lxw_format *f)
 {
     if (!isfinite(v)) {
@@ -350,7 +326,7 @@ static void write_factors(struct xw *x, const struct factor_rows *fr)
         if (f->replaced == NULL)
             continue;
         char line[1024];
-        fmt_cut(line, sizeof line,
+        utf8_format(line, sizeof line,
                 x->zh ? "注意：因子 %s（%s 第 %ld 行，%.4f kgCO2/kWh）替换了程序自带的同名因子（%s）；"
                         "本工作簿的数字均使用替换值，请确认这是有意的。"
                       : "WARNING: factor %s (%s line %ld, %.4f kgCO2/kWh) replaces the shipped factor of the "
@@ -1257,7 +1233,7 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
             continue;
         mkt_used[nmkt++] = f;
         size_t len = strlen(mkt_ids);
-        fmt_cut(mkt_ids + len, sizeof mkt_ids - len, "%s%s%s", len ? ", " : "", f->id,
+        utf8_format(mkt_ids + len, sizeof mkt_ids - len, "%s%s%s", len ? ", " : "", f->id,
                 f->kind == FACTOR_SUPPLIER ? (x->zh ? "（供应商）" : " (supplier)") : "");
     }
     struct {
@@ -1304,7 +1280,7 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     if (ae->kwh.source[SUPPLY_SUPPLIER] > 0) {
         /* Supplier factors: in the market-based figure, not in CBAM's. */
         char note[2048];
-        fmt_cut(note, sizeof note, "%s %s%s %s",
+        utf8_format(note, sizeof note, "%s %s%s %s",
                 x->zh ? "基于市场的数字所用因子：" : "Market-based figure uses:", mkt_ids, x->zh ? "。" : ".",
                 L(x, L_SUPPLIER_NOT_CBAM));
         ck(x, worksheet_merge_range(ws, (lxw_row_t)r, 0, (lxw_row_t)r, 8, "", x->warn_wrap));
@@ -1457,9 +1433,9 @@ static void target_name(const char *path, char *buf, size_t size)
     const char *base = slash ? slash + 1 : path;
     size_t len = strlen(base);
     if (base[0] == '.' && len > 8 && base[len - 7] == '.')
-        fmt_cut(buf, size, "%.*s%.*s", (int)(base - path), path, (int)(len - 8), base + 1);
+        utf8_format(buf, size, "%.*s%.*s", (int)(base - path), path, (int)(len - 8), base + 1);
     else
-        fmt_cut(buf, size, "%s", path);
+        utf8_format(buf, size, "%s", path);
 }
 
 struct staging {
@@ -1475,14 +1451,14 @@ static bool choose_staging(const char *path, struct staging *st, char *why, size
 {
     const char *forced = getenv("CBAMCALC_TMPDIR");
     if (forced != NULL && *forced != '\0') {
-        fmt_cut(st->dir, sizeof st->dir, "%s", forced);
+        utf8_format(st->dir, sizeof st->dir, "%s", forced);
         st->free = free_bytes(st->dir);
         if (st->free < 0) {
-            fmt_cut(why, why_size, "CBAMCALC_TMPDIR=%s is not a writable directory", forced);
+            utf8_format(why, why_size, "CBAMCALC_TMPDIR=%s is not a writable directory", forced);
             return false;
         }
         if (st->free < st->need) {
-            fmt_cut(why, why_size,
+            utf8_format(why, why_size,
                     "the staging directory %s (CBAMCALC_TMPDIR) has %.1f MB free, %.1f MB needed", st->dir,
                     st->free / 1048576.0, st->need / 1048576.0);
             return false;
@@ -1501,11 +1477,11 @@ static bool choose_staging(const char *path, struct staging *st, char *why, size
     else if (slash == path)
         snprintf(st->dir, sizeof st->dir, "/");
     else
-        fmt_cut(st->dir, sizeof st->dir, "%.*s", (int)(slash - path), path);
+        utf8_format(st->dir, sizeof st->dir, "%.*s", (int)(slash - path), path);
     st->free = free_bytes(st->dir);
     if (st->free >= st->need)
         return true;
-    fmt_cut(why, why_size,
+    utf8_format(why, why_size,
             "no staging directory has room: %.1f MB needed, /dev/shm has %.1f MB free, %s has %.1f MB free",
             st->need / 1048576.0, shm < 0 ? 0.0 : shm / 1048576.0, st->dir,
             st->free < 0 ? 0.0 : st->free / 1048576.0);
@@ -1552,7 +1528,7 @@ static bool set_epoch_zero(const char *path, char *why, size_t why_size)
     }
     bool ok =
         n == 2 ? xlsxzip_replace(path, "docProps/core.xml", core, len, why, why_size)
-               : (fmt_cut(why, why_size, "docProps/core.xml has %zu creation dates, expected 2", n), false);
+               : (utf8_format(why, why_size, "docProps/core.xml has %zu creation dates, expected 2", n), false);
     free(core);
     return ok;
 }
@@ -1582,11 +1558,11 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     char from[8], to[8];
     period_format(ae->from_ord, from, sizeof from);
     period_format(ae->to_ord, to, sizeof to);
-    fmt_cut(title, sizeof title, "Electricity emissions report %s", ae->e->id);
-    fmt_cut(subject, sizeof subject, "Scope 2 (location, market) and CBAM indirect emissions, %s to %s", from,
+    utf8_format(title, sizeof title, "Electricity emissions report %s", ae->e->id);
+    utf8_format(subject, sizeof subject, "Scope 2 (location, market) and CBAM indirect emissions, %s to %s", from,
             to);
-    fmt_cut(keywords, sizeof keywords, "CBAM, Scope 2, electricity, %s", ae->e->id);
-    fmt_cut(company, sizeof company, "%s", ae->e->name ? ae->e->name : ae->e->id);
+    utf8_format(keywords, sizeof keywords, "CBAM, Scope 2, electricity, %s", ae->e->id);
+    utf8_format(company, sizeof company, "%s", ae->e->name ? ae->e->name : ae->e->id);
     lxw_doc_properties props = {
         .title = title,
         .subject = subject,

@@ -2,6 +2,7 @@
  * parts, read with expat; edits spliced in by byte offset (see sheetxml.h). */
 #include "config.h"
 #include "sheetxml.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <expat.h>
@@ -12,16 +13,7 @@
 #include <string.h>
 
 #define VALUE_MAX (1u << 20) /* a cell's text: Excel's own limit is 32,767 characters */
-
-static bool fail(char *why, size_t why_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail(char *why, size_t why_size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_size, fmt, ap);
-    va_end(ap);
-    return false;
-}
+#define CELLS_MAX 1000000    /* cells of one sheet: the template's largest has about 30,000 */
 
 bool sheetxml_ref(const char *ref, uint32_t *row, uint32_t *col)
 {
@@ -133,6 +125,11 @@ static void cell_start(void *ud, const XML_Char *name, const XML_Char **atts)
             snprintf(cell.type, sizeof cell.type, "%s", t);
         cell.start = (size_t)XML_GetCurrentByteIndex(c->p);
         c->start_end = cell.start + (size_t)XML_GetCurrentByteCount(c->p);
+        if (c->out->n == CELLS_MAX) {
+            c->bad = true;
+            snprintf(c->why, sizeof c->why, "more than %d cells in one sheet", CELLS_MAX);
+            return;
+        }
         if (c->out->n == c->cap) {
             c->cap = c->cap ? c->cap * 2 : 1024;
             c->out->cells = xreallocarray(c->out->cells, c->cap, sizeof *c->out->cells);
@@ -195,15 +192,30 @@ static int cell_cmp(const void *a, const void *b)
     return x->col < y->col ? -1 : x->col > y->col;
 }
 
-/* Runs expat over the whole buffer (byte offsets are then offsets into it). */
+/* Runs expat over the whole buffer (byte offsets are then offsets into it).
+ * A document type declaration is refused before parsing: workbook parts
+ * have none, and its entities would expand to text that is not where its
+ * bytes are (two cells at one offset) or to gigabytes ("billion laughs"). */
 static bool run_parser(XML_Parser p, const char *xml, size_t len, char *why, size_t why_size)
 {
     if (len > (size_t)INT32_MAX)
-        return fail(why, why_size, "the part is too large");
+        return utf8_fail(why, why_size, "the part is too large");
+    if (memmem(xml, len, "<!DOCTYPE", 9) != NULL || memmem(xml, len, "<!ENTITY", 8) != NULL)
+        return utf8_fail(why, why_size, "it declares a document type (<!DOCTYPE); workbook parts have none");
     if (XML_Parse(p, xml, (int)len, 1) == XML_STATUS_ERROR)
-        return fail(why, why_size, "not well-formed XML at line %lu: %s", (unsigned long)XML_GetCurrentLineNumber(p),
-                    XML_ErrorString(XML_GetErrorCode(p)));
+        return utf8_fail(why, why_size, "not well-formed XML at line %lu: %s",
+                         (unsigned long)XML_GetCurrentLineNumber(p), XML_ErrorString(XML_GetErrorCode(p)));
     return true;
+}
+
+bool sheetxml_well_formed(const char *xml, size_t len, char *why, size_t why_size)
+{
+    XML_Parser p = XML_ParserCreate("UTF-8");
+    if (p == NULL)
+        xalloc_die();
+    bool ok = run_parser(p, xml, len, why, why_size);
+    XML_ParserFree(p);
+    return ok;
 }
 
 bool sheetxml_index(const char *xml, size_t len, bool keep_values, sheetxml *out, char *why, size_t why_size)
@@ -218,7 +230,7 @@ bool sheetxml_index(const char *xml, size_t len, bool keep_values, sheetxml *out
     XML_SetCharacterDataHandler(p, cell_chars);
     bool ok = run_parser(p, xml, len, why, why_size);
     if (ok && c.bad)
-        ok = fail(why, why_size, "%s", c.why);
+        ok = utf8_fail(why, why_size, "%s", c.why);
     XML_ParserFree(p);
     free(c.t.p);
     if (!ok) {
@@ -232,7 +244,7 @@ bool sheetxml_index(const char *xml, size_t len, bool keep_values, sheetxml *out
             char ref[16];
             sheetxml_ref_name(out->cells[i].row, out->cells[i].col, ref, sizeof ref);
             sheetxml_free(out);
-            return fail(why, why_size, "cell %s is written twice", ref);
+            return utf8_fail(why, why_size, "cell %s is written twice", ref);
         }
     return true;
 }
@@ -379,7 +391,8 @@ static void xf_end(void *ud, const XML_Char *name)
         c->in_xf = 0;
 }
 
-bool sheetxml_unlocked_styles(const char *xml, size_t len, bool **unlocked, size_t *n, char *why, size_t why_size)
+bool sheetxml_unlocked_styles(const char *xml, size_t len, bool **unlocked, size_t *n, char *why,
+                              size_t why_size)
 {
     XML_Parser p = XML_ParserCreate("UTF-8");
     if (p == NULL)
@@ -461,7 +474,7 @@ bool sheetxml_sheets(const char *wb, size_t wb_len, const char *rels, size_t rel
                 if (strcmp(rl.a[k], sh.b[i]) == 0)
                     target = rl.b[k];
             if (target == NULL) {
-                ok = fail(why, why_size, "sheet %s has no part", sh.a[i]);
+                ok = utf8_fail(why, why_size, "sheet %s has no part", sh.a[i]);
                 break;
             }
             /* Targets are relative to xl/, or absolute from the package root. */
@@ -469,7 +482,7 @@ bool sheetxml_sheets(const char *wb, size_t wb_len, const char *rels, size_t rel
             int w = target[0] == '/' ? snprintf(part, sizeof part, "%s", target + 1)
                                      : snprintf(part, sizeof part, "xl/%s", target);
             if (w < 0 || (size_t)w >= sizeof part) {
-                ok = fail(why, why_size, "sheet %s has an overlong part name", sh.a[i]);
+                ok = utf8_fail(why, why_size, "sheet %s has an overlong part name", sh.a[i]);
                 break;
             }
             (*out)[i].name = xstrdup(sh.a[i]);
@@ -554,28 +567,29 @@ char *sheetxml_splice(const char *xml, size_t len, const sheetxml *idx, const sh
         ord[i].edit = &edits[i];
         if (ord[i].cell == NULL || ord[i].cell->end > len || ord[i].cell->start >= ord[i].cell->end) {
             free(ord);
-            fail(why, why_size, "cell %s is not in the sheet", ref);
+            utf8_fail(why, why_size, "cell %s is not in the sheet", ref);
             return NULL;
         }
         if (edits[i].kind == SHEETXML_NUMBER && !isfinite(edits[i].number)) {
             free(ord);
-            fail(why, why_size, "cell %s: the value is not a finite number", ref);
+            utf8_fail(why, why_size, "cell %s: the value is not a finite number", ref);
             return NULL;
         }
-        if (edits[i].kind == SHEETXML_TEXT && edits[i].text == NULL) {
+        if (edits[i].kind == SHEETXML_TEXT &&
+            (edits[i].text == NULL || !utf8_valid(edits[i].text, strlen(edits[i].text), NULL))) {
             free(ord);
-            fail(why, why_size, "cell %s: no text", ref);
+            utf8_fail(why, why_size, "cell %s: no text, or text that is not UTF-8", ref);
             return NULL;
         }
     }
     if (n > 1)
         qsort(ord, n, sizeof *ord, order_cmp);
     for (size_t i = 1; i < n; i++)
-        if (ord[i].cell == ord[i - 1].cell) {
+        if (ord[i].cell == ord[i - 1].cell || ord[i].cell->start < ord[i - 1].cell->end) {
             char ref[16];
             sheetxml_ref_name(ord[i].cell->row, ord[i].cell->col, ref, sizeof ref);
             free(ord);
-            fail(why, why_size, "cell %s is edited twice", ref);
+            utf8_fail(why, why_size, "cell %s is edited twice, or overlaps another cell", ref);
             return NULL;
         }
     struct out o = {0};

@@ -22,13 +22,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#define TPL_PROCESSES 10 /* A_InstData P1..P10 */
+#define TPL_PROCESSES  10 /* A_InstData P1..P10 */
 #define TPL_CATEGORIES 10
-#define TPL_INCLUDED 6 /* A_InstData F..K: categories a process covers */
-#define TPL_GOODS 100  /* Summary_Products rows 10..109 */
-#define TPL_ROUTES 8   /* D_Processes (a): production per route */
-#define TPL_TEXT_MAX 32767 /* characters in a cell (bytes here: never more than characters) */
+#define TPL_INCLUDED   6                   /* A_InstData F..K: categories a process covers */
+#define TPL_GOODS      100                 /* Summary_Products rows 10..109 */
+#define TPL_ROUTES     8                   /* D_Processes (a): production per route */
+#define TPL_FILE_MAX   (64L * 1024 * 1024) /* the template is 1.3 MB */
+#define TPL_TEXT_MAX   32767               /* characters in a cell (bytes here: never more than characters) */
 
 /* Where the installation's facts go (A_InstData section 2, column I). */
 enum site_field { SITE_NAME = LEDGER_SITE__COUNT, SITE_NAME_EN, SITE_ADDRESS, SITE_COUNTRY };
@@ -43,18 +45,18 @@ struct site_cell {
 static const struct tpl_map {
     const char *version, *version_date; /* what is supported, for messages */
     /* recognition */
-    const char *type_text;      /* VersionDocumentation!B2 */
-    double date_serial;         /* VersionDocumentation!B3: 2024-12-13 */
-    uint32_t versions_first;    /* 0_Versions: column E from this row lists the versions */
-    const char *sheets[19];     /* every sheet the template has */
+    const char *type_text;   /* VersionDocumentation!B2 */
+    double date_serial;      /* VersionDocumentation!B3: 2024-12-13 */
+    uint32_t versions_first; /* 0_Versions: column E from this row lists the versions */
+    const char *sheets[19];  /* every sheet the template has */
     /* sheet names */
     const char *s_versions, *s_verdoc, *s_inst, *s_em, *s_proc, *s_prod, *s_const, *s_codes, *s_cn;
     /* A_InstData */
     const char *period_start, *period_end;
     struct site_cell site[13];
-    uint32_t goods_row;         /* (a) aggregated goods categories: E62..E71 */
+    uint32_t goods_row;                  /* (a) aggregated goods categories: E62..E71 */
     const char *goods_col, *only_direct; /* S61: the template's "only direct production" text */
-    uint32_t proc_row;          /* (b) processes: E83..E92, F..K included, L name */
+    uint32_t proc_row;                   /* (b) processes: E83..E92, F..K included, L name */
     const char *proc_cat_col, *proc_incl_col, *proc_name_col;
     /* D_Processes, block of process p at first_row + stride * p */
     uint32_t d_first, d_stride;
@@ -68,7 +70,7 @@ static const struct tpl_map {
     /* code lists */
     uint32_t goods_list_first, goods_list_last; /* Parameters_Constants A89:A106, route flag in E */
     const char *goods_list_col, *goods_route_col;
-    uint32_t elec_row;                          /* Parameters_Constants B15:H15 */
+    uint32_t elec_row; /* Parameters_Constants B15:H15 */
     const char *elec_first_col;
     uint32_t elec_n;
     uint32_t country_first, country_last; /* c_CodeLists F11:G277 */
@@ -105,9 +107,11 @@ static const struct tpl_map {
              {"I26", SITE_COUNTRY, "country"},
              {"I27", LEDGER_SITE_UNLOCODE, "UN/LOCODE (enterprises.csv unlocode)"},
              {"I28", LEDGER_SITE_LATITUDE, "latitude of the main emission source (enterprises.csv latitude)"},
-             {"I29", LEDGER_SITE_LONGITUDE, "longitude of the main emission source (enterprises.csv longitude)"},
-             {"I30", LEDGER_SITE_REPRESENTATIVE, "name of the authorised representative (enterprises.csv "
-                                                 "representative)"},
+             {"I29", LEDGER_SITE_LONGITUDE,
+              "longitude of the main emission source (enterprises.csv longitude)"},
+             {"I30", LEDGER_SITE_REPRESENTATIVE,
+              "name of the authorised representative (enterprises.csv "
+              "representative)"},
              {"I31", LEDGER_SITE_EMAIL, "the representative's email (enterprises.csv email)"},
              {"I32", LEDGER_SITE_PHONE, "the representative's telephone (enterprises.csv phone)"}},
     .goods_row = 62,
@@ -218,14 +222,16 @@ static const char *part_of(const struct opening *o, const char *sheet)
 }
 
 /* Reads and indexes one sheet; false (reported as "not the template") on failure. */
-static bool load_sheet(struct opening *o, const char *sheet, bool keep, sheetxml *idx, char **xml, size_t *len)
+static bool load_sheet(struct opening *o, const char *sheet, bool keep, sheetxml *idx, char **xml,
+                       size_t *len)
 {
     char why[300];
     char *data;
     size_t n;
     const char *part = part_of(o, sheet);
     if (part == NULL || !xlsxpatch_read(o->path, part, &data, &n, NULL, why, sizeof why)) {
-        diag_add(o->dl, DIAG_ERROR, o->path, 0, 0, "sheet %s cannot be read: %s", sheet, part ? why : "no part");
+        diag_add(o->dl, DIAG_ERROR, o->path, 0, 0, "sheet %s cannot be read: %s", sheet,
+                 part ? why : "no part");
         return false;
     }
     if (!sheetxml_index(data, n, keep, idx, why, sizeof why)) {
@@ -274,17 +280,20 @@ static bool check_version(struct opening *o)
         }
     char found[300];
     double serial = 0;
-    bool date_ok = date != NULL && parse_number(date, strlen(date), &serial) == PARSE_OK && serial == m->date_serial;
+    bool date_ok =
+        date != NULL && parse_number(date, strlen(date), &serial) == PARSE_OK && serial == m->date_serial;
     bool ok = type != NULL && strcmp(type, m->type_text) == 0 && date_ok && last != NULL &&
               strcmp(last, m->version) == 0;
     if (!ok) {
         char when[80] = "no date";
-        if (date != NULL && parse_number(date, strlen(date), &serial) == PARSE_OK && serial > 0 && serial < 2958466) {
+        if (date != NULL && parse_number(date, strlen(date), &serial) == PARSE_OK && serial > 0 &&
+            serial < 2958466) {
             int64_t days = (int64_t)serial - 25569; /* Excel's day 25569 is 1970-01-01 */
             int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
             int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
             int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-            int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (mo <= 2);
+            int64_t d = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9,
+                    y = yoe + era * 400 + (mo <= 2);
             snprintf(when, sizeof when, "%04lld-%02lld-%02lld", (long long)y, (long long)mo, (long long)d);
         }
         snprintf(found, sizeof found, "\"%.80s\" version %.20s of %s", type ? type : "(no template type)",
@@ -343,15 +352,18 @@ static bool check_inputs(struct opening *o, template_doc *t, const bool *unlocke
     sheetxml_ref(m->em_indirect, &r, &c);
     ADD(ED_EM, r, "M");
 #undef ADD
-    static const char *const names[ED__N] = {"A_InstData", "C_Emissions&Energy", "D_Processes", "Summary_Products"};
+    static const char *const names[ED__N] = {"A_InstData", "C_Emissions&Energy", "D_Processes",
+                                             "Summary_Products"};
     for (size_t i = 0; i < n; i++) {
-        const sheetxml_cell *cell = sheetxml_find(&t->idx[cells[i].sheet], cells[i].row, col_of(cells[i].col));
+        const sheetxml_cell *cell =
+            sheetxml_find(&t->idx[cells[i].sheet], cells[i].row, col_of(cells[i].col));
         bool ok = cell != NULL && !cell->formula && cell->style >= 0 && (size_t)cell->style < nstyles &&
                   unlocked[cell->style];
         if (!ok) {
             char ref[16], found[200];
             sheetxml_ref_name(cells[i].row, col_of(cells[i].col), ref, sizeof ref);
-            snprintf(found, sizeof found, "a changed template: its cell %s!%s is not an input cell as in version %s",
+            snprintf(found, sizeof found,
+                     "a changed template: its cell %s!%s is not an input cell as in version %s",
                      names[cells[i].sheet], ref, v211.version);
             return unsupported(o, found);
         }
@@ -384,7 +396,8 @@ static bool read_lists(struct opening *o, template_doc *t)
         t->goods[t->ngoods++] = xstrdup(g);
     }
     for (uint32_t k = 0; k < m->elec_n; k++) {
-        const char *e = text_at(&pc, &o->st, m->elec_row, (char[]){(char)(m->elec_first_col[0] + (char)k), 0});
+        const char *e =
+            text_at(&pc, &o->st, m->elec_row, (char[]){(char)(m->elec_first_col[0] + (char)k), 0});
         if (e == NULL)
             goto out;
         t->elec[t->nelec++] = xstrdup(e);
@@ -415,12 +428,13 @@ static bool read_lists(struct opening *o, template_doc *t)
     if (od == NULL || od[0] == '\0')
         goto out;
     t->only_direct = xstrdup(od);
-    ok = t->ngoods == m->goods_list_last - m->goods_list_first + 1 && t->nelec == m->elec_n && t->ncountries > 200 &&
-         t->ncn > 500;
+    ok = t->ngoods == m->goods_list_last - m->goods_list_first + 1 && t->nelec == m->elec_n &&
+         t->ncountries > 200 && t->ncn > 500;
 out:
     if (!ok)
-        unsupported(o, "a changed template: its code lists (goods categories, electricity sources, countries, CN "
-                       "codes) are not those of version 2.1.1");
+        unsupported(
+            o, "a changed template: its code lists (goods categories, electricity sources, countries, CN "
+               "codes) are not those of version 2.1.1");
     sheetxml_free(&pc);
     sheetxml_free(&cl);
     sheetxml_free(&cn);
@@ -440,10 +454,15 @@ static bool set_full_calc(struct opening *o, template_doc *t, char *wb, size_t l
     if (close == NULL)
         return unsupported(o, "a changed template: its workbook.xml is damaged");
     if (old != NULL && old < close) {
-        /* Already asked for: keep the file as it is. */
-        t->workbook = xstrndup(wb, len);
-        t->workbook_len = len;
-        return true;
+        /* Already there: "1" (or "true") stays as it is; anything else is refused,
+         * not guessed at (the template as published has none). */
+        const char *v = old + strlen("fullCalcOnLoad=");
+        if (strncmp(v, "\"1\"", 3) == 0 || strncmp(v, "\"true\"", 6) == 0) {
+            t->workbook = xstrndup(wb, len);
+            t->workbook_len = len;
+            return true;
+        }
+        return unsupported(o, "a changed template: its workbook.xml turns recalculation on load off");
     }
     static const char attr[] = " fullCalcOnLoad=\"1\"";
     t->workbook_len = len + sizeof attr - 1;
@@ -466,7 +485,26 @@ enum cbam_err template_open(const char *path, template_doc **out, diag_list *dl)
         diag_add(dl, DIAG_ERROR, path, 0, 0, "cannot open the template: %s", strerror(errno));
         return CBAM_ERR_NOINPUT;
     }
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
     fclose(f);
+    if (size < 0 || size > TPL_FILE_MAX) {
+        diag_add(dl, DIAG_ERROR, path, 0, 0,
+                 "is not the CBAM communication template: %s; expected the Commission's .xlsx file of about "
+                 "1.3 MB",
+                 size < 0 ? "its size cannot be read" : "it is larger than 64 MB");
+        return CBAM_ERR_DATA;
+    }
+    /* Every part is checked (size, CRC) before any is read: the parts copied
+     * raw into the output are the template's, and a damaged one would only
+     * show when the output is read back. Parts are capped: no zip bomb. */
+    char vwhy[300];
+    if (!xlsxzip_verify_max(path, NULL, 0, XLSXPATCH_PART_MAX, vwhy, sizeof vwhy)) {
+        diag_add(dl, DIAG_ERROR, path, 0, 0,
+                 "is not a usable CBAM communication template: %s; expected the Commission's .xlsx file, as "
+                 "downloaded",
+                 vwhy);
+        return CBAM_ERR_DATA;
+    }
     struct opening o = {.path = path, .dl = dl};
     template_doc *t = xcalloc(1, sizeof *t);
     t->path = xstrdup(path);
@@ -490,10 +528,11 @@ enum cbam_err template_open(const char *path, template_doc **out, diag_list *dl)
     }
     for (size_t i = 0; i < sizeof v211.sheets / sizeof v211.sheets[0]; i++)
         if (part_of(&o, v211.sheets[i]) == NULL) {
-            diag_add(dl, DIAG_ERROR, path, 0, 0,
-                     "is not the CBAM communication template for installations: it has no sheet %s (a workbook "
-                     "cbamcalc wrote is not the template; expected the Commission's file, version %s)",
-                     v211.sheets[i], v211.version);
+            diag_add(
+                dl, DIAG_ERROR, path, 0, 0,
+                "is not the CBAM communication template for installations: it has no sheet %s (a workbook "
+                "cbamcalc wrote is not the template; expected the Commission's file, version %s)",
+                v211.sheets[i], v211.version);
             goto done;
         }
     if (!xlsxpatch_read(path, "xl/sharedStrings.xml", &sst, &sst_len, NULL, why, sizeof why) ||
@@ -505,7 +544,8 @@ enum cbam_err template_open(const char *path, template_doc **out, diag_list *dl)
     }
     if (!check_version(&o))
         goto done;
-    static const char *const edited[ED__N] = {"A_InstData", "C_Emissions&Energy", "D_Processes", "Summary_Products"};
+    static const char *const edited[ED__N] = {"A_InstData", "C_Emissions&Energy", "D_Processes",
+                                              "Summary_Products"};
     for (int k = 0; k < ED__N; k++) {
         if (!load_sheet(&o, edited[k], k == ED_INST, &t->idx[k], &t->xml[k], &t->xml_len[k]))
             goto done;
@@ -611,7 +651,8 @@ static int pr_row(void *ud, const csvin_row *row)
     if (lp == 0 && lq == 0 && le == 0)
         return 0;
     if (lp == 0 || lq == 0) {
-        diag_add(c->dl, DIAG_ERROR, c->p->path, row->line, (lp == 0 ? c->cols.idx[PR_PRODUCT] : c->cols.idx[PR_PROCESS]) + 1,
+        diag_add(c->dl, DIAG_ERROR, c->p->path, row->line,
+                 (lp == 0 ? c->cols.idx[PR_PRODUCT] : c->cols.idx[PR_PROCESS]) + 1,
                  "%s is empty; expected a product id and the name of its production process",
                  lp == 0 ? "product_id" : "process");
         c->bad = true;
@@ -623,7 +664,8 @@ static int pr_row(void *ud, const csvin_row *row)
                         (o->enterprise != NULL && le > 0 && strcmp(o->enterprise, e) == 0);
         if (same_ent && strcmp(o->product, p) == 0) {
             diag_add(c->dl, DIAG_ERROR, c->p->path, row->line, c->cols.idx[PR_PRODUCT] + 1,
-                     "product %s is already given a process at line %ld; expected each product once", p, o->line);
+                     "product %s is already given a process at line %ld; expected each product once", p,
+                     o->line);
             c->bad = true;
             return 0;
         }
@@ -647,8 +689,8 @@ static int pr_row(void *ud, const csvin_row *row)
         c->p->cap = c->p->cap ? c->p->cap * 2 : 64;
         c->p->rows = xreallocarray(c->p->rows, c->p->cap, sizeof *c->p->rows);
     }
-    c->p->rows[c->p->n++] =
-        (struct proc_row){le ? xstrndup(e, le) : NULL, xstrndup(p, lp), xstrndup(q, lq), row->line, ld > 0, direct};
+    c->p->rows[c->p->n++] = (struct proc_row){
+        le ? xstrndup(e, le) : NULL, xstrndup(p, lp), xstrndup(q, lq), row->line, ld > 0, direct};
     return 0;
 }
 
@@ -799,11 +841,37 @@ static bool file_names_enterprise(const template_processes *pr, const char *ent)
     return false;
 }
 
+/* The template finds a process by its name with MATCH and COUNTIF, which
+ * ignore letter case and read * ? ~ as wildcards: names that differ only in
+ * case are one process there, and a wildcard matches another's name. */
+static bool has_wildcard(const char *s)
+{
+    return strpbrk(s, "*?~") != NULL;
+}
+
+/* A product's text as a process name: the wildcards replaced by '_'. */
+static char *without_wildcards(const char *s)
+{
+    char *c = xstrdup(s);
+    for (char *q = c; (q = strpbrk(q, "*?~")) != NULL; q++)
+        *q = '_';
+    return c;
+}
+
 static struct plan_process *process_named(template_plan *p, const char *name, diag_list *dl, bool *full)
 {
-    for (size_t i = 0; i < p->nproc; i++)
+    for (size_t i = 0; i < p->nproc; i++) {
         if (strcmp(p->proc[i].name, name) == 0)
             return &p->proc[i];
+        if (strcasecmp(p->proc[i].name, name) == 0) {
+            diag_add_ent(
+                dl, DIAG_ERROR, p->ae->e->id,
+                "enterprise %s: processes \"%s\" and \"%s\" differ only in letter case; the template's "
+                "formulas would read them as one process: expected one spelling",
+                p->ae->e->id, p->proc[i].name, name);
+            return NULL;
+        }
+    }
     if (p->nproc == TPL_PROCESSES) {
         if (!*full)
             diag_add_ent(dl, DIAG_ERROR, p->ae->e->id,
@@ -819,8 +887,8 @@ static struct plan_process *process_named(template_plan *p, const char *name, di
     return q;
 }
 
-enum cbam_err template_plan_make(const template_doc *t, const template_processes *pr, const alloc_enterprise *ae,
-                                 template_plan **out, diag_list *dl)
+enum cbam_err template_plan_make(const template_doc *t, const template_processes *pr,
+                                 const alloc_enterprise *ae, template_plan **out, diag_list *dl)
 {
     template_plan *p = xcalloc(1, sizeof *p);
     p->t = t;
@@ -841,7 +909,8 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         const char *cat = template_category(t, lp->cn_code, &route);
         char *name = NULL;
         const struct proc_row *row = NULL;
-        const char *no_cbam = lp->cn_code == NULL ? "no CN code" : "its CN code is not a CBAM good of the template";
+        const char *no_cbam =
+            lp->cn_code == NULL ? "no CN code" : "its CN code is not a CBAM good of the template";
         if (by_file) {
             const struct proc_row *r = mapped(pr, ent, lp->id);
             if (r == NULL && cat == NULL) {
@@ -863,24 +932,43 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
                 leave_out(p, lp->id, no_cbam);
                 continue;
             }
-            const char *label = product_label(lp);
+            /* The product's name, with its id when another product's name is
+             * the same to the template (letter case and wildcards aside). */
+            char *label = without_wildcards(product_label(lp));
             bool shared = false;
-            for (size_t j = 0; j < ae->nproducts; j++)
-                if (j != i && strcmp(product_label(ae->products[j].p), label) == 0)
-                    shared = true;
-            size_t n = strlen(label) + strlen(lp->id) + 4;
+            for (size_t j = 0; j < ae->nproducts && !shared; j++) {
+                if (j == i)
+                    continue;
+                char *other = without_wildcards(product_label(ae->products[j].p));
+                shared = strcasecmp(other, label) == 0;
+                free(other);
+            }
+            char *id = without_wildcards(lp->id);
+            size_t n = strlen(label) + strlen(id) + 4;
             name = xmalloc(n);
             /* Never cut: two long names cut alike would become one process. */
-            if (shared && strcmp(label, lp->id) != 0)
-                snprintf(name, n, "%s (%s)", label, lp->id);
+            if (shared && strcmp(label, id) != 0)
+                snprintf(name, n, "%s (%s)", label, id);
             else
                 snprintf(name, n, "%s", label);
+            free(label);
+            free(id);
+        }
+        if (by_file && has_wildcard(name)) {
+            diag_add(dl, DIAG_ERROR, pr->path, row->line, 0,
+                     "process \"%s\" holds * ? or ~, which the template's formulas read as wildcards (one "
+                     "process's name would match another's); expected a name without them",
+                     name);
+            free(name);
+            err = CBAM_ERR_DATA;
+            break;
         }
         if (strlen(name) > TPL_TEXT_MAX) {
-            diag_add_ent(dl, DIAG_ERROR, ent,
-                         "enterprise %s: the process name of product %s is longer than the %d characters a cell "
-                         "holds; expected a shorter product name or a --processes file",
-                         ent, lp->id, TPL_TEXT_MAX);
+            diag_add_ent(
+                dl, DIAG_ERROR, ent,
+                "enterprise %s: the process name of product %s is longer than the %d characters a cell "
+                "holds; expected a shorter product name or a --processes file",
+                ent, lp->id, TPL_TEXT_MAX);
             free(name);
             err = CBAM_ERR_DATA;
             break;
@@ -894,7 +982,8 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         if (row != NULL && row->has_direct) {
             if (q->has_direct && q->direct_t != row->direct_t) {
                 diag_add(dl, DIAG_ERROR, pr->path, row->line, 0,
-                         "process %s of enterprise %s is given direct emissions of %.17g t here and %.17g t at line "
+                         "process %s of enterprise %s is given direct emissions of %.17g t here and %.17g t "
+                         "at line "
                          "%ld; expected the process's value once (or the same on each of its rows)",
                          q->name, ent, row->direct_t, q->direct_t, q->direct_line);
                 err = CBAM_ERR_DATA;
@@ -905,8 +994,8 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             q->direct_line = row->line;
         }
         if (q->nmembers == sizeof q->members / sizeof q->members[0]) {
-            diag_add_ent(dl, DIAG_ERROR, ent, "enterprise %s: process %s holds more than %zu products", ent, name,
-                         sizeof q->members / sizeof q->members[0]);
+            diag_add_ent(dl, DIAG_ERROR, ent, "enterprise %s: process %s holds more than %zu products", ent,
+                         name, sizeof q->members / sizeof q->members[0]);
             err = CBAM_ERR_DATA;
             break;
         }
@@ -930,8 +1019,9 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             have = have || q->cats[c] == cat;
         if (!have) {
             if (q->ncats == TPL_INCLUDED + 1) {
-                diag_add_ent(dl, DIAG_ERROR, ent, "enterprise %s: process %s covers more than %d goods categories",
-                             ent, name, TPL_INCLUDED + 1);
+                diag_add_ent(dl, DIAG_ERROR, ent,
+                             "enterprise %s: process %s covers more than %d goods categories", ent, name,
+                             TPL_INCLUDED + 1);
                 err = CBAM_ERR_DATA;
                 break;
             }
@@ -939,8 +1029,9 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         }
         q->route = q->route || route;
         if (p->ngoods == TPL_GOODS) {
-            diag_add_ent(dl, DIAG_ERROR, ent, "enterprise %s: the official template holds %d goods; this one has more",
-                         ent, TPL_GOODS);
+            diag_add_ent(dl, DIAG_ERROR, ent,
+                         "enterprise %s: the official template holds %d goods; this one has more", ent,
+                         TPL_GOODS);
             err = CBAM_ERR_DATA;
             break;
         }
@@ -950,8 +1041,9 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             have = have || p->cats[c] == cat;
         if (!have) {
             if (p->ncats == TPL_CATEGORIES) {
-                diag_add_ent(dl, DIAG_ERROR, ent, "enterprise %s: the official template holds %d goods categories",
-                             ent, TPL_CATEGORIES);
+                diag_add_ent(dl, DIAG_ERROR, ent,
+                             "enterprise %s: the official template holds %d goods categories", ent,
+                             TPL_CATEGORIES);
                 err = CBAM_ERR_DATA;
                 break;
             }
@@ -970,18 +1062,21 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
     /* Processes that hold no CBAM good have no category the template knows. */
     for (size_t i = 0; err == CBAM_OK && i < p->nproc; i++)
         if (p->proc[i].ncats == 0) {
-            diag_add_ent(dl, DIAG_WARNING, ent,
-                         "enterprise %s: process %s holds no CBAM good; it is not written to the official template",
-                         ent, p->proc[i].name);
+            diag_add_ent(
+                dl, DIAG_WARNING, ent,
+                "enterprise %s: process %s holds no CBAM good; it is not written to the official template",
+                ent, p->proc[i].name);
             /* Its products' reasons no longer hold: the process is not written. */
             for (size_t k = 0; k < p->proc[i].nmembers; k++) {
                 const char *id = ae->products[p->proc[i].members[k]].p->id;
                 for (size_t g = 0; g < p->nleft; g++)
                     if (strcmp(p->left_out[g], id) == 0) {
                         char why[800];
-                        snprintf(why, sizeof why, "its CN code is not a CBAM good of the template, nor is any "
-                                                  "product of its process %.*s",
-                                 (int)utf8_cut(p->proc[i].name, strlen(p->proc[i].name), 600), p->proc[i].name);
+                        snprintf(why, sizeof why,
+                                 "its CN code is not a CBAM good of the template, nor is any "
+                                 "product of its process %.*s",
+                                 (int)utf8_cut(p->proc[i].name, strlen(p->proc[i].name), 600),
+                                 p->proc[i].name);
                         free(p->left_why[g]);
                         p->left_why[g] = xstrdup(why);
                     }
@@ -995,10 +1090,11 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             i--;
         }
     if (err == CBAM_OK && p->nproc == 0) {
-        diag_add_ent(dl, DIAG_ERROR, ent,
-                     "enterprise %s has no CBAM good with a CN code the official template lists; there is nothing "
-                     "to fill in (give each product its 8-digit CN code in the production file)",
-                     ent);
+        diag_add_ent(
+            dl, DIAG_ERROR, ent,
+            "enterprise %s has no CBAM good with a CN code the official template lists; there is nothing "
+            "to fill in (give each product its 8-digit CN code in the production file)",
+            ent);
         err = CBAM_ERR_DATA;
     }
     if (err != CBAM_OK) {
@@ -1011,17 +1107,43 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
     for (size_t i = 0; i < p->nproc; i++) {
         struct plan_process *q = &p->proc[i];
         p->grouped = p->grouped || q->nmembers > 1;
-        if (q->nmembers > 1)
-            diag_add_ent(dl, DIAG_NOTE, ent,
-                         "official template: process %s holds %zu products; the template gives each of its goods "
-                         "the process's average specific emissions",
-                         q->name, q->nmembers);
+        size_t outside = 0;
+        for (size_t k = 0; k < q->nmembers; k++) {
+            bool r;
+            outside += template_category(t, ae->products[q->members[k]].p->cn_code, &r) == NULL;
+        }
+        if (outside > 0)
+            diag_add_ent(
+                dl, DIAG_WARNING, ent,
+                "official template: process %s holds %zu product%s outside CBAM; their tonnes and "
+                "electricity count in the process, so the template's specific emissions of its goods are "
+                "the average over all its products and differ from each good's own in this report",
+                q->name, outside, outside == 1 ? "" : "s");
+        else if (q->nmembers > 1)
+            diag_add_ent(
+                dl, DIAG_NOTE, ent,
+                "official template: process %s holds %zu products; the template gives each of its goods "
+                "the process's average specific emissions",
+                q->name, q->nmembers);
+        bool known = q->code == NULL;
+        for (size_t k = 0; k < t->nelec && !known; k++)
+            known = strcmp(t->elec[k], q->code) == 0;
+        if (!known) {
+            diag_add_ent(
+                dl, DIAG_ERROR, ent,
+                "official template: process %s has the electricity source code %s, which the template's "
+                "list does not hold; this is a bug, please report it",
+                q->name, q->code);
+            template_plan_free(p);
+            return CBAM_ERR_INTERNAL;
+        }
         if (q->route)
-            diag_add_ent(dl, DIAG_WARNING, ent,
-                         "official template: process %s makes %s, whose production the template splits by "
-                         "production route; its production level is left empty for you to enter per route (%.17g t "
-                         "in all)",
-                         q->name, q->cats[0], q->t);
+            diag_add_ent(
+                dl, DIAG_WARNING, ent,
+                "official template: process %s makes %s, whose production the template splits by "
+                "production route; its production level is left empty for you to enter per route (%.17g t "
+                "in all)",
+                q->name, q->cats[0], q->t);
         else if (!(q->t > 0))
             diag_add_ent(dl, DIAG_WARNING, ent,
                          "official template: process %s has no production in months with electricity; its "
@@ -1029,7 +1151,8 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
                          q->name);
         if (q->code == NULL)
             diag_add_ent(dl, DIAG_WARNING, ent,
-                         "official template: process %s has no electricity; its electricity is left empty", q->name);
+                         "official template: process %s has no electricity; its electricity is left empty",
+                         q->name);
     }
     /* What cbamcalc cannot know stays empty, and is named. */
     const ledger_enterprise *e = ae->e;
@@ -1053,16 +1176,20 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
     todo(p, dl, "D_Processes (f) of every process: whether measurable heat and waste gases apply");
     for (size_t i = 0; i < p->nproc; i++)
         if (!p->proc[i].has_direct)
-            todo(p, dl, "D_Processes (g) of process %s: its directly attributable emissions (cbamcalc computes "
-                        "electricity only and never enters them as 0; give them in the --processes file's "
-                        "direct_emissions_t_co2 column)",
+            todo(p, dl,
+                 "D_Processes (g) of process %s: its directly attributable emissions (cbamcalc computes "
+                 "electricity only and never enters them as 0; give them in the --processes file's "
+                 "direct_emissions_t_co2 column)",
                  p->proc[i].name);
-    todo(p, dl, "D_Processes (b) of every process: 'produced for the market' is entered as the whole production; "
-                "lower it if part is consumed in another process of the installation");
-    todo(p, dl, "B_EmInst and C_Emissions&Energy: fuels, source streams and direct emissions of the installation, "
-                "fuel balance and data quality");
-    todo(p, dl, "Summary_Products: qualifying parameters and carbon price due, where they apply; E_PurchPrec: "
-                "purchased precursors, if any");
+    todo(p, dl,
+         "D_Processes (b) of every process: 'produced for the market' is entered as the whole production; "
+         "lower it if part is consumed in another process of the installation");
+    todo(p, dl,
+         "B_EmInst and C_Emissions&Energy: fuels, source streams and direct emissions of the installation, "
+         "fuel balance and data quality");
+    todo(p, dl,
+         "Summary_Products: qualifying parameters and carbon price due, where they apply; E_PurchPrec: "
+         "purchased precursors, if any");
     *out = p;
     return CBAM_OK;
 }
@@ -1106,7 +1233,8 @@ json_t *template_plan_json(const template_plan *p)
         json_object_set_new(j, "products", members);
         json_object_set_new(j, "production_t", q->route || !(q->t > 0) ? json_null() : jnum(q->t));
         json_object_set_new(j, "electricity_mwh", q->code ? jnum(q->mwh) : json_null());
-        json_object_set_new(j, "ef_t_co2_per_mwh", q->code && q->mwh > 0 ? jnum(q->t_co2 / q->mwh) : json_null());
+        json_object_set_new(j, "ef_t_co2_per_mwh",
+                            q->code && q->mwh > 0 ? jnum(q->t_co2 / q->mwh) : json_null());
         json_object_set_new(j, "ef_source_code", q->code ? json_string(q->code) : json_null());
         json_object_set_new(j, "direct_emissions_t_co2", q->has_direct ? jnum(q->direct_t) : json_null());
         json_array_append_new(procs, j);
@@ -1144,7 +1272,8 @@ static void edit(struct edits *x, uint32_t row, const char *col, enum sheetxml_k
     x->e[x->n++] = (sheetxml_edit){row, col_of(col), kind, number, text};
 }
 
-static void edit_ref(struct edits *x, const char *ref, enum sheetxml_kind kind, double number, const char *text)
+static void edit_ref(struct edits *x, const char *ref, enum sheetxml_kind kind, double number,
+                     const char *text)
 {
     uint32_t r, c;
     if (sheetxml_ref(ref, &r, &c)) {
@@ -1170,7 +1299,8 @@ enum cbam_err template_fill(const template_doc *t, const template_plan *p, const
     struct edits x[ED__N] = {{0}};
     /* A_InstData: period, installation, goods categories, processes. */
     edit_ref(&x[ED_INST], m->period_start, SHEETXML_NUMBER, excel_day(period_first_day(ae->from_ord)), NULL);
-    edit_ref(&x[ED_INST], m->period_end, SHEETXML_NUMBER, excel_day(period_first_day(ae->to_ord + 1) - 1), NULL);
+    edit_ref(&x[ED_INST], m->period_end, SHEETXML_NUMBER, excel_day(period_first_day(ae->to_ord + 1) - 1),
+             NULL);
     for (size_t i = 0; i < sizeof m->site / sizeof m->site[0]; i++) {
         const char *v = p->site[i];
         if (v == NULL)
@@ -1226,9 +1356,17 @@ enum cbam_err template_fill(const template_doc *t, const template_plan *p, const
     size_t out_len[ED__N] = {0};
     char why[300];
     for (int k = 0; k < ED__N && err == CBAM_OK; k++) {
-        out[k] = sheetxml_splice(t->xml[k], t->xml_len[k], &t->idx[k], x[k].e, x[k].n, &out_len[k], why, sizeof why);
+        out[k] = sheetxml_splice(t->xml[k], t->xml_len[k], &t->idx[k], x[k].e, x[k].n, &out_len[k], why,
+                                 sizeof why);
+        /* What Excel will parse is parsed first: a part that is not
+         * well-formed is never written. */
+        if (out[k] != NULL && !sheetxml_well_formed(out[k], out_len[k], why, sizeof why)) {
+            free(out[k]);
+            out[k] = NULL;
+        }
         if (out[k] == NULL) {
-            diag_add_ent(dl, DIAG_ERROR, ae->e->id, "enterprise %s: filling the template failed: %s", ae->e->id, why);
+            diag_add_ent(dl, DIAG_ERROR, ae->e->id, "enterprise %s: filling the template failed: %s",
+                         ae->e->id, why);
             err = CBAM_ERR_INTERNAL;
         }
     }

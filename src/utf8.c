@@ -2,7 +2,11 @@
 #include "config.h"
 #include "utf8.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "xalloc.h"
 
 size_t utf8_seq_len(const unsigned char *s, size_t len)
 {
@@ -112,4 +116,46 @@ size_t utf8_fold_id(const char *s, size_t len, char *out, size_t size)
         o -= z;
     }
     return o;
+}
+
+const char *utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    if (size == 0)
+        return buf;
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0) {
+        va_end(ap2);
+        buf[0] = '\0';
+        return buf;
+    }
+    char *full = xmalloc((size_t)n + 1);
+    vsnprintf(full, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    size_t keep = utf8_cut(full, (size_t)n, size - 1);
+    memcpy(buf, full, keep);
+    buf[keep] = '\0';
+    free(full);
+    return buf;
+}
+
+const char *utf8_format(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    utf8_vformat(buf, size, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+bool utf8_fail(char *why, size_t why_size, const char *fmt, ...)
+{
+    if (why != NULL && why_size > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        utf8_vformat(why, why_size, fmt, ap);
+        va_end(ap);
+    }
+    return false;
 }

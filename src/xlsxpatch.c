@@ -2,6 +2,7 @@
  * (see xlsxpatch.h). minizip is Debian's libminizip, the zip code zlib ships. */
 #include "config.h"
 #include "xlsxpatch.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -13,18 +14,8 @@
 #include <zlib.h>
 
 #define NAME_MAX_LEN 1024
-#define EXTRA_MAX 65535
-#define COPY_BUF (1u << 16)
-
-static bool fail(char *why, size_t why_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail(char *why, size_t why_size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_size, fmt, ap);
-    va_end(ap);
-    return false;
-}
+#define EXTRA_MAX    65535
+#define COPY_BUF     (1u << 16)
 
 bool xlsxpatch_read(const char *path, const char *name, char **data, size_t *len, bool *missing, char *why,
                     size_t why_size)
@@ -35,25 +26,25 @@ bool xlsxpatch_read(const char *path, const char *name, char **data, size_t *len
         *missing = false;
     unzFile uf = unzOpen64(path);
     if (uf == NULL)
-        return fail(why, why_size, "not a zip file (an .xlsx is one)");
+        return utf8_fail(why, why_size, "not a zip file (an .xlsx is one)");
     bool ok = false;
     unz_file_info64 info;
     if (unzLocateFile(uf, name, 1) != UNZ_OK) {
         if (missing != NULL)
             *missing = true;
-        fail(why, why_size, "has no part %s", name);
+        utf8_fail(why, why_size, "has no part %s", name);
         goto out;
     }
     if (unzGetCurrentFileInfo64(uf, &info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK) {
-        fail(why, why_size, "part %s cannot be read", name);
+        utf8_fail(why, why_size, "part %s cannot be read", name);
         goto out;
     }
     if (info.uncompressed_size > XLSXPATCH_PART_MAX) {
-        fail(why, why_size, "part %s is larger than %u MB", name, XLSXPATCH_PART_MAX >> 20);
+        utf8_fail(why, why_size, "part %s is larger than %u MB", name, XLSXPATCH_PART_MAX >> 20);
         goto out;
     }
     if (unzOpenCurrentFile(uf) != UNZ_OK) {
-        fail(why, why_size, "part %s cannot be opened (encrypted or an unknown compression)", name);
+        utf8_fail(why, why_size, "part %s cannot be opened (encrypted or an unknown compression)", name);
         goto out;
     }
     size_t want = (size_t)info.uncompressed_size;
@@ -68,7 +59,7 @@ bool xlsxpatch_read(const char *path, const char *name, char **data, size_t *len
         if (n < 0) {
             free(buf);
             unzCloseCurrentFile(uf);
-            fail(why, why_size, "part %s is damaged (it does not inflate)", name);
+            utf8_fail(why, why_size, "part %s is damaged (it does not inflate)", name);
             goto out;
         }
         if (n == 0)
@@ -76,14 +67,14 @@ bool xlsxpatch_read(const char *path, const char *name, char **data, size_t *len
         if (got >= want) {
             free(buf);
             unzCloseCurrentFile(uf);
-            fail(why, why_size, "part %s is longer than its header says", name);
+            utf8_fail(why, why_size, "part %s is longer than its header says", name);
             goto out;
         }
         got += (size_t)n;
     }
     if (unzCloseCurrentFile(uf) != UNZ_OK || got != want) {
         free(buf);
-        fail(why, why_size, "part %s is damaged (CRC or length)", name);
+        utf8_fail(why, why_size, "part %s is damaged (CRC or length)", name);
         goto out;
     }
     buf[got] = '\0';
@@ -110,26 +101,27 @@ static void copy_date(zip_fileinfo *zi, const unz_file_info64 *info)
 }
 
 /* Copies the current entry of uf into zf without inflating it. */
-static bool copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_info64 *info, const char *gextra,
-                     char *buf, size_t bufsize, char *why, size_t why_size)
+static bool copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_info64 *info,
+                     const char *gextra, char *buf, size_t bufsize, char *why, size_t why_size)
 {
     int method = 0, level = 0;
     if (info->size_file_extra > EXTRA_MAX)
-        return fail(why, why_size, "part %s has an oversized extra field", name);
+        return utf8_fail(why, why_size, "part %s has an oversized extra field", name);
     if (unzOpenCurrentFile2(uf, &method, &level, 1) != UNZ_OK)
-        return fail(why, why_size, "part %s cannot be opened", name);
+        return utf8_fail(why, why_size, "part %s cannot be opened", name);
     char lextra[1024];
     int nl = unzGetLocalExtrafield(uf, lextra, sizeof lextra);
     if (nl < 0 || (size_t)nl >= sizeof lextra) {
         unzCloseCurrentFile(uf);
-        return fail(why, why_size, "part %s has an unexpected local extra field", name);
+        return utf8_fail(why, why_size, "part %s has an unexpected local extra field", name);
     }
     zip_fileinfo zi;
     copy_date(&zi, info);
-    if (zipOpenNewFileInZip2(zf, name, &zi, nl ? lextra : NULL, (uInt)nl, info->size_file_extra ? gextra : NULL,
-                             (uInt)info->size_file_extra, NULL, method, level, 1) != ZIP_OK) {
+    if (zipOpenNewFileInZip2(zf, name, &zi, nl ? lextra : NULL, (uInt)nl,
+                             info->size_file_extra ? gextra : NULL, (uInt)info->size_file_extra, NULL, method,
+                             level, 1) != ZIP_OK) {
         unzCloseCurrentFile(uf);
-        return fail(why, why_size, "writing part %s failed", name);
+        return utf8_fail(why, why_size, "writing part %s failed", name);
     }
     ZPOS64_T total = 0;
     int n;
@@ -137,14 +129,14 @@ static bool copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_in
         total += (ZPOS64_T)n;
         if (zipWriteInFileInZip(zf, buf, (unsigned)n) != ZIP_OK) {
             unzCloseCurrentFile(uf);
-            return fail(why, why_size, "writing part %s failed", name);
+            return utf8_fail(why, why_size, "writing part %s failed", name);
         }
     }
     unzCloseCurrentFile(uf);
     if (n < 0 || total != info->compressed_size)
-        return fail(why, why_size, "part %s is damaged (cut short)", name);
+        return utf8_fail(why, why_size, "part %s is damaged (cut short)", name);
     if (zipCloseFileInZipRaw64(zf, info->uncompressed_size, info->crc) != ZIP_OK)
-        return fail(why, why_size, "writing part %s failed", name);
+        return utf8_fail(why, why_size, "writing part %s failed", name);
     return true;
 }
 
@@ -156,17 +148,16 @@ static bool write_new(zipFile zf, const char *name, const unz_file_info64 *info,
 {
     zip_fileinfo zi;
     copy_date(&zi, info);
-    if (zipOpenNewFileInZip2(zf, name, &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, Z_BEST_SPEED, 0) !=
-        ZIP_OK)
-        return fail(why, why_size, "writing part %s failed", name);
+    if (zipOpenNewFileInZip2(zf, name, &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, Z_BEST_SPEED, 0) != ZIP_OK)
+        return utf8_fail(why, why_size, "writing part %s failed", name);
     for (size_t off = 0; off < p->len;) {
         unsigned n = p->len - off > (1u << 20) ? (1u << 20) : (unsigned)(p->len - off);
         if (zipWriteInFileInZip(zf, p->data + off, n) != ZIP_OK)
-            return fail(why, why_size, "writing part %s failed", name);
+            return utf8_fail(why, why_size, "writing part %s failed", name);
         off += n;
     }
     if (zipCloseFileInZip(zf) != ZIP_OK)
-        return fail(why, why_size, "writing part %s failed", name);
+        return utf8_fail(why, why_size, "writing part %s failed", name);
     return true;
 }
 
@@ -175,11 +166,11 @@ bool xlsxpatch_write(const char *src, const char *out, const xlsxpatch_part *rep
 {
     unzFile uf = unzOpen64(src);
     if (uf == NULL)
-        return fail(why, why_size, "%s is not a zip file", src);
+        return utf8_fail(why, why_size, "%s is not a zip file", src);
     zipFile zf = zipOpen64(out, APPEND_STATUS_CREATE);
     if (zf == NULL) {
         unzClose(uf);
-        return fail(why, why_size, "cannot create %s", out);
+        return utf8_fail(why, why_size, "cannot create %s", out);
     }
     bool *used = xcalloc(nrepl ? nrepl : 1, sizeof *used);
     char *gextra = xmalloc(EXTRA_MAX + 1);
@@ -187,13 +178,13 @@ bool xlsxpatch_write(const char *src, const char *out, const xlsxpatch_part *rep
     bool ok = true;
     int r = unzGoToFirstFile(uf);
     if (r != UNZ_OK)
-        ok = fail(why, why_size, "%s holds no parts", src);
+        ok = utf8_fail(why, why_size, "%s holds no parts", src);
     while (ok && r == UNZ_OK) {
         char name[NAME_MAX_LEN];
         unz_file_info64 info;
         if (unzGetCurrentFileInfo64(uf, &info, name, sizeof name, gextra, EXTRA_MAX, NULL, 0) != UNZ_OK ||
             info.size_filename >= sizeof name) {
-            ok = fail(why, why_size, "%s has a damaged directory entry", src);
+            ok = utf8_fail(why, why_size, "%s has a damaged directory entry", src);
             break;
         }
         const xlsxpatch_part *p = NULL;
@@ -202,17 +193,18 @@ bool xlsxpatch_write(const char *src, const char *out, const xlsxpatch_part *rep
                 p = &repl[i];
                 used[i] = true;
             }
-        ok = p ? write_new(zf, name, &info, p, why, why_size) : copy_raw(uf, zf, name, &info, gextra, buf, COPY_BUF, why, why_size);
+        ok = p ? write_new(zf, name, &info, p, why, why_size)
+               : copy_raw(uf, zf, name, &info, gextra, buf, COPY_BUF, why, why_size);
         if (ok)
             r = unzGoToNextFile(uf);
     }
     if (ok && r != UNZ_END_OF_LIST_OF_FILE)
-        ok = fail(why, why_size, "%s has a damaged directory", src);
+        ok = utf8_fail(why, why_size, "%s has a damaged directory", src);
     for (size_t i = 0; ok && i < nrepl; i++)
         if (!used[i])
-            ok = fail(why, why_size, "%s has no part %s", src, repl[i].name);
+            ok = utf8_fail(why, why_size, "%s has no part %s", src, repl[i].name);
     if (zipClose(zf, NULL) != ZIP_OK && ok)
-        ok = fail(why, why_size, "writing %s failed", out);
+        ok = utf8_fail(why, why_size, "writing %s failed", out);
     unzClose(uf);
     free(used);
     free(gextra);

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 #include "xlsxzip.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -44,17 +45,6 @@ struct zfile {
     size_t n;
 };
 
-__attribute__((format(printf, 3, 4))) static bool fail(char *why, size_t why_size, const char *fmt, ...)
-{
-    if (why != NULL && why_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_size, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
-
 static unsigned rd16(const unsigned char *p)
 {
     return (unsigned)p[0] | (unsigned)p[1] << 8;
@@ -88,11 +78,11 @@ static bool read_all(const char *path, struct zfile *z, char *why, size_t why_si
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return fail(why, why_size, "cannot read it back: %s", strerror(errno));
+        return utf8_fail(why, why_size, "cannot read it back: %s", strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || st.st_size < 0 || (uintmax_t)st.st_size > UINT32_MAX) {
         fclose(f);
-        return fail(why, why_size, "its size cannot be read or is beyond a zip's 4 GiB");
+        return utf8_fail(why, why_size, "its size cannot be read or is beyond a zip's 4 GiB");
     }
     z->size = (size_t)st.st_size;
     z->buf = xmalloc(z->size ? z->size : 1);
@@ -100,7 +90,7 @@ static bool read_all(const char *path, struct zfile *z, char *why, size_t why_si
     bool err = ferror(f) != 0;
     fclose(f);
     if (err || got != z->size)
-        return fail(why, why_size, "cannot read it back (%zu of %zu bytes)", got, z->size);
+        return utf8_fail(why, why_size, "cannot read it back (%zu of %zu bytes)", got, z->size);
     return true;
 }
 
@@ -109,7 +99,7 @@ static bool parse(struct zfile *z, char *why, size_t why_size)
 {
     const unsigned char *b = z->buf;
     if (z->size < END_LEN)
-        return fail(why, why_size, "%zu bytes are too few for a zip", z->size);
+        return utf8_fail(why, why_size, "%zu bytes are too few for a zip", z->size);
     size_t lo = z->size - END_LEN > 0xFFFF ? z->size - END_LEN - 0xFFFF : 0;
     bool found = false;
     for (size_t pos = z->size - END_LEN + 1; pos-- > lo;) {
@@ -120,23 +110,24 @@ static bool parse(struct zfile *z, char *why, size_t why_size)
         }
     }
     if (!found)
-        return fail(why, why_size, "no end-of-central-directory record at its end: the file is cut short");
+        return utf8_fail(why, why_size,
+                         "no end-of-central-directory record at its end: the file is cut short");
     const unsigned char *e = b + z->end;
     unsigned n = rd16(e + 10);
     z->cd_size = rd32(e + 12);
     z->cd_off = rd32(e + 16);
     if (rd16(e + 4) != 0 || rd16(e + 6) != 0 || rd16(e + 8) != n)
-        return fail(why, why_size, "a zip over several disks");
+        return utf8_fail(why, why_size, "a zip over several disks");
     if (z->cd_off > z->end || z->end - z->cd_off != z->cd_size)
-        return fail(why, why_size, "the central directory does not end where the end record begins");
+        return utf8_fail(why, why_size, "the central directory does not end where the end record begins");
     if (n == 0)
-        return fail(why, why_size, "the zip holds no parts");
+        return utf8_fail(why, why_size, "the zip holds no parts");
     z->e = xcalloc(n, sizeof *z->e);
     size_t p = z->cd_off;
     for (unsigned i = 0; i < n; i++) {
         struct zentry *ze = &z->e[i];
         if (z->end - p < CENTRAL_LEN || rd32(b + p) != SIG_CENTRAL)
-            return fail(why, why_size, "central-directory entry %u is missing or damaged", i + 1);
+            return utf8_fail(why, why_size, "central-directory entry %u is missing or damaged", i + 1);
         ze->cd = p;
         ze->flags = rd16(b + p + 8);
         ze->method = rd16(b + p + 10);
@@ -148,31 +139,31 @@ static bool parse(struct zfile *z, char *why, size_t why_size)
         ze->local = rd32(b + p + 42);
         ze->cd_len = CENTRAL_LEN + ze->name_len + extra + comment;
         if (z->end - p < ze->cd_len)
-            return fail(why, why_size, "central-directory entry %u runs past the directory", i + 1);
+            return utf8_fail(why, why_size, "central-directory entry %u runs past the directory", i + 1);
         ze->name = (const char *)b + p + CENTRAL_LEN;
         p += ze->cd_len;
         z->n++;
         if (ze->flags & 1)
-            return fail(why, why_size, "part %.*s is encrypted", (int)ze->name_len, ze->name);
+            return utf8_fail(why, why_size, "part %.*s is encrypted", (int)ze->name_len, ze->name);
         if (ze->method != 0 && ze->method != 8)
-            return fail(why, why_size, "part %.*s uses compression method %u", (int)ze->name_len, ze->name,
-                        ze->method);
+            return utf8_fail(why, why_size, "part %.*s uses compression method %u", (int)ze->name_len,
+                             ze->name, ze->method);
         if (ze->csize == UINT32_MAX || ze->usize == UINT32_MAX || ze->local == UINT32_MAX)
-            return fail(why, why_size, "part %.*s needs ZIP64", (int)ze->name_len, ze->name);
+            return utf8_fail(why, why_size, "part %.*s needs ZIP64", (int)ze->name_len, ze->name);
         if (ze->local > z->cd_off || z->cd_off - ze->local < LOCAL_LEN || rd32(b + ze->local) != SIG_LOCAL)
-            return fail(why, why_size, "the local header of part %.*s is missing", (int)ze->name_len,
-                        ze->name);
+            return utf8_fail(why, why_size, "the local header of part %.*s is missing", (int)ze->name_len,
+                             ze->name);
         size_t lname = rd16(b + ze->local + 26), lextra = rd16(b + ze->local + 28);
         ze->data = ze->local + LOCAL_LEN + lname + lextra;
         if (lname != ze->name_len || memcmp(b + ze->local + LOCAL_LEN, ze->name, lname) != 0)
-            return fail(why, why_size, "the local header of part %.*s names another part", (int)ze->name_len,
-                        ze->name);
+            return utf8_fail(why, why_size, "the local header of part %.*s names another part",
+                             (int)ze->name_len, ze->name);
         if (ze->data > z->cd_off || z->cd_off - ze->data < ze->csize)
-            return fail(why, why_size, "the data of part %.*s runs past the central directory",
-                        (int)ze->name_len, ze->name);
+            return utf8_fail(why, why_size, "the data of part %.*s runs past the central directory",
+                             (int)ze->name_len, ze->name);
     }
     if (p != z->end)
-        return fail(why, why_size, "the central directory has bytes after its %u entries", n);
+        return utf8_fail(why, why_size, "the central directory has bytes after its %u entries", n);
     return true;
 }
 
@@ -196,19 +187,19 @@ static const struct zentry *find(const struct zfile *z, const char *name)
 }
 
 /* The part inflated, checked against its size and CRC-32 (NUL appended). */
-static bool part_data(const struct zfile *z, const struct zentry *ze, unsigned char **out, char *why,
-                      size_t why_size)
+static bool part_data(const struct zfile *z, const struct zentry *ze, size_t part_max, unsigned char **out,
+                      char *why, size_t why_size)
 {
     *out = NULL;
-    if (ze->usize > PART_MAX)
-        return fail(why, why_size, "part %.*s claims %lu bytes", (int)ze->name_len, ze->name,
-                    (unsigned long)ze->usize);
+    if (ze->usize > part_max)
+        return utf8_fail(why, why_size, "part %.*s claims %lu bytes", (int)ze->name_len, ze->name,
+                         (unsigned long)ze->usize);
     unsigned char *d = xmalloc((size_t)ze->usize + 1);
     const unsigned char *src = z->buf + ze->data;
     if (ze->method == 0) {
         if (ze->csize != ze->usize) {
             free(d);
-            return fail(why, why_size, "stored part %.*s has two sizes", (int)ze->name_len, ze->name);
+            return utf8_fail(why, why_size, "stored part %.*s has two sizes", (int)ze->name_len, ze->name);
         }
         memcpy(d, src, ze->usize);
     } else {
@@ -216,7 +207,7 @@ static bool part_data(const struct zfile *z, const struct zentry *ze, unsigned c
         memset(&s, 0, sizeof s);
         if (inflateInit2(&s, -MAX_WBITS) != Z_OK) {
             free(d);
-            return fail(why, why_size, "zlib cannot start");
+            return utf8_fail(why, why_size, "zlib cannot start");
         }
         s.next_in = (Bytef *)(uintptr_t)src;
         s.avail_in = ze->csize;
@@ -227,15 +218,15 @@ static bool part_data(const struct zfile *z, const struct zentry *ze, unsigned c
         inflateEnd(&s);
         if (rc != Z_STREAM_END || total != ze->usize) {
             free(d);
-            return fail(why, why_size, "part %.*s does not inflate to its %lu bytes", (int)ze->name_len,
-                        ze->name, (unsigned long)ze->usize);
+            return utf8_fail(why, why_size, "part %.*s does not inflate to its %lu bytes", (int)ze->name_len,
+                             ze->name, (unsigned long)ze->usize);
         }
     }
     uLong crc = crc32(0L, Z_NULL, 0);
     crc = crc32(crc, d, ze->usize);
     if ((uint32_t)crc != ze->crc) {
         free(d);
-        return fail(why, why_size, "part %.*s fails its CRC-32", (int)ze->name_len, ze->name);
+        return utf8_fail(why, why_size, "part %.*s fails its CRC-32", (int)ze->name_len, ze->name);
     }
     d[ze->usize] = '\0';
     *out = d;
@@ -295,24 +286,30 @@ static bool is_xml_name(const struct zentry *ze)
 bool xlsxzip_verify(const char *path, const char *const *required, size_t nrequired, char *why,
                     size_t why_size)
 {
+    return xlsxzip_verify_max(path, required, nrequired, PART_MAX, why, why_size);
+}
+
+bool xlsxzip_verify_max(const char *path, const char *const *required, size_t nrequired, size_t part_max,
+                        char *why, size_t why_size)
+{
     struct zfile z;
     if (!load(path, &z, why, why_size))
         return false;
     bool ok = true;
     for (size_t i = 0; ok && i < nrequired; i++)
         if (find(&z, required[i]) == NULL)
-            ok = fail(why, why_size, "part %s is missing", required[i]);
+            ok = utf8_fail(why, why_size, "part %s is missing", required[i]);
     for (size_t i = 0; ok && i < z.n; i++) {
         const struct zentry *ze = &z.e[i];
         for (size_t j = 0; ok && j < i; j++)
             if (z.e[j].name_len == ze->name_len && memcmp(z.e[j].name, ze->name, ze->name_len) == 0)
-                ok = fail(why, why_size, "part %.*s is listed twice", (int)ze->name_len, ze->name);
+                ok = utf8_fail(why, why_size, "part %.*s is listed twice", (int)ze->name_len, ze->name);
         unsigned char *d = NULL;
-        if (ok && !part_data(&z, ze, &d, why, why_size))
+        if (ok && !part_data(&z, ze, part_max, &d, why, why_size))
             ok = false;
         if (ok && is_xml_name(ze) && !xml_complete(d, ze->usize))
-            ok = fail(why, why_size, "part %.*s is cut short (its XML does not end)", (int)ze->name_len,
-                      ze->name);
+            ok = utf8_fail(why, why_size, "part %.*s is cut short (its XML does not end)", (int)ze->name_len,
+                           ze->name);
         free(d);
     }
     zfile_free(&z);
@@ -328,8 +325,8 @@ bool xlsxzip_read(const char *path, const char *name, char **data, size_t *len, 
         return false;
     const struct zentry *ze = find(&z, name);
     unsigned char *d = NULL;
-    bool ok =
-        ze != NULL ? part_data(&z, ze, &d, why, why_size) : fail(why, why_size, "part %s is missing", name);
+    bool ok = ze != NULL ? part_data(&z, ze, PART_MAX, &d, why, why_size)
+                         : utf8_fail(why, why_size, "part %s is missing", name);
     if (ok) {
         *data = (char *)d;
         *len = ze->usize;
@@ -347,7 +344,7 @@ bool xlsxzip_replace(const char *path, const char *name, const void *data, size_
     const struct zentry *target = find(&z, name);
     if (target == NULL || len > PART_MAX) {
         zfile_free(&z);
-        return fail(why, why_size, "part %s is missing", name);
+        return utf8_fail(why, why_size, "part %s is missing", name);
     }
     /* The parts in file order: each is copied up to the next one's header. */
     size_t *order = xcalloc(z.n, sizeof *order);
@@ -424,7 +421,7 @@ bool xlsxzip_replace(const char *path, const char *name, const void *data, size_
     FILE *f = ok ? fopen(path, "wb") : NULL;
     if (f == NULL) {
         free(out);
-        return fail(why, why_size, "cannot rewrite it: %s", ok ? strerror(errno) : "beyond 4 GiB");
+        return utf8_fail(why, why_size, "cannot rewrite it: %s", ok ? strerror(errno) : "beyond 4 GiB");
     }
     size_t put = fwrite(out, 1, o, f);
     ok = put == o && fflush(f) == 0 && ferror(f) == 0;
@@ -433,6 +430,6 @@ bool xlsxzip_replace(const char *path, const char *name, const void *data, size_
         ok = false;
     free(out);
     if (!ok)
-        return fail(why, why_size, "cannot rewrite it: %s", strerror(saved ? saved : errno));
+        return utf8_fail(why, why_size, "cannot rewrite it: %s", strerror(saved ? saved : errno));
     return true;
 }

@@ -433,6 +433,90 @@ def check_refusals(tmp):
     refused(tmp, versioned, 65, "E38 says 2.2.0", [("2.2.0",), ("2.1.1",)])
 
 
+def check_review_findings(tmp):
+    """What an outside review found: each gave a broken or wrong template with exit 0, or worse."""
+    # A template whose worksheet declares an entity that expands to two input cells: refused (65).
+    entity = os.path.join(tmp, "entity.xlsx")
+    rewrite(tc.TEMPLATE, entity, "xl/worksheets/sheet5.xml",
+            lambda b: b.replace(b"<worksheet ", b'<!DOCTYPE worksheet [<!ENTITY e "">]><worksheet ', 1))
+    refused(tmp, entity, 65, "a DOCTYPE in a sheet", [("DOCTYPE", "sheet5.xml")])
+    # A damaged part the command never reads itself (docProps/app.xml): 65 naming the template.
+    damaged = os.path.join(tmp, "damaged.xlsx")
+    with zipfile.ZipFile(tc.TEMPLATE) as zin, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename))
+    data = bytearray(open(damaged, "rb").read())
+    with zipfile.ZipFile(damaged) as z:
+        info = z.getinfo("docProps/app.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10] ^= 0x55  # the compressed bytes no longer give the stated CRC
+    open(damaged, "wb").write(bytes(data))
+    refused(tmp, damaged, 65, "a damaged part", [("damaged.xlsx",), ("docProps/app.xml",)])
+
+    os.makedirs(os.path.join(tmp, "review"))
+    ex = tc.two_goods_example(os.path.join(tmp, "review"))
+    prod = os.path.join(ex, "production.csv")
+    with open(prod, encoding="utf-8") as f:
+        rows = f.read()
+    try:
+        # Names that differ only in letter case: one process to the template's formulas.
+        with open(prod, "w", encoding="utf-8") as f:
+            f.write(rows.replace("Pipe fitting", "STEEL BOLT").replace("Steel bolt", "Steel bolt"))
+        os.remove(os.path.join(ex, "processes.csv"))
+        out, ent = fill(tmp, "TW1", ex)
+        names = [q["name"] for q in (ent or {}).get("template", {}).get("processes", [])]
+        folded = [n.lower() for n in names]
+        c.ok(len(set(folded)) == len(folded), "default process names differ beyond letter case: %r" % names)
+        with open(os.path.join(ex, "processes.csv"), "w") as f:
+            f.write("product_id,process\nBOLT,Forming\nFIT,FORMING\nALU,Extrusion\n")
+        o2 = os.path.join(tmp, "case.xlsx")
+        p = run(tc.fill_args(tc.TEMPLATE, o2, os.path.join(tmp, "case.json"), "TW1", ex), tmp)
+        c.ok(p.returncode == 65 and "letter case" in p.stderr and not os.path.exists(o2),
+             "--processes names differing only in case: 65 (exit %d) %s" % (p.returncode, p.stderr))
+        with open(os.path.join(ex, "processes.csv"), "w") as f:
+            f.write("product_id,process\nBOLT,Forming*\nFIT,Forming*\nALU,Extrusion\n")
+        p = run(tc.fill_args(tc.TEMPLATE, o2, os.path.join(tmp, "case.json"), "TW1", ex), tmp)
+        c.ok(p.returncode == 65 and "wildcard" in p.stderr and not os.path.exists(o2),
+             "a wildcard in a process name: 65 (exit %d) %s" % (p.returncode, p.stderr))
+        os.remove(os.path.join(ex, "processes.csv"))
+        # A long name of Chinese characters, its byte count odd: never cut inside a character.
+        long_name = "A" + "钢" * 150 + "螺栓"
+        with open(prod, "w", encoding="utf-8") as f:
+            f.write(rows.replace("Steel bolt", long_name).replace("Pipe fitting", long_name + "x"))
+        out, ent = fill(tmp, "TW1", ex)
+        names = [q.get("name") for q in (ent or {}).get("template", {}).get("processes", [])]
+        c.ok(long_name in names and long_name + "x" in names, "long names whole in the JSON: %r" %
+             [n[:8] + "..." if n else n for n in names])
+        if out:
+            with zipfile.ZipFile(out) as z:
+                for part in ("xl/worksheets/sheet5.xml", "xl/worksheets/sheet13.xml"):
+                    try:
+                        ET.fromstring(z.read(part))
+                        ok = True
+                    except ET.ParseError:
+                        ok = False
+                    c.ok(ok, "long names: %s well-formed" % part)
+    finally:
+        with open(prod, "w", encoding="utf-8") as f:
+            f.write(rows)
+
+    # report --split with the template inside the output directory under an output's name.
+    d = os.path.join(tmp, "split-over")
+    os.makedirs(d)
+    ent_id = tc.enterprise_ids()[0]
+    inside = os.path.join(d, ent_id + ".template.xlsx")
+    with open(tc.TEMPLATE, "rb") as f:
+        original = f.read()
+    with open(inside, "wb") as f:
+        f.write(original)
+    ex = tc.EXAMPLE
+    p = run(["report", "-q", "-e", os.path.join(ex, "electricity.csv"), "-p", os.path.join(ex, "production.csv"),
+             "-i", os.path.join(ex, "enterprises.csv"), "--split", "--out-dir", d, "--template", inside], tmp)
+    c.ok(p.returncode == 64, "report --split over the template: exit %d, want 64 (%s)" % (p.returncode, p.stderr))
+    c.ok(open(inside, "rb").read() == original, "report --split over the template: the template untouched")
+    c.ok(sorted(os.listdir(d)) == [ent_id + ".template.xlsx"], "nothing written (%s)" % os.listdir(d))
+
+
 def check_processes_file(tmp, example):
     """A --processes file must place every CBAM good (a missing one is an
     error naming it, nothing written); a product outside CBAM may be left out."""
@@ -472,6 +556,7 @@ def main():
         check_fill(tmp, "TW1", two)
         check_processes_file(tmp, two)
         check_refusals(tmp)
+        check_review_findings(tmp)
     c.finish()
 
 
