@@ -10,8 +10,9 @@
  * part inflated to its stated size and CRC-32, every XML part ending with the
  * end tag of its root element, and the parts the caller requires.
  *
- * Ownership: nothing is kept between calls; *data from xlsxzip_read is the
- * caller's to free().
+ * Reading a part is xlsxpatch_read's (minizip): one zip reader for parts.
+ *
+ * Ownership: nothing is kept between calls.
  */
 #ifndef CBAM_XLSXZIP_H
 #define CBAM_XLSXZIP_H
@@ -28,8 +29,6 @@ bool xlsxzip_verify(const char *path, const char *const *required, size_t nrequi
  * such as the official template, where a "zip bomb" must not cost memory). */
 bool xlsxzip_verify_max(const char *path, const char *const *required, size_t nrequired, size_t part_max,
                         char *why, size_t why_size);
-/* The inflated content of part name (NUL-terminated, len without the NUL). */
-bool xlsxzip_read(const char *path, const char *name, char **data, size_t *len, char *why, size_t why_size);
 
 /* Rewrites the zip at path with part name's content replaced by data
  * (stored, not compressed); every other part is copied byte for byte. */

@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "utf8.h"
 #include "xalloc.h"
+#include "xlsxpatch.h"
 #include "xlsxzip.h"
 
 #include <errno.h>
@@ -1519,7 +1520,7 @@ static bool set_epoch_zero(const char *path, char *why, size_t why_size)
     static const char one[] = "1970-01-01T00:00:01Z</dcterms:";
     char *core;
     size_t len;
-    if (!xlsxzip_read(path, "docProps/core.xml", &core, &len, why, why_size))
+    if (!xlsxpatch_read(path, "docProps/core.xml", &core, &len, NULL, why, why_size))
         return false;
     size_t n = 0;
     for (char *p = strstr(core, one); p != NULL; p = strstr(p + 1, one)) {

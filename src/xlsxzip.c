@@ -316,25 +316,6 @@ bool xlsxzip_verify_max(const char *path, const char *const *required, size_t nr
     return ok;
 }
 
-bool xlsxzip_read(const char *path, const char *name, char **data, size_t *len, char *why, size_t why_size)
-{
-    struct zfile z;
-    *data = NULL;
-    *len = 0;
-    if (!load(path, &z, why, why_size))
-        return false;
-    const struct zentry *ze = find(&z, name);
-    unsigned char *d = NULL;
-    bool ok = ze != NULL ? part_data(&z, ze, PART_MAX, &d, why, why_size)
-                         : utf8_fail(why, why_size, "part %s is missing", name);
-    if (ok) {
-        *data = (char *)d;
-        *len = ze->usize;
-    }
-    zfile_free(&z);
-    return ok;
-}
-
 bool xlsxzip_replace(const char *path, const char *name, const void *data, size_t len, char *why,
                      size_t why_size)
 {
