@@ -517,6 +517,41 @@ def check_review_findings(tmp):
     c.ok(sorted(os.listdir(d)) == [ent_id + ".template.xlsx"], "nothing written (%s)" % os.listdir(d))
 
 
+def check_batch(tmp):
+    """batch --template: the manifest's template_output (else the workbook's stem), the same bytes as
+    `cbamcalc template` gives; a template_output without --template is a bad manifest."""
+    ex = os.path.abspath(tc.EXAMPLE)
+    ids = tc.enterprise_ids()
+    d = os.path.join(tmp, "batch")
+    os.makedirs(d)
+    man = os.path.join(d, "manifest.csv")
+    with open(man, "w") as f:
+        f.write("client,electricity,production,enterprises,output,enterprise,template_output\n")
+        for k, ent_id in enumerate(ids):
+            f.write("c%d,%s,%s,%s,,%s,%s\n" % (k, os.path.join(ex, "electricity.csv"), os.path.join(ex, "production.csv"),
+                                              os.path.join(ex, "enterprises.csv"), ent_id,
+                                              "filled-%d.xlsx" % k if k == 0 else ""))
+    out = os.path.join(d, "out")
+    p = run(["batch", man, "--out-dir", out, "--template", tc.TEMPLATE, "-q"], d)
+    c.ok(p.returncode == 0, "batch --template: exit %d %s" % (p.returncode, p.stderr))
+    names = ["filled-0.xlsx"] + ["c%d.template.xlsx" % k for k in range(1, len(ids))]
+    for k, name in enumerate(names):
+        path = os.path.join(out, name)
+        c.ok(os.path.exists(path), "batch wrote %s (%s)" % (name, sorted(os.listdir(out)) if os.path.isdir(out) else "-"))
+        mine = os.path.join(d, "single-%d.xlsx" % k)
+        q = run(tc.fill_args(tc.TEMPLATE, mine, os.path.join(d, "single-%d.json" % k), ids[k]), d)
+        c.ok(q.returncode == 0 and os.path.exists(path) and open(path, "rb").read() == open(mine, "rb").read(),
+             "batch's %s is byte for byte what `template` writes" % name)
+    p = run(["batch", man, "--out-dir", out, "--template", tc.TEMPLATE], d)
+    c.ok(p.returncode == 0 and p.stdout.count("skipped") == len(ids), "a second run skips every client: %s" % p.stdout)
+    p = run(["batch", man, "--out-dir", os.path.join(d, "out2")], d)
+    c.ok(p.returncode == 65 and "template_output" in p.stderr and "--template" in p.stderr,
+         "template_output without --template: 65 (exit %d) %s" % (p.returncode, p.stderr))
+    p = run(["batch", man, "--out-dir", os.path.join(d, "out3"), "--template", os.path.join(d, "none.xlsx")], d)
+    c.ok(p.returncode == 66 and not os.path.exists(os.path.join(d, "out3", "c1.xlsx")),
+         "batch with a missing template: 66, nothing run (exit %d) %s" % (p.returncode, p.stderr))
+
+
 def check_processes_file(tmp, example):
     """A --processes file must place every CBAM good (a missing one is an
     error naming it, nothing written); a product outside CBAM may be left out."""
@@ -557,6 +592,7 @@ def main():
         check_processes_file(tmp, two)
         check_refusals(tmp)
         check_review_findings(tmp)
+        check_batch(tmp)
     c.finish()
 
 
