@@ -77,6 +77,12 @@ typedef struct outfile_signals {
 void outfile_signals_install(outfile_signals *saved);
 void outfile_signals_restore(const outfile_signals *saved);
 
+/* Holds SIGINT and SIGTERM back for a stretch that creates files the
+ * handler does not know (libxlsxwriter's staging files, which exist from
+ * their creation to their unlinking): the signal then arrives at release. */
+void outfile_hold_signals(sigset_t *old);
+void outfile_release_signals(const sigset_t *old);
+
 /* CBAM_ERR_USAGE when an output name holds a control character (bytes 1-31
  * or 127), reported in dl unless dl is NULL; CBAM_OK otherwise. */
 enum cbam_err outfile_check_name(const char *path, diag_list *dl);

@@ -22,5 +22,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t len);
 /* Prints "out of memory" and exits 71: for libraries that return NULL (jansson). */
 void xalloc_die(void) __attribute__((noreturn));
+/* A function xalloc_die calls before exiting (it must not allocate): the
+ * output module removes its temporary files, so running out of memory never
+ * leaves half-written files behind. */
+void xalloc_set_die_hook(void (*hook)(void));
 
 #endif

@@ -33,6 +33,12 @@ typedef struct xlsxpatch_part {
 bool xlsxpatch_read(const char *path, const char *name, char **data, size_t *len, bool *missing, char *why,
                     size_t why_size);
 
+/* Whether every part name of the zip at path is one a workbook's part may
+ * have: relative, no "." or ".." segment, no backslash or control
+ * character, shorter than 1024 bytes (a name like ../../x would travel into
+ * the filled file). False with the reason in why. */
+bool xlsxpatch_check_names(const char *path, char *why, size_t why_size);
+
 /* Writes out: every entry of src in order, raw-copied, except the parts in
  * repl, whose content is replaced (deflated). Every name in repl must be an
  * entry of src. False with the reason in why; out may then hold a partial

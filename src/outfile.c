@@ -38,9 +38,32 @@ static void restore_mask(const sigset_t *old)
     pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
+/* For xalloc_die: the temporaries go as on a signal (the list is not
+ * changed here: no allocation). */
+static void remove_on_exit(void)
+{
+    sigset_t old;
+    block_signals(&old);
+    for (size_t i = 0; i < reg_n; i++)
+        if (reg[i] != NULL)
+            unlink(reg[i]);
+    restore_mask(&old);
+}
+
+void outfile_hold_signals(sigset_t *old)
+{
+    block_signals(old);
+}
+
+void outfile_release_signals(const sigset_t *old)
+{
+    restore_mask(old);
+}
+
 static void remember(outfile *of)
 {
     sigset_t old;
+    xalloc_set_die_hook(remove_on_exit);
     block_signals(&old);
     if (reg_n == reg_cap) {
         size_t cap = reg_cap ? reg_cap * 2 : 16;

@@ -189,7 +189,12 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
         fclose(of->fp);
         of->fp = NULL;
         report_xlsx_opts xo = {.zh = a->zh, .created = report_xlsx_created(ae->to_ord)};
+        /* libxlsxwriter's staging files are unlinked right after they are
+         * made: a signal in between would leave one (in /dev/shm). */
+        sigset_t held;
+        outfile_hold_signals(&held);
         err = report_xlsx_write(of->tmp_path, l, ae, dl, &xo, dl);
+        outfile_release_signals(&held);
         if (err == CBAM_OK)
             err = outfile_close(of, dl);
     }

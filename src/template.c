@@ -498,7 +498,8 @@ enum cbam_err template_open(const char *path, template_doc **out, diag_list *dl)
      * raw into the output are the template's, and a damaged one would only
      * show when the output is read back. Parts are capped: no zip bomb. */
     char vwhy[300];
-    if (!xlsxzip_verify_max(path, NULL, 0, XLSXPATCH_PART_MAX, vwhy, sizeof vwhy)) {
+    if (!xlsxzip_verify_max(path, NULL, 0, XLSXPATCH_PART_MAX, vwhy, sizeof vwhy) ||
+        !xlsxpatch_check_names(path, vwhy, sizeof vwhy)) {
         diag_add(dl, DIAG_ERROR, path, 0, 0,
                  "is not a usable CBAM communication template: %s; expected the Commission's .xlsx file, as "
                  "downloaded",
@@ -611,7 +612,23 @@ struct template_processes {
     char *path;
     struct proc_row *rows;
     size_t n, cap;
+    strmap *index;       /* enterprise "\x1f" product -> row index + 1 (enterprise "" for every one) */
+    strmap *enterprises; /* enterprises the file names */
+    bool any_enterprise; /* a row without an enterprise: the file is about every enterprise */
+    bool has_enterprise_column;
 };
+
+/* The key of a row: its enterprise ("" when none) and product, apart. */
+static char *row_key(const char *ent, size_t le, const char *product, size_t lp, size_t *len)
+{
+    char *k = xmalloc(le + lp + 2);
+    memcpy(k, ent, le);
+    k[le] = '\x1f'; /* a control character: never in a field */
+    memcpy(k + le + 1, product, lp);
+    k[le + 1 + lp] = '\0';
+    *len = le + 1 + lp;
+    return k;
+}
 
 enum { PR_ENTERPRISE, PR_PRODUCT, PR_PROCESS, PR_DIRECT, PR__N };
 static const char *const pr_ent_aliases[] = {"企业编号", "企业", "enterprise", NULL};
@@ -639,9 +656,11 @@ static int pr_row(void *ud, const csvin_row *row)
     if (!c->header_done) {
         if (columns_map(pr_columns, PR__N, NULL, 0, row, c->p->path, c->dl, &c->cols) != CBAM_OK) {
             c->bad = true;
+            c->header_done = true; /* a header, only not a usable one (reported) */
             return 1;
         }
         c->header_done = true;
+        c->p->has_enterprise_column = c->cols.idx[PR_ENTERPRISE] >= 0;
         return 0;
     }
     size_t le, lp, lq;
@@ -658,30 +677,25 @@ static int pr_row(void *ud, const csvin_row *row)
         c->bad = true;
         return 0;
     }
-    for (size_t i = 0; i < c->p->n; i++) {
-        struct proc_row *o = &c->p->rows[i];
-        bool same_ent = (o->enterprise == NULL && le == 0) ||
-                        (o->enterprise != NULL && le > 0 && strcmp(o->enterprise, e) == 0);
-        if (same_ent && strcmp(o->product, p) == 0) {
-            diag_add(c->dl, DIAG_ERROR, c->p->path, row->line, c->cols.idx[PR_PRODUCT] + 1,
-                     "product %s is already given a process at line %ld; expected each product once", p,
-                     o->line);
-            c->bad = true;
-            return 0;
-        }
-    }
     size_t ld;
     const char *d = columns_field(row, c->cols.idx[PR_DIRECT], &ld);
     double direct = 0;
     if (ld > 0 && (parse_number(d, ld, &direct) != PARSE_OK || !(direct >= 0) || direct > 1e12)) {
-        char q2[200];
-        size_t n = ld < sizeof q2 - 1 ? ld : sizeof q2 - 1;
-        memcpy(q2, d, n);
-        q2[n] = '\0';
         diag_add(c->dl, DIAG_ERROR, c->p->path, row->line, c->cols.idx[PR_DIRECT] + 1,
-                 "direct_emissions_t_co2 \"%s\" is not a number of tonnes; expected the process's directly "
+                 "direct_emissions_t_co2 \"%.*s\" is not a number of tonnes; expected the process's directly "
                  "attributable emissions in tCO2e (0 or more), or an empty cell when not known",
-                 q2);
+                 (int)utf8_cut(d, ld, 100), d);
+        c->bad = true;
+        return 0;
+    }
+    size_t klen;
+    char *key = row_key(e, le, p, lp, &klen);
+    uintptr_t seen = (uintptr_t)strmap_get(c->p->index, key, klen);
+    if (seen != 0) {
+        diag_add(c->dl, DIAG_ERROR, c->p->path, row->line, c->cols.idx[PR_PRODUCT] + 1,
+                 "product %s is already given a process at line %ld; expected each product once", p,
+                 c->p->rows[seen - 1].line);
+        free(key);
         c->bad = true;
         return 0;
     }
@@ -691,6 +705,12 @@ static int pr_row(void *ud, const csvin_row *row)
     }
     c->p->rows[c->p->n++] = (struct proc_row){
         le ? xstrndup(e, le) : NULL, xstrndup(p, lp), xstrndup(q, lq), row->line, ld > 0, direct};
+    strmap_put(c->p->index, key, klen, (void *)(uintptr_t)c->p->n);
+    free(key);
+    if (le > 0)
+        strmap_put(c->p->enterprises, e, le, (void *)1);
+    else
+        c->p->any_enterprise = true;
     return 0;
 }
 
@@ -698,6 +718,8 @@ enum cbam_err template_processes_load(const char *path, template_processes **out
 {
     template_processes *p = xcalloc(1, sizeof *p);
     p->path = xstrdup(path);
+    p->index = strmap_new();
+    p->enterprises = strmap_new();
     struct pr_ctx c = {.p = p, .dl = dl};
     enum cbam_err err = csvin_read_file(path, path, NULL, pr_row, &c, dl, NULL);
     if (err == CBAM_OK && (c.bad || !c.header_done)) {
@@ -725,6 +747,8 @@ void template_processes_free(template_processes *p)
     }
     free(p->rows);
     free(p->path);
+    strmap_free(p->index);
+    strmap_free(p->enterprises);
     free(p);
 }
 
@@ -820,25 +844,23 @@ static const char *product_label(const ledger_product *p)
  * the file says nothing about this enterprise's products. */
 static const struct proc_row *mapped(const template_processes *pr, const char *ent, const char *product)
 {
-    const struct proc_row *any = NULL;
-    for (size_t i = 0; pr != NULL && i < pr->n; i++) {
-        const struct proc_row *r = &pr->rows[i];
-        if (strcmp(r->product, product) != 0)
-            continue;
-        if (r->enterprise != NULL && strcmp(r->enterprise, ent) == 0)
-            return r;
-        if (r->enterprise == NULL)
-            any = r;
+    if (pr == NULL)
+        return NULL;
+    const char *ents[2] = {ent, ""}; /* this enterprise's row first, then one for every enterprise */
+    for (int k = 0; k < 2; k++) {
+        size_t klen;
+        char *key = row_key(ents[k], strlen(ents[k]), product, strlen(product), &klen);
+        uintptr_t i = (uintptr_t)strmap_get(pr->index, key, klen);
+        free(key);
+        if (i != 0)
+            return &pr->rows[i - 1];
     }
-    return any;
+    return NULL;
 }
 
 static bool file_names_enterprise(const template_processes *pr, const char *ent)
 {
-    for (size_t i = 0; pr != NULL && i < pr->n; i++)
-        if (pr->rows[i].enterprise == NULL || strcmp(pr->rows[i].enterprise, ent) == 0)
-            return true;
-    return false;
+    return pr != NULL && (pr->any_enterprise || strmap_get(pr->enterprises, ent, strlen(ent)) != NULL);
 }
 
 /* The template finds a process by its name with MATCH and COUNTIF, which
@@ -858,7 +880,8 @@ static char *without_wildcards(const char *s)
     return c;
 }
 
-static struct plan_process *process_named(template_plan *p, const char *name, diag_list *dl, bool *full)
+static struct plan_process *process_named(template_plan *p, const template_processes *pr, const char *name,
+                                          diag_list *dl, bool *full)
 {
     for (size_t i = 0; i < p->nproc; i++) {
         if (strcmp(p->proc[i].name, name) == 0)
@@ -873,7 +896,12 @@ static struct plan_process *process_named(template_plan *p, const char *name, di
         }
     }
     if (p->nproc == TPL_PROCESSES) {
-        if (!*full)
+        if (!*full && pr != NULL)
+            diag_add(dl, DIAG_ERROR, pr->path, 0, 0,
+                     "gives enterprise %s more than the %d production processes the official template holds; "
+                     "expected at most %d process names for its goods",
+                     p->ae->e->id, TPL_PROCESSES, TPL_PROCESSES);
+        else if (!*full)
             diag_add_ent(dl, DIAG_ERROR, p->ae->e->id,
                          "enterprise %s: the official template holds %d production processes, and its goods "
                          "need more; group them with --processes FILE (columns product_id, process)",
@@ -918,10 +946,16 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
                 continue;
             }
             if (r == NULL) {
-                diag_add_ent(dl, DIAG_ERROR, ent,
-                             "enterprise %s: product %s is in no production process of %s; expected a row "
-                             "%s,%s,PROCESS NAME",
-                             ent, lp->id, pr->path, ent, lp->id);
+                if (pr->has_enterprise_column)
+                    diag_add_ent(dl, DIAG_ERROR, ent,
+                                 "enterprise %s: product %s is in no production process of %s; expected a row "
+                                 "for it (enterprise_id %s, product_id %s, process)",
+                                 ent, lp->id, pr->path, ent, lp->id);
+                else
+                    diag_add_ent(dl, DIAG_ERROR, ent,
+                                 "enterprise %s: product %s is in no production process of %s; expected a row "
+                                 "%s,PROCESS NAME",
+                                 ent, lp->id, pr->path, lp->id);
                 err = CBAM_ERR_DATA;
                 break;
             }
@@ -973,7 +1007,7 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             err = CBAM_ERR_DATA;
             break;
         }
-        struct plan_process *q = process_named(p, name, dl, &full);
+        struct plan_process *q = process_named(p, pr, name, dl, &full);
         free(name);
         if (q == NULL) {
             err = CBAM_ERR_DATA;
@@ -1029,9 +1063,14 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         }
         q->route = q->route || route;
         if (p->ngoods == TPL_GOODS) {
+            size_t goods = 0;
+            for (size_t j = 0; j < ae->nproducts; j++) {
+                bool r;
+                goods += template_category(t, ae->products[j].p->cn_code, &r) != NULL;
+            }
             diag_add_ent(dl, DIAG_ERROR, ent,
-                         "enterprise %s: the official template holds %d goods; this one has more", ent,
-                         TPL_GOODS);
+                         "enterprise %s: the official template holds %d goods; this enterprise has %zu CBAM goods",
+                         ent, TPL_GOODS, goods);
             err = CBAM_ERR_DATA;
             break;
         }

@@ -8,8 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void (*die_hook)(void);
+
+void xalloc_set_die_hook(void (*hook)(void))
+{
+    die_hook = hook;
+}
+
 void xalloc_die(void)
 {
+    if (die_hook != NULL)
+        die_hook();
     fputs("cbamcalc: out of memory\n", stderr);
     exit(cbam_err_exit_code(CBAM_ERR_NOMEM));
 }

@@ -211,3 +211,48 @@ bool xlsxpatch_write(const char *src, const char *out, const xlsxpatch_part *rep
     free(buf);
     return ok;
 }
+
+/* A part name as the Open Packaging Conventions allow it: relative, with
+ * '/' between segments, none of them empty, "." or "..". */
+static bool part_name_ok(const char *n)
+{
+    if (n[0] == '\0' || n[0] == '/' || strchr(n, '\\') != NULL)
+        return false;
+    for (const char *p = n; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return false;
+    for (const char *seg = n; seg != NULL;) {
+        const char *end = strchr(seg, '/');
+        size_t len = end ? (size_t)(end - seg) : strlen(seg);
+        if (len == 0 || (len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+            return false;
+        seg = end ? end + 1 : NULL;
+    }
+    return true;
+}
+
+bool xlsxpatch_check_names(const char *path, char *why, size_t why_size)
+{
+    unzFile uf = unzOpen64(path);
+    if (uf == NULL)
+        return utf8_fail(why, why_size, "not a zip file (an .xlsx is one)");
+    bool ok = true;
+    int r = unzGoToFirstFile(uf);
+    while (ok && r == UNZ_OK) {
+        char name[NAME_MAX_LEN];
+        unz_file_info64 info;
+        if (unzGetCurrentFileInfo64(uf, &info, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK ||
+            info.size_filename >= sizeof name)
+            ok = utf8_fail(why, why_size, "a part name is longer than %d bytes", NAME_MAX_LEN - 1);
+        else if (!part_name_ok(name))
+            ok = utf8_fail(why, why_size, "part \"%.200s\" is not a name a workbook's part has (a path that leaves "
+                                          "the package, or a control character)",
+                           name);
+        else
+            r = unzGoToNextFile(uf);
+    }
+    if (ok && r != UNZ_END_OF_LIST_OF_FILE)
+        ok = utf8_fail(why, why_size, "its directory is damaged");
+    unzClose(uf);
+    return ok;
+}
