@@ -59,6 +59,10 @@ const char *diag_severity_name(enum diag_severity sev);
 /* Writes "file:line:col: severity: message\n" (parts that are unknown left out). */
 void diag_print(FILE *f, const diag *d);
 
+/* Writes s with everything a terminal would act on escaped (as diag_print
+ * writes messages). */
+void diag_put_escaped(FILE *f, const char *s);
+
 /* Prints the "N further diagnostics were not stored" line, if any were dropped. */
 void diag_print_dropped(FILE *f, const diag_list *dl);
 

@@ -660,10 +660,18 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
             snprintf(warn, sizeof warn, " (%zu warning%s above)", dl.warnings, dl.warnings == 1 ? "" : "s");
         if (a->xlsx_out != NULL)
             fprintf(stderr, "cbamcalc: wrote %s%s\n", a->xlsx_out, a->json_out == NULL ? warn : "");
-        if (a->template_out != NULL)
-            fprintf(stderr, "cbamcalc: wrote %s, the official template filled in (see the notes: what is left to "
-                            "complete by hand)%s\n",
+        if (a->template_out != NULL) {
+            /* What the user still has to enter, where the user looks: here. */
+            static const char mark[] = "official template, to complete by hand: ";
+            fprintf(stderr, "cbamcalc: wrote %s, the official template filled in%s; to complete by hand:\n",
                     a->template_out, a->json_out == NULL ? warn : "");
+            for (size_t i = 0; i < dl.count; i++)
+                if (strncmp(dl.items[i].message, mark, sizeof mark - 1) == 0) {
+                    fputs("  - ", stderr);
+                    diag_put_escaped(stderr, dl.items[i].message + sizeof mark - 1);
+                    fputc('\n', stderr);
+                }
+        }
         if (a->json_out != NULL && strcmp(a->json_out, "-") != 0)
             fprintf(stderr, "cbamcalc: wrote %s%s\n", a->json_out, warn);
         if (a->xlsx_dir != NULL)

@@ -56,7 +56,7 @@ static unsigned long code_point(const unsigned char *u, size_t n)
  * and bytes that are not UTF-8 as \xNN, C1 and format controls as \u{NNNN}.
  * Input text (file names, quoted fields) reaches messages, and an ESC in it
  * must not reach the user's terminal or a log as a command. */
-static void put_escaped(FILE *f, const char *s)
+void diag_put_escaped(FILE *f, const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t len = strlen(s), i = 0;
@@ -85,7 +85,7 @@ static void put_escaped(FILE *f, const char *s)
 void diag_print(FILE *f, const diag *d)
 {
     if (d->file != NULL) {
-        put_escaped(f, d->file);
+        diag_put_escaped(f, d->file);
         if (d->line > 0) {
             fprintf(f, ":%ld", d->line);
             if (d->column > 0)
@@ -96,7 +96,7 @@ void diag_print(FILE *f, const diag *d)
         fputs("cbamcalc: ", f);
     }
     fprintf(f, "%s: ", diag_severity_name(d->severity));
-    put_escaped(f, d->message);
+    diag_put_escaped(f, d->message);
     fputc('\n', f);
 }
 

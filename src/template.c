@@ -99,21 +99,24 @@ static const struct tpl_map {
     .period_start = "I9",
     .period_end = "L9",
     .site = {{"I19", SITE_NAME, "name of the installation"},
-             {"I20", SITE_NAME_EN, "name of the installation in English (enterprises.csv name_en)"},
-             {"I21", SITE_ADDRESS, "street and number (enterprises.csv address)"},
-             {"I22", LEDGER_SITE_ECONOMIC_ACTIVITY, "economic activity (enterprises.csv economic_activity)"},
-             {"I23", LEDGER_SITE_POSTCODE, "post code (enterprises.csv postcode)"},
-             {"I25", LEDGER_SITE_CITY, "city (enterprises.csv city)"},
+             {"I20", SITE_NAME_EN,
+              "name of the installation in English (column name_en of the enterprises file)"},
+             {"I21", SITE_ADDRESS, "street and number (column address of the enterprises file)"},
+             {"I22", LEDGER_SITE_ECONOMIC_ACTIVITY,
+              "economic activity (column economic_activity of the enterprises file)"},
+             {"I23", LEDGER_SITE_POSTCODE, "post code (column postcode of the enterprises file)"},
+             {"I25", LEDGER_SITE_CITY, "city (column city of the enterprises file)"},
              {"I26", SITE_COUNTRY, "country"},
-             {"I27", LEDGER_SITE_UNLOCODE, "UN/LOCODE (enterprises.csv unlocode)"},
-             {"I28", LEDGER_SITE_LATITUDE, "latitude of the main emission source (enterprises.csv latitude)"},
+             {"I27", LEDGER_SITE_UNLOCODE, "UN/LOCODE (column unlocode of the enterprises file)"},
+             {"I28", LEDGER_SITE_LATITUDE,
+              "latitude of the main emission source (column latitude of the enterprises file)"},
              {"I29", LEDGER_SITE_LONGITUDE,
-              "longitude of the main emission source (enterprises.csv longitude)"},
+              "longitude of the main emission source (column longitude of the enterprises file)"},
              {"I30", LEDGER_SITE_REPRESENTATIVE,
-              "name of the authorised representative (enterprises.csv "
-              "representative)"},
-             {"I31", LEDGER_SITE_EMAIL, "the representative's email (enterprises.csv email)"},
-             {"I32", LEDGER_SITE_PHONE, "the representative's telephone (enterprises.csv phone)"}},
+              "name of the authorised representative (column representative of the enterprises file)"},
+             {"I31", LEDGER_SITE_EMAIL, "the representative's email (column email of the enterprises file)"},
+             {"I32", LEDGER_SITE_PHONE,
+              "the representative's telephone (column phone of the enterprises file)"}},
     .goods_row = 62,
     .goods_col = "E",
     .only_direct = "S61",
@@ -947,15 +950,17 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             }
             if (r == NULL) {
                 if (pr->has_enterprise_column)
-                    diag_add_ent(dl, DIAG_ERROR, ent,
-                                 "enterprise %s: product %s is in no production process of %s; expected a row "
-                                 "for it (enterprise_id %s, product_id %s, process)",
-                                 ent, lp->id, pr->path, ent, lp->id);
+                    diag_add_ent(
+                        dl, DIAG_ERROR, ent,
+                        "enterprise %s: product %s is in no production process of %s; expected a row "
+                        "for it (enterprise_id %s, product_id %s, process)",
+                        ent, lp->id, pr->path, ent, lp->id);
                 else
-                    diag_add_ent(dl, DIAG_ERROR, ent,
-                                 "enterprise %s: product %s is in no production process of %s; expected a row "
-                                 "%s,PROCESS NAME",
-                                 ent, lp->id, pr->path, lp->id);
+                    diag_add_ent(
+                        dl, DIAG_ERROR, ent,
+                        "enterprise %s: product %s is in no production process of %s; expected a row "
+                        "%s,PROCESS NAME",
+                        ent, lp->id, pr->path, lp->id);
                 err = CBAM_ERR_DATA;
                 break;
             }
@@ -1068,9 +1073,10 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
                 bool r;
                 goods += template_category(t, ae->products[j].p->cn_code, &r) != NULL;
             }
-            diag_add_ent(dl, DIAG_ERROR, ent,
-                         "enterprise %s: the official template holds %d goods; this enterprise has %zu CBAM goods",
-                         ent, TPL_GOODS, goods);
+            diag_add_ent(
+                dl, DIAG_ERROR, ent,
+                "enterprise %s: the official template holds %d goods; this enterprise has %zu CBAM goods",
+                ent, TPL_GOODS, goods);
             err = CBAM_ERR_DATA;
             break;
         }

@@ -552,6 +552,19 @@ def check_batch(tmp):
          "batch with a missing template: 66, nothing run (exit %d) %s" % (p.returncode, p.stderr))
 
 
+def check_terminal(tmp):
+    """Without --json the user reads what is left to do on the terminal, under the line that says
+    what was written; -q keeps it quiet."""
+    out = os.path.join(tmp, "terminal.xlsx")
+    args = [a for a in tc.fill_args(tc.TEMPLATE, out, "x", tc.enterprise_ids()[0]) if a not in ("--json", "x")]
+    p = run(args, tmp)
+    tail = p.stderr.split("the official template filled in", 1)[-1]
+    c.ok(p.returncode == 0 and "to complete by hand:" in tail and "\n  - D_Processes (f)" in tail
+         and "\n  - A_InstData I22" in tail, "the list to complete by hand on the terminal: %s" % p.stderr)
+    p = run(args + ["-q"], tmp)
+    c.ok(p.returncode == 0 and p.stderr == "", "-q: nothing on the terminal (%r)" % p.stderr)
+
+
 def check_processes_file(tmp, example):
     """A --processes file must place every CBAM good (a missing one is an
     error naming it, nothing written); a product outside CBAM may be left out."""
@@ -593,6 +606,7 @@ def main():
         check_refusals(tmp)
         check_review_findings(tmp)
         check_batch(tmp)
+        check_terminal(tmp)
     c.finish()
 
 
