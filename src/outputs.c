@@ -40,11 +40,11 @@ static enum cbam_err json_failed(enum cbam_err err, const outfile *of, diag_list
  * like its input): refused before anything is written. */
 static bool over_input(const cli_report_args *a, const char *out, diag_list *dl)
 {
-    const char *const *lists[] = {a->electricity, a->production, a->enterprises};
-    const size_t counts[] = {a->nelectricity, a->nproduction, a->nenterprises};
+    const char *const *lists[] = {a->electricity, a->production, a->enterprises, &a->processes};
+    const size_t counts[] = {a->nelectricity, a->nproduction, a->nenterprises, a->processes != NULL};
     if (out == NULL || strcmp(out, "-") == 0)
         return false;
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < 4; k++)
         for (size_t i = 0; i < counts[k]; i++)
             if (strcmp(lists[k][i], "-") != 0 && outfile_same_target(out, lists[k][i])) {
                 diag_add(dl, DIAG_ERROR, out, 0, 0, "would be written over the input %s; expected another name",

@@ -31,6 +31,8 @@
 #define TPL_ROUTES     8                   /* D_Processes (a): production per route */
 #define TPL_FILE_MAX   (64L * 1024 * 1024) /* the template is 1.3 MB */
 #define TPL_TEXT_MAX   32767               /* characters in a cell (bytes here: never more than characters) */
+#define TPL_NAME_MAX   200 /* characters of a process name: the template's MATCH and COUNTIF take 255 */
+#define TPL_PROC_BUILD 64  /* processes while planning (those without a CBAM good are dropped later) */
 
 /* Where the installation's facts go (A_InstData section 2, column I). */
 enum site_field { SITE_NAME = LEDGER_SITE__COUNT, SITE_NAME_EN, SITE_ADDRESS, SITE_COUNTRY };
@@ -759,8 +761,8 @@ void template_processes_free(template_processes *p)
 
 struct plan_process {
     char *name;
-    size_t members[TPL_GOODS * 4]; /* product indexes (CBAM goods or not) */
-    size_t nmembers;
+    size_t *members; /* product indexes (CBAM goods or not) */
+    size_t nmembers, members_cap;
     const char *cats[TPL_INCLUDED + 1]; /* [0] the process's category, then the others it covers */
     size_t ncats;
     double t, mwh, t_co2;
@@ -778,7 +780,8 @@ struct plan_good {
 struct template_plan {
     const template_doc *t;
     const alloc_enterprise *ae;
-    struct plan_process proc[TPL_PROCESSES];
+    struct plan_process
+        proc[TPL_PROC_BUILD]; /* the template's 10 count once those without a good are dropped */
     size_t nproc;
     struct plan_good goods[TPL_GOODS];
     size_t ngoods;
@@ -874,13 +877,61 @@ static bool has_wildcard(const char *s)
     return strpbrk(s, "*?~") != NULL;
 }
 
-/* A product's text as a process name: the wildcards replaced by '_'. */
+/* A product's text as a process name: the wildcards, and a leading
+ * comparison sign, replaced by '_'. */
 static char *without_wildcards(const char *s)
 {
     char *c = xstrdup(s);
     for (char *q = c; (q = strpbrk(q, "*?~")) != NULL; q++)
         *q = '_';
+    if (c[0] == '=' || c[0] == '<' || c[0] == '>')
+        c[0] = '_';
     return c;
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Whether a process of p is called name, letter case aside. */
+static bool name_taken(const template_plan *p, const char *name)
+{
+    for (size_t i = 0; i < p->nproc; i++)
+        if (strcasecmp(p->proc[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static void too_many_processes(const template_plan *p, const template_processes *pr, diag_list *dl)
+{
+    if (file_names_enterprise(pr, p->ae->e->id))
+        diag_add(dl, DIAG_ERROR, pr->path, 0, 0,
+                 "gives enterprise %s more than the %d production processes the official template holds; "
+                 "expected at most %d process names for its goods",
+                 p->ae->e->id, TPL_PROCESSES, TPL_PROCESSES);
+    else
+        diag_add_ent(dl, DIAG_ERROR, p->ae->e->id,
+                     "enterprise %s: the official template holds %d production processes, and its goods "
+                     "need more; group them with --processes FILE (columns product_id, process)",
+                     p->ae->e->id, TPL_PROCESSES);
+}
+
+/* Why a name from a --processes file cannot be a process name of the
+ * template, or NULL when it can. */
+static const char *name_problem(const char *name)
+{
+    if (has_wildcard(name))
+        return "holds * ? or ~, which the template's formulas read as wildcards (one process's name would "
+               "match another's)";
+    if (name[0] == '=' || name[0] == '<' || name[0] == '>')
+        return "starts with = < or >, which the template's COUNTIF reads as a comparison";
+    if (utf8_chars(name) > TPL_NAME_MAX)
+        return "is longer than 200 characters (the template's MATCH takes at most 255)";
+    return NULL;
 }
 
 static struct plan_process *process_named(template_plan *p, const template_processes *pr, const char *name,
@@ -898,17 +949,9 @@ static struct plan_process *process_named(template_plan *p, const template_proce
             return NULL;
         }
     }
-    if (p->nproc == TPL_PROCESSES) {
-        if (!*full && pr != NULL)
-            diag_add(dl, DIAG_ERROR, pr->path, 0, 0,
-                     "gives enterprise %s more than the %d production processes the official template holds; "
-                     "expected at most %d process names for its goods",
-                     p->ae->e->id, TPL_PROCESSES, TPL_PROCESSES);
-        else if (!*full)
-            diag_add_ent(dl, DIAG_ERROR, p->ae->e->id,
-                         "enterprise %s: the official template holds %d production processes, and its goods "
-                         "need more; group them with --processes FILE (columns product_id, process)",
-                         p->ae->e->id, TPL_PROCESSES);
+    if (p->nproc == TPL_PROC_BUILD) {
+        if (!*full)
+            too_many_processes(p, pr, dl);
         *full = true;
         return NULL;
     }
@@ -916,6 +959,50 @@ static struct plan_process *process_named(template_plan *p, const template_proce
     memset(q, 0, sizeof *q);
     q->name = xstrdup(name);
     return q;
+}
+
+/* The process name of product i when no --processes file groups them: its
+ * name (its id when the name is too long), with its id when another
+ * product's name reads the same to the template, and a number when even
+ * that is taken (a product may be called like another's "name (id)").
+ * NULL when no name fits the template's 200 characters. */
+static char *default_name(const template_plan *p, size_t i)
+{
+    const alloc_enterprise *ae = p->ae;
+    const ledger_product *lp = ae->products[i].p;
+    char *label = without_wildcards(product_label(lp));
+    char *id = without_wildcards(lp->id);
+    if (utf8_chars(label) > TPL_NAME_MAX) {
+        free(label);
+        label = xstrdup(id);
+    }
+    bool shared = false;
+    for (size_t j = 0; j < ae->nproducts && !shared; j++) {
+        if (j == i)
+            continue;
+        char *other = without_wildcards(product_label(ae->products[j].p));
+        shared = strcasecmp(other, label) == 0;
+        free(other);
+    }
+    size_t n = strlen(label) + strlen(id) + 32;
+    char *name = xmalloc(n);
+    if (shared && strcasecmp(label, id) != 0)
+        snprintf(name, n, "%s (%s)", label, id);
+    else
+        snprintf(name, n, "%s", label);
+    for (unsigned k = 2; name_taken(p, name); k++) {
+        if (shared && strcasecmp(label, id) != 0)
+            snprintf(name, n, "%s (%s) #%u", label, id, k);
+        else
+            snprintf(name, n, "%s #%u", label, k);
+    }
+    free(label);
+    free(id);
+    if (utf8_chars(name) > TPL_NAME_MAX) {
+        free(name);
+        return NULL;
+    }
+    return name;
 }
 
 enum cbam_err template_plan_make(const template_doc *t, const template_processes *pr,
@@ -971,49 +1058,27 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
                 leave_out(p, lp->id, no_cbam);
                 continue;
             }
-            /* The product's name, with its id when another product's name is
-             * the same to the template (letter case and wildcards aside). */
-            char *label = without_wildcards(product_label(lp));
-            bool shared = false;
-            for (size_t j = 0; j < ae->nproducts && !shared; j++) {
-                if (j == i)
-                    continue;
-                char *other = without_wildcards(product_label(ae->products[j].p));
-                shared = strcasecmp(other, label) == 0;
-                free(other);
+            name = default_name(p, i);
+            if (name == NULL) {
+                diag_add_ent(
+                    dl, DIAG_ERROR, ent,
+                    "enterprise %s: product %s has a name and an id too long for a process name of the "
+                    "template (200 characters); expected a shorter id, or a --processes file",
+                    ent, lp->id);
+                err = CBAM_ERR_DATA;
+                break;
             }
-            char *id = without_wildcards(lp->id);
-            size_t n = strlen(label) + strlen(id) + 4;
-            name = xmalloc(n);
-            /* Never cut: two long names cut alike would become one process. */
-            if (shared && strcmp(label, id) != 0)
-                snprintf(name, n, "%s (%s)", label, id);
-            else
-                snprintf(name, n, "%s", label);
-            free(label);
-            free(id);
         }
-        if (by_file && has_wildcard(name)) {
-            diag_add(dl, DIAG_ERROR, pr->path, row->line, 0,
-                     "process \"%s\" holds * ? or ~, which the template's formulas read as wildcards (one "
-                     "process's name would match another's); expected a name without them",
-                     name);
-            free(name);
-            err = CBAM_ERR_DATA;
-            break;
-        }
-        if (strlen(name) > TPL_TEXT_MAX) {
-            diag_add_ent(
-                dl, DIAG_ERROR, ent,
-                "enterprise %s: the process name of product %s is longer than the %d characters a cell "
-                "holds; expected a shorter product name or a --processes file",
-                ent, lp->id, TPL_TEXT_MAX);
+        const char *problem = by_file ? name_problem(name) : NULL;
+        if (problem != NULL) {
+            diag_add(dl, DIAG_ERROR, pr->path, row->line, 0, "process \"%.*s\" %s; expected another name",
+                     (int)utf8_cut(name, strlen(name), 300), name, problem);
             free(name);
             err = CBAM_ERR_DATA;
             break;
         }
         struct plan_process *q = process_named(p, pr, name, dl, &full);
-        free(name);
+        free(name); /* q->name from here on */
         if (q == NULL) {
             err = CBAM_ERR_DATA;
             break;
@@ -1032,11 +1097,9 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             q->direct_t = row->direct_t;
             q->direct_line = row->line;
         }
-        if (q->nmembers == sizeof q->members / sizeof q->members[0]) {
-            diag_add_ent(dl, DIAG_ERROR, ent, "enterprise %s: process %s holds more than %zu products", ent,
-                         name, sizeof q->members / sizeof q->members[0]);
-            err = CBAM_ERR_DATA;
-            break;
+        if (q->nmembers == q->members_cap) {
+            q->members_cap = q->members_cap ? q->members_cap * 2 : 4;
+            q->members = xreallocarray(q->members, q->members_cap, sizeof *q->members);
         }
         q->members[q->nmembers++] = i;
         q->t += ap->quantity_see_t;
@@ -1059,7 +1122,7 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
         if (!have) {
             if (q->ncats == TPL_INCLUDED + 1) {
                 diag_add_ent(dl, DIAG_ERROR, ent,
-                             "enterprise %s: process %s covers more than %d goods categories", ent, name,
+                             "enterprise %s: process %s covers more than %d goods categories", ent, q->name,
                              TPL_INCLUDED + 1);
                 err = CBAM_ERR_DATA;
                 break;
@@ -1116,10 +1179,11 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
                 const char *id = ae->products[p->proc[i].members[k]].p->id;
                 for (size_t g = 0; g < p->nleft; g++)
                     if (strcmp(p->left_out[g], id) == 0) {
+                        const ledger_product *mp = ae->products[p->proc[i].members[k]].p;
                         char why[800];
-                        snprintf(why, sizeof why,
-                                 "its CN code is not a CBAM good of the template, nor is any "
-                                 "product of its process %.*s",
+                        snprintf(why, sizeof why, "%s, nor is any product of its process %.*s",
+                                 mp->cn_code == NULL ? "it has no CN code"
+                                                     : "its CN code is not a CBAM good of the template",
                                  (int)utf8_cut(p->proc[i].name, strlen(p->proc[i].name), 600),
                                  p->proc[i].name);
                         free(p->left_why[g]);
@@ -1127,6 +1191,7 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
                     }
             }
             free(p->proc[i].name);
+            free(p->proc[i].members);
             memmove(&p->proc[i], &p->proc[i + 1], (p->nproc - i - 1) * sizeof p->proc[0]);
             for (size_t g = 0; g < p->ngoods; g++)
                 if (p->goods[g].process > i)
@@ -1134,6 +1199,10 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
             p->nproc--;
             i--;
         }
+    if (err == CBAM_OK && p->nproc > TPL_PROCESSES) {
+        too_many_processes(p, pr, dl);
+        err = CBAM_ERR_DATA;
+    }
     if (err == CBAM_OK && p->nproc == 0) {
         diag_add_ent(
             dl, DIAG_ERROR, ent,
@@ -1243,8 +1312,10 @@ void template_plan_free(template_plan *p)
 {
     if (p == NULL)
         return;
-    for (size_t i = 0; i < p->nproc; i++)
+    for (size_t i = 0; i < p->nproc; i++) {
         free(p->proc[i].name);
+        free(p->proc[i].members);
+    }
     for (size_t i = 0; i < p->nleft; i++) {
         free(p->left_out[i]);
         free(p->left_why[i]);

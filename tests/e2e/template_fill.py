@@ -552,6 +552,82 @@ def check_batch(tmp):
          "batch with a missing template: 66, nothing run (exit %d) %s" % (p.returncode, p.stderr))
 
 
+def small_example(tmp, name, goods, processes=None):
+    """An enterprise E1 with goods [(id, name, cn)] over twelve months; returns its folder."""
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    with open(os.path.join(d, "electricity.csv"), "w") as f:
+        f.write("enterprise_id,period,meter_id,source,kwh\n")
+        f.write("".join("E1,2025-%02d,M1,grid,%d\n" % (m, 500000) for m in range(1, 13)))
+    with open(os.path.join(d, "production.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["enterprise_id", "period", "product_id", "product_name", "cn_code", "quantity", "unit"])
+        for m in range(1, 13):
+            for k, (gid, gname, cn) in enumerate(goods):
+                w.writerow(["E1", "2025-%02d" % m, gid, gname, cn, 100 + 50 * k, "t"])
+    with open(os.path.join(d, "enterprises.csv"), "w") as f:
+        f.write("enterprise_id,name,name_en,country,province\nE1,测试厂,Test Works (fictional),CN,Shanxi\n")
+    if processes is not None:
+        with open(os.path.join(d, "processes.csv"), "w", encoding="utf-8") as f:
+            f.write(processes)
+    return d
+
+
+def check_second_review(tmp):
+    """What a second review found in the fixes."""
+    # Nine goods categories in one process: 65 naming the process (it printed a freed name).
+    cats = ["25070080", "25231000", "25232100", "25233000", "28041000", "28080000", "28141000", "28342100",
+            "31021010"]
+    goods = [("G%d" % k, "Good %d" % k, cn) for k, cn in enumerate(cats)]
+    d = small_example(tmp, "nine-cats", goods, "product_id,process\n" + "".join("G%d,Bubble\n" % k
+                                                                                for k in range(len(cats))))
+    out = os.path.join(d, "o.xlsx")
+    p = run(tc.fill_args(tc.TEMPLATE, out, os.path.join(d, "o.json"), "E1", d), d)
+    c.ok(p.returncode == 65 and "Bubble" in p.stderr and "categories" in p.stderr and not os.path.exists(out),
+         "nine categories in one process: 65 naming it (exit %d) %s" % (p.returncode, p.stderr[-300:]))
+
+    # Default names that read alike: "Steel", "Steel" and a product called "Steel (P1)": three processes.
+    d = small_example(tmp, "alike", [("P1", "Steel", "72071111"), ("P2", "Steel", "72061000"),
+                                     ("P3", "Steel (P1)", "72071111"), ("P4", "B*", "72071111"),
+                                     ("P5", "B?", "72071111"), ("P6", "=SUM(A1)", "72071111")])
+    out, ent = fill(tmp, "E1", d)
+    procs = (ent or {}).get("template", {}).get("processes", [])
+    names = [q["name"] for q in procs]
+    c.ok(len(procs) == 6 and all(len(q["products"]) == 1 for q in procs),
+         "six goods alike in name: six processes of one good each: %r" % [(q["name"], q["products"]) for q in procs])
+    c.ok(len({n.lower() for n in names}) == len(names) and not any(set("*?~") & set(n) for n in names)
+         and not any(n[:1] in "=<>" for n in names), "process names unique to the template: %r" % names)
+
+    # --json (or -o) over the --processes file: refused (64), the file kept.
+    d = small_example(tmp, "over-processes", [("P1", "Steel", "72071111")], "product_id,process\nP1,Rolling\n")
+    procs_file = os.path.join(d, "processes.csv")
+    p = run(tc.fill_args(tc.TEMPLATE, os.path.join(d, "o.xlsx"), procs_file, "E1", d), d)
+    c.ok(p.returncode == 64 and open(procs_file).read() == "product_id,process\nP1,Rolling\n",
+         "--json over the --processes file: 64, the file kept (exit %d) %s" % (p.returncode, p.stderr[-200:]))
+
+    # Ten processes with a good each, and an eleventh holding only a product outside CBAM: filled.
+    goods = [("G%d" % k, "Good %d" % k, "72071111") for k in range(10)] + [("L", "Liner", "84099100")]
+    d = small_example(tmp, "ten-plus", goods, "product_id,process\n" +
+                      "".join("G%d,Line %d\n" % (k, k) for k in range(10)) + "L,Machining\n")
+    out, ent = fill(tmp, "E1", d)
+    c.ok(ent is not None and len(ent.get("template", {}).get("processes", [])) == 10,
+         "ten processes and one without a CBAM good: filled with ten")
+
+    # Names the template's formulas cannot take: from a --processes file refused, by default avoided.
+    for bad, say in (("=Rolling", "comparison"), ("R" * 201, "200 characters")):
+        d = small_example(tmp, "bad-name-%d" % len(bad), [("P1", "Steel", "72071111")],
+                          "product_id,process\nP1,%s\n" % bad)
+        out = os.path.join(d, "o.xlsx")
+        p = run(tc.fill_args(tc.TEMPLATE, out, os.path.join(d, "o.json"), "E1", d), d)
+        c.ok(p.returncode == 65 and say in p.stderr and not os.path.exists(out),
+             "process name %r: 65 (exit %d) %s" % (bad[:12], p.returncode, p.stderr[-200:]))
+    d = small_example(tmp, "long-default", [("P1", "钢" * 250, "72071111")])
+    out, ent = fill(tmp, "E1", d)
+    names = [q["name"] for q in (ent or {}).get("template", {}).get("processes", [])]
+    c.ok(names == ["P1"], "a product name over 200 characters: the process is named by the id: %r" %
+         [n[:10] for n in names])
+
+
 def check_terminal(tmp):
     """Without --json the user reads what is left to do on the terminal, under the line that says
     what was written; -q keeps it quiet."""
@@ -607,6 +683,7 @@ def main():
         check_review_findings(tmp)
         check_batch(tmp)
         check_terminal(tmp)
+        check_second_review(tmp)
     c.finish()
 
 
