@@ -690,28 +690,24 @@ int cli_cmd_batch(int argc, char **argv)
         }
         if (te != CBAM_OK) {
             fprintf(stderr, "cbamcalc: the template cannot be used; nothing was run\n");
-            template_close(tpl);
-            for (size_t i = 0; i < nfactor_files; i++)
-                free(factor_files[i]);
-            free(factor_files);
-            batch_plan_free(&plan);
-            diag_list_free(&dl);
-            close(lock);
-            return cbam_err_exit_code(te);
+            rc = cbam_err_exit_code(te);
+        } else {
+            factor_files = xreallocarray(factor_files, nfactor_files + 2, sizeof *factor_files);
+            factor_files[nfactor_files++] = xstrdup(template_path);
+            if (processes != NULL)
+                factor_files[nfactor_files++] = xstrdup(processes);
         }
-        factor_files = xreallocarray(factor_files, nfactor_files + 2, sizeof *factor_files);
-        factor_files[nfactor_files++] = xstrdup(template_path);
-        if (processes != NULL)
-            factor_files[nfactor_files++] = xstrdup(processes);
     }
-    /* Keys are computed by each client's process; here only the record of the last run. */
-    batch_load_state(&plan, out_dir);
-    struct run_ctx ctx = {.out_dir = out_dir, .factors_dir = factors_dir,
-                          .template_path = template_path, .processes = processes, .tpl = tpl,
-                          .factor_files = (const char *const *)factor_files, .nfactor_files = nfactor_files,
-                          .force = force, .client_timeout = client_timeout};
-    run_pool(&plan, &ctx, (int)jobs, tty);
-    rc = finish(&plan, out_dir, &dl, true, tty);
+    if (rc == 0) {
+        /* Keys are computed by each client's process; here only the record of the last run. */
+        batch_load_state(&plan, out_dir);
+        struct run_ctx ctx = {.out_dir = out_dir, .factors_dir = factors_dir,
+                              .template_path = template_path, .processes = processes, .tpl = tpl,
+                              .factor_files = (const char *const *)factor_files, .nfactor_files = nfactor_files,
+                              .force = force, .client_timeout = client_timeout};
+        run_pool(&plan, &ctx, (int)jobs, tty);
+        rc = finish(&plan, out_dir, &dl, true, tty);
+    }
     template_close(tpl);
 
     for (size_t i = 0; i < nfactor_files; i++)

@@ -104,6 +104,26 @@ static enum cbam_err plan_templates(const cli_report_args *a, const alloc_result
     return err;
 }
 
+/* Opens the next output for a library that writes by file name
+ * (libxlsxwriter, minizip): DIR/NAME.EXT with --split, else the one file;
+ * the writer takes over the temporary file. NULL (and *err) on failure. */
+static outfile *open_named(const cli_report_args *a, const char *dir, const char *name, const char *ext,
+                           const char *single, outfile *outs, size_t *n, enum cbam_err *err, diag_list *dl)
+{
+    char path[4200];
+    if (dir != NULL)
+        snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
+    else
+        snprintf(path, sizeof path, "%s", single);
+    *err = open_output(a, path, &outs[*n], dl);
+    if (*err != CBAM_OK)
+        return NULL;
+    outfile *of = &outs[(*n)++];
+    fclose(of->fp);
+    of->fp = NULL;
+    return of;
+}
+
 enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res, diag_list *dl)
 {
     size_t nxlsx = a->xlsx_dir ? res->n : a->xlsx_out ? 1 : 0;
@@ -114,8 +134,8 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     struct plans ps = {res, plans};
     report_json_extra jx = {"template", plan_member, &ps};
     if (a->json_out != NULL && a->xlsx_out != NULL && outfile_same_target(a->json_out, a->xlsx_out)) {
-        diag_add(dl, DIAG_ERROR, NULL, 0, 0, "--json %s and -o %s are the same file; give two names", a->json_out,
-                 a->xlsx_out);
+        diag_add(dl, DIAG_ERROR, NULL, 0, 0, "--json %s and -o %s are the same file; give two names",
+                 a->json_out, a->xlsx_out);
         free(plans);
         return CBAM_ERR_USAGE;
     }
@@ -140,7 +160,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     /* --split: one file name per enterprise, the same for its workbook and
      * JSON; ids whose safe names collide (case, characters a file name
      * cannot hold) get a numbered name and a note, never the same file. */
-    char (*names)[OUTNAME_MAX + 1] = NULL;
+    char(*names)[OUTNAME_MAX + 1] = NULL;
     if (a->xlsx_dir != NULL || a->json_dir != NULL || a->template_dir != NULL) {
         names = xcalloc(res->n ? res->n : 1, sizeof *names);
         outname_set *set = outname_set_new();
@@ -176,18 +196,9 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     }
     for (size_t i = 0; err == CBAM_OK && i < nxlsx; i++) {
         const alloc_enterprise *ae = &res->ents[i];
-        char path[4200];
-        if (a->xlsx_dir != NULL)
-            snprintf(path, sizeof path, "%s/%s.xlsx", a->xlsx_dir, names[i]);
-        else
-            snprintf(path, sizeof path, "%s", a->xlsx_out);
-        err = open_output(a, path, &outs[n], dl);
-        if (err != CBAM_OK)
+        outfile *of = open_named(a, a->xlsx_dir, names ? names[i] : NULL, ".xlsx", a->xlsx_out, outs, &n, &err, dl);
+        if (of == NULL)
             break;
-        outfile *of = &outs[n++];
-        /* libxlsxwriter writes by file name: it takes over the temporary file. */
-        fclose(of->fp);
-        of->fp = NULL;
         report_xlsx_opts xo = {.zh = a->zh, .created = report_xlsx_created(ae->to_ord)};
         /* libxlsxwriter's staging files are unlinked right after they are
          * made: a signal in between would leave one (in /dev/shm). */
@@ -213,18 +224,10 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
             err = outfile_close(of, dl);
     }
     for (size_t i = 0; err == CBAM_OK && i < ntpl; i++) {
-        char path[4200];
-        if (a->template_dir != NULL)
-            snprintf(path, sizeof path, "%s/%s.template.xlsx", a->template_dir, names[i]);
-        else
-            snprintf(path, sizeof path, "%s", a->template_out);
-        err = open_output(a, path, &outs[n], dl);
-        if (err != CBAM_OK)
+        outfile *of = open_named(a, a->template_dir, names ? names[i] : NULL, ".template.xlsx",
+                                 a->template_out, outs, &n, &err, dl);
+        if (of == NULL)
             break;
-        outfile *of = &outs[n++];
-        /* minizip writes by file name: it takes over the temporary file. */
-        fclose(of->fp);
-        of->fp = NULL;
         err = template_fill(a->template_doc ? a->template_doc : doc, plans[i], of->tmp_path, dl);
         if (err == CBAM_OK)
             err = outfile_close(of, dl);
