@@ -922,6 +922,7 @@ enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag
         put(o, "exit_code", json_integer(j->exit_code));
         put(o, "output", json_string(j->output));
         put(o, "json", json_string(j->json));
+        put(o, "template_output", j->template_output ? json_string(j->template_output) : json_null());
         if (json_array_append_new(jobs, totals_object(j, o)) != 0)
             xalloc_die();
     }
@@ -1040,6 +1041,8 @@ enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl)
         j->client = xstrdup(client);
         j->output = xstrdup(json_string_value(json_object_get(o, "output")) ? json_string_value(json_object_get(o, "output")) : "");
         j->json = xstrdup(json_string_value(json_object_get(o, "json")) ? json_string_value(json_object_get(o, "json")) : "");
+        const char *tpl_out = json_string_value(json_object_get(o, "template_output"));
+        j->template_output = tpl_out ? xstrdup(tpl_out) : NULL;
         for (int s = BATCH_PENDING; s <= BATCH_NOT_RUN; s++)
             if (strcmp(status, batch_status_name((enum batch_status)s)) == 0)
                 j->status = (enum batch_status)s;

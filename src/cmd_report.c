@@ -671,6 +671,8 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
                     diag_put_escaped(stderr, dl.items[i].message + sizeof mark - 1);
                     fputc('\n', stderr);
                 }
+            if (dl.dropped > 0) /* the stored diagnostics are capped; the plan's list is whole */
+                fputs("  (the list may go on: see template.to_complete in --json)\n", stderr);
         }
         if (a->json_out != NULL && strcmp(a->json_out, "-") != 0)
             fprintf(stderr, "cbamcalc: wrote %s%s\n", a->json_out, warn);

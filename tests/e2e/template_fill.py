@@ -544,6 +544,16 @@ def check_batch(tmp):
              "batch's %s is byte for byte what `template` writes" % name)
     p = run(["batch", man, "--out-dir", out, "--template", tc.TEMPLATE], d)
     c.ok(p.returncode == 0 and p.stdout.count("skipped") == len(ids), "a second run skips every client: %s" % p.stdout)
+    with open(os.path.join(out, "batch-summary.json")) as f:
+        jobs = {j["client"]: j for j in json.load(f)["jobs"]}
+    c.ok([jobs.get("c%d" % k, {}).get("template_output") for k in range(len(ids))] == names,
+         "batch-summary.json lists each client's template_output: %r" % jobs)
+    merged = os.path.join(d, "merged")
+    p = run(["batch", "--merge", "--out-dir", merged, out], d)
+    with open(os.path.join(merged, "batch-summary.json")) as f:
+        mjobs = {j["client"]: j for j in json.load(f)["jobs"]}
+    c.ok(p.returncode == 0 and [mjobs.get("c%d" % k, {}).get("template_output") for k in range(len(ids))] == names,
+         "--merge keeps template_output (exit %d) %s" % (p.returncode, p.stderr))
     p = run(["batch", man, "--out-dir", os.path.join(d, "out2")], d)
     c.ok(p.returncode == 65 and "template_output" in p.stderr and "--template" in p.stderr,
          "template_output without --template: 65 (exit %d) %s" % (p.returncode, p.stderr))
