@@ -28,6 +28,13 @@ size_t utf8_cut(const char *s, size_t len, size_t max);
  * bytes and a NUL; returns the folded length. */
 size_t utf8_fold_id(const char *s, size_t len, char *out, size_t size);
 
+/* s with its capital letters in lower case, for comparing names the way
+ * Excel's MATCH and COUNTIF do (they ignore letter case): ASCII, Latin-1,
+ * Latin Extended-A, Greek, Cyrillic and full-width Latin capitals. Other
+ * characters, and bytes that are not UTF-8, are kept. Returns a new string
+ * (the caller frees it). */
+char *utf8_fold_case(const char *s);
+
 /* snprintf into buf, cut on a UTF-8 boundary when the text does not fit
  * (never half a character in a message or a cell); returns buf. */
 const char *utf8_format(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -897,11 +897,24 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
+/* Whether two names are one to the template's MATCH and COUNTIF, which
+ * ignore letter case (not only ASCII's: É and é are one letter there). */
+static bool same_to_excel(const char *a, const char *b)
+{
+    if (strcasecmp(a, b) == 0)
+        return true;
+    char *fa = utf8_fold_case(a), *fb = utf8_fold_case(b);
+    bool same = strcmp(fa, fb) == 0;
+    free(fa);
+    free(fb);
+    return same;
+}
+
 /* Whether a process of p is called name, letter case aside. */
 static bool name_taken(const template_plan *p, const char *name)
 {
     for (size_t i = 0; i < p->nproc; i++)
-        if (strcasecmp(p->proc[i].name, name) == 0)
+        if (same_to_excel(p->proc[i].name, name))
             return true;
     return false;
 }
@@ -940,7 +953,7 @@ static struct plan_process *process_named(template_plan *p, const template_proce
     for (size_t i = 0; i < p->nproc; i++) {
         if (strcmp(p->proc[i].name, name) == 0)
             return &p->proc[i];
-        if (strcasecmp(p->proc[i].name, name) == 0) {
+        if (same_to_excel(p->proc[i].name, name)) {
             diag_add_ent(
                 dl, DIAG_ERROR, p->ae->e->id,
                 "enterprise %s: processes \"%s\" and \"%s\" differ only in letter case; the template's "
@@ -981,17 +994,17 @@ static char *default_name(const template_plan *p, size_t i)
         if (j == i)
             continue;
         char *other = without_wildcards(product_label(ae->products[j].p));
-        shared = strcasecmp(other, label) == 0;
+        shared = same_to_excel(other, label);
         free(other);
     }
     size_t n = strlen(label) + strlen(id) + 32;
     char *name = xmalloc(n);
-    if (shared && strcasecmp(label, id) != 0)
+    if (shared && !same_to_excel(label, id))
         snprintf(name, n, "%s (%s)", label, id);
     else
         snprintf(name, n, "%s", label);
     for (unsigned k = 2; name_taken(p, name); k++) {
-        if (shared && strcasecmp(label, id) != 0)
+        if (shared && !same_to_excel(label, id))
             snprintf(name, n, "%s (%s) #%u", label, id, k);
         else
             snprintf(name, n, "%s #%u", label, k);

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "utf8.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,4 +159,66 @@ bool utf8_fail(char *why, size_t why_size, const char *fmt, ...)
         va_end(ap);
     }
     return false;
+}
+
+/* The lower-case letter of capital c, or c. */
+static uint32_t lower_of(uint32_t c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c + 32;
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7) /* Latin-1: À-Þ but × */
+        return c + 0x20;
+    if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) /* Latin Extended-A pairs */
+        return c % 2 == 0 ? c + 1 : c;
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+        return c % 2 == 1 ? c + 1 : c;
+    if (c == 0x178) /* Ÿ */
+        return 0xFF;
+    if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) /* Greek */
+        return c + 0x20;
+    if (c >= 0x400 && c <= 0x40F) /* Cyrillic Ѐ-Џ */
+        return c + 0x50;
+    if (c >= 0x410 && c <= 0x42F) /* Cyrillic А-Я */
+        return c + 0x20;
+    if (c >= 0xFF21 && c <= 0xFF3A) /* full-width Ａ-Ｚ */
+        return c + 0x20;
+    return c;
+}
+
+char *utf8_fold_case(const char *s)
+{
+    size_t len = strlen(s);
+    char *out = xmalloc(len + 1); /* every lower-case letter here is as long as its capital */
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_seq_len(p + i, len - i);
+        if (n == 0) {
+            out[o++] = (char)p[i++];
+            continue;
+        }
+        uint32_t c = n == 1   ? p[i]
+                     : n == 2 ? ((uint32_t)(p[i] & 0x1F) << 6) | (p[i + 1] & 0x3F)
+                     : n == 3 ? ((uint32_t)(p[i] & 0x0F) << 12) | ((uint32_t)(p[i + 1] & 0x3F) << 6) |
+                                    (p[i + 2] & 0x3F)
+                              : ((uint32_t)(p[i] & 0x07) << 18) | ((uint32_t)(p[i + 1] & 0x3F) << 12) |
+                                    ((uint32_t)(p[i + 2] & 0x3F) << 6) | (p[i + 3] & 0x3F);
+        uint32_t l = lower_of(c);
+        if (l == c) {
+            memcpy(out + o, p + i, n);
+            o += n;
+        } else if (l < 0x80) {
+            out[o++] = (char)l;
+        } else if (l < 0x800) {
+            out[o++] = (char)(0xC0 | (l >> 6));
+            out[o++] = (char)(0x80 | (l & 0x3F));
+        } else {
+            out[o++] = (char)(0xE0 | (l >> 12));
+            out[o++] = (char)(0x80 | ((l >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (l & 0x3F));
+        }
+        i += n;
+    }
+    out[o] = '\0';
+    return out;
 }

@@ -608,6 +608,19 @@ def check_second_review(tmp):
     c.ok(len({n.lower() for n in names}) == len(names) and not any(set("*?~") & set(n) for n in names)
          and not any(n[:1] in "=<>" for n in names), "process names unique to the template: %r" % names)
 
+    # Letter case beyond ASCII: Excel's MATCH reads "Étape" and "éTAPE" as one name too.
+    d = small_example(tmp, "accents", [("P1", "Étape", "72071111"), ("P2", "éTAPE", "72061000")])
+    out, ent = fill(tmp, "E1", d)
+    procs = (ent or {}).get("template", {}).get("processes", [])
+    c.ok(len(procs) == 2 and len({q["name"] for q in procs}) == 2 and all("(P" in q["name"] for q in procs),
+         "default names alike beyond ASCII get their ids: %r" % [q["name"] for q in procs])
+    d = small_example(tmp, "accents-file", [("P1", "A", "72071111"), ("P2", "B", "72061000")],
+                      "product_id,process\nP1,Étape\nP2,éTAPE\n")
+    out = os.path.join(d, "o.xlsx")
+    p = run(tc.fill_args(tc.TEMPLATE, out, os.path.join(d, "o.json"), "E1", d), d)
+    c.ok(p.returncode == 65 and "letter case" in p.stderr and not os.path.exists(out),
+         "--processes names alike beyond ASCII: 65 (exit %d) %s" % (p.returncode, p.stderr[-200:]))
+
     # --json (or -o) over the --processes file: refused (64), the file kept.
     d = small_example(tmp, "over-processes", [("P1", "Steel", "72071111")], "product_id,process\nP1,Rolling\n")
     procs_file = os.path.join(d, "processes.csv")

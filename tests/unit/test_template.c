@@ -7,6 +7,7 @@
 #include "sheetxml.h"
 #include "template.h"
 #include "tests.h"
+#include "utf8.h"
 #include "xlsxpatch.h"
 
 #include <math.h>
@@ -242,6 +243,39 @@ START_TEST(patch_copies_raw)
 }
 END_TEST
 
+/* Names the template's MATCH reads as one, folded alike (a review: É/é). */
+START_TEST(fold_case)
+{
+    const char *pairs[][2] = {{"Steel", "STEEL"},
+                              {"Étape", "éTAPE"},
+                              {"ŁÓDŹ", "łódź"},
+                              {"ΑΛΦΑ", "αλφα"},
+                              {"СТАЛЬ", "сталь"},
+                              {"ЁЖ", "ёж"},
+                              {"ＳＴＥＥＬ", "ｓｔｅｅｌ"},
+                              {"Ÿ", "ÿ"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        char *a = utf8_fold_case(pairs[i][0]), *b = utf8_fold_case(pairs[i][1]);
+        ck_assert_msg(strcmp(a, b) == 0, "%s / %s", pairs[i][0], pairs[i][1]);
+        ck_assert_uint_eq(strlen(a), strlen(pairs[i][0]));
+        free(a);
+        free(b);
+    }
+    const char *apart[][2] = {{"钢", "铁"}, {"×", "÷"}, {"Steel", "Steal"}, {"ＳＴＥＥＬ", "steel"}};
+    for (size_t i = 0; i < sizeof apart / sizeof apart[0]; i++) {
+        char *a = utf8_fold_case(apart[i][0]), *b = utf8_fold_case(apart[i][1]);
+        ck_assert_msg(strcmp(a, b) != 0, "%s / %s", apart[i][0], apart[i][1]);
+        free(a);
+        free(b);
+    }
+    char *bad = utf8_fold_case("A\xff\xc3"
+                               "B");
+    ck_assert_str_eq(bad, "a\xff\xc3"
+                          "b");
+    free(bad);
+}
+END_TEST
+
 Suite *suite_template(void)
 {
     Suite *s = suite_create("template");
@@ -251,6 +285,7 @@ Suite *suite_template(void)
     tcase_add_test(tc, bad_xml);
     tcase_add_test(tc, styles_and_sheets);
     tcase_add_test(tc, patch_copies_raw);
+    tcase_add_test(tc, fold_case);
     suite_add_tcase(s, tc);
     return s;
 }
