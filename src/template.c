@@ -28,9 +28,7 @@
 #define TPL_CATEGORIES 10
 #define TPL_INCLUDED   6                   /* A_InstData F..K: categories a process covers */
 #define TPL_GOODS      100                 /* Summary_Products rows 10..109 */
-#define TPL_ROUTES     8                   /* D_Processes (a): production per route */
 #define TPL_FILE_MAX   (64L * 1024 * 1024) /* the template is 1.3 MB */
-#define TPL_TEXT_MAX   32767               /* characters in a cell (bytes here: never more than characters) */
 #define TPL_NAME_MAX   200 /* characters of a process name: the template's MATCH and COUNTIF take 255 */
 #define TPL_PROC_BUILD 64  /* processes while planning (those without a CBAM good are dropped later) */
 
@@ -59,7 +57,8 @@ static const struct tpl_map {
     uint32_t goods_row;                  /* (a) aggregated goods categories: E62..E71 */
     const char *goods_col, *only_direct; /* S61: the template's "only direct production" text */
     uint32_t proc_row;                   /* (b) processes: E83..E92, F..K included, L name */
-    const char *proc_cat_col, *proc_incl_col, *proc_name_col;
+    const char *proc_cat_col, *proc_name_col;
+    const char *proc_incl_cols[TPL_INCLUDED]; /* the categories a process covers */
     /* D_Processes, block of process p at first_row + stride * p */
     uint32_t d_first, d_stride;
     uint32_t d_production, d_market, d_mwh, d_ef, d_code, d_direct; /* row offsets in a block */
@@ -124,7 +123,7 @@ static const struct tpl_map {
     .only_direct = "S61",
     .proc_row = 83,
     .proc_cat_col = "E",
-    .proc_incl_col = "F",
+    .proc_incl_cols = {"F", "G", "H", "I", "J", "K"},
     .proc_name_col = "L",
     .d_first = 11,
     .d_stride = 65,
@@ -159,6 +158,8 @@ static const struct tpl_map {
 
 /* The sheets cbamcalc edits, in the order of template_doc.edit[]. */
 enum { ED_INST, ED_EM, ED_PROC, ED_PROD, ED__N };
+static const char *const edited_sheets[ED__N] = {"A_InstData", "C_Emissions&Energy", "D_Processes",
+                                                 "Summary_Products"};
 
 struct template_doc {
     char *path;
@@ -316,60 +317,47 @@ static bool check_inputs(struct opening *o, template_doc *t, const bool *unlocke
     const struct tpl_map *m = t->map;
     struct {
         int sheet;
-        uint32_t row;
-        const char *col;
+        uint32_t row, col;
     } cells[600];
     size_t n = 0;
     uint32_t r, c;
-#define ADD(s, rr, cc) (cells[n].sheet = (s), cells[n].row = (rr), cells[n].col = (cc), n++)
-    char colbuf[16][4];
-    size_t ncolbuf = 0;
-    for (size_t i = 0; i < sizeof m->site / sizeof m->site[0]; i++) {
-        sheetxml_ref(m->site[i].ref, &r, &c);
-        ADD(ED_INST, r, "I");
-    }
-    ADD(ED_INST, 9, "I");
-    ADD(ED_INST, 9, "L");
+#define ADD(s, rr, cc) (cells[n].sheet = (s), cells[n].row = (rr), cells[n].col = col_of(cc), n++)
+#define ADD_REF(s, ref)                                                                                      \
+    (sheetxml_ref((ref), &r, &c), cells[n].sheet = (s), cells[n].row = r, cells[n].col = c, n++)
+    for (size_t i = 0; i < sizeof m->site / sizeof m->site[0]; i++)
+        ADD_REF(ED_INST, m->site[i].ref);
+    ADD_REF(ED_INST, m->period_start);
+    ADD_REF(ED_INST, m->period_end);
     for (uint32_t k = 0; k < TPL_CATEGORIES; k++)
         ADD(ED_INST, m->goods_row + k, m->goods_col);
-    for (uint32_t k = 0; k < TPL_INCLUDED && ncolbuf < 16; k++) {
-        snprintf(colbuf[ncolbuf], sizeof colbuf[ncolbuf], "%c", (char)(m->proc_incl_col[0] + (char)k));
-        ncolbuf++;
-    }
     for (uint32_t p = 0; p < TPL_PROCESSES; p++) {
         ADD(ED_INST, m->proc_row + p, m->proc_cat_col);
         ADD(ED_INST, m->proc_row + p, m->proc_name_col);
         for (uint32_t k = 0; k < TPL_INCLUDED; k++)
-            ADD(ED_INST, m->proc_row + p, colbuf[k]);
+            ADD(ED_INST, m->proc_row + p, m->proc_incl_cols[k]);
         uint32_t b = m->d_first + m->d_stride * p;
-        ADD(ED_PROC, b + m->d_production, m->d_col);
-        ADD(ED_PROC, b + m->d_market, m->d_col);
-        ADD(ED_PROC, b + m->d_mwh, m->d_col);
-        ADD(ED_PROC, b + m->d_ef, m->d_col);
-        ADD(ED_PROC, b + m->d_code, m->d_col);
-        ADD(ED_PROC, b + m->d_direct, m->d_col);
+        const uint32_t offsets[] = {m->d_production, m->d_market, m->d_mwh, m->d_ef, m->d_code, m->d_direct};
+        for (size_t k = 0; k < sizeof offsets / sizeof offsets[0]; k++)
+            ADD(ED_PROC, b + offsets[k], m->d_col);
     }
     for (uint32_t g = 0; g < TPL_GOODS; g++) {
         ADD(ED_PROD, m->sp_row + g, m->sp_proc_col);
         ADD(ED_PROD, m->sp_row + g, m->sp_cn_col);
         ADD(ED_PROD, m->sp_row + g, m->sp_name_col);
     }
-    sheetxml_ref(m->em_indirect, &r, &c);
-    ADD(ED_EM, r, "M");
+    ADD_REF(ED_EM, m->em_indirect);
 #undef ADD
-    static const char *const names[ED__N] = {"A_InstData", "C_Emissions&Energy", "D_Processes",
-                                             "Summary_Products"};
+#undef ADD_REF
     for (size_t i = 0; i < n; i++) {
-        const sheetxml_cell *cell =
-            sheetxml_find(&t->idx[cells[i].sheet], cells[i].row, col_of(cells[i].col));
+        const sheetxml_cell *cell = sheetxml_find(&t->idx[cells[i].sheet], cells[i].row, cells[i].col);
         bool ok = cell != NULL && !cell->formula && cell->style >= 0 && (size_t)cell->style < nstyles &&
                   unlocked[cell->style];
         if (!ok) {
             char ref[16], found[200];
-            sheetxml_ref_name(cells[i].row, col_of(cells[i].col), ref, sizeof ref);
+            sheetxml_ref_name(cells[i].row, cells[i].col, ref, sizeof ref);
             snprintf(found, sizeof found,
                      "a changed template: its cell %s!%s is not an input cell as in version %s",
-                     names[cells[i].sheet], ref, v211.version);
+                     edited_sheets[cells[i].sheet], ref, v211.version);
             return unsupported(o, found);
         }
     }
@@ -550,12 +538,10 @@ enum cbam_err template_open(const char *path, template_doc **out, diag_list *dl)
     }
     if (!check_version(&o))
         goto done;
-    static const char *const edited[ED__N] = {"A_InstData", "C_Emissions&Energy", "D_Processes",
-                                              "Summary_Products"};
     for (int k = 0; k < ED__N; k++) {
-        if (!load_sheet(&o, edited[k], k == ED_INST, &t->idx[k], &t->xml[k], &t->xml_len[k]))
+        if (!load_sheet(&o, edited_sheets[k], k == ED_INST, &t->idx[k], &t->xml[k], &t->xml_len[k]))
             goto done;
-        t->part[k] = xstrdup(part_of(&o, edited[k]));
+        t->part[k] = xstrdup(part_of(&o, edited_sheets[k]));
     }
     ok = read_lists(&o, t) && check_inputs(&o, t, unlocked, nstyles) && set_full_calc(&o, t, wb, wb_len);
 done:
@@ -793,7 +779,6 @@ struct template_plan {
     size_t nleft;
     char **todo;
     size_t ntodo;
-    bool grouped; /* some process holds several goods */
 };
 
 static void push_str(char ***list, size_t *n, const char *s)
@@ -1233,7 +1218,6 @@ enum cbam_err template_plan_make(const template_doc *t, const template_processes
                      p->left_out[i], p->left_why[i]);
     for (size_t i = 0; i < p->nproc; i++) {
         struct plan_process *q = &p->proc[i];
-        p->grouped = p->grouped || q->nmembers > 1;
         size_t outside = 0;
         for (size_t k = 0; k < q->nmembers; k++) {
             bool r;
@@ -1450,11 +1434,10 @@ enum cbam_err template_fill(const template_doc *t, const template_plan *p, const
         uint32_t row = m->proc_row + (uint32_t)i;
         edit(&x[ED_INST], row, m->proc_cat_col, SHEETXML_TEXT, 0, q->cats[0]);
         edit(&x[ED_INST], row, m->proc_name_col, SHEETXML_TEXT, 0, q->name);
-        static const char *const incl[TPL_INCLUDED] = {"F", "G", "H", "I", "J", "K"};
         if (q->ncats == 1)
-            edit(&x[ED_INST], row, incl[0], SHEETXML_TEXT, 0, t->only_direct);
+            edit(&x[ED_INST], row, m->proc_incl_cols[0], SHEETXML_TEXT, 0, t->only_direct);
         for (size_t c = 1; c < q->ncats; c++)
-            edit(&x[ED_INST], row, incl[c - 1], SHEETXML_TEXT, 0, q->cats[c]);
+            edit(&x[ED_INST], row, m->proc_incl_cols[c - 1], SHEETXML_TEXT, 0, q->cats[c]);
         /* D_Processes: production, market, electricity. */
         uint32_t b = m->d_first + m->d_stride * (uint32_t)i;
         if (!q->route && q->t > 0) {
