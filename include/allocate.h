@@ -20,6 +20,7 @@
 #include "cbam_error.h"
 #include "diag.h"
 #include "factors.h"
+#include "hourly.h"
 #include "ledger.h"
 
 typedef struct alloc_em {
@@ -57,6 +58,7 @@ typedef struct alloc_month {
     double unallocated_kwh[SUPPLY__COUNT]; /* by source, when the month had no production */
     double unallocated_supplier_kg;
     alloc_factors f;
+    bool hourly; /* the kWh are hour-matched (hourly.h), not the monthly totals */
     alloc_product_month *products; /* [nproducts of the enterprise] */
 } alloc_month;
 
@@ -91,6 +93,7 @@ typedef struct alloc_enterprise {
     double green_share;  /* (trade + PPA + direct + on-site) / consumption */
     alloc_month *months; /* every month from_ord..to_ord */
     size_t nmonths;
+    hourly_ent *hourly; /* hour-by-hour matching; NULL without interval rows (owned) */
     alloc_product *products; /* by ledger product index */
     size_t nproducts;
     size_t *product_order; /* product indexes sorted by product id: the output order */

@@ -50,6 +50,7 @@ typedef struct cli_report_args {
     const char *grid_factor, *residual_factor, *cbam_grid_factor;
     const char *enterprise;
     int from_ord, to_ord; /* 0 = open */
+    int interval_label;   /* enum ingest_label: what interval rows' times name (0: detect per file) */
     bool validate_only;   /* `validate`: read and check, write nothing */
     bool summary;         /* print the summary on stdout */
     bool quiet;           /* errors only on stderr */

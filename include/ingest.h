@@ -29,6 +29,13 @@ enum ingest_kind { INGEST_ELECTRICITY, INGEST_PRODUCTION, INGEST_ENTERPRISES };
 
 typedef void (*ingest_progress_fn)(void *ctx, const char *name, size_t done, size_t total);
 
+/* Which end of its interval a time names (--interval-label). */
+enum ingest_label {
+    INGEST_LABEL_DETECT, /* per file: 24:00 makes it end-labelled, 00:00 start-labelled; neither: start */
+    INGEST_LABEL_START,  /* 00:00..23:45 */
+    INGEST_LABEL_END,    /* 00:15..24:00 (00:00 is the previous day's last interval) */
+};
+
 typedef struct ingest_opts {
     int from_ord, to_ord;        /* keep rows in [from, to]; 0 = no limit */
     const char *encoding;        /* NULL: detect (see csvin_opts) */
@@ -39,6 +46,7 @@ typedef struct ingest_opts {
     const char *only_enterprise; /* keep only this enterprise; NULL = all (a file without an
                                     enterprise column is read as this one's) */
     const char *product;         /* --product: every row of the file is this product's sub-meter */
+    enum ingest_label label;     /* interval rows: what their times name */
     size_t chunk_size;           /* 0 = default */
     ingest_progress_fn progress; /* may be NULL */
     void *progress_ctx;

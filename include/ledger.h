@@ -46,6 +46,7 @@ typedef struct ledger_mark {
     uint64_t *seen;
     double kwh; /* booked under this mark (series marks): to find subtotal rows */
     uint32_t days; /* days of the month with rows (bit d - 1 for day d); daily, interval rows and bills */
+    bool end_label; /* interval rows named by their end (00:15..24:00): slot k is the interval ending at k */
     ledger_run *runs;
     uint32_t nruns, runs_cap;
     /* Time-of-use rows (a tier column): the month's total and the sum of its
@@ -64,9 +65,16 @@ enum ledger_dup {
 
 /* Records a row of period p at file:line under mark m (of month ord). On a
  * duplicate, returns its kind and sets *other_file, *other_line to the
- * earlier row, whatever the order of the rows and files. */
-enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, int file, long line,
-                                int *other_file, long *other_line);
+ * earlier row, whatever the order of the rows and files. With end_label the
+ * row's time names the end of its interval (ord is the interval's month). */
+enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, bool end_label, int file,
+                                long line, int *other_file, long *other_line);
+
+/* The slots of month ord that mark m has rows for, as a bitmap of
+ * ledger_mark_words(m) words at m->res seconds a slot (label-based: with
+ * end_label slot k is the interval ending k slots into the month). */
+size_t ledger_mark_words(const ledger_mark *m);
+void ledger_mark_slots(const ledger_mark *m, uint64_t *bits);
 
 /* Records a bill covering days lo..hi (1-based) of month ord at file:line:
  * a day already covered by another bill or row of the mark is a duplicate. */
@@ -146,6 +154,9 @@ typedef struct ledger_enterprise {
     size_t nannual;
     struct ledger_series **series; /* its meter series, in order of first row (owned by the ledger) */
     size_t nseries, series_cap;
+    struct hourly_store *hourly; /* interval rows by clock hour; NULL without interval rows (hourly.h) */
+    int offset_file;             /* the first row written with a UTC offset, for the non-CN check */
+    long offset_line;            /* 0: none */
 } ledger_enterprise;
 
 typedef struct ledger_input {

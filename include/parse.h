@@ -39,7 +39,10 @@ typedef struct parse_period {
     int year, month; /* month 1-12 */
     int day;         /* 0 for PERIOD_MONTH */
     enum period_granularity granularity;
-    int64_t stamp; /* seconds since 1970-01-01 of the first second covered */
+    int64_t stamp; /* seconds since 1970-01-01 of the time as written (wall clock) */
+    bool end_of_day; /* written as 24:00: stamp is the next day's 00:00, the date is the day it ends */
+    bool has_offset; /* a UTC offset was written (Z, +08:00, +0800, +08) */
+    int offset_s;    /* that offset in seconds east of UTC */
 } parse_period;
 
 /* Years accepted in periods: anything else is a typing error. */
@@ -48,8 +51,15 @@ typedef struct parse_period {
 
 /* Periods: 2025-03, 2025/3, 202503, 2025年3月, 2025-03-01, 2025/3/1,
  * 2025年3月1日, 20250301, each optionally followed by a time of day H:MM or
- * H:MM:SS (separated by a space or 'T'). Dates and times belong to their month. */
+ * H:MM:SS (separated by a space or 'T'), and after a time optionally a UTC
+ * offset: Z, +08:00, +0800 or +08. 24:00 (and 24:00:00) is the end of the
+ * day, as interval-end exports write it. Dates and times belong to their month. */
 enum parse_status parse_period_text(const char *s, size_t len, parse_period *out);
+
+/* Moves a PERIOD_TIME period to stamp (wall-clock seconds), recomputing its
+ * date; end_of_day is cleared. Used to convert an offset or to read an
+ * interval by its start. */
+void period_move(parse_period *p, int64_t stamp);
 
 /* Month ordinal: year * 12 + (month - 1); consecutive months differ by one. */
 static inline int period_ord(int year, int month)

@@ -18,7 +18,12 @@ enum supply_source {
     SUPPLY_ONSITE,       /* own generation consumed behind the meter */
     SUPPLY_SUPPLIER,     /* supply with a supplier-specific factor */
     SUPPLY_CERTIFICATE,  /* unbundled certificates: a claim in kWh, not consumption */
-    SUPPLY__COUNT
+    SUPPLY__COUNT,
+    /* The installation's main consumption meter (总表): a meter role, not a
+     * supply. It sits past the kWh vectors (never an index into one) and is
+     * read only by hourly matching (hourly.h). */
+    SUPPLY_LOAD = SUPPLY__COUNT,
+    SUPPLY__ROLES
 };
 
 /* Canonical name as written in input files and JSON keys ("green_trade"). */

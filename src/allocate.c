@@ -213,7 +213,40 @@ static bool has_annual(const ledger_enterprise *e, int year)
     return false;
 }
 
-static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_month *m, diag_list *dl)
+/* A matched month (hourly.h): its kWh vector replaces the monthly totals;
+ * sub-metered products keep theirs and the shared pool is the rest. False
+ * (reported) when the sub-meters claim more of a source than the month has. */
+static bool hourly_pool(const alloc_enterprise *ae, const alloc_month *am, const ledger_month *m,
+                        const hourly_month *hm, double pool[SUPPLY__COUNT], double *pool_kg, diag_list *dl)
+{
+    for (int s = 0; s < SUPPLY__COUNT; s++) {
+        double sub = 0;
+        for (size_t p = 0; p < m->ncells && p < ae->e->nproducts; p++)
+            sub += m->cells[p].sub_kwh[s];
+        double rest = hm->kwh[s] - sub;
+        if (rest < 0 && rest > -1e-9 * (hm->kwh[s] > 1 ? hm->kwh[s] : 1))
+            rest = 0; /* the same kWh summed in another order */
+        if (rest < 0) {
+            char per[8], a[64], b[64];
+            period_format(am->ord, per, sizeof per);
+            diag_add_ent(dl, DIAG_ERROR, ae->e->id,
+                         "enterprise %s, %s: the products' sub-meters give %s kWh of %s, but the hour-by-hour "
+                         "matching leaves %s kWh of it for the whole installation; expected the sub-meters to "
+                         "be part of the load meter (give green supply at enterprise level, without a "
+                         "product_id, when part of it was exported)",
+                         ae->e->id, per, numfmt_human(a, sizeof a, sub), supply_name((enum supply_source)s),
+                         numfmt_human(b, sizeof b, hm->kwh[s]));
+            return false;
+        }
+        pool[s] = rest;
+    }
+    /* Supplier kWh cut to what the load leaves: their kg alike. */
+    double given = m->pool_kwh[SUPPLY_SUPPLIER];
+    *pool_kg = given > 0 ? m->pool_supplier_kg * pool[SUPPLY_SUPPLIER] / given : m->pool_supplier_kg;
+    return true;
+}
+
+static bool compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_month *m, diag_list *dl)
 {
     const ledger_enterprise *e = ae->e;
     size_t np = e->nproducts;
@@ -221,14 +254,24 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
     period_format(am->ord, per, sizeof per);
     am->products = xcalloc(np ? np : 1, sizeof *am->products);
     if (m == NULL)
-        return;
+        return true;
     am->has_electricity = m->has_electricity;
 
+    const hourly_month *hm = hourly_matched_month(ae->hourly, am->ord);
+    double pool_kwh[SUPPLY__COUNT];
+    double pool_kg = m->pool_supplier_kg;
+    memcpy(pool_kwh, m->pool_kwh, sizeof pool_kwh);
+    if (hm != NULL) {
+        if (!hourly_pool(ae, am, m, hm, pool_kwh, &pool_kg, dl))
+            return false;
+        am->hourly = true;
+    }
+
     double total[SUPPLY__COUNT] = {0};
-    double supplier_kg = m->pool_supplier_kg;
+    double supplier_kg = pool_kg;
     double mass = 0;
     for (int s = 0; s < SUPPLY__COUNT; s++)
-        total[s] = m->pool_kwh[s];
+        total[s] = pool_kwh[s];
     for (size_t p = 0; p < m->ncells && p < np; p++) {
         const ledger_cell *c = &m->cells[p];
         for (int s = 0; s < SUPPLY__COUNT; s++)
@@ -239,6 +282,8 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
             mass += c->quantity_t;
         }
     }
+    if (hm != NULL) /* the vector itself, not the sum of its parts again */
+        memcpy(total, hm->kwh, sizeof total);
     /* A year given as annual production: the month's shared kWh are split by
      * the year's tonnes (the same shares every month; no tonnes are put in
      * any month). alloc_annual_check() made sure the year is whole. */
@@ -274,7 +319,7 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
     am->em = alloc_emissions(total, supplier_kg, coverage, &am->f);
 
     /* Shared kWh: by production mass, or unallocated when nothing was produced. */
-    const double *pool = m->pool_kwh;
+    const double *pool = pool_kwh;
     for (size_t p = 0; p < np; p++) {
         const ledger_cell *c = p < m->ncells ? &m->cells[p] : NULL;
         alloc_product_month *pm = &am->products[p];
@@ -295,7 +340,7 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
             pm->kwh_sub += sub;
             pm->kwh_alloc += alloc;
         }
-        kg = (c ? c->sub_supplier_kg : 0.0) + m->pool_supplier_kg * share;
+        kg = (c ? c->sub_supplier_kg : 0.0) + pool_kg * share;
         pm->quantity_t = c && c->has_production ? c->quantity_t : 0.0;
         pm->in_see = c && c->has_production && m->has_electricity;
         memcpy(pm->kwh, k, sizeof k);
@@ -325,13 +370,14 @@ static void compute_month(alloc_enterprise *ae, alloc_month *am, const ledger_mo
         }
         am->kwh.unallocated = pool_consumption;
         memcpy(am->unallocated_kwh, k, sizeof k);
-        am->unallocated_supplier_kg = m->pool_supplier_kg;
-        am->unallocated_em = alloc_emissions(k, m->pool_supplier_kg, coverage, &am->f);
+        am->unallocated_supplier_kg = pool_kg;
+        am->unallocated_em = alloc_emissions(k, pool_kg, coverage, &am->f);
         char a[64];
         if (pool_consumption > 0 && np > 0)
             diag_add_ent(dl, DIAG_WARNING, e->id, "enterprise %s, %s: no production this month; %s kWh stay unallocated",
                          e->id, per, numfmt_human(a, sizeof a, pool_consumption));
     }
+    return true;
 }
 
 /* Months with production but no electricity: left out of SEE, said once with
@@ -585,6 +631,44 @@ static void check_intensity(const alloc_enterprise *ae, diag_list *dl)
     }
 }
 
+/* Direct-line and PPA kWh that only monthly rows show: CBAM asks for the
+ * one-hour match (IR 2025/2547 Annex II D.4.3). Hour-matched months are
+ * demonstrated; the others are named. */
+static void not_demonstrated(const alloc_enterprise *ae, diag_list *dl)
+{
+    char list[300] = "";
+    size_t len = 0, n = 0, nhourly = 0;
+    for (size_t i = 0; i < ae->nmonths; i++) {
+        const alloc_month *am = &ae->months[i];
+        if (!(am->kwh.source[SUPPLY_GREEN_DIRECT] > 0 || am->kwh.source[SUPPLY_GREEN_PPA] > 0))
+            continue;
+        const hourly_month *hm = hourly_matched_month(ae->hourly, am->ord);
+        if (hm != NULL && !hm->monthly_direct_ppa) {
+            nhourly++;
+            continue;
+        }
+        char per[8];
+        period_format(am->ord, per, sizeof per);
+        if (len + 12 < sizeof list)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", per);
+        n++;
+    }
+    if (n == 0)
+        return;
+    if (nhourly == 0)
+        diag_add_ent(dl, DIAG_WARNING, ae->e->id,
+                     "enterprise %s: monthly totals: the one-hour match required for direct-link/PPA "
+                     "evidence (IR 2025/2547 Annex II D.4.3) is not demonstrated; keep the hourly "
+                     "meter data as evidence, or give it (interval rows and a load meter) to match hour by hour",
+                     ae->e->id);
+    else
+        diag_add_ent(dl, DIAG_WARNING, ae->e->id,
+                     "enterprise %s: monthly totals in %zu month%s (%s): the one-hour match required for "
+                     "direct-link/PPA evidence (IR 2025/2547 Annex II D.4.3) is not demonstrated for their "
+                     "monthly direct-line/PPA rows; the other months are matched hour by hour",
+                     ae->e->id, n, n == 1 ? "" : "s", list);
+}
+
 static bool compute_enterprise(alloc_enterprise *ae, const ledger *l, const ledger_enterprise *e, int from,
                                int to, struct resolver *r, bool have_registry, diag_list *dl)
 {
@@ -621,6 +705,7 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger *l, const ledg
     r->e = e;
     r->nyears = 0;
     bool ok = true, first = true;
+    ae->hourly = hourly_match(l, e, from, to, dl, &ok);
     for (size_t i = 0; i < ae->nmonths; i++) {
         alloc_month *am = &ae->months[i];
         am->ord = from + (int)i;
@@ -629,7 +714,8 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger *l, const ledg
             am->products = xcalloc(np ? np : 1, sizeof *am->products);
             continue;
         }
-        compute_month(ae, am, ledger_month_find(e, am->ord), dl);
+        if (!compute_month(ae, am, ledger_month_find(e, am->ord), dl))
+            ok = false;
         merge_factor(&ae->f.location, am->f.location, &first);
         merge_factor(&ae->f.residual, am->f.residual, &first);
         merge_factor(&ae->f.cbam, am->f.cbam, &first);
@@ -683,12 +769,7 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger *l, const ledg
         ae->cbam_ef = ae->em.cbam / (ae->kwh.consumption / 1000.0);
     }
     ae->cbam_code = alloc_cbam_code(ae->kwh.source, ae->f.cbam_grid_code ? ae->f.cbam_grid_code : "D.4(a)");
-    if (ae->kwh.source[SUPPLY_GREEN_DIRECT] > 0 || ae->kwh.source[SUPPLY_GREEN_PPA] > 0)
-        diag_add_ent(dl, DIAG_WARNING, e->id,
-                     "enterprise %s: monthly totals: the one-hour match required for direct-link/PPA "
-                     "evidence (IR 2025/2547 Annex II D.4.3) is not demonstrated; keep the hourly "
-                     "meter data as evidence",
-                     e->id);
+    not_demonstrated(ae, dl);
     if (np == 0 && ae->kwh.consumption > 0)
         diag_add_ent(dl, DIAG_WARNING, e->id,
                      "enterprise %s: no production data; no kWh are attributed to products", e->id);
@@ -834,6 +915,7 @@ void alloc_result_free(alloc_result *r)
         free(ae->months);
         free(ae->products);
         free(ae->product_order);
+        hourly_ent_free(ae->hourly);
     }
     free(r->ents);
     memset(r, 0, sizeof *r);

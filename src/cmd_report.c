@@ -47,7 +47,10 @@ static const char report_help[] =
     "                           GB18030), utf-8, gb18030 (gbk), utf-16le, utf-16be\n"
     "      --map COLUMN=HEADER  read the column headed HEADER as COLUMN (repeatable), e.g.\n"
     "                           --map meter_id=计量点号\n"
-    "\n"
+    "      --interval-label start|end  what the times of interval rows name: the start of\n"
+    "                           the interval (00:00..23:45) or its end (00:15..24:00);\n"
+    "                           default per file: end when a row says 24:00, else start\n"
+    "                           (see README, Hourly matching)\n"    "\n"
     "Outputs (report only; without one, a summary is printed):\n"
     "  -o, --output FILE.xlsx   the Excel workbook of one enterprise (with several in\n"
     "                           the inputs, choose one with --enterprise ID)\n"
@@ -134,6 +137,7 @@ enum {
     OPT_SPLIT,
     OPT_OUT_DIR,
     OPT_PRODUCT,
+    OPT_INTERVAL_LABEL,
 };
 
 static const struct option report_options[] = {
@@ -156,6 +160,7 @@ static const struct option report_options[] = {
     {"product", required_argument, NULL, OPT_PRODUCT},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"map", required_argument, NULL, OPT_MAP},
+    {"interval-label", required_argument, NULL, OPT_INTERVAL_LABEL},
     {"split", no_argument, NULL, OPT_SPLIT},
     {"template", required_argument, NULL, OPT_TEMPLATE},
     {"processes", required_argument, NULL, OPT_PROCESSES},
@@ -254,6 +259,15 @@ static int report_main(int argc, char **argv, enum mode mode)
             a.nmap++;
             break;
         }
+        case OPT_INTERVAL_LABEL:
+            if (strcmp(optarg, "start") == 0)
+                a.interval_label = INGEST_LABEL_START;
+            else if (strcmp(optarg, "end") == 0)
+                a.interval_label = INGEST_LABEL_END;
+            else
+                return cli_usage_error(cmd, "--interval-label %s: expected start (times 00:00..23:45 name the "
+                                       "interval that begins there) or end (00:15..24:00)", optarg);
+            break;
         case OPT_LANG:
             if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
                 return cli_usage_error(cmd, "--lang %s: expected en or zh", optarg);
@@ -564,7 +578,8 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
     }
 
     if (err == CBAM_OK || err == CBAM_ERR_DATA) {
-        ingest_opts io = {.from_ord = a->from_ord,
+        ingest_opts io = {.label = (enum ingest_label)a->interval_label,
+                          .from_ord = a->from_ord,
                           .to_ord = a->to_ord,
                           .only_enterprise = a->enterprise,
                           .encoding = a->encoding,

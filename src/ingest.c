@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "ingest.h"
+#include "hourly.h"
 #include "numfmt.h"
 #include "parse.h"
 #include "region.h"
@@ -182,7 +183,26 @@ struct ctx {
     char other_id[80]; /* the first id of another enterprise (--enterprise), for the message */
     char mangled_last[80]; /* the last id Excel changed: its repeats are counted, not listed */
     size_t mangled_repeats;
+
+    /* Interval rows: which end of the interval this file's times name
+     * (INGEST_LABEL_*), decided by --interval-label or by the first row at
+     * 00:00 (start) or 24:00 (end). Until then, rows on the hour wait in
+     * pending: 01:00 is hour 1 when labels are starts, hour 0 when ends. */
+    enum ingest_label label;
+    long label_line; /* the row that decided it (0: the option, or still open) */
+    struct pending_hour {
+        ledger_enterprise *e;
+        int ord;
+        uint32_t hour; /* the hour that starts at the row's time */
+        enum supply_source src;
+        double kwh;
+    } *pending;
+    size_t npending, pending_cap;
 };
+
+/* Rows on the hour held while a file's labelling is open: a day's worth for
+ * a park's meters; beyond it, start labels are assumed. */
+#define PENDING_MAX 262144
 
 const char *ingest_kind_name(enum ingest_kind kind)
 {
@@ -547,6 +567,80 @@ static bool in_range(const struct ctx *c, int ord)
     return !((c->o->from_ord && ord < c->o->from_ord) || (c->o->to_ord && ord > c->o->to_ord));
 }
 
+/* Books the rows on the hour that waited for the file's labelling. */
+static void flush_pending(struct ctx *c)
+{
+    bool end = c->label == INGEST_LABEL_END;
+    for (size_t i = 0; i < c->npending; i++) {
+        const struct pending_hour *ph = &c->pending[i];
+        hourly_book(&ph->e->hourly, ph->ord, ph->hour - (end ? 1 : 0), ph->src, ph->kwh);
+    }
+    c->npending = 0;
+}
+
+/* Sets the file's labelling (detected at this row). */
+static void decide_label(struct ctx *c, enum ingest_label label, long line)
+{
+    c->label = label;
+    c->label_line = line;
+    flush_pending(c);
+}
+
+/* A time of day: converted to China's local time when written with an
+ * offset, and read by the start of its interval. False (an error) when the
+ * file names intervals both ways or an offset is on a row outside China. */
+static bool local_time(struct ctx *c, const csvin_row *row, int k, const ledger_enterprise *e, parse_period *p,
+                       int *stop)
+{
+    bool eod = p->end_of_day;
+    if (p->has_offset) {
+        if (strcmp(e->country, "CN") != 0) {
+            *stop = row_error(c, row, c->cols.idx[k],
+                              "%s has a UTC offset, but enterprise %s is in %s: cbamcalc knows China's time "
+                              "(UTC+8) only; expected local times without an offset",
+                              c->spec[k].name, e->id, e->country);
+            return false;
+        }
+        /* China Standard Time: UTC+8 all year, no daylight saving. */
+        period_move(p, p->stamp - p->offset_s + 8 * 3600);
+    }
+    if (c->kind != INGEST_ELECTRICITY)
+        return true;
+    bool midnight = !eod && p->stamp % 86400 == 0;
+    if (eod && c->label != INGEST_LABEL_END) {
+        if (c->label == INGEST_LABEL_START) {
+            if (c->label_line == 0)
+                *stop = row_error(c, row, c->cols.idx[k],
+                                  "24:00 names the end of an interval, but --interval-label start was given; "
+                                  "expected times 00:00..23:45 (or --interval-label end)");
+            else
+                *stop = row_error(c, row, c->cols.idx[k],
+                                  "24:00 names the end of an interval, but line %ld names a start (00:00): "
+                                  "the file labels intervals both ways; say which with --interval-label "
+                                  "start|end",
+                                  c->label_line);
+            return false;
+        }
+        decide_label(c, INGEST_LABEL_END, row->line);
+    } else if (midnight && c->label == INGEST_LABEL_DETECT) {
+        decide_label(c, INGEST_LABEL_START, row->line);
+    } else if (midnight && c->label == INGEST_LABEL_END && c->label_line != 0) {
+        *stop = row_error(c, row, c->cols.idx[k],
+                          "00:00 names the start of an interval, but line %ld names an end (24:00): the file "
+                          "labels intervals both ways; say which with --interval-label start|end",
+                          c->label_line);
+        return false;
+    }
+    if (c->label == INGEST_LABEL_END) {
+        /* The interval ends at the time written: its day, month and hour
+         * are those of the second before. */
+        int64_t label = p->stamp;
+        period_move(p, label - 1);
+        p->stamp = label;
+    }
+    return true;
+}
+
 /* What every dated row starts with: one field per column, not a totals row,
  * the enterprise and the period inside the reporting period. False when the
  * row ends here; *ret is then what the row callback returns. */
@@ -566,6 +660,8 @@ static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period
         return true;
     }
     if (!read_period(c, row, period_k, p, ret))
+        return false;
+    if (p->granularity == PERIOD_TIME && !local_time(c, row, period_k, *e, p, ret))
         return false;
     *ord = period_ord(p->year, p->month);
     if (!in_range(c, *ord)) {
@@ -848,6 +944,29 @@ static int duplicate_error(struct ctx *c, const csvin_row *row, enum ledger_dup 
                      c->l->inputs[other_file].path, other_line);
 }
 
+/* An interval row's kWh into its clock hour (hourly.h). */
+static void book_hour(struct ctx *c, ledger_enterprise *e, int ord, const parse_period *p, bool end,
+                      enum supply_source src, double kwh)
+{
+    int64_t off = p->stamp - (end ? 1 : 0) - period_first_day(ord) * 86400;
+    if (off < 0 || off >= (int64_t)HOURLY_MONTH_HOURS * 3600)
+        return;
+    if (c->label == INGEST_LABEL_DETECT && p->stamp % 3600 == 0) {
+        if (c->npending == PENDING_MAX) {
+            decide_label(c, INGEST_LABEL_START, 0); /* no midnight in a day of rows: starts, as documented */
+            hourly_book(&e->hourly, ord, (uint32_t)(off / 3600), src, kwh);
+            return;
+        }
+        if (c->npending == c->pending_cap) {
+            c->pending_cap = c->pending_cap ? c->pending_cap * 2 : 256;
+            c->pending = xreallocarray(c->pending, c->pending_cap, sizeof *c->pending);
+        }
+        c->pending[c->npending++] = (struct pending_hour){e, ord, (uint32_t)(off / 3600), src, kwh};
+        return;
+    }
+    hourly_book(&e->hourly, ord, (uint32_t)(off / 3600), src, kwh);
+}
+
 /* Marks the row's meter-month (a repeat is an error) and books its kWh. */
 static int book_row(struct ctx *c, const csvin_row *row, ledger_enterprise *e, const char *meter,
                     size_t meter_len, const char *product, size_t product_len, enum supply_source src, int ord,
@@ -858,11 +977,14 @@ static int book_row(struct ctx *c, const csvin_row *row, ledger_enterprise *e, c
         return lookalike_error(c, row);
     int other_file;
     long other_line;
-    enum ledger_dup dup = ledger_mark_row(mark, ord, p, c->file, row->line, &other_file, &other_line);
+    bool end = p->granularity == PERIOD_TIME && c->label == INGEST_LABEL_END;
+    enum ledger_dup dup = ledger_mark_row(mark, ord, p, end, c->file, row->line, &other_file, &other_line);
     if (dup != LEDGER_DUP_NONE)
         return duplicate_error(c, row, dup, other_file, other_line);
     mark->kwh += kwh;
     ledger_book(e, ord, product, product_len, c->file, row->line, src, kwh, sf);
+    if (p->granularity == PERIOD_TIME && src != SUPPLY_CERTIFICATE)
+        book_hour(c, e, ord, p, end, src, kwh);
     return 0;
 }
 
@@ -1019,6 +1141,10 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         if (twin != NULL)
             return id_lookalike_error(c, row, E_PRODUCT, "product", twin->id);
     }
+    if (src == SUPPLY_LOAD && product_len > 0)
+        return row_error(c, row, c->cols.idx[has(c, E_PRODUCT) ? E_PRODUCT : E_SOURCE],
+                         "a load meter (总表) measures the whole installation; expected no product_id on load "
+                         "rows (a product's sub-meter is given with the source of its power)");
     if (src == SUPPLY_CERTIFICATE && product_len > 0) {
         row_warning(c, R_CERT_PRODUCT, row, c->cols.idx[E_PRODUCT],
                     "product_id is ignored on certificate rows: certificates cover the enterprise's grid "
@@ -1193,7 +1319,7 @@ static int production_row(struct ctx *c, const csvin_row *row)
     ledger_cell *cell = ledger_cell_get(m, pi);
     int other_file;
     long other_line;
-    switch (ledger_mark_row(&cell->prod_mark, ord, &p, c->file, row->line, &other_file, &other_line)) {
+    switch (ledger_mark_row(&cell->prod_mark, ord, &p, false, c->file, row->line, &other_file, &other_line)) {
     case LEDGER_DUP_NONE: break;
     case LEDGER_DUP_SAME:
         return row_error(c, row, c->cols.idx[P_PERIOD],
@@ -1633,6 +1759,7 @@ static void ctx_init(struct ctx *c, ledger *l, const factors_db *db, enum ingest
     c->o = o;
     c->dl = dl;
     c->kind = kind;
+    c->label = o->label;
     diag_list_init(&c->header_diags);
     c->file = ledger_add_input(l, name, ingest_kind_name(kind));
     c->name = l->inputs[c->file].path;
@@ -1645,6 +1772,11 @@ static void ctx_init(struct ctx *c, ledger *l, const factors_db *db, enum ingest
 
 static enum cbam_err ctx_finish(struct ctx *c, enum cbam_err err, const csvin_stats *st)
 {
+    if (c->label == INGEST_LABEL_DETECT)
+        c->label = INGEST_LABEL_START; /* neither 00:00 nor 24:00: starts, as documented */
+    flush_pending(c);
+    free(c->pending);
+    c->pending = NULL;
     ledger_input *in = &c->l->inputs[c->file];
     memcpy(in->sha256, st->sha256, sizeof in->sha256);
     in->rows = c->rows;

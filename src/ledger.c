@@ -1,6 +1,7 @@
 /* ledger.c - the aggregated input model (see ledger.h). */
 #include "config.h"
 #include "ledger.h"
+#include "hourly.h"
 #include "numfmt.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -23,9 +24,11 @@ static uint32_t slot_res_for(int64_t offset)
     return 60;
 }
 
+/* One slot more than the month's: an end-labelled month's last slot is
+ * the interval ending at 24:00 of day 31. */
 static size_t bitmap_words(uint32_t res)
 {
-    return (31u * 86400u / res + 63) / 64;
+    return (31u * 86400u / res + 1 + 63) / 64;
 }
 
 /* A mark keeps its runs only, and finds a repeated slot among them, until
@@ -61,7 +64,7 @@ static void refine(ledger_mark *m, uint32_t res)
     }
     size_t words = bitmap_words(res);
     uint64_t *bits = xcalloc(words, sizeof *bits);
-    for (uint32_t i = 0; i < 31u * 86400u / m->res; i++)
+    for (uint32_t i = 0; i <= 31u * 86400u / m->res; i++)
         if (m->seen[i / 64] >> (i % 64) & 1u) {
             uint32_t j = i * f;
             bits[j / 64] |= (uint64_t)1 << (j % 64);
@@ -116,9 +119,11 @@ static bool find_run(const ledger_mark *m, uint32_t slot, int *file, long *line)
     return false;
 }
 
-enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, int file, long line,
-                                int *other_file, long *other_line)
+enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, bool end_label, int file,
+                                long line, int *other_file, long *other_line)
 {
+    if (end_label)
+        m->end_label = true;
     if (m->first_line == 0) {
         m->granularity = (unsigned char)p->granularity;
         m->file = file;
@@ -137,7 +142,7 @@ enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, 
 
     /* Daily or interval rows: which slot of the month, in any order. */
     int64_t offset = p->stamp - period_first_day(ord) * 86400;
-    if (offset < 0 || offset >= 31 * 86400)
+    if (end_label ? (offset <= 0 || offset > 31 * 86400) : (offset < 0 || offset >= 31 * 86400))
         offset = 0; /* not inside the month (a bill keyed by an earlier day): its first slot */
     uint32_t res = slot_res_for(offset);
     if (m->res == 0)
@@ -156,7 +161,7 @@ enum ledger_dup ledger_mark_row(ledger_mark *m, int ord, const parse_period *p, 
     }
     if (m->seen != NULL)
         m->seen[slot / 64] |= (uint64_t)1 << (slot % 64);
-    m->days |= (uint32_t)1 << (offset / 86400);
+    m->days |= (uint32_t)1 << ((offset - (end_label && offset > 0)) / 86400);
     note_run(m, slot, file, line);
     if (m->seen == NULL && m->nruns > LAZY_RUNS)
         ensure_bitmap(m);
@@ -203,6 +208,26 @@ enum ledger_dup ledger_mark_days(ledger_mark *m, int ord, int lo, int hi, int fi
     return LEDGER_DUP_NONE;
 }
 
+size_t ledger_mark_words(const ledger_mark *m)
+{
+    return bitmap_words(m->res ? m->res : 86400);
+}
+
+void ledger_mark_slots(const ledger_mark *m, uint64_t *bits)
+{
+    size_t words = ledger_mark_words(m);
+    if (m->seen != NULL) {
+        memcpy(bits, m->seen, words * sizeof *bits);
+        return;
+    }
+    memset(bits, 0, words * sizeof *bits);
+    for (uint32_t r = 0; r < m->nruns; r++)
+        for (uint32_t k = 0; k < m->runs[r].n; k++) {
+            uint32_t slot = m->runs[r].slot0 + k * m->runs[r].slot_step;
+            bits[slot / 64] |= (uint64_t)1 << (slot % 64);
+        }
+}
+
 void ledger_mark_free(ledger_mark *m)
 {
     free(m->seen);
@@ -247,6 +272,7 @@ static void enterprise_free(ledger_enterprise *e)
     free(e->suppliers);
     free(e->annual);
     free(e->series);
+    hourly_store_free(e->hourly);
     free(e);
 }
 
@@ -521,6 +547,8 @@ ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *sk, int ord)
 void ledger_book(ledger_enterprise *e, int ord, const char *product, size_t product_len, int file,
                  long line, enum supply_source src, double kwh, const factor *supplier)
 {
+    if (src >= SUPPLY__COUNT)
+        return; /* a load meter is no supply: only hourly matching reads it */
     ledger_month *m = ledger_month_get(e, ord);
     m->has_electricity = true;
     double supplier_kg = supplier != NULL ? kwh * supplier->value : 0.0;

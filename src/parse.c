@@ -292,7 +292,7 @@ static bool fixed_width_period(const char *s, size_t len, struct period_fields *
     f->has_time = len >= 16;
     if (f->has_day && (s[7] != '-' || (f->day = two_digits(s + 8)) < 0))
         return false;
-    if (f->has_time && (s[10] != ' ' || s[13] != ':' || (f->hour = two_digits(s + 11)) < 0 ||
+    if (f->has_time && ((s[10] != ' ' && s[10] != 'T') || s[13] != ':' || (f->hour = two_digits(s + 11)) < 0 ||
                         (f->minute = two_digits(s + 14)) < 0))
         return false;
     if (len == 19 && (s[16] != ':' || (f->second = two_digits(s + 17)) < 0))
@@ -368,11 +368,76 @@ static enum parse_status scan_period(const char *s, size_t len, struct period_fi
     return PARSE_OK;
 }
 
+/* A UTC offset at the end of a time (Z, +08:00, +0800, +08): removed from
+ * len, stored in *offset_s. Only after a time: a date's own '-' is no sign. */
+static enum parse_status strip_offset(const char *s, size_t *len, bool *has, int *offset_s)
+{
+    size_t n = *len;
+    *has = false;
+    if (n < 12 || memchr(s, ':', n) == NULL)
+        return PARSE_OK;
+    if (s[n - 1] == 'Z' || s[n - 1] == 'z') {
+        *has = true;
+        *offset_s = 0;
+        *len = n - 1;
+        return PARSE_OK;
+    }
+    size_t sign = 0, digits = 0;
+    if (n >= 6 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':')
+        sign = n - 6, digits = 4;
+    else if (n >= 5 && (s[n - 5] == '+' || s[n - 5] == '-'))
+        sign = n - 5, digits = 4;
+    else if (n >= 3 && (s[n - 3] == '+' || s[n - 3] == '-'))
+        sign = n - 3, digits = 2;
+    else
+        return PARSE_OK;
+    if (memchr(s, ':', sign) == NULL)
+        return PARSE_OK; /* 2025-03-01-08 is no time with an offset */
+    int hh = two_digits(s + sign + 1), mm = 0;
+    if (digits == 4)
+        mm = two_digits(s + n - 2);
+    if (hh < 0 || mm < 0)
+        return PARSE_SYNTAX;
+    if (hh > 14 || mm > 59)
+        return PARSE_RANGE;
+    *has = true;
+    *offset_s = (s[sign] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+    *len = sign;
+    return PARSE_OK;
+}
+
+/* Date of a day number (days since 1970-01-01), the inverse of days_from_civil. */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void period_move(parse_period *p, int64_t stamp)
+{
+    int64_t day = stamp >= 0 ? stamp / 86400 : -((-stamp + 86399) / 86400);
+    civil_from_days(day, &p->year, &p->month, &p->day);
+    p->stamp = stamp;
+    p->end_of_day = false;
+}
+
 enum parse_status parse_period_text(const char *s, size_t len, parse_period *out)
 {
     parse_trim(&s, &len);
     if (len == 0)
         return PARSE_EMPTY;
+    bool has_offset;
+    int offset_s = 0;
+    enum parse_status ost = strip_offset(s, &len, &has_offset, &offset_s);
+    if (ost != PARSE_OK)
+        return ost;
     struct period_fields f;
     if (!fixed_width_period(s, len, &f)) {
         enum parse_status st = scan_period(s, len, &f);
@@ -385,7 +450,8 @@ enum parse_status parse_period_text(const char *s, size_t len, parse_period *out
         return PARSE_RANGE;
     if (has_day && (day < 1 || day > days_in_month(year, month)))
         return PARSE_RANGE;
-    if (hour > 23 || minute > 59 || second > 59)
+    bool end_of_day = has_time && hour == 24 && minute == 0 && second == 0;
+    if ((hour > 23 && !end_of_day) || minute > 59 || second > 59)
         return PARSE_RANGE;
 
     out->year = year;
@@ -393,6 +459,9 @@ enum parse_status parse_period_text(const char *s, size_t len, parse_period *out
     out->day = has_day ? day : 0;
     out->granularity = has_time ? PERIOD_TIME : has_day ? PERIOD_DAY : PERIOD_MONTH;
     out->stamp = days_from_civil(year, month, has_day ? day : 1) * 86400 + hour * 3600 + minute * 60 + second;
+    out->end_of_day = end_of_day;
+    out->has_offset = has_offset;
+    out->offset_s = offset_s;
     return PARSE_OK;
 }
 

@@ -113,6 +113,61 @@ static json_t *period_str(int ord)
     return str(buf);
 }
 
+/* {"onsite": kWh, "green_direct": ..., ...} in matching order. */
+static json_t *green_object(struct jw *w, const double v[HOURLY__GREEN])
+{
+    json_t *o = checked(json_object());
+    for (int g = 0; g < HOURLY__GREEN; g++)
+        put(o, supply_name(hourly_green_source((enum hourly_green)g)), num(w, v[g]));
+    return o;
+}
+
+static json_t *share(struct jw *w, bool has, double v)
+{
+    return has ? num(w, v) : checked(json_null());
+}
+
+/* The hour-by-hour matching (README "Hourly matching"); null without interval rows. */
+static json_t *hourly_object(struct jw *w, const hourly_ent *h)
+{
+    if (h == NULL)
+        return checked(json_null());
+    json_t *o = checked(json_object());
+    put(o, "interval_minutes", checked(json_integer(h->interval_minutes)));
+    put(o, "hours", checked(json_integer(h->hours)));
+    put(o, "matched_months", checked(json_integer((json_int_t)h->nmatched)));
+    put(o, "load_kwh", num(w, h->load_kwh));
+    put(o, "supply_kwh", green_object(w, h->supply_kwh));
+    put(o, "matched_kwh", green_object(w, h->matched_kwh));
+    put(o, "surplus_kwh", green_object(w, h->surplus_kwh));
+    put(o, "unmatched_load_kwh", num(w, h->unmatched_kwh));
+    put(o, "matched_share", share(w, h->has_share, h->matched_share));
+    put(o, "volumetric_share", share(w, h->has_share, h->volumetric_share));
+    json_t *months = checked(json_array());
+    for (size_t i = 0; i < h->nmonths; i++) {
+        const hourly_month *hm = &h->months[i];
+        json_t *m = checked(json_object());
+        put(m, "period", period_str(hm->ord));
+        put(m, "matched", checked(json_boolean(hm->matched)));
+        if (!hm->matched) {
+            put(m, "reason", str(hm->reason));
+            push(months, m);
+            continue;
+        }
+        put(m, "hours", checked(json_integer(hm->hours)));
+        put(m, "load_kwh", num(w, hm->load_kwh));
+        put(m, "supply_kwh", green_object(w, hm->supply_kwh));
+        put(m, "matched_kwh", green_object(w, hm->matched_kwh));
+        put(m, "surplus_kwh", green_object(w, hm->surplus_kwh));
+        put(m, "unmatched_load_kwh", num(w, hm->unmatched_kwh));
+        put(m, "matched_share", share(w, hm->has_share, hm->matched_share));
+        put(m, "volumetric_share", share(w, hm->has_share, hm->volumetric_share));
+        push(months, m);
+    }
+    put(o, "months", months);
+    return o;
+}
+
 static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
 {
     const ledger_enterprise *e = ae->e;
@@ -141,6 +196,7 @@ static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
     put(o, "emissions_t_co2", em_object(w, &ae->em));
     put(o, "unallocated_t_co2", em_object(w, &ae->unallocated_em));
     put(o, "green_share", ae->has_green_share ? num(w, ae->green_share) : checked(json_null()));
+    put(o, "hourly", hourly_object(w, ae->hourly));
 
     json_t *prods = checked(json_array());
     for (size_t k = 0; k < ae->nproducts; k++) {
@@ -174,6 +230,7 @@ static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
         put(m, "emissions_t_co2", em_object(w, &am->em));
         put(m, "has_electricity", checked(json_boolean(am->has_electricity)));
         put(m, "has_production", checked(json_boolean(am->has_production)));
+        put(m, "hour_matched", checked(json_boolean(am->hourly)));
         json_t *mf = checked(json_object());
         put(mf, "location", str(am->f.location ? am->f.location->id : NULL));
         put(mf, "residual", str(am->f.residual ? am->f.residual->id : NULL));

@@ -27,6 +27,36 @@ static void factor_line(FILE *f, const char *label, double t, double kwh, const 
     fputc('\n', f);
 }
 
+/* The hour-by-hour matching: the 24/7 share and the surplus per source. */
+static void hourly_lines(FILE *f, const alloc_enterprise *ae)
+{
+    const hourly_ent *h = ae->hourly;
+    char a[48], b[48], c[48];
+    if (h == NULL)
+        return;
+    if (h->nmatched == 0) {
+        fprintf(f, "  Hourly matching: none of the %zu month%s with interval rows could be matched (%s)\n",
+                h->nmonths, h->nmonths == 1 ? "" : "s", h->months[0].reason);
+        return;
+    }
+    fprintf(f, "  Hourly matching (%zu month%s, %u hours, %u-minute data)\n", h->nmatched, h->nmatched == 1 ? "" : "s",
+            h->hours, h->interval_minutes);
+    fprintf(f, "    %-14s %18s   matched share %s %%  (volumetric %s %%)\n", "load",
+            report_text_number(a, sizeof a, h->load_kwh, 0),
+            h->has_share ? report_text_number(b, sizeof b, h->matched_share * 100, 1) : "-",
+            h->has_share ? report_text_number(c, sizeof c, h->volumetric_share * 100, 1) : "-");
+    for (int g = 0; g < HOURLY__GREEN; g++) {
+        if (h->supply_kwh[g] == 0)
+            continue;
+        fprintf(f, "    %-14s %18s   matched %s, surplus %s\n", supply_name(hourly_green_source((enum hourly_green)g)),
+                report_text_number(a, sizeof a, h->supply_kwh[g], 0), report_text_number(b, sizeof b, h->matched_kwh[g], 0),
+                report_text_number(c, sizeof c, h->surplus_kwh[g], 0));
+    }
+    if (h->nmatched < h->nmonths)
+        fprintf(f, "    (%zu month%s with interval rows not matched: see the JSON's hourly.months)\n",
+                h->nmonths - h->nmatched, h->nmonths - h->nmatched == 1 ? "" : "s");
+}
+
 void report_text_write(FILE *f, const alloc_result *r)
 {
     char a[48], b[48], c[48], d[48], e1[48], e2[48];
@@ -59,6 +89,7 @@ void report_text_write(FILE *f, const alloc_result *r)
         if (ae->kwh.unallocated > 0)
             fprintf(f, "    %-14s %18s   (not attributed to a product)\n", "unallocated",
                     report_text_number(a, sizeof a, ae->kwh.unallocated, 0));
+        hourly_lines(f, ae);
         fputs("  Emissions\n", f);
         factor_line(f, "location-based", ae->em.location, ae->kwh.consumption, ae->f.location, NULL);
         factor_line(f, "market-based", ae->em.market, ae->kwh.consumption, ae->f.residual, NULL);

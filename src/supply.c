@@ -7,7 +7,7 @@ static const struct {
     const char *name;
     bool consumption, location, cbam_grid, green;
     const char *cbam_code;
-} table[SUPPLY__COUNT] = {
+} table[SUPPLY__ROLES] = {
     /*                       consumption location cbam_grid green  cbam code */
     [SUPPLY_GRID] = {"grid", true, true, true, false, NULL},
     [SUPPLY_GREEN_TRADE] = {"green_trade", true, true, true, true, NULL},
@@ -16,6 +16,7 @@ static const struct {
     [SUPPLY_ONSITE] = {"onsite", true, false, false, true, "D.4.1"},
     [SUPPLY_SUPPLIER] = {"supplier", true, true, true, false, NULL},
     [SUPPLY_CERTIFICATE] = {"certificate", false, false, false, false, NULL},
+    [SUPPLY_LOAD] = {"load", false, false, false, false, NULL},
 };
 
 const char *supply_name(enum supply_source s)
@@ -53,12 +54,14 @@ static const struct {
     {"直供绿电", SUPPLY_GREEN_DIRECT}, {"绿电直供", SUPPLY_GREEN_DIRECT}, {"自发自用", SUPPLY_ONSITE},
     {"自发电", SUPPLY_ONSITE},      {"屋顶光伏", SUPPLY_ONSITE},     {"光伏", SUPPLY_ONSITE},
     {"绿证", SUPPLY_CERTIFICATE},   {"购电协议", SUPPLY_GREEN_PPA},  {"PPA", SUPPLY_GREEN_PPA},
+    {"总表", SUPPLY_LOAD},          {"总用电", SUPPLY_LOAD},         {"用电总表", SUPPLY_LOAD},
+    {"总加", SUPPLY_LOAD},
 };
 
 bool supply_parse(const char *s, size_t len, enum supply_source *out)
 {
     parse_trim(&s, &len);
-    for (int k = 0; k < SUPPLY__COUNT; k++) {
+    for (int k = 0; k < SUPPLY__ROLES; k++) {
         if (parse_eq_ci(s, len, table[k].name)) {
             *out = (enum supply_source)k;
             return true;
@@ -75,6 +78,6 @@ bool supply_parse(const char *s, size_t len, enum supply_source *out)
 
 const char *supply_names_list(void)
 {
-    return "grid, green_trade, green_ppa, green_direct, onsite, supplier, certificate (or 电网, 绿电交易, "
-           "绿电直连, 自发自用, 绿证, 购电协议)";
+    return "grid, green_trade, green_ppa, green_direct, onsite, supplier, certificate, load (or 电网, 绿电交易, "
+           "绿电直连, 自发自用, 绿证, 购电协议, 总表)";
 }

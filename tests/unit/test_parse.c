@@ -120,8 +120,10 @@ START_TEST(periods)
     ck_assert_int_eq(per("2000-01-01", PARSE_OK).stamp, 946684800); /* date -d 2000-01-01Z +%s */
 
     static const char *const range[] = {"2025-13", "2025-00", "2025-02-29", "2024-02-30",
-                                        "2025-04-31", "1989-12", "2101-01", "2025-03-01 24:00",
-                                        "2025-03-01 10:60", "202513"};
+                                        "2025-04-31", "1989-12", "2101-01", "2025-03-01 24:15",
+                                        "2025-03-01 24:00:01", "2025-03-01 25:00",
+                                        "2025-03-01 10:60", "202513", "2025-03-01 00:00+15:00",
+                                        "2025-03-01 00:00+08:60"};
     for (size_t i = 0; i < sizeof range / sizeof range[0]; i++)
         per(range[i], PARSE_RANGE);
     per("2024-02-29", PARSE_OK);
@@ -131,6 +133,36 @@ START_TEST(periods)
     for (size_t i = 0; i < sizeof syntax / sizeof syntax[0]; i++)
         per(syntax[i], PARSE_SYNTAX);
     per("", PARSE_EMPTY);
+    /* 24:00 is the end of the day it names: the next day's 00:00, in its own month. */
+    parse_period eod = per("2025-03-31 24:00", PARSE_OK);
+    ck_assert(eod.end_of_day && eod.year == 2025 && eod.month == 3 && eod.day == 31);
+    ck_assert_int_eq(eod.stamp, per("2025-04-01 00:00", PARSE_OK).stamp);
+    ck_assert(per("2025-03-31 24:00:00", PARSE_OK).end_of_day);
+    ck_assert(!per("2025-03-31 23:00", PARSE_OK).end_of_day);
+    /* UTC offsets after a time: kept apart from the wall-clock stamp. */
+    static const struct { const char *s; int offset_s; } offs[] = {
+        {"2025-03-01T00:15:00+08:00", 28800}, {"2025-03-01 00:15+0800", 28800}, {"2025-03-01 00:15+08", 28800},
+        {"2025-03-01T00:15:00Z", 0}, {"2025-02-28T16:15:00-05:30", -19800}, {"2025/3/1 0:15+08:00", 28800},
+    };
+    for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
+        parse_period p = per(offs[i].s, PARSE_OK);
+        ck_assert_msg(p.has_offset && p.offset_s == offs[i].offset_s, "%s: %d", offs[i].s, p.offset_s);
+    }
+    ck_assert_int_eq(per("2025-03-01T00:15:00Z", PARSE_OK).stamp, per("2025-03-01 00:15", PARSE_OK).stamp);
+    ck_assert(!per("2025-03-01 00:15", PARSE_OK).has_offset);
+    ck_assert(!per("2025-03-01", PARSE_OK).has_offset);
+    static const char *const bad_offsets[] = {"2025-03-01 00:15+8", "2025-03-01 00:15+08:0", "2025-03-01Z",
+                                              "2025-03-01 00:15 +08:00", "2025-03-01 00:15+0x:00"};
+    for (size_t i = 0; i < sizeof bad_offsets / sizeof bad_offsets[0]; i++)
+        per(bad_offsets[i], PARSE_SYNTAX);
+    /* period_move: a stamp back to its date, across a month and a leap day. */
+    parse_period mv = per("2024-03-01 00:00", PARSE_OK);
+    period_move(&mv, mv.stamp - 1);
+    ck_assert(mv.year == 2024 && mv.month == 2 && mv.day == 29 && mv.stamp % 86400 == 86399);
+    mv = per("2025-01-01 07:00", PARSE_OK);
+    period_move(&mv, mv.stamp - 8 * 3600);
+    ck_assert(mv.year == 2024 && mv.month == 12 && mv.day == 31);
+
     char buf[8];
     period_format(period_ord(2025, 12), buf, sizeof buf);
     ck_assert_str_eq(buf, "2025-12");
