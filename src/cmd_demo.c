@@ -146,7 +146,9 @@ int cli_cmd_demo(int argc, char **argv)
     if (!quiet)
         printf("\nThe same job on real-world exports (a GBK State Grid bill with time-of-use tiers, a park\n"
                "platform's 15-minute data, a green-power trade statement in MWh), for March 2025, the\n"
-               "month the 15-minute sample covers:\n\n");
+               "month the 15-minute sample covers. Its load meter (总表) lets cbamcalc match the direct\n"
+               "line and the PV to the load hour by hour, as CBAM asks: the power exported at the noon\n"
+               "break counts nowhere, and the matched share is the hourly (24/7) score:\n\n");
     rc = cli_run_report(&x);
     if (rc == 0 && !quiet)
         fprintf(stderr,
