@@ -50,6 +50,7 @@ typedef struct batch_job {
     char *template_output; /* the filled official template's name in the output directory; NULL: none */
     char *lang, *grid_factor, *residual_factor, *cbam_grid_factor; /* NULL when not given */
     char *enterprise;  /* the one enterprise of a multi-enterprise export; NULL: the only one */
+    char *interval_label; /* "start" or "end" (--interval-label); NULL: detected per file */
     batch_file_opts *eopts; /* NULL, or one per electricity file */
     char key[HASH_HEX_SIZE];      /* SHA-256 of everything the outputs depend on ("" until known) */
     char prev_key[HASH_HEX_SIZE]; /* the key of its last good outputs (the state file); "" when none */
@@ -77,7 +78,7 @@ void batch_plan_free(batch_plan *p);
 
 /* Reads a manifest: columns client, electricity, production, enterprises,
  * output and optionally enterprise, lang, grid_factor, residual_factor,
- * cbam_grid_factor, and per electricity file source, map, encoding, product.
+ * cbam_grid_factor, interval_label, and per electricity file source, map, encoding, product.
  * Several files of one kind are separated by ';'; relative paths are relative
  * to the manifest. The per-file columns have one ';' part per electricity
  * file (a part may be empty) or are empty; map parts hold COLUMN=HEADER

@@ -92,10 +92,10 @@ typedef struct hourly_ent {
 } hourly_ent;
 
 /* Matches e's months from..to. NULL when it has no interval rows in them.
- * Problems are reported in dl; *ok is cleared on an error (data that
- * contradict themselves). */
+ * What the data leave in doubt (gaps, a grid meter that disagrees, monthly
+ * rows capped) is reported in dl as warnings. */
 hourly_ent *hourly_match(const struct ledger *l, const struct ledger_enterprise *e, int from, int to,
-                         diag_list *dl, bool *ok);
+                         diag_list *dl);
 
 /* The matched month ord of h, or NULL (h may be NULL). */
 const hourly_month *hourly_matched_month(const hourly_ent *h, int ord);

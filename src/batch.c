@@ -1,6 +1,7 @@
 /* batch.c - the plan of a batch run, its state record and its summary (see batch.h). */
 #include "config.h"
 #include "batch.h"
+#include "ingest.h"
 #include "columns.h"
 #include "csvin.h"
 #include "outfile.h"
@@ -56,6 +57,7 @@ static void job_free(batch_job *j)
     free(j->lang);
     free(j->grid_factor);
     free(j->residual_factor);
+    free(j->interval_label);
     free(j->cbam_grid_factor);
     free(j->enterprise);
     for (size_t i = 0; j->eopts != NULL && i < j->ne; i++) {
@@ -166,7 +168,7 @@ static bool set_template_output(batch_job *j, const char *given, size_t len)
 }
 
 enum { M_CLIENT, M_ELECTRICITY, M_PRODUCTION, M_ENTERPRISES, M_OUTPUT, M_LANG, M_GRID, M_RESIDUAL, M_CBAM,
-       M_ENTERPRISE, M_SOURCE, M_MAP, M_ENCODING, M_PRODUCT, M_TEMPLATE, M__N };
+       M_ENTERPRISE, M_SOURCE, M_MAP, M_ENCODING, M_PRODUCT, M_TEMPLATE, M_LABEL, M__N };
 static const columns_spec manifest_columns[M__N] = {
     [M_CLIENT] = {"client", true, NULL},          [M_ELECTRICITY] = {"electricity", true, NULL},
     [M_PRODUCTION] = {"production", true, NULL},  [M_ENTERPRISES] = {"enterprises", true, NULL},
@@ -175,13 +177,13 @@ static const columns_spec manifest_columns[M__N] = {
     [M_CBAM] = {"cbam_grid_factor", false, NULL}, [M_ENTERPRISE] = {"enterprise", false, NULL},
     [M_SOURCE] = {"source", false, NULL},         [M_MAP] = {"map", false, NULL},
     [M_ENCODING] = {"encoding", false, NULL},     [M_PRODUCT] = {"product", false, NULL},
-    [M_TEMPLATE] = {"template_output", false, NULL},
+    [M_TEMPLATE] = {"template_output", false, NULL}, [M_LABEL] = {"interval_label", false, NULL},
 };
 
 const char *batch_manifest_columns(void)
 {
     return "client, electricity, production, enterprises, output, enterprise, lang, grid_factor, "
-           "residual_factor, cbam_grid_factor, source, map, encoding, product, template_output";
+           "residual_factor, cbam_grid_factor, source, map, encoding, product, template_output, interval_label";
 }
 
 struct manifest_ctx {
@@ -498,6 +500,10 @@ static int on_manifest_row(void *vc, const csvin_row *row)
     j->residual_factor = opt_dup(c, row, M_RESIDUAL);
     j->cbam_grid_factor = opt_dup(c, row, M_CBAM);
     j->enterprise = opt_dup(c, row, M_ENTERPRISE);
+    j->interval_label = opt_dup(c, row, M_LABEL);
+    if (j->interval_label != NULL && strcmp(j->interval_label, "start") != 0 && strcmp(j->interval_label, "end") != 0)
+        row_error(c, row, M_LABEL, "interval_label \"%s\" is not start or end (what the times of interval rows name)",
+                  j->interval_label);
     return 0;
 }
 
@@ -669,6 +675,9 @@ void batch_job_report_args(const batch_job *j, cli_report_args *a)
     a->cbam_grid_factor = j->cbam_grid_factor;
     a->enterprise = j->enterprise;
     a->zh = j->lang != NULL && strcmp(j->lang, "zh") == 0;
+    a->interval_label = j->interval_label == NULL                  ? INGEST_LABEL_DETECT
+                        : strcmp(j->interval_label, "end") == 0 ? INGEST_LABEL_END
+                                                                 : INGEST_LABEL_START;
 }
 
 static uint64_t batch_client_hash(const char *client)
@@ -745,6 +754,7 @@ enum cbam_err batch_job_key(batch_job *job, const char *const *factor_files, siz
     ADD("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
     ADD("output %s %s lang %s\n", job->output, job->json, job->lang ? job->lang : "en");
     ADD("enterprise %s\n", job->enterprise ? job->enterprise : "-");
+    ADD("interval_label %s\n", job->interval_label ? job->interval_label : "-");
     ADD("template_output %s\n", job->template_output ? job->template_output : "-");
     ADD("factors %s %s %s\n", job->grid_factor ? job->grid_factor : "-",
         job->residual_factor ? job->residual_factor : "-", job->cbam_grid_factor ? job->cbam_grid_factor : "-");

@@ -223,8 +223,7 @@ static const char *fmt_kwh(char *buf, size_t size, double v)
 
 /* The grid meter against the load the green supply left (with a load meter). */
 static void check_grid(const ledger_enterprise *e, hourly_month *hm, const hourly_block *b,
-                       const struct role_month rm[SUPPLY__ROLES], double grid_used, double supplier_used,
-                       bool carved, diag_list *dl)
+                       const struct role_month rm[SUPPLY__ROLES], double grid_used, bool carved, diag_list *dl)
 {
     const struct role_month *g = &rm[SUPPLY_GRID];
     if (g->nhourly + g->ncoarse == 0 || !(hm->load_kwh > 0))
@@ -243,7 +242,6 @@ static void check_grid(const ledger_enterprise *e, hourly_month *hm, const hourl
                          "meter's figure is used: check that every meter of the installation is in the files",
                          e->id, per, fmt_kwh(a, sizeof a, g->total_kwh), fmt_kwh(bb, sizeof bb, grid_used),
                          fmt_kwh(c, sizeof c, diff));
-        (void)supplier_used;
         return;
     }
     double sum = 0;
@@ -373,15 +371,16 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
         hm->kwh[green_order[g]] = hm->supply_h[g] != NULL ? hm->matched_kwh[g] : 0;
     /* Monthly rows of other consumption sources are parts of the unmatched
      * load; what is left is grid. */
-    static const enum supply_source carve[] = {SUPPLY_ONSITE, SUPPLY_GREEN_DIRECT, SUPPLY_GREEN_PPA,
-                                               SUPPLY_GREEN_TRADE, SUPPLY_SUPPLIER};
+    /* The green sources in matching order (so carve[i] is green_order[i]), then supplier. */
+    static const enum supply_source carve[HOURLY__GREEN + 1] = {SUPPLY_ONSITE, SUPPLY_GREEN_DIRECT,
+                                                                SUPPLY_GREEN_PPA, SUPPLY_GREEN_TRADE, SUPPLY_SUPPLIER};
     double left = hm->unmatched_kwh;
     bool carved = false;
     for (size_t i = 0; i < sizeof carve / sizeof carve[0]; i++) {
         enum supply_source s = carve[i];
-        double want = s == SUPPLY_SUPPLIER ? rm[s].total_kwh : rm[s].coarse_kwh;
-        if (s != SUPPLY_SUPPLIER && hm->supply_h[i] == NULL)
-            want = rm[s].total_kwh; /* no hourly rows at all this month */
+        double want = rm[s].coarse_kwh;
+        if (s == SUPPLY_SUPPLIER || hm->supply_h[i] == NULL)
+            want = rm[s].total_kwh; /* not in the matching, or no hourly rows this month */
         if (!(want > 0))
             continue;
         carved |= s != SUPPLY_SUPPLIER;
@@ -392,9 +391,10 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
             char a[64], c[64];
             diag_add_ent(dl, DIAG_WARNING, e->id,
                          "enterprise %s, %s: the monthly %s rows give %s kWh, but only %s kWh of the load are left "
-                         "after the hourly green supply; %s kWh of them are counted",
+                         "after the hourly green supply and the sources before it; only those are counted: check "
+                         "the load meter and the %s rows",
                          e->id, per, supply_name(s), fmt_kwh(a, sizeof a, want), fmt_kwh(c, sizeof c, left),
-                         fmt_kwh(c, sizeof c, take));
+                         supply_name(s));
         }
         hm->kwh[s] += take;
         left -= take;
@@ -402,12 +402,11 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
             hm->supplier_scale = take / rm[s].total_kwh;
     }
     hm->kwh[SUPPLY_GRID] = left > 0 ? left : 0;
-    check_grid(e, hm, b, rm, hm->kwh[SUPPLY_GRID], hm->kwh[SUPPLY_SUPPLIER], carved, dl);
+    check_grid(e, hm, b, rm, hm->kwh[SUPPLY_GRID], carved, dl);
 }
 
-hourly_ent *hourly_match(const ledger *l, const ledger_enterprise *e, int from, int to, diag_list *dl, bool *ok)
+hourly_ent *hourly_match(const ledger *l, const ledger_enterprise *e, int from, int to, diag_list *dl)
 {
-    (void)ok;
     const hourly_store *hs = e->hourly;
     if (hs == NULL)
         return NULL;
