@@ -189,7 +189,7 @@ struct ctx {
      * 00:00 (start) or 24:00 (end). Until then, rows on the hour wait in
      * pending: 01:00 is hour 1 when labels are starts, hour 0 when ends. */
     enum ingest_label label;
-    long label_line; /* the row that decided it (0: the option, or still open) */
+    long label_line; /* the row that decided it (0: the option, or still open; -1: assumed) */
     struct pending_hour {
         ledger_enterprise *e;
         int ord;
@@ -609,7 +609,13 @@ static bool local_time(struct ctx *c, const csvin_row *row, int k, const ledger_
     bool midnight = !eod && p->stamp % 86400 == 0;
     if (eod && c->label != INGEST_LABEL_END) {
         if (c->label == INGEST_LABEL_START) {
-            if (c->label_line == 0)
+            if (c->label_line < 0)
+                *stop = row_error(c, row, c->cols.idx[k],
+                                  "24:00 names the end of an interval, but %d rows on the hour came before any "
+                                  "00:00 or 24:00 and were read as interval starts; say which end the times name "
+                                  "with --interval-label start|end",
+                                  PENDING_MAX);
+            else if (c->label_line == 0)
                 *stop = row_error(c, row, c->cols.idx[k],
                                   "24:00 names the end of an interval, but --interval-label start was given; "
                                   "expected times 00:00..23:45 (or --interval-label end)");
@@ -953,7 +959,7 @@ static void book_hour(struct ctx *c, ledger_enterprise *e, int ord, const parse_
         return;
     if (c->label == INGEST_LABEL_DETECT && p->stamp % 3600 == 0) {
         if (c->npending == PENDING_MAX) {
-            decide_label(c, INGEST_LABEL_START, 0); /* no midnight in a day of rows: starts, as documented */
+            decide_label(c, INGEST_LABEL_START, -1); /* no midnight in a day of rows: starts, as documented */
             hourly_book(&e->hourly, ord, (uint32_t)(off / 3600), src, kwh);
             return;
         }
