@@ -97,6 +97,10 @@ typedef struct hourly_ent {
 hourly_ent *hourly_match(const struct ledger *l, const struct ledger_enterprise *e, int from, int to,
                          diag_list *dl);
 
+/* Months from..to that are not matched but have load-meter rows: the load
+ * against the supply meters (more than 0.5 % apart is a warning). h may be NULL. */
+void hourly_check_load(const struct ledger_enterprise *e, const hourly_ent *h, int from, int to, diag_list *dl);
+
 /* The matched month ord of h, or NULL (h may be NULL). */
 const hourly_month *hourly_matched_month(const hourly_ent *h, int ord);
 

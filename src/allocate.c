@@ -706,6 +706,7 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger *l, const ledg
     r->nyears = 0;
     bool ok = true, first = true;
     ae->hourly = hourly_match(l, e, from, to, dl);
+    hourly_check_load(e, ae->hourly, from, to, dl);
     for (size_t i = 0; i < ae->nmonths; i++) {
         alloc_month *am = &ae->months[i];
         am->ord = from + (int)i;

@@ -474,6 +474,50 @@ hourly_ent *hourly_match(const ledger *l, const ledger_enterprise *e, int from, 
     return h;
 }
 
+void hourly_check_load(const ledger_enterprise *e, const hourly_ent *h, int from, int to, diag_list *dl)
+{
+    for (int ord = from; ord <= to; ord++) {
+        if (hourly_matched_month(h, ord) != NULL)
+            continue;
+        double load = 0;
+        bool any = false;
+        for (size_t si = 0; si < e->nseries; si++) {
+            const ledger_series *s = e->series[si];
+            if (s->source != SUPPLY_LOAD)
+                continue;
+            for (size_t k = 0; k < s->n; k++)
+                if (s->marks[k].ord == ord && s->marks[k].first_line != 0) {
+                    load += s->marks[k].kwh;
+                    any = true;
+                }
+        }
+        if (!any)
+            continue;
+        double supply = 0;
+        const ledger_month *lm = ledger_month_find(e, ord);
+        for (int src = 0; lm != NULL && src < SUPPLY__COUNT; src++) {
+            if (!supply_is_consumption((enum supply_source)src))
+                continue;
+            supply += lm->pool_kwh[src];
+            for (size_t p = 0; p < lm->ncells; p++)
+                supply += lm->cells[p].sub_kwh[src];
+        }
+        double big = load > supply ? load : supply;
+        if (!(fabs(load - supply) > 0.005 * big))
+            continue;
+        char per[8], a[64], b[64];
+        period_format(ord, per, sizeof per);
+        diag_add_ent(dl, DIAG_WARNING, e->id,
+                     "enterprise %s, %s: the load meter gives %s kWh, the supply meters %s kWh (more than 0.5 %% "
+                     "apart); the figures use the supply meters, as this month is not matched hour by hour: %s",
+                     e->id, per, fmt_kwh(a, sizeof a, load), fmt_kwh(b, sizeof b, supply),
+                     load > supply ? "a supply meter may be missing from the files"
+                                   : "a direct line or PV may have exported part of its power (hourly rows of "
+                                     "the load and the green supply would show how much), or a supply meter "
+                                     "is counted twice");
+    }
+}
+
 const hourly_month *hourly_matched_month(const hourly_ent *h, int ord)
 {
     if (h == NULL)

@@ -273,6 +273,24 @@ START_TEST(monthly_parts)
 }
 END_TEST
 
+/* A month that is not matched still checks its load meter against the
+ * supply meters: a missing feeder shows. */
+START_TEST(load_checks_monthly)
+{
+    feed(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh\n"
+                             "E1,2025-03,L,总表,1000\n"
+                             "E1,2025-03,G,grid,700\n"
+                             "E1,2025-04,L,load,1000\n"
+                             "E1,2025-04,G,grid,998\n");
+    feed(INGEST_PRODUCTION, PROD);
+    const alloc_enterprise *ae = run();
+    ck_assert_ptr_null(ae->hourly);
+    ck_assert(ae->kwh.consumption == 1698); /* the load adds nothing by itself */
+    ck_assert(said("2025-03: the load meter gives 1,000 kWh, the supply meters 700 kWh"));
+    ck_assert(!said("2025-04: the load meter"));
+}
+END_TEST
+
 START_TEST(submeters_exceed)
 {
     feed(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh,product_id\n"
@@ -310,6 +328,7 @@ Suite *suite_hourly(void)
     tcase_add_test(tc, not_matched);
     tcase_add_test(tc, midnight_only);
     tcase_add_test(tc, monthly_parts);
+    tcase_add_test(tc, load_checks_monthly);
     tcase_add_test(tc, submeters_exceed);
     tcase_add_test(tc, load_with_product);
     suite_add_tcase(s, tc);
