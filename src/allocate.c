@@ -637,7 +637,7 @@ static void check_intensity(const alloc_enterprise *ae, diag_list *dl)
 static void not_demonstrated(const alloc_enterprise *ae, diag_list *dl)
 {
     char list[300] = "";
-    size_t len = 0, n = 0, nhourly = 0;
+    size_t len = 0, n = 0, nhourly = 0, npartial = 0;
     for (size_t i = 0; i < ae->nmonths; i++) {
         const alloc_month *am = &ae->months[i];
         if (!(am->kwh.source[SUPPLY_GREEN_DIRECT] > 0 || am->kwh.source[SUPPLY_GREEN_PPA] > 0))
@@ -647,6 +647,7 @@ static void not_demonstrated(const alloc_enterprise *ae, diag_list *dl)
             nhourly++;
             continue;
         }
+        npartial += hm != NULL;
         char per[8];
         period_format(am->ord, per, sizeof per);
         if (len + 12 < sizeof list)
@@ -655,7 +656,13 @@ static void not_demonstrated(const alloc_enterprise *ae, diag_list *dl)
     }
     if (n == 0)
         return;
-    if (nhourly == 0)
+    if (npartial == n)
+        diag_add_ent(dl, DIAG_WARNING, ae->e->id,
+                     "enterprise %s: %zu hour-matched month%s (%s) also %s direct-line or PPA kWh from monthly "
+                     "rows: for those kWh the one-hour match (IR 2025/2547 Annex II D.4.3) is not demonstrated; "
+                     "give those meters' interval rows",
+                     ae->e->id, n, n == 1 ? "" : "s", list, n == 1 ? "has" : "have");
+    else if (nhourly == 0)
         diag_add_ent(dl, DIAG_WARNING, ae->e->id,
                      "enterprise %s: monthly totals: the one-hour match required for direct-link/PPA "
                      "evidence (IR 2025/2547 Annex II D.4.3) is not demonstrated; keep the hourly "

@@ -83,7 +83,7 @@ void hourly_store_free(hourly_store *hs)
 
 /* Per role in one enterprise-month: kWh of its hourly series-months, whether
  * any of its series-months is not hourly (monthly, daily, bills,
- * time-of-use, times a day or more apart), and any with midnight-only times
+ * time-of-use, times more than an hour apart), and any with such times
  * (then the store's hours for the role are not hours at all). */
 struct role_month {
     double hourly_kwh, total_kwh, coarse_kwh;
@@ -92,9 +92,48 @@ struct role_month {
     uint32_t res; /* finest interval of its hourly rows, seconds */
 };
 
-static bool mark_is_hourly(const ledger_mark *m)
+static uint32_t gcd(uint32_t a, uint32_t b)
 {
-    return m->granularity == PERIOD_TIME && !m->tou && m->res > 0 && m->res <= 3600;
+    while (b != 0) {
+        uint32_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The interval of a meter-month's rows in seconds: the greatest common step
+ * of the slots it has (and of a day), so 30-, 20- and 10-minute data are
+ * what they are, and rows two hours apart are not hourly. bits: its slots. */
+static uint32_t mark_step(const ledger_mark *m, const uint64_t *bits)
+{
+    uint32_t per_day = 86400 / m->res, g = 0, prev = 0;
+    bool any = false;
+    size_t words = ledger_mark_words(m);
+    for (size_t w = 0; w < words && g != 1; w++)
+        for (uint64_t b = bits[w]; b != 0 && g != 1; b &= b - 1) {
+            uint32_t slot = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(b));
+            if (any)
+                g = gcd(g, slot - prev);
+            prev = slot;
+            any = true;
+        }
+    /* One row alone says nothing of a step: its alignment does. */
+    return gcd(g == 0 ? 1 : g, per_day) * m->res;
+}
+
+/* The interval of a meter-month's interval rows (0 when it has none). */
+static uint32_t mark_interval(const ledger_mark *m)
+{
+    if (m->granularity != PERIOD_TIME || m->tou || m->res == 0)
+        return 0;
+    if (m->res >= 86400)
+        return 86400;
+    uint64_t *bits = xcalloc(ledger_mark_words(m), sizeof *bits);
+    ledger_mark_slots(m, bits);
+    uint32_t step = mark_step(m, bits);
+    free(bits);
+    return step;
 }
 
 static void classify(const ledger_enterprise *e, int ord, struct role_month rm[SUPPLY__ROLES])
@@ -109,11 +148,12 @@ static void classify(const ledger_enterprise *e, int ord, struct role_month rm[S
             const ledger_mark *m = &s->marks[k];
             if (m->ord != ord || m->first_line == 0)
                 continue;
-            if (mark_is_hourly(m)) {
+            uint32_t step = mark_interval(m);
+            if (step > 0 && step <= 3600) {
                 r->nhourly++;
                 r->hourly_kwh += m->kwh;
-                if (r->res == 0 || m->res < r->res)
-                    r->res = m->res;
+                if (r->res == 0 || step < r->res)
+                    r->res = step;
             } else {
                 r->ncoarse++;
                 if (m->granularity == PERIOD_TIME && !m->tou)
@@ -159,18 +199,24 @@ static void list_gaps(const ledger *l, const ledger_enterprise *e, int from, int
         size_t len = 0;
         for (size_t k = 0; k < s->n; k++) {
             const ledger_mark *m = &s->marks[k];
-            if (m->ord < from || m->ord > to || !mark_is_hourly(m))
+            if (m->ord < from || m->ord > to || m->granularity != PERIOD_TIME || m->tou || m->res == 0 ||
+                m->res >= 86400)
                 continue;
             size_t words = ledger_mark_words(m);
             uint64_t *bits = xcalloc(words, sizeof *bits);
             ledger_mark_slots(m, bits);
-            uint32_t per_day = 86400 / m->res, base = m->end_label ? 1 : 0;
+            uint32_t step = mark_step(m, bits) / m->res; /* in slots */
+            if (step * m->res > 3600) {
+                free(bits);
+                continue; /* not interval data: its month is monthly data */
+            }
+            uint32_t per_day = 86400 / m->res, base = m->end_label ? step : 0;
             int dim = (int)(period_first_day(m->ord + 1) - period_first_day(m->ord));
             for (int d = 0; d < dim; d++) {
                 if (!(m->days >> d & 1u))
                     continue; /* a whole day missing: said with the month's coverage */
                 uint32_t missing = 0, first = 0;
-                for (uint32_t j = 0; j < per_day; j++) {
+                for (uint32_t j = 0; j < per_day; j += step) {
                     uint32_t slot = (uint32_t)d * per_day + j + base;
                     if (!(bits[slot / 64] >> (slot % 64) & 1u)) {
                         if (missing == 0)
@@ -288,7 +334,7 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
     bool have_load = rm[SUPPLY_LOAD].nhourly + rm[SUPPLY_LOAD].ncoarse > 0;
     if (have_load) {
         if (rm[SUPPLY_LOAD].tainted) {
-            hm->reason = "the load meter's times this month are a day or more apart: no hours to match";
+            hm->reason = "the load meter's times this month are more than an hour apart: no hours to match";
             return;
         }
         if (rm[SUPPLY_LOAD].ncoarse > 0) {

@@ -24,12 +24,6 @@ from common import Checks, run  # noqa: E402
 # Cases known to disagree with the spec: name -> why (see the final report
 # of the h-gold branch). Keep empty when the program is right.
 EXPECTED_TO_FAIL = {
-    # Times on :00 and :30 are snapped to 15-minute slots (the ledger knows
-    # 60/15/5/1-minute resolutions only): a complete half-hourly day is
-    # warned as lacking 48 intervals per meter, and interval_minutes is 15,
-    # not 30. The figures are right. (10- and 20-minute data are snapped to
-    # 5 minutes the same way: 144 or 216 intervals a day 'missing'.)
-    "half_hourly": "30-minute data read as 15-minute data with gaps",
 }
 
 REL = 1e-9

@@ -200,7 +200,8 @@ START_TEST(offsets)
     feed(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh\n"
                              "E1,2025-02-28T16:15:00Z,L,load,10\n"
                              "E1,2025-03-01T00:15:00+08:00,D,green_direct,4\n"
-                             "E1,2025-02-28 17:15-0700,D,green_direct,9\n");
+                             "E1,2025-02-28 17:15-0700,D,green_direct,9\n"
+                             "E1,2025-03-01 00:30,D,green_direct,0\n"); /* 15 minutes apart: interval data */
     feed(INGEST_PRODUCTION, PROD);
     const alloc_enterprise *ae = run();
     const hourly_month *hm = hourly_matched_month(ae->hourly, period_ord(2025, 3));
@@ -246,7 +247,41 @@ START_TEST(midnight_only)
     feed(INGEST_PRODUCTION, PROD);
     const alloc_enterprise *ae = run();
     ck_assert_uint_eq(ae->hourly->nmatched, 0);
-    ck_assert_ptr_nonnull(strstr(ae->hourly->months[0].reason, "a day or more apart"));
+    ck_assert_ptr_nonnull(strstr(ae->hourly->months[0].reason, "more than an hour apart"));
+}
+END_TEST
+
+/* The interval is the rows' common step: 10-minute data are 10-minute data
+ * (no gaps), rows two hours apart are not hourly at all. */
+static char *every(int minutes, const char *src, int kwh)
+{
+    size_t cap = 65536, len = 0;
+    char *s = malloc(cap);
+    ck_assert_ptr_nonnull(s);
+    s[0] = '\0';
+    for (int t = 0; t < 1440; t += minutes) {
+        len += (size_t)snprintf(s + len, cap - len, "E1,2025-03-01 %02d:%02d,%s,%s,%d\n", t / 60, t % 60, src, src, kwh);
+        ck_assert_uint_lt(len, cap);
+    }
+    return s;
+}
+
+START_TEST(interval_step)
+{
+    char *load = every(10, "load", 10), *pv = every(120, "onsite", 30);
+    char *csv = malloc(strlen(load) + strlen(pv) + 64);
+    ck_assert_ptr_nonnull(csv);
+    snprintf(csv, strlen(load) + strlen(pv) + 64, "enterprise_id,period,meter_id,source,kwh\n%s%s", load, pv);
+    feed(INGEST_ELECTRICITY, csv);
+    feed(INGEST_PRODUCTION, PROD);
+    const alloc_enterprise *ae = run();
+    ck_assert_ptr_nonnull(ae->hourly);
+    ck_assert_uint_eq(ae->hourly->nmatched, 0); /* the PV's rows are two hours apart: no green hours */
+    ck_assert_ptr_nonnull(strstr(ae->hourly->months[0].reason, "no green source"));
+    ck_assert(!said("lack")); /* a whole day of 10-minute rows, nothing missing */
+    free(load);
+    free(pv);
+    free(csv);
 }
 END_TEST
 
@@ -328,6 +363,7 @@ Suite *suite_hourly(void)
     tcase_add_test(tc, not_matched);
     tcase_add_test(tc, midnight_only);
     tcase_add_test(tc, monthly_parts);
+    tcase_add_test(tc, interval_step);
     tcase_add_test(tc, load_checks_monthly);
     tcase_add_test(tc, submeters_exceed);
     tcase_add_test(tc, load_with_product);
