@@ -106,6 +106,82 @@ static const char *const table[L__COUNT][2] = {
          "供应商因子计入基于市场的数字，但不用于 CBAM：CBAM 仅在直接技术连接或购电协议情况下接受实际因子（IR "
          "2025/2547 附件二 D.4.3）；园区混合因子两者皆非，"
          "除非园区本身是直接技术连接的发电方，或供电依据实物交付的购电协议。"},
+    [L_HOURLY_TITLE] = {"Hourly matching: green supply matched to the load hour by hour (24/7)",
+                        "逐小时匹配：绿电供应与用电负荷按小时匹配（24/7）"},
+    [L_HOURLY_RULE] =
+        {"Rule: in each clock hour of local time, the green supply fills the load in the order on-site, direct "
+         "line, PPA, green trade; what a source delivers beyond the load still open in that hour is surplus, "
+         "counted in no figure and never carried to another hour (CBAM: IR 2025/2547 Annex II D.4.3, generation "
+         "and consumption in the same hour). A month is matched when its load (the load meter, or without one "
+         "every consumption meter) and at least one green source have hourly data; on Electricity a matched "
+         "month uses the load as consumption, each green source at its matched kWh and the rest of the load as "
+         "grid. Other months use the monthly totals.",
+         "规则：在当地时间的每个整点小时内，绿电按自发自用、绿电直连、购电协议、绿电交易的顺序填补用电负荷；"
+         "某来源超出该小时剩余负荷的电量为余电，不计入任何数字，也不结转到其他小时（CBAM：IR 2025/2547 附件二 "
+         "D.4.3，发电与用电在同一小时内）。当月的用电负荷（总表；无总表时为所有用电电表）和至少一个绿电来源都有"
+         "小时数据时，该月逐小时匹配；在 Electricity 表中，匹配月份以负荷为用电量，各绿电来源按匹配电量计，其余"
+         "负荷计为电网。其他月份按月度汇总计算。"},
+    [L_HOURLY_SHARES] = {"Matched share (24/7 or CFE score) = matched green kWh / load kWh, hour by hour; "
+                         "volumetric share = MIN(1, green supply / load), what monthly or annual matching would "
+                         "claim.",
+                         "逐小时匹配率（24/7 或 CFE 得分）= 逐小时匹配的绿电 kWh / 负荷 kWh；电量占比 = MIN(1, "
+                         "绿电供应量 / 负荷)，即按月或按年匹配时可声明的比例。"},
+    [L_HOURLY_NONE] = {"No month could be matched hour by hour (reasons in the table above): every figure uses "
+                       "the monthly totals.",
+                       "没有可逐小时匹配的月份（原因见上表）：所有数字均按月度汇总计算。"},
+    [L_INTERVAL_MINUTES] = {"Interval of the meter data (minutes)", "电表数据间隔（分钟）"},
+    [L_MONTHS_INTERVAL] = {"Months with interval rows", "有分时数据的月份数"},
+    [L_MONTHS_MATCHED] = {"Months matched hour by hour", "逐小时匹配的月份数"},
+    [L_HOURS_MATCHED] = {"Hours in the matched months", "匹配月份的小时数"},
+    [L_LOAD_KWH] = {"Load (kWh)", "用电负荷（kWh）"},
+    [L_UNMATCHED_KWH] = {"Unmatched load (kWh)", "未匹配负荷（kWh）"},
+    [L_MATCHED_SHARE] = {"Matched share (24/7, CFE score)", "逐小时匹配率（24/7、CFE 得分）"},
+    [L_VOLUMETRIC_SHARE] = {"Volumetric share", "电量占比"},
+    [L_SUPPLY_KWH] = {"Supply (kWh)", "供电量（kWh）"},
+    [L_MATCHED_KWH] = {"Matched (kWh)", "匹配电量（kWh）"},
+    [L_SURPLUS_KWH] = {"Surplus (kWh)", "余电（kWh）"},
+    [L_SUPPLY_OF] = {"Supply, ", "供电量："},
+    [L_MATCHED_OF] = {"Matched, ", "匹配电量："},
+    [L_SURPLUS_OF] = {"Surplus, ", "余电："},
+    [L_KWH_SUFFIX] = {" (kWh)", "（kWh）"},
+    [L_SRC_ONSITE] = {"on-site", "自发自用"},
+    [L_SRC_DIRECT] = {"direct line", "绿电直连"},
+    [L_SRC_PPA] = {"PPA", "购电协议"},
+    [L_SRC_TRADE] = {"green trade", "绿电交易"},
+    [L_GREEN_TOTAL] = {"Green sources", "绿电合计"},
+    [L_HOURS] = {"Hours", "小时数"},
+    [L_MATCHED_MONTHS_TOTAL] = {"Matched months", "已匹配月份合计"},
+    [L_HOURLY_MONTHS] = {"By month", "各月"},
+    [L_HOURLY_MONTHLY_ROWS] = {"direct-line or PPA kWh from monthly rows remain in this month: their one-hour "
+                               "match is not demonstrated",
+                               "本月仍有来自月度数据的直连或购电协议电量：未证明其逐小时匹配"},
+    [L_HOURLY_PROFILE] = {"Average day of the matched months (kWh in each hour of the day)",
+                          "匹配月份的平均日（每小时 kWh）"},
+    [L_HOUR_OF_DAY] = {"Hour of day", "时段（时）"},
+    [L_MATCHED_ALL_KWH] = {"Matched, all green sources (kWh)", "匹配电量：全部绿电（kWh）"},
+    [L_CHART_PROFILE] = {"Average day: load and green supply by source", "平均日：用电负荷与各来源绿电供应"},
+    [L_KWH_PER_HOUR] = {"kWh per hour", "每小时 kWh"},
+    [L_HOURLY_HEATMAP] = {"Matched share by day and hour (matched green kWh / load kWh of the hour; empty: no load "
+                          "in that hour)",
+                          "按日和小时的匹配率（该小时匹配绿电 kWh / 负荷 kWh；空白：该小时无负荷）"},
+    [L_DAY] = {"Day", "日期"},
+    [L_WHOLE_DAY] = {"Whole day", "全天"},
+    [L_HOURLY_EVIDENCE] = {"Evidence: the input files with their SHA-256 (as on Summary)",
+                           "证据：输入文件及其 SHA-256（与 Summary 表相同）"},
+    [L_HOURLY_EVIDENCE_NOTE] = {"Keep these files unchanged: the interval meter data are the evidence of the "
+                                "hourly match a verifier asks for; the SHA-256 shows that a file is the one this "
+                                "workbook was made from.",
+                                "请原样保存这些文件：分时电表数据是核查方要求的逐小时匹配证据；SHA-256 可证明文件"
+                                "即为生成本工作簿所用的文件。"},
+    [L_HOUR_MATCHED] = {"hour-matched (see Hourly)", "逐小时匹配（见 Hourly 表）"},
+    /* hourly.c's reasons, word for word in English (the workbook shows the
+     * Chinese one with --lang zh; tests/e2e/hourly_xlsx.py keeps them in step) */
+    [L_REASON_TAINTED] = {"the load meter's times this month are more than an hour apart: no hours to match",
+                          "本月总表数据的时间间隔超过一小时：没有可匹配的小时"},
+    [L_REASON_COARSE_LOAD] = {"the load meter has monthly or daily rows this month", "本月总表为月度或日度数据"},
+    [L_REASON_NO_LOAD] = {"no load meter, and not every meter has hourly rows this month",
+                          "没有总表，且本月并非每块电表都有小时数据"},
+    [L_REASON_NO_GREEN] = {"no green source has hourly rows this month", "本月没有绿电来源的小时数据"},
 };
 
 const char *label(enum label l, bool zh)

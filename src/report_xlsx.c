@@ -5,7 +5,10 @@
  * the factor values on Factors; Products holds each product's month lines
  * (its kWh by source as values, its tCO2 by the same formulas with the
  * factor cells of that month's Electricity row) and period lines that add
- * them up; CBAM_Communication and Summary refer to those. Every lxw_error is
+ * them up; CBAM_Communication and Summary refer to those. Hourly, only for
+ * an enterprise with interval rows, shows the hour-by-hour matching and its
+ * evidence (totals that refer to its month table, the average day and a
+ * heatmap of the matched share). Every lxw_error is
  * kept, the first one decides, workbook_close() has the next word, and the
  * file read back has the last.
  */
@@ -443,6 +446,8 @@ static int write_electricity(struct xw *x, const alloc_enterprise *ae, const str
         num(x, ws, r, E_UNALLOC, am->kwh.unallocated, x->kwh);
         if (!am->has_electricity)
             str(x, ws, r, E_NOTE, x->zh ? "无用电记录" : "no electricity rows", x->missing);
+        else if (am->hourly)
+            str(x, ws, r, E_NOTE, L(x, L_HOUR_MATCHED), NULL);
     }
     /* Totals */
     int last = r - 1;
@@ -471,6 +476,416 @@ static int write_electricity(struct xw *x, const alloc_enterprise *ae, const str
              cell(b, last, tot[t].col, false));
     ck(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)last, E__N - 1));
     return r; /* the totals row */
+}
+
+/* ---- Hourly: the hour-by-hour matching and its evidence ---- */
+
+static const enum label green_label[HOURLY__GREEN] = {L_SRC_ONSITE, L_SRC_DIRECT, L_SRC_PPA, L_SRC_TRADE};
+
+/* hourly.c's reason in the workbook's language; a reason without a
+ * translation stays as it is. */
+static const char *reason_text(struct xw *x, const char *reason)
+{
+    static const enum label known[] = {L_REASON_TAINTED, L_REASON_COARSE_LOAD, L_REASON_NO_LOAD,
+                                       L_REASON_NO_GREEN};
+    if (reason == NULL)
+        return NULL;
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strcmp(reason, label(known[i], false)) == 0)
+            return L(x, known[i]);
+    return reason;
+}
+
+/* Display width of text in characters (a CJK character takes two). */
+static double text_width(const char *text)
+{
+    double w = 0;
+    for (const unsigned char *p = (const unsigned char *)text; p != NULL && *p; p++)
+        if ((*p & 0xC0) != 0x80)
+            w += *p >= 0xE0 ? 2.0 : 1.0;
+    return w;
+}
+
+/* Characters that "#,##0" shows for v. */
+static double kwh_chars(double v)
+{
+    if (!isfinite(v))
+        return 1;
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%.0f", fabs(v));
+    if (n < 1)
+        n = 1;
+    return n + (n - 1) / 3 + (v < 0);
+}
+
+/* A header row whose labels wrap in their columns; returns its height in points. */
+static double wrapped_header(struct xw *x, lxw_worksheet *ws, int r, const char *const *labels, int n,
+                             const double *col_widths)
+{
+    int lines = 1;
+    for (int c = 0; c < n; c++) {
+        str(x, ws, r, c, labels[c], x->head);
+        /* words wrap, characters do not: a little less than the width fits */
+        int l = wrapped_lines(labels[c], col_widths[c] * 0.8);
+        if (l > lines)
+            lines = l;
+    }
+    double height = 15.0 * lines;
+    ck(x, worksheet_set_row(ws, (lxw_row_t)r, height, NULL));
+    return height;
+}
+
+/* A wrapped paragraph merged over columns 0..last of row r. */
+static void paragraph(struct xw *x, lxw_worksheet *ws, int r, int last, const double *col_widths,
+                      const char *text, lxw_format *f)
+{
+    double width = 0;
+    for (int c = 0; c <= last; c++)
+        width += col_widths[c];
+    ck(x, worksheet_merge_range(ws, (lxw_row_t)r, 0, (lxw_row_t)r, (lxw_col_t)last, "", f));
+    str(x, ws, r, 0, text, f);
+    /* a little less than the width fits: words wrap */
+    width *= 0.85;
+    fit_row(x, ws, r, 1, &text, &width);
+}
+
+/* "Supply, on-site (kWh)": a measure of one green source. */
+static void source_head(struct xw *x, char *buf, size_t size, enum label what, int g)
+{
+    utf8_format(buf, size, "%s%s%s", L(x, what), L(x, green_label[g]), L(x, L_KWH_SUFFIX));
+}
+
+/* Hourly's columns: A labels and days; then columns of one width, for the
+ * kWh of the tables and the 24 hours and the whole day of the heatmap. */
+#define HOURLY_COLS 26
+
+static void write_hourly(struct xw *x, const ledger *l, const alloc_enterprise *ae)
+{
+    const hourly_ent *h = ae->hourly;
+    lxw_worksheet *ws = sheet(x, "Hourly", -1);
+    if (ws == NULL)
+        return;
+    /* Formats of this sheet only, made here: a workbook without it keeps its styles. */
+    lxw_format *share_bold = format(x, "0.0%", true), *pct = format(x, "0%", false),
+               *pct_bold = format(x, "0%", true), *center = format(x, NULL, false),
+               *head_center = format(x, NULL, true);
+    format_set_align(center, LXW_ALIGN_CENTER);
+    format_set_bg_color(head_center, 0xDDEBF7);
+    format_set_align(head_center, LXW_ALIGN_CENTER);
+    format_set_align(head_center, LXW_ALIGN_VERTICAL_TOP);
+    format_set_border(head_center, LXW_BORDER_THIN);
+
+    /* The green sources shown: those with hourly data in a matched month. */
+    int src[HOURLY__GREEN], n = 0;
+    for (int g = 0; g < HOURLY__GREEN; g++) {
+        bool has = h->supply_kwh[g] != 0;
+        for (size_t i = 0; i < h->nmonths && !has; i++)
+            has = h->months[i].matched && h->months[i].supply_h[g] != NULL;
+        if (has)
+            src[n++] = g;
+    }
+
+    /* Widths: column A for the labels, the others for the largest kWh. */
+    static const enum label a_labels[] = {L_INTERVAL_MINUTES, L_MONTHS_INTERVAL,  L_MONTHS_MATCHED,
+                                          L_HOURS_MATCHED,    L_LOAD_KWH,         L_UNMATCHED_KWH,
+                                          L_MATCHED_SHARE,    L_VOLUMETRIC_SHARE, L_MATCHED_MONTHS_TOTAL};
+    double wa = 12;
+    for (size_t i = 0; i < sizeof a_labels / sizeof *a_labels; i++)
+        wa = fmax(wa, text_width(L(x, a_labels[i])) + 2);
+    double chars = kwh_chars(h->load_kwh);
+    for (int g = 0; g < HOURLY__GREEN; g++)
+        chars = fmax(chars, kwh_chars(h->supply_kwh[g]));
+    for (size_t i = 0; i < h->nmonths; i++) {
+        chars = fmax(chars, kwh_chars(h->months[i].load_kwh));
+        for (int g = 0; g < HOURLY__GREEN; g++)
+            chars = fmax(chars, kwh_chars(h->months[i].supply_kwh[g]));
+    }
+    double w[HOURLY_COLS + HOURLY__GREEN * 3];
+    int ncols = HOURLY_COLS > 7 + 3 * n ? HOURLY_COLS : 7 + 3 * n;
+    w[0] = fmin(wa, 44);
+    for (int c = 1; c < ncols; c++)
+        w[c] = fmin(fmax(chars + 2, 9), 15);
+    widths(x, ws, w, ncols);
+    int wide = ncols < 14 ? ncols - 1 : 13; /* the paragraphs' last column */
+
+    /* Monthly table's columns. */
+    int m_load = 2, m_sup = 3, m_mat = 3 + n, m_sur = 3 + 2 * n, m_unm = 3 + 3 * n, m_ms = m_unm + 1,
+        m_vs = m_unm + 2, m_note = m_unm + 3;
+
+    /* The rows, worked out first: the totals at the top refer to the table below. */
+    int r_kv = 4;                                     /* interval, months, hours, load, unmatched, shares */
+    int r_src = r_kv + 9;                             /* supply, matched and surplus by source */
+    int r_mtitle = n > 0 ? r_src + 1 + n + 2 : r_src; /* by month */
+    int r_mhead = r_mtitle + 1;
+    int r_mtot = r_mhead + 1 + (int)h->nmonths;
+
+    str(x, ws, 0, 0, L(x, L_HOURLY_TITLE), x->title);
+    paragraph(x, ws, 1, wide, w, L(x, L_HOURLY_RULE), x->wrap);
+    paragraph(x, ws, 2, wide, w, L(x, L_HOURLY_SHARES), x->wrap);
+
+    char ref[24], a[24], b[24], c_[24];
+    int r = r_kv;
+    str(x, ws, r, 0, L(x, L_INTERVAL_MINUTES), x->bold);
+    num(x, ws, r++, 1, h->interval_minutes, NULL);
+    str(x, ws, r, 0, L(x, L_MONTHS_INTERVAL), x->bold);
+    num(x, ws, r++, 1, (double)h->nmonths, NULL);
+    str(x, ws, r, 0, L(x, L_MONTHS_MATCHED), x->bold);
+    num(x, ws, r++, 1, (double)h->nmatched, NULL);
+    str(x, ws, r, 0, L(x, L_HOURS_MATCHED), x->bold);
+    fnum(x, ws, r++, 1, x->kwh, h->hours, "=%s", cell(ref, r_mtot, 1, false));
+    str(x, ws, r, 0, L(x, L_LOAD_KWH), x->bold);
+    fnum(x, ws, r++, 1, x->kwh_bold, h->load_kwh, "=%s", cell(ref, r_mtot, m_load, false));
+    str(x, ws, r, 0, L(x, L_UNMATCHED_KWH), x->bold);
+    fnum(x, ws, r++, 1, x->kwh, h->unmatched_kwh, "=%s", cell(ref, r_mtot, m_unm, false));
+    str(x, ws, r, 0, L(x, L_MATCHED_SHARE), x->bold);
+    if (h->has_share)
+        fnum(x, ws, r, 1, share_bold, h->matched_share, "=%s", cell(ref, r_mtot, m_ms, false));
+    r++;
+    str(x, ws, r, 0, L(x, L_VOLUMETRIC_SHARE), x->bold);
+    if (h->has_share)
+        fnum(x, ws, r, 1, x->share, h->volumetric_share, "=%s", cell(ref, r_mtot, m_vs, false));
+    r++;
+
+    /* By source, over the matched months. */
+    if (n > 0) {
+        r = r_src;
+        const char *sh[] = {L(x, L_SUPPLY), L(x, L_SUPPLY_KWH), L(x, L_MATCHED_KWH), L(x, L_SURPLUS_KWH)};
+        wrapped_header(x, ws, r++, sh, 4, w);
+        for (int i = 0; i < n; i++, r++) {
+            int g = src[i];
+            char name[64];
+            utf8_format(name, sizeof name, "%s", L(x, green_label[g]));
+            if (!x->zh && name[0] >= 'a' && name[0] <= 'z')
+                name[0] = (char)(name[0] - 'a' + 'A');
+            str(x, ws, r, 0, name, NULL);
+            fnum(x, ws, r, 1, x->kwh, h->supply_kwh[g], "=%s", cell(ref, r_mtot, m_sup + i, false));
+            fnum(x, ws, r, 2, x->kwh, h->matched_kwh[g], "=%s", cell(ref, r_mtot, m_mat + i, false));
+            fnum(x, ws, r, 3, x->kwh, h->surplus_kwh[g], "=%s", cell(ref, r_mtot, m_sur + i, false));
+        }
+        str(x, ws, r, 0, L(x, L_GREEN_TOTAL), x->bold);
+        double tot[3] = {0, 0, 0};
+        for (int i = 0; i < n; i++) {
+            tot[0] += h->supply_kwh[src[i]];
+            tot[1] += h->matched_kwh[src[i]];
+            tot[2] += h->surplus_kwh[src[i]];
+        }
+        for (int c = 1; c <= 3; c++)
+            fnum(x, ws, r, c, x->kwh_bold, tot[c - 1], "=SUM(%s:%s)", cell(a, r_src + 1, c, false),
+                 cell(b, r - 1, c, false));
+    }
+
+    /* By month: every month with interval rows; a month not matched says why. */
+    str(x, ws, r_mtitle, 0, L(x, L_HOURLY_MONTHS), x->title);
+    char hb[3 * HOURLY__GREEN][96];
+    const char *mh[7 + 3 * HOURLY__GREEN];
+    mh[0] = L(x, L_MONTH);
+    mh[1] = L(x, L_HOURS);
+    mh[m_load] = L(x, L_LOAD_KWH);
+    for (int i = 0; i < n; i++) {
+        source_head(x, hb[i], sizeof hb[i], L_SUPPLY_OF, src[i]);
+        source_head(x, hb[n + i], sizeof hb[n + i], L_MATCHED_OF, src[i]);
+        source_head(x, hb[2 * n + i], sizeof hb[2 * n + i], L_SURPLUS_OF, src[i]);
+        mh[m_sup + i] = hb[i];
+        mh[m_mat + i] = hb[n + i];
+        mh[m_sur + i] = hb[2 * n + i];
+    }
+    mh[m_unm] = L(x, L_UNMATCHED_KWH);
+    mh[m_ms] = L(x, L_MATCHED_SHARE);
+    mh[m_vs] = L(x, L_VOLUMETRIC_SHARE);
+    mh[m_note] = L(x, L_NOTE);
+    wrapped_header(x, ws, r_mhead, mh, m_note + 1, w);
+    r = r_mhead + 1;
+    for (size_t i = 0; i < h->nmonths; i++, r++) {
+        const hourly_month *hm = &h->months[i];
+        char per[8];
+        period_format(hm->ord, per, sizeof per);
+        str(x, ws, r, 0, per, x->text);
+        if (!hm->matched) {
+            /* the reason runs over the empty cells of the row */
+            str(x, ws, r, 1, reason_text(x, hm->reason), x->warn);
+            continue;
+        }
+        num(x, ws, r, 1, hm->hours, x->kwh);
+        num(x, ws, r, m_load, hm->load_kwh, x->kwh);
+        for (int k = 0; k < n; k++) {
+            int g = src[k];
+            if (hm->supply_h[g] == NULL)
+                continue; /* no hourly rows of this source this month */
+            num(x, ws, r, m_sup + k, hm->supply_kwh[g], x->kwh);
+            num(x, ws, r, m_mat + k, hm->matched_kwh[g], x->kwh);
+            num(x, ws, r, m_sur + k, hm->surplus_kwh[g], x->kwh);
+        }
+        num(x, ws, r, m_unm, hm->unmatched_kwh, x->kwh);
+        cell(c_, r, m_load, false);
+        if (hm->has_share) {
+            fnum(x, ws, r, m_ms, x->share, hm->matched_share, "=SUM(%s:%s)/%s", cell(a, r, m_mat, false),
+                 cell(b, r, m_mat + n - 1, false), c_);
+            fnum(x, ws, r, m_vs, x->share, hm->volumetric_share, "=MIN(1,SUM(%s:%s)/%s)",
+                 cell(a, r, m_sup, false), cell(b, r, m_sup + n - 1, false), c_);
+        }
+        if (hm->monthly_direct_ppa)
+            str(x, ws, r, m_note, L(x, L_HOURLY_MONTHLY_ROWS), x->warn);
+    }
+    /* The matched months together (the rows of the others are empty). */
+    str(x, ws, r, 0, L(x, L_MATCHED_MONTHS_TOTAL), x->bold);
+    int first = r_mhead + 1, last = r - 1;
+    struct col_sum {
+        int col;
+        double v;
+    } sums[3 + 3 * HOURLY__GREEN];
+    int ns = 0;
+    sums[ns++] = (struct col_sum){1, h->hours};
+    sums[ns++] = (struct col_sum){m_load, h->load_kwh};
+    for (int k = 0; k < n; k++) {
+        sums[ns++] = (struct col_sum){m_sup + k, h->supply_kwh[src[k]]};
+        sums[ns++] = (struct col_sum){m_mat + k, h->matched_kwh[src[k]]};
+        sums[ns++] = (struct col_sum){m_sur + k, h->surplus_kwh[src[k]]};
+    }
+    sums[ns++] = (struct col_sum){m_unm, h->unmatched_kwh};
+    for (int k = 0; k < ns; k++)
+        fnum(x, ws, r, sums[k].col, x->kwh_bold, sums[k].v, "=SUM(%s:%s)", cell(a, first, sums[k].col, false),
+             cell(b, last, sums[k].col, false));
+    if (h->has_share && n > 0) {
+        cell(c_, r, m_load, false);
+        fnum(x, ws, r, m_ms, share_bold, h->matched_share, "=SUM(%s:%s)/%s", cell(a, r, m_mat, false),
+             cell(b, r, m_mat + n - 1, false), c_);
+        fnum(x, ws, r, m_vs, share_bold, h->volumetric_share, "=MIN(1,SUM(%s:%s)/%s)",
+             cell(a, r, m_sup, false), cell(b, r, m_sup + n - 1, false), c_);
+    }
+    r += 2;
+
+    if (h->nmatched == 0) {
+        str(x, ws, r, 0, L(x, L_HOURLY_NONE), x->warn);
+        r += 2;
+    } else {
+        /* The average day, and beside it its chart. */
+        str(x, ws, r++, 0, L(x, L_HOURLY_PROFILE), x->title);
+        const char *ph[2 + HOURLY__GREEN + 1];
+        ph[0] = L(x, L_HOUR_OF_DAY);
+        ph[1] = L(x, L_LOAD_KWH);
+        for (int k = 0; k < n; k++)
+            ph[2 + k] = hb[k]; /* "Supply, ... (kWh)" */
+        ph[2 + n] = L(x, L_MATCHED_ALL_KWH);
+        int pcols = 3 + n, p_head = r;
+        double head_pt = wrapped_header(x, ws, r++, ph, pcols, w);
+        for (int k = 0; k < 24; k++, r++) {
+            num(x, ws, r, 0, k, center);
+            num(x, ws, r, 1, h->day_load[k], x->kwh);
+            for (int i = 0; i < n; i++)
+                num(x, ws, r, 2 + i, h->day_supply[src[i]][k], x->kwh);
+            num(x, ws, r, 2 + n, h->day_matched[k], x->kwh);
+        }
+        lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
+        if (ch == NULL) {
+            ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        static const lxw_color_t colours[HOURLY__GREEN] = {0xED7D31, 0x70AD47, 0x4472C4, 0x00A3A3};
+        for (int s = 1; s < pcols; s++) {
+            lxw_chart_series *cs = chart_add_series(ch, NULL, NULL);
+            if (cs == NULL) {
+                ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+                return;
+            }
+            chart_series_set_categories(cs, "Hourly", (lxw_row_t)p_head + 1, 0, (lxw_row_t)p_head + 24, 0);
+            chart_series_set_values(cs, "Hourly", (lxw_row_t)p_head + 1, (lxw_col_t)s, (lxw_row_t)p_head + 24,
+                                    (lxw_col_t)s);
+            chart_series_set_name_range(cs, "Hourly", (lxw_row_t)p_head, (lxw_col_t)s);
+            lxw_chart_line line = {.color = 0x404040, .width = 2.25};
+            if (s > 1 && s < pcols - 1)
+                line.color = colours[src[s - 2]];
+            else if (s == pcols - 1)
+                line =
+                    (lxw_chart_line){.color = 0x7F7F7F, .width = 1.5, .dash_type = LXW_CHART_LINE_DASH_DASH};
+            chart_series_set_line(cs, &line);
+            chart_series_set_marker_type(cs, LXW_CHART_MARKER_NONE);
+        }
+        chart_title_set_name(ch, L(x, L_CHART_PROFILE));
+        chart_axis_set_name(ch->x_axis, L(x, L_HOUR_OF_DAY));
+        chart_axis_set_name(ch->y_axis, L(x, L_KWH_PER_HOUR));
+        chart_axis_set_num_format(ch->y_axis, "#,##0");
+        chart_axis_set_min(ch->y_axis, 0);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+        /* Right of the table and no taller than its rows (15 pt each, 4/3
+         * pixels a point), so that it covers no cell with content. */
+        double height_px = (head_pt + 24 * 15.0) * 4.0 / 3.0 - 4;
+        lxw_chart_options co = {
+            .x_offset = 0, .y_offset = 2, .x_scale = 640.0 / 480, .y_scale = height_px / 288};
+        ck(x, worksheet_insert_chart_opt(ws, (lxw_row_t)p_head, (lxw_col_t)(pcols + 1), ch, &co));
+        r++;
+    }
+
+    /* Evidence: the files the figures come from. */
+    str(x, ws, r++, 0, L(x, L_HOURLY_EVIDENCE), x->title);
+    paragraph(x, ws, r++, wide, w, L(x, L_HOURLY_EVIDENCE_NOTE), x->wrap);
+    const char *ih[] = {L(x, L_PATH), L(x, L_ROLE), L(x, L_ROWS), L(x, L_SHA256)};
+    wrapped_header(x, ws, r++, ih, 4, w);
+    for (size_t i = 0; i < l->ninputs; i++, r++) {
+        str(x, ws, r, 0, l->inputs[i].path, x->wrap);
+        fit_row(x, ws, r, 1, (const char *const[]){l->inputs[i].path}, &w[0]);
+        str(x, ws, r, 1, l->inputs[i].role, NULL);
+        num(x, ws, r, 2, (double)l->inputs[i].rows, x->kwh);
+        str(x, ws, r, 3, l->inputs[i].sha256, x->text); /* runs over the empty cells to its right */
+    }
+    if (h->nmatched == 0)
+        return;
+
+    /* The heatmap, on a page of its own: one row per day of the matched
+     * months, one column per hour; empty where the hour has no load. */
+    r++;
+    lxw_row_t breaks[] = {(lxw_row_t)r, 0};
+    ck(x, worksheet_set_h_pagebreaks(ws, breaks));
+    str(x, ws, r++, 0, L(x, L_HOURLY_HEATMAP), x->title);
+    char hours[24][4];
+    const char *hh[HOURLY_COLS];
+    hh[0] = L(x, L_DAY);
+    for (int k = 0; k < 24; k++) {
+        snprintf(hours[k], sizeof hours[k], "%d", k);
+        hh[1 + k] = hours[k];
+    }
+    hh[25] = L(x, L_WHOLE_DAY);
+    wrapped_header(x, ws, r, hh, HOURLY_COLS, w);
+    for (int k = 0; k < 24; k++)
+        str(x, ws, r, 1 + k, hours[k], head_center);
+    r++;
+    int h_first = r;
+    for (size_t i = 0; i < h->nmonths; i++) {
+        const hourly_month *hm = &h->months[i];
+        if (!hm->matched)
+            continue;
+        char per[8];
+        period_format(hm->ord, per, sizeof per);
+        for (uint32_t d = 0; d < hm->hours / 24; d++, r++) {
+            char day[32];
+            snprintf(day, sizeof day, "%s-%02u", per, (unsigned)d + 1);
+            str(x, ws, r, 0, day, x->text);
+            double load = 0, matched = 0;
+            for (uint32_t k = 0; k < 24; k++) {
+                double lh = hm->load_h[d * 24 + k], mh_ = hm->matched_h[d * 24 + k];
+                load += lh;
+                matched += mh_;
+                if (lh > 0)
+                    num(x, ws, r, 1 + (int)k, mh_ / lh, pct);
+            }
+            if (load > 0)
+                num(x, ws, r, 25, matched / load, pct_bold);
+        }
+    }
+    if (r > h_first) {
+        /* Red 0 %, yellow 50 %, green 100 %: fixed points, not the data's own range. */
+        lxw_conditional_format cf = {.type = LXW_CONDITIONAL_3_COLOR_SCALE,
+                                     .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+                                     .min_value = 0,
+                                     .min_color = 0xF8696B,
+                                     .mid_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+                                     .mid_value = 0.5,
+                                     .mid_color = 0xFFEB84,
+                                     .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+                                     .max_value = 1,
+                                     .max_color = 0x63BE7B};
+        ck(x, worksheet_conditional_format_range(ws, (lxw_row_t)h_first, 1, (lxw_row_t)(r - 1),
+                                                 HOURLY_COLS - 1, &cf));
+    }
 }
 
 /* ---- Products: attribution per product and month ---- */
@@ -891,6 +1306,22 @@ static const char *const cbam_head[CC__N] = {
 /* Header cells the template merges with the next one (a figure and its unit). */
 static const int cbam_merged[] = {40, 43, 47, 49, 51};
 
+/* Direct-line or PPA kWh of a month that is not hour-matched, or that come
+ * from monthly rows inside a matched month: their one-hour match is not
+ * demonstrated (IR 2025/2547 Annex II D.4.3). */
+static bool direct_ppa_not_demonstrated(const alloc_enterprise *ae)
+{
+    for (size_t i = 0; i < ae->nmonths; i++) {
+        const alloc_month *am = &ae->months[i];
+        if (!(am->kwh.source[SUPPLY_GREEN_DIRECT] > 0 || am->kwh.source[SUPPLY_GREEN_PPA] > 0))
+            continue;
+        const hourly_month *hm = am->hourly ? hourly_matched_month(ae->hourly, am->ord) : NULL;
+        if (hm == NULL || hm->monthly_direct_ppa)
+            return true;
+    }
+    return false;
+}
+
 static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *period_rows)
 {
     static const int H = 4; /* header row */
@@ -907,7 +1338,7 @@ static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *peri
         "(direct) once entered. SEE (indirect) is the CBAM method: grid, green trade and supplier kWh at "
         "the grid factor, direct line, on-site and PPA at 0. Every figure refers to Products.",
         NULL);
-    if (ae->kwh.source[SUPPLY_GREEN_DIRECT] > 0 || ae->kwh.source[SUPPLY_GREEN_PPA] > 0)
+    if (direct_ppa_not_demonstrated(ae))
         str(x, ws, 2, 0, label(L_HOURLY_NOTE, false), x->warn);
     const char *h[CC__N];
     double w[CC__N];
@@ -1051,6 +1482,41 @@ static void write_quality(struct xw *x, const ledger *l, const alloc_enterprise 
 
 /* ---- Method ---- */
 
+/* The evidence line; a workbook with interval data has the hourly lines
+ * in its place. */
+#define METHOD_EVIDENCE_EN \
+    "Evidence: monthly totals do not show the one-hour match of generation and consumption that IR " \
+    "2025/2547 Annex II D.4.3 asks for direct lines and PPAs; keep the hourly meter data."
+#define METHOD_EVIDENCE_ZH \
+    "证据：月度数据不能证明直连与购电协议所需的逐小时发用电匹配（IR 2025/2547 附件二 D.4.3），请保存小时" \
+    "级电表数据。"
+
+static const char *const method_hourly_en[] = {
+    "Evidence: IR 2025/2547 Annex II D.4.3 asks, for direct lines and PPAs, for the one-hour match of "
+    "generation and consumption. The months matched hour by hour show it on Hourly, with the input files' "
+    "SHA-256; for the other months the monthly totals do not show it: keep the hourly meter data.",
+    "Hourly matching (Hourly): rows whose period has a time of day are summed into clock hours of local "
+    "time (a UTC offset is converted to China Standard Time). In each hour the green supply fills the load "
+    "in the order on-site, direct line, PPA, green trade; supply beyond the hour's load is surplus, counted "
+    "in no figure and never carried to another hour. A month is matched when its load (the load meter, or "
+    "without one every consumption meter) and at least one green source have hourly data. A matched month "
+    "uses the load as consumption, each green source at its matched kWh and the rest of the load as grid "
+    "(monthly rows of other sources are parts of that rest); without a load meter everything delivered is "
+    "matched and the figures are the monthly method's. Electricity marks the matched months. Matched share "
+    "(24/7, CFE score) = matched kWh / load; volumetric share = MIN(1, green supply / load).",
+};
+
+static const char *const method_hourly_zh[] = {
+    "证据：IR 2025/2547 附件二 D.4.3 要求直连与购电协议证明发电与用电在同一小时内匹配。逐小时匹配的月份在 "
+    "Hourly 表中给出该证明及输入文件的 SHA-256；其他月份的月度数据不能证明，请保存小时级电表数据。",
+    "逐小时匹配（Hourly 表）：期间带有时刻的数据行按当地时间汇总到整点小时（带 UTC 偏移的时间换算为北京时间"
+    "）。每个小时内，绿电按自发自用、绿电直连、购电协议、绿电交易的顺序填补用电负荷；超出该小时负荷的部分"
+    "为余电，不计入任何数字，也不结转到其他小时。当月的用电负荷（总表；无总表时为所有用电电表）和至少一个"
+    "绿电来源都有小时数据时，该月逐小时匹配。匹配月份以负荷为用电量，各绿电来源按匹配电量计，其余负荷计为"
+    "电网（其他来源的月度数据计入该部分）；无总表时全部供电均已匹配，数字与月度方法相同。Electricity 表标"
+    "注匹配月份。逐小时匹配率（24/7、CFE 得分）= 匹配电量 / 负荷；电量占比 = MIN(1, 绿电供应量 / 负荷)。",
+};
+
 static const char *const method_en[] = {
     "How every figure in this workbook is made",
     "",
@@ -1078,8 +1544,7 @@ static const char *const method_en[] = {
     "2025/2547 Annex II D.4.3); a park's blended factor is neither unless the park is the generator on a "
     "direct technical link or the supply is under a PPA with physical delivery. Summary names the "
     "factors the market-based figure used.",
-    "Evidence: monthly totals do not show the one-hour match of generation and consumption that IR "
-    "2025/2547 Annex II D.4.3 asks for direct lines and PPAs; keep the hourly meter data.",
+    METHOD_EVIDENCE_EN,
     "Products. kWh of a sub-meter belong to its product; the rest of a month is split across the "
     "products made that month by production mass (Products, allocation key); every source is split the "
     "same way; certificates cover each grid kWh in the same share. A month without production keeps its "
@@ -1128,8 +1593,7 @@ static const char *const method_zh[] = {
     "仅在直接技术连接或购电协议情况下接受实际因子（IR 2025/2547 附件二 D.4.3）；园区混合因子两者皆非，除"
     "非园区本身是直接技术连接的发电方，或供电依据实物交付的购电协议。Summary 表列出基于市场的数字所用的因"
     "子。",
-    "证据：月度数据不能证明直连与购电协议所需的逐小时发用电匹配（IR 2025/2547 附件二 D.4.3），请保存小时"
-    "级电表数据。",
+    METHOD_EVIDENCE_ZH,
     "产品：分表电量归属其产品；其余月度电量按当月产量（质量）分摊至各产品；各来源同比例分摊；绿证按相同比"
     "例覆盖电网电量。无产量月份的电量列为未分配。Products 表每个月度行列出该产品的电网、绿电交易、购电协"
     "议与供应商电量（直连与自发自用为其余电量，计为 0），并按 Electricity 表相同公式、以该月因子计算吨CO2"
@@ -1149,7 +1613,10 @@ static const char *const method_zh[] = {
     "1；生态环境部/国家统计局 2021-2023 年电力二氧化碳排放因子。",
 };
 
-static void write_method(struct xw *x)
+_Static_assert(sizeof method_hourly_en == sizeof method_hourly_zh,
+               "Method: the hourly lines in both languages");
+
+static void write_method(struct xw *x, const alloc_enterprise *ae)
 {
     /* Printed at a fixed scale: LibreOffice does not fit a sheet of one
      * wrapped column to the page width and would cut its lines. */
@@ -1163,12 +1630,20 @@ static void write_method(struct xw *x)
     worksheet_set_print_scale(ws, 80);
     const char *const *lines = x->zh ? method_zh : method_en;
     size_t n = x->zh ? sizeof method_zh / sizeof *method_zh : sizeof method_en / sizeof *method_en;
+    const char *const *hourly = x->zh ? method_hourly_zh : method_hourly_en;
+    size_t nhourly = ae->hourly == NULL ? 0 : sizeof method_hourly_en / sizeof *method_hourly_en;
+    const char *evidence = x->zh ? METHOD_EVIDENCE_ZH : METHOD_EVIDENCE_EN;
     static const double width = 140;
     ck(x, worksheet_set_column(ws, 0, 0, width, NULL));
+    int r = 0;
     for (size_t i = 0; i < n; i++) {
-        str(x, ws, (int)i, 0, lines[i], i == 0 ? x->title : x->wrap);
-        if (i > 0)
-            fit_row(x, ws, (int)i, 1, &lines[i], &width);
+        bool replaced = nhourly > 0 && strcmp(lines[i], evidence) == 0;
+        for (size_t k = 0; k < (replaced ? nhourly : 1); k++, r++) {
+            const char *line = replaced ? hourly[k] : lines[i];
+            str(x, ws, r, 0, line, r == 0 ? x->title : x->wrap);
+            if (r > 0)
+                fit_row(x, ws, r, 1, &line, &width);
+        }
     }
 }
 
@@ -1412,6 +1887,8 @@ static double staging_need(const ledger *l, const alloc_enterprise *ae, const di
         512.0 * 1024 + rows * P__N * 120.0 + (double)l->nseries * ((double)ae->nmonths + 4) * 120.0;
     for (size_t i = 0; i < dl->count; i++)
         bytes += 2.0 * (double)strlen(dl->items[i].message);
+    if (ae->hourly != NULL) /* the heatmap: a cell per matched hour */
+        bytes += (double)ae->hourly->hours * 120.0 + (double)ae->hourly->nmonths * 30 * 120.0;
     double need = 8 * bytes;
     return need < 16.0 * 1024 * 1024 ? 16.0 * 1024 * 1024 : need;
 }
@@ -1582,11 +2059,13 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     /* Sheets in reading order; Summary refers to the others, so it is filled last. */
     lxw_worksheet *summary = sheet(&x, "Summary", -1);
     int etot = write_electricity(&x, ae, &fr);
+    if (ae->hourly != NULL)
+        write_hourly(&x, l, ae);
     write_products(&x, ae, period_rows);
     write_cbam(&x, ae, period_rows);
     write_factors(&x, &fr);
     write_quality(&x, l, ae, dl);
-    write_method(&x);
+    write_method(&x, ae);
     if (summary != NULL) {
         write_summary(&x, summary, l, ae, &fr, etot, period_rows, o->created);
         worksheet_activate(summary);
@@ -1609,10 +2088,20 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
                  lxw_strerror(x.err), st.dir);
         return CBAM_ERR_CANTCREAT;
     }
-    /* Read it back: libxlsxwriter does not check its staging writes. */
+    /* Read it back: libxlsxwriter does not check its staging writes. With
+     * Hourly the sheets are eight, and its chart is the fourth. */
+    size_t nreq = sizeof required_parts / sizeof *required_parts;
+    const char *parts[sizeof required_parts / sizeof *required_parts + 3];
+    memcpy(parts, required_parts, sizeof required_parts);
+    if (ae->hourly != NULL) {
+        parts[nreq++] = "xl/worksheets/sheet8.xml";
+        if (ae->hourly->nmatched > 0) {
+            parts[nreq++] = "xl/drawings/drawing2.xml";
+            parts[nreq++] = "xl/charts/chart4.xml";
+        }
+    }
     if ((o->created == 0 && !set_epoch_zero(path, why, sizeof why)) ||
-        !xlsxzip_verify(path, required_parts, sizeof required_parts / sizeof *required_parts, why,
-                        sizeof why)) {
+        !xlsxzip_verify(path, parts, nreq, why, sizeof why)) {
         diag_add(errs, DIAG_ERROR, target, 0, 0,
                  "the workbook could not be written completely (%s; staging directory %s had %.1f MB free); "
                  "nothing was written",

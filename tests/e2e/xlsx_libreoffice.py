@@ -1,5 +1,6 @@
 """Opens cbamcalc's workbooks in LibreOffice (headless): they convert to PDF,
-after a forced recalculation every formula gives its cached value, and after
+after a forced recalculation every formula gives its cached value (the Hourly
+sheet's too, for a workbook with interval data), and after
 a factor is edited on Factors every sheet follows it (Electricity, Products,
 every SEE, CBAM_Communication, Summary), as computed here from the kWh.
 
@@ -297,6 +298,22 @@ with tempfile.TemporaryDirectory() as tmp:
              "-p", "py.csv", "-o", "Y1.xlsx", "-q"], m)
     c.ok(p.returncode == 0, "annual production workbook: %s" % p.stderr)
     books.append(os.path.join(m, "Y1.xlsx"))
+    # A fifth: hour-by-hour matching (a load meter, on-site PV, a direct line with noon surplus) in March and
+    # a month that cannot be matched: the Hourly sheet's totals, shares and sums recalculate to their values.
+    rows = ["enterprise_id,period,meter_id,source,kwh"]
+    for d in range(1, 32):
+        for hr in range(24):
+            t = "2025-03-%02d %02d:00" % (d, hr)
+            rows += ["H1,%s,L,load,%d" % (t, 100 + hr), "H1,%s,PV,onsite,%d" % (t, 20 if 8 <= hr <= 17 else 0),
+                     "H1,%s,DL,green_direct,%d" % (t, 150 if 11 <= hr <= 13 else 50 if hr <= 5 else 0)]
+    rows += ["H1,2025-04,L,load,70000"] + ["H1,2025-04-%02d %02d:00,DL,green_direct,9" % (d, hr)
+                                          for d in range(1, 31) for hr in range(24)]
+    open(os.path.join(m, "eh.csv"), "w").write("\n".join(rows) + "\n")
+    open(os.path.join(m, "ph.csv"), "w").write("enterprise_id,period,product_id,cn_code,quantity,unit\n"
+                                               "H1,2025-03,A,7318 15 88,100,t\nH1,2025-04,A,7318 15 88,90,t\n")
+    p = run(["report", "-e", "eh.csv", "-p", "ph.csv", "-o", "H1.xlsx", "-q"], m)
+    c.ok(p.returncode == 0, "hourly workbook: %s" % p.stderr)
+    books.append(os.path.join(m, "H1.xlsx"))
 
     for book in books:
         # PDF: converts without error, and is a PDF.
@@ -314,8 +331,9 @@ with tempfile.TemporaryDirectory() as tmp:
         c.ok(p.returncode == 0, "CSV of %s: %s" % (book, p.stderr))
         cached = openpyxl.load_workbook(book, data_only=True)
         formulas = openpyxl.load_workbook(book, data_only=False)
-        compared = 0
-        for sheet in ("Summary", "Electricity", "Products", "CBAM_Communication"):
+        compared, hourly = 0, 0
+        for sheet in [s for s in ("Summary", "Electricity", "Hourly", "Products", "CBAM_Communication")
+                      if s in cached.sheetnames]:
             rows = sheet_csv(out, book, sheet)
             ws, wf = cached[sheet], formulas[sheet]
             for r, row in enumerate(rows, start=1):
@@ -325,9 +343,12 @@ with tempfile.TemporaryDirectory() as tmp:
                     if not (isinstance(f, str) and f.startswith("=")) or not isinstance(v, (int, float)):
                         continue
                     compared += 1
+                    hourly += sheet == "Hourly"
                     c.close(as_number(text), v, "%s %s!%s%d recalculated" % (os.path.basename(book), sheet,
                             openpyxl.utils.get_column_letter(col), r), rel=1e-9)
         c.ok(compared > 50, "%d formula cells compared in %s" % (compared, book))
+        c.ok(("Hourly" in cached.sheetnames) == book.endswith("H1.xlsx") and
+             (hourly > 20 or not book.endswith("H1.xlsx")), "%d Hourly formula cells compared in %s" % (hourly, book))
 
     # Control: a tampered cached value is replaced by the recalculated one.
     book = books[0]
