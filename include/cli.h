@@ -26,6 +26,7 @@ typedef struct cli_report_args {
      * line has --product after -e FILE): NULL / 0 = not given for that file. */
     const char *electricity_product[CLI_MAX_INPUTS];  /* the whole file is this product's sub-meter */
     const char *electricity_encoding[CLI_MAX_INPUTS]; /* overrides the run's encoding for that file */
+    int electricity_label[CLI_MAX_INPUTS]; /* enum ingest_label for that file; 0: the run's */
     columns_user_map electricity_map[CLI_MAX_INPUTS][CLI_MAX_FILE_MAP]; /* added to the run's --map */
     size_t nelectricity_map[CLI_MAX_INPUTS];
     size_t nelectricity;
@@ -50,7 +51,7 @@ typedef struct cli_report_args {
     const char *grid_factor, *residual_factor, *cbam_grid_factor;
     const char *enterprise;
     int from_ord, to_ord; /* 0 = open */
-    int interval_label;   /* enum ingest_label: what interval rows' times name (0: detect per file) */
+    int interval_label;   /* enum ingest_label for every file without its own (0: detect per file) */
     bool validate_only;   /* `validate`: read and check, write nothing */
     bool summary;         /* print the summary on stdout */
     bool quiet;           /* errors only on stderr */

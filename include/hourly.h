@@ -37,11 +37,20 @@ enum hourly_green { HOURLY_ONSITE, HOURLY_DIRECT, HOURLY_PPA, HOURLY_TRADE, HOUR
 enum supply_source hourly_green_source(enum hourly_green g);
 
 /* One month of one enterprise: kWh per clock hour (hour 0 = 00:00-01:00 of
- * the 1st, local time) per role; NULL for a role without interval rows. */
+ * the 1st, local time) per role, kept by day: kwh[role] is NULL for a role
+ * without interval rows, else 31 day pointers, each NULL or 24 hours. A
+ * sparse file costs a day's hours per row at most, not a month's. */
 typedef struct hourly_block {
     int ord;
-    double *kwh[SUPPLY__ROLES];
+    double **kwh[SUPPLY__ROLES];
 } hourly_block;
+
+/* kWh of role in hour `hour` of block b (0 where nothing was booked). */
+static inline double hourly_at(const hourly_block *b, enum supply_source role, uint32_t hour)
+{
+    double **days = b->kwh[role];
+    return days != NULL && days[hour / 24] != NULL ? days[hour / 24][hour % 24] : 0.0;
+}
 
 typedef struct hourly_store {
     hourly_block *blocks; /* sorted by ord */
@@ -73,7 +82,8 @@ typedef struct hourly_month {
     double supplier_scale; /* supplier kWh used / given (their kg scale alike) */
     /* Per hour, [hours] long (matched months): load, and matched green kWh. */
     double *load_h, *matched_h;
-    const double *supply_h[HOURLY__GREEN]; /* into the store; NULL when none */
+    bool has_supply[HOURLY__GREEN]; /* the source takes part (hourly rows this month) */
+    const hourly_block *block;      /* the store's month (hourly_at): every role's hours */
     bool monthly_direct_ppa; /* direct/PPA kWh from monthly rows remain (not demonstrated) */
 } hourly_month;
 

@@ -47,6 +47,9 @@ typedef struct ledger_mark {
     double kwh; /* booked under this mark (series marks): to find subtotal rows */
     uint32_t days; /* days of the month with rows (bit d - 1 for day d); daily, interval rows and bills */
     bool end_label; /* interval rows named by their end (00:15..24:00): slot k is the interval ending at k */
+    unsigned char labels; /* 1: rows named by interval start seen, 2: by end (from a decided file) */
+    int label_file;       /* the first of them */
+    long label_line;
     ledger_run *runs;
     uint32_t nruns, runs_cap;
     /* Time-of-use rows (a tier column): the month's total and the sum of its
@@ -155,8 +158,6 @@ typedef struct ledger_enterprise {
     struct ledger_series **series; /* its meter series, in order of first row (owned by the ledger) */
     size_t nseries, series_cap;
     struct hourly_store *hourly; /* interval rows by clock hour; NULL without interval rows (hourly.h) */
-    int offset_file;             /* the first row written with a UTC offset, for the non-CN check */
-    long offset_line;            /* 0: none */
 } ledger_enterprise;
 
 typedef struct ledger_input {

@@ -232,10 +232,13 @@ static bool hourly_pool(const alloc_enterprise *ae, const alloc_month *am, const
             diag_add_ent(dl, DIAG_ERROR, ae->e->id,
                          "enterprise %s, %s: the products' sub-meters give %s kWh of %s, but the hour-by-hour "
                          "matching leaves %s kWh of it for the whole installation; expected the sub-meters to "
-                         "be part of the load meter (give green supply at enterprise level, without a "
-                         "product_id, when part of it was exported)",
+                         "be part of the load meter%s",
                          ae->e->id, per, numfmt_human(a, sizeof a, sub), supply_name((enum supply_source)s),
-                         numfmt_human(b, sizeof b, hm->kwh[s]));
+                         numfmt_human(b, sizeof b, hm->kwh[s]),
+                         supply_is_green((enum supply_source)s)
+                             ? " (give green supply at enterprise level, without a product_id, when part of it "
+                               "was exported)"
+                             : " (check that the load meter measures the whole installation)");
             return false;
         }
         pool[s] = rest;

@@ -48,9 +48,9 @@ static const char report_help[] =
     "      --map COLUMN=HEADER  read the column headed HEADER as COLUMN (repeatable), e.g.\n"
     "                           --map meter_id=计量点号\n"
     "      --interval-label start|end  what the times of interval rows name: the start of\n"
-    "                           the interval (00:00..23:45) or its end (00:15..24:00);\n"
-    "                           default per file: end when a row says 24:00, else start\n"
-    "                           (see README, Hourly matching)\n"    "\n"
+    "                           the interval (00:00..23:45) or its end (00:15..24:00).\n"
+    "                           After -e FILE: that file's; before any -e: every file's.\n"
+    "                           Default per file: end when a row says 24:00, else start\n"    "\n"
     "Outputs (report only; without one, a summary is printed):\n"
     "  -o, --output FILE.xlsx   the Excel workbook of one enterprise (with several in\n"
     "                           the inputs, choose one with --enterprise ID)\n"
@@ -259,15 +259,24 @@ static int report_main(int argc, char **argv, enum mode mode)
             a.nmap++;
             break;
         }
-        case OPT_INTERVAL_LABEL:
+        case OPT_INTERVAL_LABEL: {
+            int label;
             if (strcmp(optarg, "start") == 0)
-                a.interval_label = INGEST_LABEL_START;
+                label = INGEST_LABEL_START;
             else if (strcmp(optarg, "end") == 0)
-                a.interval_label = INGEST_LABEL_END;
+                label = INGEST_LABEL_END;
             else
                 return cli_usage_error(cmd, "--interval-label %s: expected start (times 00:00..23:45 name the "
                                        "interval that begins there) or end (00:15..24:00)", optarg);
+            /* After -e FILE: that file's; before any -e: every file's. */
+            int *slot = a.nelectricity > 0 ? &a.electricity_label[a.nelectricity - 1] : &a.interval_label;
+            if (*slot != INGEST_LABEL_DETECT)
+                return cli_usage_error(cmd, "--interval-label given twice for %s%s; expected it once",
+                                       a.nelectricity > 0 ? "-e " : "the run",
+                                       a.nelectricity > 0 ? a.electricity[a.nelectricity - 1] : "");
+            *slot = label;
             break;
+        }
         case OPT_LANG:
             if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
                 return cli_usage_error(cmd, "--lang %s: expected en or zh", optarg);
@@ -444,6 +453,8 @@ static enum cbam_err ingest_all(ledger *l, const factors_db *db, enum ingest_kin
             fo.has_source = a->electricity_source[i] > 0;
             fo.source = fo.has_source ? (enum supply_source)(a->electricity_source[i] - 1) : SUPPLY_GRID;
             fo.product = a->electricity_product[i];
+            if (a->electricity_label[i] != INGEST_LABEL_DETECT)
+                fo.label = (enum ingest_label)a->electricity_label[i];
             if (a->electricity_encoding[i] != NULL)
                 fo.encoding = a->electricity_encoding[i];
             if (a->nelectricity_map[i] > 0) {

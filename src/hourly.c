@@ -54,8 +54,11 @@ void hourly_book(hourly_store **hs, int ord, uint32_t hour, enum supply_source r
         *hs = xcalloc(1, sizeof **hs);
     hourly_block *b = block_of(*hs, ord);
     if (b->kwh[role] == NULL)
-        b->kwh[role] = xcalloc(HOURLY_MONTH_HOURS, sizeof *b->kwh[role]);
-    b->kwh[role][hour] += kwh;
+        b->kwh[role] = xcalloc(HOURLY_MONTH_HOURS / 24, sizeof *b->kwh[role]);
+    double **day = &b->kwh[role][hour / 24];
+    if (*day == NULL)
+        *day = xcalloc(24, sizeof **day);
+    (*day)[hour % 24] += kwh;
 }
 
 const hourly_block *hourly_block_find(const hourly_store *hs, int ord)
@@ -73,8 +76,11 @@ void hourly_store_free(hourly_store *hs)
     if (hs == NULL)
         return;
     for (size_t i = 0; i < hs->n; i++)
-        for (int r = 0; r < SUPPLY__ROLES; r++)
+        for (int r = 0; r < SUPPLY__ROLES; r++) {
+            for (int d = 0; hs->blocks[i].kwh[r] != NULL && d < HOURLY_MONTH_HOURS / 24; d++)
+                free(hs->blocks[i].kwh[r][d]);
             free(hs->blocks[i].kwh[r]);
+        }
     free(hs->blocks);
     free(hs);
 }
@@ -90,6 +96,7 @@ struct role_month {
     size_t nhourly, ncoarse;
     bool tainted;
     uint32_t res; /* finest interval of its hourly rows, seconds */
+    uint32_t days; /* days of the month its rows cover (bit d - 1 for day d) */
 };
 
 static uint32_t gcd(uint32_t a, uint32_t b)
@@ -148,6 +155,8 @@ static void classify(const ledger_enterprise *e, int ord, struct role_month rm[S
             const ledger_mark *m = &s->marks[k];
             if (m->ord != ord || m->first_line == 0)
                 continue;
+            /* A monthly total or time-of-use month covers every day. */
+            r->days |= m->granularity == PERIOD_MONTH || m->tou ? UINT32_MAX : m->days;
             uint32_t step = mark_interval(m);
             if (step > 0 && step <= 3600) {
                 r->nhourly++;
@@ -210,7 +219,15 @@ static void list_gaps(const ledger *l, const ledger_enterprise *e, int from, int
                 free(bits);
                 continue; /* not interval data: its month is monthly data */
             }
-            uint32_t per_day = 86400 / m->res, base = m->end_label ? step : 0;
+            /* Where the rows sit in their interval: stamps one second early
+             * (00:14:59) are every interval all the same. */
+            uint32_t phase = 0;
+            for (size_t w = 0; w < words; w++)
+                if (bits[w] != 0) {
+                    phase = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits[w])) % step;
+                    break;
+                }
+            uint32_t per_day = 86400 / m->res, base = m->end_label && phase == 0 ? step : phase;
             int dim = (int)(period_first_day(m->ord + 1) - period_first_day(m->ord));
             for (int d = 0; d < dim; d++) {
                 if (!(m->days >> d & 1u))
@@ -226,7 +243,7 @@ static void list_gaps(const ledger *l, const ledger_enterprise *e, int from, int
                 }
                 if (missing == 0)
                     continue;
-                lone_first |= missing == 1 && first == 0 && base == 0;
+                lone_first |= missing == 1 && first == 0 && base == 0 && !m->end_label;
                 ndays++;
                 nslots += missing;
                 if (len + 60 < sizeof list) {
@@ -277,8 +294,7 @@ static void check_grid(const ledger_enterprise *e, hourly_month *hm, const hourl
     char per[8], a[64], bb[64], c[64];
     period_format(hm->ord, per, sizeof per);
     double limit = 0.005 * hm->load_kwh;
-    const double *gh = b->kwh[SUPPLY_GRID], *sh = b->kwh[SUPPLY_SUPPLIER];
-    bool hourly = g->ncoarse == 0 && gh != NULL && !carved && rm[SUPPLY_SUPPLIER].ncoarse == 0;
+    bool hourly = g->ncoarse == 0 && b->kwh[SUPPLY_GRID] != NULL && !carved && rm[SUPPLY_SUPPLIER].ncoarse == 0;
     if (!hourly) {
         double diff = fabs(g->total_kwh - grid_used);
         if (diff > limit)
@@ -296,8 +312,8 @@ static void check_grid(const ledger_enterprise *e, hourly_month *hm, const hourl
         double d;
     } worst[3] = {{0, 0}, {0, 0}, {0, 0}};
     for (uint32_t h = 0; h < hm->hours; h++) {
-        double expect = hm->load_h[h] - hm->matched_h[h] - (sh ? sh[h] : 0);
-        double d = gh[h] - expect;
+        double expect = hm->load_h[h] - hm->matched_h[h] - hourly_at(b, SUPPLY_SUPPLIER, h);
+        double d = hourly_at(b, SUPPLY_GRID, h) - expect;
         sum += fabs(d);
         for (int k = 0; k < 3; k++)
             if (fabs(d) > fabs(worst[k].d)) {
@@ -332,6 +348,23 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
     char per[8];
     period_format(hm->ord, per, sizeof per);
     bool have_load = rm[SUPPLY_LOAD].nhourly + rm[SUPPLY_LOAD].ncoarse > 0;
+    int dim = (int)(hm->hours / 24);
+    uint32_t month_days = dim >= 32 ? UINT32_MAX : ((uint32_t)1 << dim) - 1, others = 0;
+    double supplied = 0;
+    for (int s = 0; s < SUPPLY__ROLES; s++) {
+        if (s == SUPPLY_LOAD || s == SUPPLY_CERTIFICATE)
+            continue;
+        others |= rm[s].days;
+        if (s < SUPPLY__COUNT && supply_is_consumption((enum supply_source)s))
+            supplied += rm[s].total_kwh;
+    }
+    others &= month_days;
+    if (have_load && (others & ~rm[SUPPLY_LOAD].days) != 0) {
+        /* The load would be too low for the days it lacks, and the grid
+         * (what the load leaves) with it. */
+        hm->reason = "the load meter has no rows for days the other meters cover this month";
+        return;
+    }
     if (have_load) {
         if (rm[SUPPLY_LOAD].tainted) {
             hm->reason = "the load meter's times this month are more than an hour apart: no hours to match";
@@ -339,6 +372,10 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
         }
         if (rm[SUPPLY_LOAD].ncoarse > 0) {
             hm->reason = "the load meter has monthly or daily rows this month";
+            return;
+        }
+        if (!(rm[SUPPLY_LOAD].hourly_kwh > 0) && supplied > 0) {
+            hm->reason = "the load meter reads 0 kWh this month while the supply meters have kWh";
             return;
         }
     } else {
@@ -353,31 +390,37 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
     for (int g = 0; g < HOURLY__GREEN; g++)
         any_green |= rm[green_order[g]].nhourly > 0 && b->kwh[green_order[g]] != NULL;
     if (!any_green) {
-        hm->reason = "no green source has hourly rows this month";
+        bool tainted = false;
+        for (int g = 0; g < HOURLY__GREEN; g++)
+            tainted |= rm[green_order[g]].tainted;
+        hm->reason = tainted ? "the green sources' rows this month are more than an hour apart (daily values "
+                               "written with a time?)"
+                             : "no green source has hourly rows this month";
         return;
     }
 
     hm->matched = true;
     hm->load_h = xcalloc(hm->hours, sizeof *hm->load_h);
     hm->matched_h = xcalloc(hm->hours, sizeof *hm->matched_h);
+    hm->block = b;
     for (int g = 0; g < HOURLY__GREEN; g++) {
         enum supply_source src = green_order[g];
-        hm->supply_h[g] = rm[src].nhourly > 0 ? b->kwh[src] : NULL;
+        hm->has_supply[g] = rm[src].nhourly > 0 && b->kwh[src] != NULL;
     }
     for (uint32_t h = 0; h < hm->hours; h++) {
         double load = 0;
         if (have_load) {
-            load = b->kwh[SUPPLY_LOAD] ? b->kwh[SUPPLY_LOAD][h] : 0;
+            load = hourly_at(b, SUPPLY_LOAD, h);
         } else {
             for (int s = 0; s < SUPPLY__COUNT; s++)
-                if (supply_is_consumption((enum supply_source)s) && b->kwh[s] != NULL)
-                    load += b->kwh[s][h];
+                if (supply_is_consumption((enum supply_source)s))
+                    load += hourly_at(b, (enum supply_source)s, h);
         }
         double filled = 0;
         for (int g = 0; g < HOURLY__GREEN; g++) {
-            if (hm->supply_h[g] == NULL)
+            if (!hm->has_supply[g])
                 continue;
-            double sup = hm->supply_h[g][h];
+            double sup = hourly_at(b, green_order[g], h);
             double room = load - filled;
             double m = sup < room ? sup : room;
             if (m < 0)
@@ -414,7 +457,7 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
         return;
     }
     for (int g = 0; g < HOURLY__GREEN; g++)
-        hm->kwh[green_order[g]] = hm->supply_h[g] != NULL ? hm->matched_kwh[g] : 0;
+        hm->kwh[green_order[g]] = hm->has_supply[g] ? hm->matched_kwh[g] : 0;
     /* Monthly rows of other consumption sources are parts of the unmatched
      * load; what is left is grid. */
     /* The green sources in matching order (so carve[i] is green_order[i]), then supplier. */
@@ -425,7 +468,7 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
     for (size_t i = 0; i < sizeof carve / sizeof carve[0]; i++) {
         enum supply_source s = carve[i];
         double want = rm[s].coarse_kwh;
-        if (s == SUPPLY_SUPPLIER || hm->supply_h[i] == NULL)
+        if (s == SUPPLY_SUPPLIER || !hm->has_supply[i])
             want = rm[s].total_kwh; /* not in the matching, or no hourly rows this month */
         if (!(want > 0))
             continue;
@@ -436,7 +479,7 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
         if (take < want - 1e-6 * want) {
             char a[64], c[64];
             diag_add_ent(dl, DIAG_WARNING, e->id,
-                         "enterprise %s, %s: the monthly %s rows give %s kWh, but only %s kWh of the load are left "
+                         "enterprise %s, %s: the %s rows not matched by the hour give %s kWh, but only %s kWh of the load are left "
                          "after the hourly green supply and the sources before it; only those are counted: check "
                          "the load meter and the %s rows",
                          e->id, per, supply_name(s), fmt_kwh(a, sizeof a, want), fmt_kwh(c, sizeof c, left),
@@ -495,8 +538,8 @@ hourly_ent *hourly_match(const ledger *l, const ledger_enterprise *e, int from, 
             h->day_load[k % 24] += hm->load_h[k];
             h->day_matched[k % 24] += hm->matched_h[k];
             for (int g = 0; g < HOURLY__GREEN; g++)
-                if (hm->supply_h[g] != NULL)
-                    h->day_supply[g][k % 24] += hm->supply_h[g][k];
+                if (hm->has_supply[g])
+                    h->day_supply[g][k % 24] += hourly_at(b, green_order[g], k);
         }
     }
     h->interval_minutes = res ? res / 60 : 60;

@@ -273,6 +273,15 @@ static const char *quoted(char *buf, size_t size, const char *s, size_t len)
 }
 
 /* Reads the period column k; returns false (after reporting) when it is wrong. */
+/* "HH:MM-HH:MM" or "HH:MM~HH:MM" somewhere: an interval written as a range. */
+static bool is_time_range(const char *s, size_t len)
+{
+    for (size_t i = 2; i + 3 < len; i++)
+        if ((s[i] == '-' || s[i] == '~') && s[i - 3] == ':' && s[i + 3] == ':')
+            return true;
+    return false;
+}
+
 static bool read_period(struct ctx *c, const csvin_row *row, int k, parse_period *p, int *stop)
 {
     size_t len;
@@ -291,6 +300,13 @@ static bool read_period(struct ctx *c, const csvin_row *row, int k, parse_period
                           c->spec[k].name, quoted(q, sizeof q, s, len), PERIOD_YEAR_MIN, PERIOD_YEAR_MAX);
         return false;
     default:
+        if (is_time_range(s, len)) {
+            *stop = row_error(c, row, c->cols.idx[k],
+                              "%s \"%s\" is a time range; expected one time per row: the interval's start "
+                              "(2025-03-01 06:00) or its end with --interval-label end",
+                              c->spec[k].name, quoted(q, sizeof q, s, len));
+            return false;
+        }
         *stop = row_error(c, row, c->cols.idx[k],
                           "%s \"%s\" is not a period; expected YYYY-MM such as 2025-03 (or a date such as "
                           "2025-03-01)",
@@ -586,13 +602,31 @@ static void decide_label(struct ctx *c, enum ingest_label label, long line)
     flush_pending(c);
 }
 
+/* A row of another enterprise (--enterprise) still tells how the file
+ * labels its intervals: the file's times mean one thing for every row. */
+static void peek_label(struct ctx *c, const csvin_row *row, int k)
+{
+    if (c->kind != INGEST_ELECTRICITY || c->label != INGEST_LABEL_DETECT)
+        return;
+    size_t len;
+    const char *s = field(c, row, k, &len);
+    parse_period p;
+    if (parse_period_text(s, len, &p) != PARSE_OK || p.granularity != PERIOD_TIME)
+        return;
+    if (p.end_of_day)
+        decide_label(c, INGEST_LABEL_END, row->line);
+    else if (p.stamp % 86400 == 0)
+        decide_label(c, INGEST_LABEL_START, row->line);
+}
+
 /* A time of day: converted to China's local time when written with an
  * offset, and read by the start of its interval. False (an error) when the
  * file names intervals both ways or an offset is on a row outside China. */
 static bool local_time(struct ctx *c, const csvin_row *row, int k, const ledger_enterprise *e, parse_period *p,
                        int *stop)
 {
-    bool eod = p->end_of_day;
+    /* The labelling is the file's, read from the times as written. */
+    bool eod = p->end_of_day, midnight = !eod && p->stamp % 86400 == 0;
     if (p->has_offset) {
         if (strcmp(e->country, "CN") != 0) {
             *stop = row_error(c, row, c->cols.idx[k],
@@ -606,7 +640,6 @@ static bool local_time(struct ctx *c, const csvin_row *row, int k, const ledger_
     }
     if (c->kind != INGEST_ELECTRICITY)
         return true;
-    bool midnight = !eod && p->stamp % 86400 == 0;
     if (eod && c->label != INGEST_LABEL_END) {
         if (c->label == INGEST_LABEL_START) {
             if (c->label_line < 0)
@@ -659,8 +692,11 @@ static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period
     if (!text_fits(c, row, ret))
         return false;
     *e = row_enterprise(c, row, ent_k, ret);
-    if (*e == NULL)
+    if (*e == NULL) {
+        if (*ret == 0 && period_k >= 0)
+            peek_label(c, row, period_k);
         return false;
+    }
     if (period_k < 0) {
         *ord = 0;
         return true;
@@ -984,6 +1020,23 @@ static int book_row(struct ctx *c, const csvin_row *row, ledger_enterprise *e, c
     int other_file;
     long other_line;
     bool end = p->granularity == PERIOD_TIME && c->label == INGEST_LABEL_END;
+    if (p->granularity == PERIOD_TIME && c->label != INGEST_LABEL_DETECT) {
+        /* Slots are kept by label: one month of a meter read both ways could
+         * hold one interval twice (00:00 start-labelled, 00:15 end-labelled). */
+        unsigned char bit = end ? 2 : 1;
+        if (mark->labels == 0) {
+            mark->label_file = c->file;
+            mark->label_line = row->line;
+        }
+        if (mark->labels & (3 & ~bit))
+            return row_error(c, row, c->cols.idx[has(c, E_PERIOD) ? E_PERIOD : E_START],
+                             "this meter's month has rows named by the interval's %s here and by its %s at "
+                             "%s:%ld: one interval could be counted twice; expected one labelling (say it with "
+                             "--interval-label start|end after each -e FILE)",
+                             end ? "end" : "start", end ? "start" : "end", c->l->inputs[mark->label_file].path,
+                             mark->label_line);
+        mark->labels |= bit;
+    }
     enum ledger_dup dup = ledger_mark_row(mark, ord, p, end, c->file, row->line, &other_file, &other_line);
     if (dup != LEDGER_DUP_NONE)
         return duplicate_error(c, row, dup, other_file, other_line);

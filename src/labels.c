@@ -182,6 +182,13 @@ static const char *const table[L__COUNT][2] = {
     [L_REASON_NO_LOAD] = {"no load meter, and not every meter has hourly rows this month",
                           "没有总表，且本月并非每块电表都有小时数据"},
     [L_REASON_NO_GREEN] = {"no green source has hourly rows this month", "本月没有绿电来源的小时数据"},
+    [L_REASON_LOAD_DAYS] = {"the load meter has no rows for days the other meters cover this month",
+                            "本月总表缺少其他电表有数据的日期"},
+    [L_REASON_LOAD_ZERO] = {"the load meter reads 0 kWh this month while the supply meters have kWh",
+                            "本月总表读数为0，而供电电表有电量"},
+    [L_REASON_GREEN_TAINTED] = {"the green sources' rows this month are more than an hour apart (daily values "
+                                "written with a time?)",
+                                "本月绿电来源数据的时间间隔超过一小时（是否为带时间的日数据？）"},
 };
 
 const char *label(enum label l, bool zh)

@@ -393,6 +393,8 @@ static enum parse_status strip_offset(const char *s, size_t *len, bool *has, int
         return PARSE_OK;
     if (memchr(s, ':', sign) == NULL)
         return PARSE_OK; /* 2025-03-01-08 is no time with an offset */
+    if (s[sign] == '-' && digits == 4 && s[n - 3] == ':' && memchr(s, 'T', sign) == NULL)
+        return PARSE_SYNTAX; /* 2025-03-01 06:00-06:15 is a time range, not UTC-06:15 */
     int hh = two_digits(s + sign + 1), mm = 0;
     if (digits == 4)
         mm = two_digits(s + n - 2);

@@ -486,8 +486,9 @@ static const enum label green_label[HOURLY__GREEN] = {L_SRC_ONSITE, L_SRC_DIRECT
  * translation stays as it is. */
 static const char *reason_text(struct xw *x, const char *reason)
 {
-    static const enum label known[] = {L_REASON_TAINTED, L_REASON_COARSE_LOAD, L_REASON_NO_LOAD,
-                                       L_REASON_NO_GREEN};
+    static const enum label known[] = {L_REASON_TAINTED,   L_REASON_COARSE_LOAD, L_REASON_NO_LOAD,
+                                       L_REASON_NO_GREEN,  L_REASON_LOAD_DAYS,   L_REASON_LOAD_ZERO,
+                                       L_REASON_GREEN_TAINTED};
     if (reason == NULL)
         return NULL;
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
@@ -580,7 +581,7 @@ static void write_hourly(struct xw *x, const ledger *l, const alloc_enterprise *
     for (int g = 0; g < HOURLY__GREEN; g++) {
         bool has = h->supply_kwh[g] != 0;
         for (size_t i = 0; i < h->nmonths && !has; i++)
-            has = h->months[i].matched && h->months[i].supply_h[g] != NULL;
+            has = h->months[i].matched && h->months[i].has_supply[g];
         if (has)
             src[n++] = g;
     }
@@ -709,7 +710,7 @@ static void write_hourly(struct xw *x, const ledger *l, const alloc_enterprise *
         num(x, ws, r, m_load, hm->load_kwh, x->kwh);
         for (int k = 0; k < n; k++) {
             int g = src[k];
-            if (hm->supply_h[g] == NULL)
+            if (!hm->has_supply[g])
                 continue; /* no hourly rows of this source this month */
             num(x, ws, r, m_sup + k, hm->supply_kwh[g], x->kwh);
             num(x, ws, r, m_mat + k, hm->matched_kwh[g], x->kwh);

@@ -542,6 +542,10 @@ def grid_meter_within(c, d):
 #     not hourly, so the month is not matched (a reason is given); the monthly
 #     method: grid 2200, direct 200, consumption 2400, CBAM 1.331 t, and the
 #     "one-hour match not demonstrated" warning stays.
+# The statement and the bill are daily rows of the day the hourly rows cover:
+# rows for the whole month beside one day of load would leave the load short
+# of days the other meters cover, and such a month is not matched (see
+# load_short_of_days below).
 def mixed_files(d, load, trade, bill):
     files = []
     rows = hours_rows("D1", "green_direct", "2025-03-01", DIRECT5)
@@ -549,9 +553,9 @@ def mixed_files(d, load, trade, bill):
         rows = hours_rows("L1", "load", "2025-03-01", [100] * 24) + rows
     files.append(write(d, "meters.csv", HEAD + rows))
     if trade is not None:
-        files.append(write(d, "trade.csv", HEAD + "E1,2025-03,T1,green_trade,%s\n" % trade))
+        files.append(write(d, "trade.csv", HEAD + "E1,2025-03-01,T1,green_trade,%s\n" % trade))
     if bill is not None:
-        files.append(write(d, "bill.csv", HEAD + "E1,2025-03,G1,grid,%s\n" % bill))
+        files.append(write(d, "bill.csv", HEAD + "E1,2025-03-01,G1,grid,%s\n" % bill))
     return files
 
 
@@ -904,7 +908,7 @@ def matched_and_monthly_months(c, d):
 def monthly_direct_in_matched_month(c, d):
     f = write(d, "day.csv", HEAD + hours_rows("L1", "load", "2025-03-01", [100] * 24) +
               hours_rows("O1", "onsite", "2025-03-01", DIRECT5))
-    m = write(d, "direct.csv", HEAD + "E1,2025-03,D9,green_direct,300\n")
+    m = write(d, "direct.csv", HEAD + "E1,2025-03-01,D9,green_direct,300\n")
     p, j = report(d, [f, m])
     c.ok(p.returncode == 0, "exit 0: %s" % p.stderr)
     if j is None:
@@ -1025,13 +1029,33 @@ def half_hourly(c, d):
 # Figures: onsite 1000, direct 200, ppa 800, trade 400, supplier 0, grid 0,
 # consumption 2400; CBAM = 0.605 x 400/1000 = 0.242 t. The monthly PPA rows
 # keep the "not demonstrated" warning.
+# A load meter with one day beside a grid bill for the whole month: the load
+# lacks 30 days the bill covers, so the grid cannot be what the load leaves;
+# the month is not matched (reason given) and the monthly method counts grid
+# 9000 + direct 200 = 9200 kWh.
+@case
+def load_short_of_days(c, d):
+    f = write(d, "day.csv", HEAD + hours_rows("L1", "load", "2025-03-01", [100] * 24) +
+              hours_rows("D1", "green_direct", "2025-03-01", DIRECT5))
+    m = write(d, "bill.csv", HEAD + "E1,2025-03,G1,grid,9000\n")
+    p, j = report(d, [f, m])
+    c.ok(p.returncode == 0, "exit 0: %s" % p.stderr)
+    if j is None:
+        return
+    e = j["enterprises"][0]
+    c.ok(e["hourly"]["matched_months"] == 0, "load short of days: not matched")
+    c.ok("no rows for days the other meters cover" in (e["hourly"]["months"][0].get("reason") or ""),
+         "load short of days: the reason says so: %s" % e["hourly"]["months"][0])
+    c.close(e["electricity_kwh"]["consumption"], 9200, "load short of days: monthly method", REL)
+
+
 @case
 def carve_order(c, d):
     f = write(d, "day.csv", HEAD + hours_rows("L1", "load", "2025-03-01", [100] * 24) +
               hours_rows("D1", "green_direct", "2025-03-01", DIRECT5))
     m = write(d, "month.csv", "enterprise_id,period,meter_id,source,kwh,factor_id\n"
-              "E1,2025-03,S1,supplier,300,yuncheng-etdz-2025\nE1,2025-03,T1,green_trade,600,\n"
-              "E1,2025-03,P1,green_ppa,800,\nE1,2025-03,O1,onsite,1000,\n")
+              "E1,2025-03-01,S1,supplier,300,yuncheng-etdz-2025\nE1,2025-03-01,T1,green_trade,600,\n"
+              "E1,2025-03-01,P1,green_ppa,800,\nE1,2025-03-01,O1,onsite,1000,\n")
     p, j = report(d, [f, m])
     c.ok(p.returncode == 0, "exit 0: %s" % p.stderr)
     if j is None:

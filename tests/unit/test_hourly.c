@@ -78,7 +78,8 @@ START_TEST(store)
     ck_assert_int_eq(hs->blocks[2].ord, period_ord(2025, 5));
     const hourly_block *b = hourly_block_find(hs, period_ord(2025, 5));
     ck_assert_ptr_nonnull(b);
-    ck_assert(b->kwh[SUPPLY_LOAD][3] == 15);
+    ck_assert(hourly_at(b, SUPPLY_LOAD, 3) == 15 && hourly_at(b, SUPPLY_LOAD, 4) == 0);
+    ck_assert_ptr_null(b->kwh[SUPPLY_LOAD][1]); /* only the days with rows have hours */
     ck_assert_ptr_null(b->kwh[SUPPLY_GRID]); /* a role without rows has no hours */
     ck_assert_ptr_null(b->kwh[SUPPLY_CERTIFICATE]);
     ck_assert_ptr_null(hourly_block_find(hs, period_ord(2025, 6)));
@@ -207,7 +208,7 @@ START_TEST(offsets)
     const hourly_month *hm = hourly_matched_month(ae->hourly, period_ord(2025, 3));
     ck_assert_ptr_nonnull(hm);
     ck_assert(hm->load_h[0] == 10);
-    ck_assert(hm->matched_h[0] == 4 && hm->supply_h[HOURLY_DIRECT][8] == 9); /* 17:15-07:00 = 08:15 in China */
+    ck_assert(hm->matched_h[0] == 4 && hourly_at(hm->block, SUPPLY_GREEN_DIRECT, 8) == 9); /* 17:15-07:00 = 08:15 in China */
     teardown();
     setup();
     feed(INGEST_ENTERPRISES, "enterprise_id,name,country\nE1,E one,DE\n");
@@ -277,7 +278,7 @@ START_TEST(interval_step)
     const alloc_enterprise *ae = run();
     ck_assert_ptr_nonnull(ae->hourly);
     ck_assert_uint_eq(ae->hourly->nmatched, 0); /* the PV's rows are two hours apart: no green hours */
-    ck_assert_ptr_nonnull(strstr(ae->hourly->months[0].reason, "no green source"));
+    ck_assert_ptr_nonnull(strstr(ae->hourly->months[0].reason, "green sources' rows this month are more than an hour"));
     ck_assert(!said("lack")); /* a whole day of 10-minute rows, nothing missing */
     free(load);
     free(pv);
@@ -286,25 +287,66 @@ START_TEST(interval_step)
 END_TEST
 
 /* With a load meter, a monthly trade statement and a monthly grid bill are
- * parts of the unmatched load; the bill is checked against what is left. */
+ * parts of the unmatched load; the bill is checked against what is left.
+ * Every hour of March: load 100; the direct line 150 at 10:00, 20 at 11:00. */
+static char *march(const char *extra)
+{
+    size_t cap = 200000, len = 0;
+    char *s = malloc(cap);
+    ck_assert_ptr_nonnull(s);
+    len += (size_t)snprintf(s, cap, "enterprise_id,period,meter_id,source,kwh\n%s", extra);
+    for (int d = 1; d <= 31; d++)
+        for (int h = 0; h < 24; h++) {
+            len += (size_t)snprintf(s + len, cap - len, "E1,2025-03-%02d %02d:00,L,load,100\nE1,2025-03-%02d %02d:00,D,green_direct,%d\n",
+                                    d, h, d, h, h == 10 ? 150 : h == 11 ? 20 : 0);
+            ck_assert_uint_lt(len, cap);
+        }
+    return s;
+}
+
 START_TEST(monthly_parts)
+{
+    char *csv = march("E1,2025-03,T,green_trade,30000\nE1,2025-03,G,grid,60000\n");
+    feed(INGEST_ELECTRICITY, csv);
+    feed(INGEST_PRODUCTION, PROD);
+    const alloc_enterprise *ae = run();
+    /* matched 31 x (100 + 20) = 3,720; unmatched 74,400 - 3,720 = 70,680 = trade 30,000 + grid 40,680;
+     * the bill says 60,000. */
+    ck_assert(ae->kwh.source[SUPPLY_GREEN_DIRECT] == 3720);
+    ck_assert(ae->kwh.source[SUPPLY_GREEN_TRADE] == 30000);
+    ck_assert(ae->kwh.source[SUPPLY_GRID] == 40680);
+    ck_assert(ae->kwh.consumption == 74400);
+    ck_assert(ae->hourly->surplus_kwh[HOURLY_DIRECT] == 31 * 50);
+    ck_assert(said("the grid meters give 60,000 kWh"));
+    free(csv);
+}
+END_TEST
+
+/* A load meter that lacks days the other meters cover, or reads 0, cannot
+ * say what the grid gave: the month is not matched (monthly method). */
+START_TEST(load_short_or_zero)
 {
     feed(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh\n"
                              "E1,2025-03-01 10:00,L,load,100\n"
-                             "E1,2025-03-01 11:00,L,load,100\n"
-                             "E1,2025-03-01 10:00,D,green_direct,150\n"
-                             "E1,2025-03-01 11:00,D,green_direct,20\n"
-                             "E1,2025-03,T,green_trade,30\n"
-                             "E1,2025-03,G,grid,60\n");
+                             "E1,2025-03-01 10:00,D,green_direct,50\n"
+                             "E1,2025-03,G,grid,9000\n");
     feed(INGEST_PRODUCTION, PROD);
     const alloc_enterprise *ae = run();
-    /* matched 100 + 20; unmatched 80 = trade 30 + grid 50; the bill says 60. */
-    ck_assert(ae->kwh.source[SUPPLY_GREEN_DIRECT] == 120);
-    ck_assert(ae->kwh.source[SUPPLY_GREEN_TRADE] == 30);
-    ck_assert(ae->kwh.source[SUPPLY_GRID] == 50);
-    ck_assert(ae->kwh.consumption == 200);
-    ck_assert(ae->hourly->surplus_kwh[HOURLY_DIRECT] == 50);
-    ck_assert(said("the grid meters give 60 kWh"));
+    ck_assert_uint_eq(ae->hourly->nmatched, 0);
+    ck_assert_ptr_nonnull(strstr(ae->hourly->months[0].reason, "no rows for days the other meters cover"));
+    ck_assert(ae->kwh.source[SUPPLY_GRID] == 9000 && ae->kwh.consumption == 9050);
+    teardown();
+    setup();
+    feed(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh\n"
+                             "E1,2025-03-01 10:00,L,load,0\n"
+                             "E1,2025-03-01 11:00,L,load,0\n"
+                             "E1,2025-03-01 10:00,D,green_direct,50\n"
+                             "E1,2025-03-01 11:00,G,grid,70\n");
+    feed(INGEST_PRODUCTION, PROD);
+    ae = run();
+    ck_assert_uint_eq(ae->hourly->nmatched, 0);
+    ck_assert_ptr_nonnull(strstr(ae->hourly->months[0].reason, "reads 0 kWh"));
+    ck_assert(ae->kwh.consumption == 120);
 }
 END_TEST
 
@@ -364,6 +406,7 @@ Suite *suite_hourly(void)
     tcase_add_test(tc, midnight_only);
     tcase_add_test(tc, monthly_parts);
     tcase_add_test(tc, interval_step);
+    tcase_add_test(tc, load_short_or_zero);
     tcase_add_test(tc, load_checks_monthly);
     tcase_add_test(tc, submeters_exceed);
     tcase_add_test(tc, load_with_product);
