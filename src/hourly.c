@@ -143,20 +143,50 @@ static uint32_t mark_interval(const ledger_mark *m)
     return step;
 }
 
-static void classify(const ledger_enterprise *e, int ord, struct role_month rm[SUPPLY__ROLES])
+/* Days of month ord that series s has rows for (a monthly total or a
+ * time-of-use month covers every day). */
+static uint32_t series_days(const ledger_series *s, int ord)
+{
+    uint32_t days = 0;
+    for (size_t k = 0; k < s->n; k++) {
+        const ledger_mark *m = &s->marks[k];
+        if (m->ord == ord && m->first_line != 0)
+            days |= m->granularity == PERIOD_MONTH || m->tou ? UINT32_MAX : m->days;
+    }
+    return days;
+}
+
+/* Whether series s has rows in from..to. */
+static bool series_in(const ledger_series *s, int from, int to)
+{
+    for (size_t k = 0; k < s->n; k++)
+        if (s->marks[k].ord >= from && s->marks[k].ord <= to && s->marks[k].first_line != 0)
+            return true;
+    return false;
+}
+
+static void classify(const ledger_enterprise *e, int ord, int from, int to, struct role_month rm[SUPPLY__ROLES])
 {
     memset(rm, 0, SUPPLY__ROLES * sizeof *rm);
+    /* The load's days are those every load meter of the period covers: a
+     * second meter short of days (or absent this month) leaves the load short. */
+    rm[SUPPLY_LOAD].days = UINT32_MAX;
+    for (size_t si = 0; si < e->nseries; si++) {
+        const ledger_series *s = e->series[si];
+        if (s->source == SUPPLY_LOAD && series_in(s, from, to))
+            rm[SUPPLY_LOAD].days &= series_days(s, ord);
+    }
     for (size_t si = 0; si < e->nseries; si++) {
         const ledger_series *s = e->series[si];
         if (s->source == SUPPLY_CERTIFICATE)
             continue;
         struct role_month *r = &rm[s->source];
+        if (s->source != SUPPLY_LOAD)
+            r->days |= series_days(s, ord);
         for (size_t k = 0; k < s->n; k++) {
             const ledger_mark *m = &s->marks[k];
             if (m->ord != ord || m->first_line == 0)
                 continue;
-            /* A monthly total or time-of-use month covers every day. */
-            r->days |= m->granularity == PERIOD_MONTH || m->tou ? UINT32_MAX : m->days;
             uint32_t step = mark_interval(m);
             if (step > 0 && step <= 3600) {
                 r->nhourly++;
@@ -348,6 +378,10 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
     char per[8];
     period_format(hm->ord, per, sizeof per);
     bool have_load = rm[SUPPLY_LOAD].nhourly + rm[SUPPLY_LOAD].ncoarse > 0;
+    if (!have_load && rm[SUPPLY_LOAD].days != UINT32_MAX) {
+        hm->reason = "the load meter has no rows for days the other meters cover this month";
+        return; /* the period's load meters have no row this month */
+    }
     int dim = (int)(hm->hours / 24);
     uint32_t month_days = dim >= 32 ? UINT32_MAX : ((uint32_t)1 << dim) - 1, others = 0;
     double supplied = 0;
@@ -517,7 +551,7 @@ hourly_ent *hourly_match(const ledger *l, const ledger_enterprise *e, int from, 
         hm->ord = b->ord;
         hm->hours = (uint32_t)(period_first_day(b->ord + 1) - period_first_day(b->ord)) * 24;
         struct role_month rm[SUPPLY__ROLES];
-        classify(e, b->ord, rm);
+        classify(e, b->ord, from, to, rm);
         for (int s = 0; s < SUPPLY__ROLES; s++)
             if (rm[s].nhourly > 0 && (res == 0 || rm[s].res < res))
                 res = rm[s].res;

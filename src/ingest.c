@@ -198,6 +198,21 @@ struct ctx {
         double kwh;
     } *pending;
     size_t npending, pending_cap;
+    /* Rows at midnight in China but not as written (16:00Z) while the
+     * labelling is open: as a start they are the 1st's, as an end the day
+     * before's (maybe another month), so the whole row waits. */
+    bool hold_row; /* set by local_time for the row being read */
+    struct held_row {
+        ledger_enterprise *e;
+        char *meter, *product;
+        size_t meter_len, product_len;
+        enum supply_source src;
+        parse_period p;
+        double kwh;
+        const factor *sf;
+        long line;
+    } *held;
+    size_t nheld, held_cap;
 };
 
 /* Rows on the hour held while a file's labelling is open: a day's worth for
@@ -273,11 +288,12 @@ static const char *quoted(char *buf, size_t size, const char *s, size_t len)
 }
 
 /* Reads the period column k; returns false (after reporting) when it is wrong. */
-/* "HH:MM-HH:MM" or "HH:MM~HH:MM" somewhere: an interval written as a range. */
+/* "H:MM-H:MM" or "HH:MM~HH:MM" somewhere: an interval written as a range. */
 static bool is_time_range(const char *s, size_t len)
 {
-    for (size_t i = 2; i + 3 < len; i++)
-        if ((s[i] == '-' || s[i] == '~') && s[i - 3] == ':' && s[i + 3] == ':')
+    for (size_t i = 3; i + 2 < len; i++)
+        if ((s[i] == '-' || s[i] == '~') && s[i - 3] == ':' && s[i + 1] >= '0' && s[i + 1] <= '9' &&
+            (s[i + 2] == ':' || (i + 3 < len && s[i + 3] == ':')))
             return true;
     return false;
 }
@@ -588,11 +604,15 @@ static void flush_pending(struct ctx *c)
 {
     bool end = c->label == INGEST_LABEL_END;
     for (size_t i = 0; i < c->npending; i++) {
+        /* Never a midnight (that decides the labelling, or is refused
+         * before), so an end-labelled row's hour is the one before, same day. */
         const struct pending_hour *ph = &c->pending[i];
         hourly_book(&ph->e->hourly, ph->ord, ph->hour - (end ? 1 : 0), ph->src, ph->kwh);
     }
     c->npending = 0;
 }
+
+static void flush_held(struct ctx *c);
 
 /* Sets the file's labelling (detected at this row). */
 static void decide_label(struct ctx *c, enum ingest_label label, long line)
@@ -600,23 +620,61 @@ static void decide_label(struct ctx *c, enum ingest_label label, long line)
     c->label = label;
     c->label_line = line;
     flush_pending(c);
+    flush_held(c);
+}
+
+/* The file's labelling, read from a row's time as written (eod: 24:00;
+ * midnight: 00:00): decided by the first 00:00 or 24:00, and a row that
+ * contradicts it is an error. */
+static bool label_row(struct ctx *c, const csvin_row *row, int k, bool eod, bool midnight, int *stop)
+{
+    if (eod && c->label != INGEST_LABEL_END) {
+        if (c->label == INGEST_LABEL_START) {
+            if (c->label_line < 0)
+                *stop = row_error(c, row, c->cols.idx[k],
+                                  "24:00 names the end of an interval, but %d rows on the hour came before any "
+                                  "00:00 or 24:00 and were read as interval starts; say which end the times name "
+                                  "with --interval-label start|end (a batch manifest: its interval_label column)",
+                                  PENDING_MAX);
+            else if (c->label_line == 0)
+                *stop = row_error(c, row, c->cols.idx[k],
+                                  "24:00 names the end of an interval, but --interval-label start was given; "
+                                  "expected times 00:00..23:45 (or --interval-label end)");
+            else
+                *stop = row_error(c, row, c->cols.idx[k],
+                                  "24:00 names the end of an interval, but line %ld names a start (00:00): "
+                                  "the file labels intervals both ways; say which with --interval-label "
+                                  "start|end (a batch manifest: its interval_label column)",
+                                  c->label_line);
+            return false;
+        }
+        decide_label(c, INGEST_LABEL_END, row->line);
+    } else if (midnight && c->label == INGEST_LABEL_DETECT) {
+        decide_label(c, INGEST_LABEL_START, row->line);
+    } else if (midnight && c->label == INGEST_LABEL_END && c->label_line != 0) {
+        *stop = row_error(c, row, c->cols.idx[k],
+                          "00:00 names the start of an interval, but line %ld names an end (24:00): the file "
+                          "labels intervals both ways; say which with --interval-label start|end (a batch "
+                          "manifest: its interval_label column)",
+                          c->label_line);
+        return false;
+    }
+    return true;
 }
 
 /* A row of another enterprise (--enterprise) still tells how the file
- * labels its intervals: the file's times mean one thing for every row. */
-static void peek_label(struct ctx *c, const csvin_row *row, int k)
+ * labels its intervals, and may contradict it: the file's times mean one
+ * thing for every row, whichever enterprise the run reports. */
+static void peek_label(struct ctx *c, const csvin_row *row, int k, int *stop)
 {
-    if (c->kind != INGEST_ELECTRICITY || c->label != INGEST_LABEL_DETECT)
+    if (c->kind != INGEST_ELECTRICITY)
         return;
     size_t len;
     const char *s = field(c, row, k, &len);
     parse_period p;
     if (parse_period_text(s, len, &p) != PARSE_OK || p.granularity != PERIOD_TIME)
         return;
-    if (p.end_of_day)
-        decide_label(c, INGEST_LABEL_END, row->line);
-    else if (p.stamp % 86400 == 0)
-        decide_label(c, INGEST_LABEL_START, row->line);
+    label_row(c, row, k, p.end_of_day, !p.end_of_day && p.stamp % 86400 == 0, stop);
 }
 
 /* A time of day: converted to China's local time when written with an
@@ -640,35 +698,21 @@ static bool local_time(struct ctx *c, const csvin_row *row, int k, const ledger_
     }
     if (c->kind != INGEST_ELECTRICITY)
         return true;
-    if (eod && c->label != INGEST_LABEL_END) {
-        if (c->label == INGEST_LABEL_START) {
-            if (c->label_line < 0)
-                *stop = row_error(c, row, c->cols.idx[k],
-                                  "24:00 names the end of an interval, but %d rows on the hour came before any "
-                                  "00:00 or 24:00 and were read as interval starts; say which end the times name "
-                                  "with --interval-label start|end",
-                                  PENDING_MAX);
-            else if (c->label_line == 0)
-                *stop = row_error(c, row, c->cols.idx[k],
-                                  "24:00 names the end of an interval, but --interval-label start was given; "
-                                  "expected times 00:00..23:45 (or --interval-label end)");
-            else
-                *stop = row_error(c, row, c->cols.idx[k],
-                                  "24:00 names the end of an interval, but line %ld names a start (00:00): "
-                                  "the file labels intervals both ways; say which with --interval-label "
-                                  "start|end",
-                                  c->label_line);
+    if (!label_row(c, row, k, eod, midnight, stop))
+        return false;
+    if (c->label == INGEST_LABEL_DETECT && p->stamp % 86400 == 0) {
+        /* Midnight in China but not as written (16:00Z): as a start it is the
+         * day's first interval, as an end the last of the day before, maybe
+         * of another month; the file has not said which yet: the row waits. */
+        if (has(c, E_TIER)) {
+            *stop = row_error(c, row, c->cols.idx[k],
+                              "%s is midnight in China, and the file has not yet shown whether its times name the "
+                              "start or the end of an interval (a row at 00:00 or 24:00 as written); say which "
+                              "with --interval-label start|end",
+                              c->spec[k].name);
             return false;
         }
-        decide_label(c, INGEST_LABEL_END, row->line);
-    } else if (midnight && c->label == INGEST_LABEL_DETECT) {
-        decide_label(c, INGEST_LABEL_START, row->line);
-    } else if (midnight && c->label == INGEST_LABEL_END && c->label_line != 0) {
-        *stop = row_error(c, row, c->cols.idx[k],
-                          "00:00 names the start of an interval, but line %ld names an end (24:00): the file "
-                          "labels intervals both ways; say which with --interval-label start|end",
-                          c->label_line);
-        return false;
+        c->hold_row = true;
     }
     if (c->label == INGEST_LABEL_END) {
         /* The interval ends at the time written: its day, month and hour
@@ -694,7 +738,7 @@ static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period
     *e = row_enterprise(c, row, ent_k, ret);
     if (*e == NULL) {
         if (*ret == 0 && period_k >= 0)
-            peek_label(c, row, period_k);
+            peek_label(c, row, period_k, ret);
         return false;
     }
     if (period_k < 0) {
@@ -703,10 +747,11 @@ static bool row_start(struct ctx *c, const csvin_row *row, int ent_k, int period
     }
     if (!read_period(c, row, period_k, p, ret))
         return false;
+    c->hold_row = false;
     if (p->granularity == PERIOD_TIME && !local_time(c, row, period_k, *e, p, ret))
         return false;
     *ord = period_ord(p->year, p->month);
-    if (!in_range(c, *ord)) {
+    if (!c->hold_row && !in_range(c, *ord)) { /* a held row's month is known when it is booked */
         c->outside++;
         return false;
     }
@@ -1245,7 +1290,54 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         return 0;
     }
 
+    if (c->hold_row) {
+        if (c->nheld == PENDING_MAX) {
+            decide_label(c, INGEST_LABEL_START, -1); /* no 00:00 or 24:00 in a day of rows: starts */
+            c->hold_row = false;
+            if (!in_range(c, ord)) {
+                c->outside++;
+                return 0;
+            }
+            return book_row(c, row, e, meter, meter_len, product, product_len, src, ord, &p, kwh, sf);
+        }
+        if (c->nheld == c->held_cap) {
+            c->held_cap = c->held_cap ? c->held_cap * 2 : 64;
+            c->held = xreallocarray(c->held, c->held_cap, sizeof *c->held);
+        }
+        c->held[c->nheld++] = (struct held_row){e,           xstrndup(meter, meter_len), xstrndup(product, product_len),
+                                                meter_len,   product_len, src, p, kwh, sf, row->line};
+        return 0;
+    }
     return book_row(c, row, e, meter, meter_len, product, product_len, src, ord, &p, kwh, sf);
+}
+
+/* Books the rows held at midnight now that the file's labelling is known:
+ * as ends they close the day before. */
+static void flush_held(struct ctx *c)
+{
+    long cur = c->cur_line;
+    for (size_t i = 0; i < c->nheld; i++) {
+        struct held_row *h = &c->held[i];
+        parse_period p = h->p;
+        if (c->label == INGEST_LABEL_END) {
+            int64_t label = p.stamp;
+            period_move(&p, label - 1);
+            p.stamp = label;
+        }
+        int ord = period_ord(p.year, p.month);
+        if (!in_range(c, ord)) {
+            c->outside++;
+        } else {
+            csvin_row row = {.line = h->line};
+            c->cur_line = h->line;
+            book_row(c, &row, h->e, h->meter, h->meter_len, h->product, h->product_len, h->src, ord, &p, h->kwh,
+                     h->sf);
+        }
+        free(h->meter);
+        free(h->product);
+    }
+    c->nheld = 0;
+    c->cur_line = cur;
 }
 
 /* CN code: 8 digits, spaces allowed ("7318 15 88"); stored without spaces. */
@@ -1834,8 +1926,11 @@ static enum cbam_err ctx_finish(struct ctx *c, enum cbam_err err, const csvin_st
     if (c->label == INGEST_LABEL_DETECT)
         c->label = INGEST_LABEL_START; /* neither 00:00 nor 24:00: starts, as documented */
     flush_pending(c);
+    flush_held(c);
     free(c->pending);
     c->pending = NULL;
+    free(c->held);
+    c->held = NULL;
     ledger_input *in = &c->l->inputs[c->file];
     memcpy(in->sha256, st->sha256, sizeof in->sha256);
     in->rows = c->rows;

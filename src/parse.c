@@ -368,6 +368,20 @@ static enum parse_status scan_period(const char *s, size_t len, struct period_fi
     return PARSE_OK;
 }
 
+/* Offsets (minutes east of UTC) that some place keeps: whole hours from
+ * -12 to +14, and the half and three-quarter hours in use. Anything else
+ * after a time is not an offset (a range such as 06:00-06:15). */
+static bool offset_in_use(int minutes)
+{
+    static const int odd[] = {-570, -210, -150, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825};
+    if (minutes % 60 == 0)
+        return minutes >= -720 && minutes <= 840;
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+        if (odd[i] == minutes)
+            return true;
+    return false;
+}
+
 /* A UTC offset at the end of a time (Z, +08:00, +0800, +08): removed from
  * len, stored in *offset_s. Only after a time: a date's own '-' is no sign. */
 static enum parse_status strip_offset(const char *s, size_t *len, bool *has, int *offset_s)
@@ -402,6 +416,8 @@ static enum parse_status strip_offset(const char *s, size_t *len, bool *has, int
         return PARSE_SYNTAX;
     if (hh > 14 || mm > 59)
         return PARSE_RANGE;
+    if (!offset_in_use(s[sign] == '-' ? -(hh * 60 + mm) : hh * 60 + mm))
+        return PARSE_SYNTAX; /* T06:00-06:15 is a time range: no place keeps UTC-06:15 */
     *has = true;
     *offset_s = (s[sign] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
     *len = sign;

@@ -35,8 +35,15 @@ static void hourly_lines(FILE *f, const alloc_enterprise *ae)
     if (h == NULL)
         return;
     if (h->nmatched == 0) {
-        fprintf(f, "  Hourly matching: none of the %zu month%s with interval rows could be matched (%s)\n",
-                h->nmonths, h->nmonths == 1 ? "" : "s", h->months[0].reason);
+        fprintf(f, "  Hourly matching: none of the %zu month%s with interval rows could be matched:\n", h->nmonths,
+                h->nmonths == 1 ? "" : "s");
+        for (size_t i = 0; i < h->nmonths && i < 3; i++) {
+            char per[8];
+            period_format(h->months[i].ord, per, sizeof per);
+            fprintf(f, "    %s: %s\n", per, h->months[i].reason);
+        }
+        if (h->nmonths > 3)
+            fputs("    (the other months: see the JSON's hourly.months)\n", f);
         return;
     }
     fprintf(f, "  Hourly matching (%zu month%s, %u hours, %u-minute data)\n", h->nmatched, h->nmatched == 1 ? "" : "s",
