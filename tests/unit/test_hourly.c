@@ -381,6 +381,17 @@ START_TEST(submeters_exceed)
 }
 END_TEST
 
+/* The range check reads around a '-' in a period: one at the third byte
+ * ("su-5o") must not read before the field (found by the fuzzer). */
+START_TEST(period_dash_early)
+{
+    ck_assert_int_eq(feed_ex(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh\nE1,su-5o0r021,M1,grid,1\n"
+                             "E1,6:00-6:15,M1,grid,1\n", INGEST_LABEL_DETECT, 0),
+                     CBAM_ERR_DATA);
+    ck_assert(said("is a time range"));
+}
+END_TEST
+
 START_TEST(load_with_product)
 {
     ck_assert_int_eq(feed_ex(INGEST_ELECTRICITY,
@@ -410,6 +421,7 @@ Suite *suite_hourly(void)
     tcase_add_test(tc, load_checks_monthly);
     tcase_add_test(tc, submeters_exceed);
     tcase_add_test(tc, load_with_product);
+    tcase_add_test(tc, period_dash_early);
     suite_add_tcase(s, tc);
     return s;
 }
