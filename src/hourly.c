@@ -156,24 +156,50 @@ static uint32_t series_days(const ledger_series *s, int ord)
     return days;
 }
 
-/* Whether series s has rows in from..to. */
-static bool series_in(const ledger_series *s, int from, int to)
+/* The first and last month in from..to that series s has rows for; false
+ * when none. */
+static bool series_span(const ledger_series *s, int from, int to, int *first, int *last)
 {
-    for (size_t k = 0; k < s->n; k++)
-        if (s->marks[k].ord >= from && s->marks[k].ord <= to && s->marks[k].first_line != 0)
+    bool any = false;
+    for (size_t k = 0; k < s->n; k++) {
+        int ord = s->marks[k].ord;
+        if (ord < from || ord > to || s->marks[k].first_line == 0)
+            continue;
+        if (!any || ord < *first)
+            *first = ord;
+        if (!any || ord > *last)
+            *last = ord;
+        any = true;
+    }
+    return any;
+}
+
+/* Whether load meter s is expected to have rows in month ord: always when it
+ * ran beside another load meter in some month (a second feeder), else only
+ * inside its own months (a meter exchanged for another mid-year). */
+static bool load_expected(const ledger_enterprise *e, const ledger_series *s, int ord, int from, int to)
+{
+    int f, l;
+    if (!series_span(s, from, to, &f, &l))
+        return false;
+    for (size_t i = 0; i < e->nseries; i++) {
+        const ledger_series *t = e->series[i];
+        int tf, tl;
+        if (t != s && t->source == SUPPLY_LOAD && series_span(t, from, to, &tf, &tl) && tf <= l && f <= tl)
             return true;
-    return false;
+    }
+    return f <= ord && ord <= l;
 }
 
 static void classify(const ledger_enterprise *e, int ord, int from, int to, struct role_month rm[SUPPLY__ROLES])
 {
     memset(rm, 0, SUPPLY__ROLES * sizeof *rm);
-    /* The load's days are those every load meter of the period covers: a
-     * second meter short of days (or absent this month) leaves the load short. */
+    /* The load's days are those every load meter expected this month covers:
+     * a second meter short of days (or absent this month) leaves the load short. */
     rm[SUPPLY_LOAD].days = UINT32_MAX;
     for (size_t si = 0; si < e->nseries; si++) {
         const ledger_series *s = e->series[si];
-        if (s->source == SUPPLY_LOAD && series_in(s, from, to))
+        if (s->source == SUPPLY_LOAD && load_expected(e, s, ord, from, to))
             rm[SUPPLY_LOAD].days &= series_days(s, ord);
     }
     for (size_t si = 0; si < e->nseries; si++) {

@@ -368,6 +368,33 @@ START_TEST(load_checks_monthly)
 }
 END_TEST
 
+/* A load meter exchanged mid-period (the old one stops, the new one starts)
+ * leaves every month matched; a second feeder that stops does not. */
+START_TEST(load_meter_exchange)
+{
+    feed(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh\n"
+                             "E1,2025-03-01 10:00,OLD,load,100\n"
+                             "E1,2025-03-01 10:00,D,green_direct,50\n"
+                             "E1,2025-04-01 10:00,NEW,load,100\n"
+                             "E1,2025-04-01 10:00,D,green_direct,50\n");
+    feed(INGEST_PRODUCTION, PROD);
+    const alloc_enterprise *ae = run();
+    ck_assert_uint_eq(ae->hourly->nmatched, 2);
+    teardown();
+    setup();
+    feed(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh\n"
+                             "E1,2025-03-01 10:00,L1,load,100\n"
+                             "E1,2025-03-01 10:00,L2,load,100\n"
+                             "E1,2025-03-01 10:00,D,green_direct,50\n"
+                             "E1,2025-04-01 10:00,L1,load,100\n"
+                             "E1,2025-04-01 10:00,D,green_direct,50\n");
+    feed(INGEST_PRODUCTION, PROD);
+    ae = run();
+    ck_assert_uint_eq(ae->hourly->nmatched, 1); /* April lacks L2 */
+    ck_assert_ptr_nonnull(strstr(ae->hourly->months[1].reason, "no rows for days"));
+}
+END_TEST
+
 START_TEST(submeters_exceed)
 {
     feed(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh,product_id\n"
@@ -419,6 +446,7 @@ Suite *suite_hourly(void)
     tcase_add_test(tc, interval_step);
     tcase_add_test(tc, load_short_or_zero);
     tcase_add_test(tc, load_checks_monthly);
+    tcase_add_test(tc, load_meter_exchange);
     tcase_add_test(tc, submeters_exceed);
     tcase_add_test(tc, load_with_product);
     tcase_add_test(tc, period_dash_early);
