@@ -48,6 +48,9 @@ typedef struct ledger_mark {
     uint32_t days; /* days of the month with rows (bit d - 1 for day d); daily, interval rows and bills */
     bool end_label; /* interval rows named by their end (00:15..24:00): slot k is the interval ending at k */
     unsigned char labels; /* 1: rows named by interval start seen, 2: by end (from a decided file) */
+    signed char offset_kind; /* interval rows: 0 none yet, 1 without a UTC offset, 2 with offset_s */
+    int offset_s, offset_file;
+    long offset_line;
     int label_file;       /* the first of them */
     long label_line;
     ledger_run *runs;

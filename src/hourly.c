@@ -399,15 +399,11 @@ static void check_grid(const ledger_enterprise *e, hourly_month *hm, const hourl
 }
 
 static void match_month(const ledger_enterprise *e, hourly_month *hm, const hourly_block *b,
-                        const struct role_month rm[SUPPLY__ROLES], diag_list *dl)
+                        const struct role_month rm[SUPPLY__ROLES], int from, int to, diag_list *dl)
 {
     char per[8];
     period_format(hm->ord, per, sizeof per);
     bool have_load = rm[SUPPLY_LOAD].nhourly + rm[SUPPLY_LOAD].ncoarse > 0;
-    if (!have_load && rm[SUPPLY_LOAD].days != UINT32_MAX) {
-        hm->reason = "the load meter has no rows for days the other meters cover this month";
-        return; /* the period's load meters have no row this month */
-    }
     int dim = (int)(hm->hours / 24);
     uint32_t month_days = dim >= 32 ? UINT32_MAX : ((uint32_t)1 << dim) - 1, others = 0;
     double supplied = 0;
@@ -419,10 +415,23 @@ static void match_month(const ledger_enterprise *e, hourly_month *hm, const hour
             supplied += rm[s].total_kwh;
     }
     others &= month_days;
-    if (have_load && (others & ~rm[SUPPLY_LOAD].days) != 0) {
+    if ((have_load || rm[SUPPLY_LOAD].days != UINT32_MAX) && (others & ~rm[SUPPLY_LOAD].days) != 0) {
         /* The load would be too low for the days it lacks, and the grid
-         * (what the load leaves) with it. */
+         * (what the load leaves) with it. Said per meter. */
         hm->reason = "the load meter has no rows for days the other meters cover this month";
+        for (size_t si = 0; si < e->nseries; si++) {
+            const ledger_series *s = e->series[si];
+            if (s->source != SUPPLY_LOAD || !load_expected(e, s, hm->ord, from, to))
+                continue;
+            int lacking = __builtin_popcount(others & ~series_days(s, hm->ord));
+            if (lacking == 0)
+                continue;
+            diag_add_ent(dl, DIAG_WARNING, e->id,
+                         "enterprise %s, %s: load meter %s has no rows for %d of the %d days the other meters "
+                         "cover, so the month is not matched hour by hour (its monthly figures stand); a meter "
+                         "added or removed during the period? report those months apart with --from/--to",
+                         e->id, per, s->meter[0] ? s->meter : "(no id)", lacking, __builtin_popcount(others));
+        }
         return;
     }
     if (have_load) {
@@ -581,7 +590,7 @@ hourly_ent *hourly_match(const ledger *l, const ledger_enterprise *e, int from, 
         for (int s = 0; s < SUPPLY__ROLES; s++)
             if (rm[s].nhourly > 0 && (res == 0 || rm[s].res < res))
                 res = rm[s].res;
-        match_month(e, hm, b, rm, dl);
+        match_month(e, hm, b, rm, from, to, dl);
         if (!hm->matched)
             continue;
         h->nmatched++;

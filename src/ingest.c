@@ -288,13 +288,28 @@ static const char *quoted(char *buf, size_t size, const char *s, size_t len)
 }
 
 /* Reads the period column k; returns false (after reporting) when it is wrong. */
-/* "H:MM-H:MM" or "HH:MM~HH:MM" somewhere: an interval written as a range. */
+/* "H:MM-H:MM", "HH:MM ~ HH:MM", "HH:MM–HH:MM" (en dash), "HH:MM～HH:MM" or
+ * "HH:MM至HH:MM" somewhere: an interval written as a range. */
 static bool is_time_range(const char *s, size_t len)
 {
-    for (size_t i = 3; i + 2 < len; i++)
-        if ((s[i] == '-' || s[i] == '~') && s[i - 3] == ':' && s[i + 1] >= '0' && s[i + 1] <= '9' &&
-            (s[i + 2] == ':' || (i + 3 < len && s[i + 3] == ':')))
-            return true;
+    static const char *const dashes[] = {"-", "~", "\xE2\x80\x93", "\xEF\xBD\x9E", "\xE8\x87\xB3"};
+    for (size_t i = 3; i < len; i++) {
+        if (s[i - 3] != ':' || s[i - 2] < '0' || s[i - 2] > '9' || s[i - 1] < '0' || s[i - 1] > '9')
+            continue; /* "MM" of a time ends before i */
+        size_t j = i;
+        while (j < len && s[j] == ' ')
+            j++;
+        for (size_t d = 0; d < sizeof dashes / sizeof dashes[0]; d++) {
+            size_t n = strlen(dashes[d]);
+            if (len - j <= n || memcmp(s + j, dashes[d], n) != 0)
+                continue;
+            size_t k = j + n;
+            while (k < len && s[k] == ' ')
+                k++;
+            if (k + 2 < len && s[k] >= '0' && s[k] <= '9' && (s[k + 1] == ':' || s[k + 2] == ':'))
+                return true;
+        }
+    }
     return false;
 }
 
@@ -310,6 +325,8 @@ static bool read_period(struct ctx *c, const csvin_row *row, int k, parse_period
                           c->spec[k].name);
         return false;
     case PARSE_RANGE:
+        if (is_time_range(s, len))
+            goto range;
         *stop = row_error(c, row, c->cols.idx[k],
                           "%s \"%s\" is out of range; expected a real date (month 1-12, a day of that month, "
                           "year %d-%d)",
@@ -317,6 +334,7 @@ static bool read_period(struct ctx *c, const csvin_row *row, int k, parse_period
         return false;
     default:
         if (is_time_range(s, len)) {
+        range:
             *stop = row_error(c, row, c->cols.idx[k],
                               "%s \"%s\" is a time range; expected one time per row: the interval's start "
                               "(2025-03-01 06:00) or its end with --interval-label end",
@@ -445,17 +463,24 @@ static bool totals_row(struct ctx *c, const csvin_row *row, int ent_k, int perio
     return false;
 }
 
-static int id_lookalike_error(struct ctx *c, const csvin_row *row, int k, const char *what, const char *other)
+/* The same for an id already read (s, len): a row that waited (flush_held). */
+static int id_text_lookalike_error(struct ctx *c, const csvin_row *row, int k, const char *what, const char *s,
+                                   size_t len, const char *other)
 {
     char q[200], q2[200];
-    size_t len;
-    const char *s = field(c, row, k, &len);
-    if (!has(c, k))
-        s = "", len = 0;
     return row_error(c, row, c->cols.idx[k],
                      "%s \"%s\" differs from %s \"%s\" only in letter case, full-width characters or leading "
                      "zeros; expected one spelling of each id in every file",
                      c->spec[k].name, quoted(q2, sizeof q2, s, len), what, quoted(q, sizeof q, other, strlen(other)));
+}
+
+static int id_lookalike_error(struct ctx *c, const csvin_row *row, int k, const char *what, const char *other)
+{
+    size_t len;
+    const char *s = field(c, row, k, &len);
+    if (!has(c, k))
+        s = "", len = 0;
+    return id_text_lookalike_error(c, row, k, what, s, len, other);
 }
 
 /* What Excel did to an id that was a long digit string, or NULL: 1.42E+15
@@ -1065,6 +1090,25 @@ static int book_row(struct ctx *c, const csvin_row *row, ledger_enterprise *e, c
     int other_file;
     long other_line;
     bool end = p->granularity == PERIOD_TIME && c->label == INGEST_LABEL_END;
+    if (p->granularity == PERIOD_TIME) {
+        /* One meter keeps one clock: rows whose offsets differ are mostly time
+         * ranges (11:00-12:00 read as UTC-12:00), or two clocks mixed. */
+        int kind = p->has_offset ? 2 : 1;
+        if (mark->offset_kind == 0) {
+            mark->offset_kind = (signed char)kind;
+            mark->offset_s = p->offset_s;
+            mark->offset_file = c->file;
+            mark->offset_line = row->line;
+        } else if (mark->offset_kind != kind || (kind == 2 && mark->offset_s != p->offset_s)) {
+            return row_error(c, row, c->cols.idx[has(c, E_PERIOD) ? E_PERIOD : E_START],
+                             "this meter's rows of the month are written with %s here and with %s at %s:%ld; "
+                             "expected one clock for a meter (is a time range such as 11:00-12:00 read as a UTC "
+                             "offset? give one time per row)",
+                             kind == 2 ? "a UTC offset" : "no offset",
+                             mark->offset_kind == 2 ? (kind == 2 ? "another offset" : "a UTC offset") : "no offset",
+                             c->l->inputs[mark->offset_file].path, mark->offset_line);
+        }
+    }
     if (p->granularity == PERIOD_TIME && c->label != INGEST_LABEL_DETECT) {
         /* Slots are kept by label: one month of a meter read both ways could
          * hold one interval twice (00:00 start-labelled, 00:15 end-labelled). */
@@ -1325,10 +1369,16 @@ static void flush_held(struct ctx *c)
             p.stamp = label;
         }
         int ord = period_ord(p.year, p.month);
+        csvin_row row = {.line = h->line};
+        const ledger_product *twin;
         if (!in_range(c, ord)) {
             c->outside++;
+            c->rows--; /* counted when read; outside rows are not data rows */
+        } else if (h->product_len > 0 && h->src != SUPPLY_CERTIFICATE &&
+                   (twin = ledger_product_lookalike(h->e, h->product, h->product_len)) != NULL) {
+            /* A product booked while this row waited, written another way. */
+            id_text_lookalike_error(c, &row, E_PRODUCT, "product", h->product, h->product_len, twin->id);
         } else {
-            csvin_row row = {.line = h->line};
             c->cur_line = h->line;
             book_row(c, &row, h->e, h->meter, h->meter_len, h->product, h->product_len, h->src, ord, &p, h->kwh,
                      h->sf);

@@ -201,8 +201,9 @@ START_TEST(offsets)
     feed(INGEST_ELECTRICITY, "enterprise_id,period,meter_id,source,kwh\n"
                              "E1,2025-02-28T16:15:00Z,L,load,10\n"
                              "E1,2025-03-01T00:15:00+08:00,D,green_direct,4\n"
-                             "E1,2025-02-28 17:15-0700,D,green_direct,9\n"
-                             "E1,2025-03-01 00:30,D,green_direct,0\n"); /* 15 minutes apart: interval data */
+                             "E1,2025-02-28 17:15-0700,D2,green_direct,9\n"
+                             "E1,2025-02-28 17:30-0700,D2,green_direct,0\n"
+                             "E1,2025-03-01T00:30+08:00,D,green_direct,0\n"); /* 15 minutes apart: interval data */
     feed(INGEST_PRODUCTION, PROD);
     const alloc_enterprise *ae = run();
     const hourly_month *hm = hourly_matched_month(ae->hourly, period_ord(2025, 3));
@@ -217,6 +218,15 @@ START_TEST(offsets)
                              INGEST_LABEL_DETECT, 0),
                      CBAM_ERR_DATA);
     ck_assert(said("China's time"));
+    /* One meter keeps one clock: 11:00-12:00 is no time with UTC-12:00. */
+    teardown();
+    setup();
+    ck_assert_int_eq(feed_ex(INGEST_ELECTRICITY,
+                             "enterprise_id,period,meter_id,source,kwh\nE1,2025-03-01T10:00-11:00,L,load,1\n"
+                             "E1,2025-03-01T11:00-12:00,L,load,1\n",
+                             INGEST_LABEL_DETECT, 0),
+                     CBAM_ERR_DATA);
+    ck_assert(said("one clock for a meter"));
 }
 END_TEST
 
