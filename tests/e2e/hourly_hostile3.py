@@ -7,69 +7,19 @@ of a time range. Each case asserts what README "Hourly matching" and
 Cases that fail on the current code are listed in EXPECTED_FAILURES: they are
 run and reported, and make check stays green while they fail. A case in that
 list that passes is an error (XPASS): take it out of the list."""
-import json
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Checks, run  # noqa: E402
+from common import run  # noqa: E402
 
 # Known defects (third review); each name is a case below.
 EXPECTED_FAILURES = set()  # the third review's defects are fixed: every case is a guard now
 
-HEAD = "enterprise_id,period,meter_id,source,kwh\n"
-CASES = []
+from hostile_cases import HEAD, Cases, day, ent, flat, month_kwh, pv, report, write  # noqa: E402
 
-
-def case(fn):
-    CASES.append(fn)
-    return fn
-
-
-def write(d, name, text):
-    with open(os.path.join(d, name), "w", encoding="utf-8") as f:
-        f.write(text)
-    return name
-
-
-def day(date, meter, src, f, ent="E1", step=15, end=False):
-    """One day of interval rows: f(hour) kWh each; times are starts, or ends with end."""
-    rows = []
-    for k in range(24 * 60 // step):
-        t = k * step + (step if end else 0)
-        rows.append("%s,%s %02d:%02d,%s,%s,%s\n" % (ent, date, t // 60, t % 60, meter, src, f(k * step // 60)))
-    return "".join(rows)
-
-
-def flat(v):
-    return lambda h: v
-
-
-def pv(h):
-    return 200 if 10 <= h < 14 else 0
-
-
-def report(d, args):
-    """Runs report with --json; returns (process, json or None)."""
-    p = run(["report"] + args + ["--json", "r.json"], d)
-    j = None
-    if p.returncode == 0:
-        with open(os.path.join(d, "r.json")) as f:
-            j = json.load(f)
-    return p, j
-
-
-def ent(j, eid="E1"):
-    return next(e for e in j["enterprises"] if e["enterprise_id"] == eid)
-
-
-def month_kwh(j, period, key="consumption"):
-    return next(m for m in ent(j)["months"] if m["period"] == period)["electricity_kwh"][key]
-
-
-def near(a, b, rel=1e-9):
-    return abs(a - b) <= rel * max(abs(a), abs(b), 1.0)
+cases = Cases(EXPECTED_FAILURES)
+case = cases.case
 
 
 # ---- known defects ----
@@ -224,29 +174,4 @@ def held_row_duplicates_and_lookalikes(d):
             (pc.returncode == 65 and "c.csv:2:3:" in pc.stderr and "(c.csv:3)" in pc.stderr, pc.stderr[:200])]
 
 
-c = Checks()
-xfail = 0
-for fn in CASES:
-    with tempfile.TemporaryDirectory() as d:
-        try:
-            results = fn(d)
-        except Exception as ex:  # a crash of the test is a failure of the case
-            results = [(False, "%s: %r" % (type(ex).__name__, ex))]
-    if results is None:
-        print("SKIP %s" % fn.__name__)
-        continue
-    good = all(cond for cond, _ in results)
-    if fn.__name__ in EXPECTED_FAILURES:
-        if good:
-            c.ok(False, "XPASS %s: it passes now; take it out of EXPECTED_FAILURES" % fn.__name__)
-        else:
-            xfail += 1
-            why = "; ".join(m for cond, m in results if not cond).replace("\n", " | ")
-            print("XFAIL %s: %s" % (fn.__name__, why[:300]))
-    else:
-        for cond, what in results:
-            c.ok(cond, "%s: %s" % (fn.__name__, what))
-unknown = EXPECTED_FAILURES - {fn.__name__ for fn in CASES}
-c.ok(not unknown, "EXPECTED_FAILURES names no case: %s" % sorted(unknown))
-print("%d expected failures" % xfail)
-c.finish()
+cases.run()
