@@ -87,6 +87,17 @@ void hourly_store_free(hourly_store *hs)
 
 /* ---- what a month's rows are ---- */
 
+/* kWh of source src booked in a ledger month: shared and sub-metered. */
+static double month_kwh(const ledger_month *lm, int src)
+{
+    if (lm == NULL)
+        return 0;
+    double t = lm->pool_kwh[src];
+    for (size_t p = 0; p < lm->ncells; p++)
+        t += lm->cells[p].sub_kwh[src];
+    return t;
+}
+
 /* Per role in one enterprise-month: kWh of its hourly series-months, whether
  * any of its series-months is not hourly (monthly, daily, bills,
  * time-of-use, times more than an hour apart), and any with such times
@@ -228,15 +239,8 @@ static void classify(const ledger_enterprise *e, int ord, int from, int to, stru
     }
     /* Totals as booked (the ledger's month; a load meter only in marks). */
     const ledger_month *lm = ledger_month_find(e, ord);
-    for (int s = 0; s < SUPPLY__COUNT; s++) {
-        double t = 0;
-        if (lm != NULL) {
-            t = lm->pool_kwh[s];
-            for (size_t p = 0; p < lm->ncells; p++)
-                t += lm->cells[p].sub_kwh[s];
-        }
-        rm[s].total_kwh = t;
-    }
+    for (int s = 0; s < SUPPLY__COUNT; s++)
+        rm[s].total_kwh = month_kwh(lm, s);
     rm[SUPPLY_LOAD].total_kwh = rm[SUPPLY_LOAD].hourly_kwh;
     for (int s = 0; s < SUPPLY__ROLES; s++) {
         struct role_month *r = &rm[s];
@@ -653,13 +657,9 @@ void hourly_check_load(const ledger_enterprise *e, const hourly_ent *h, int from
             continue;
         double supply = 0;
         const ledger_month *lm = ledger_month_find(e, ord);
-        for (int src = 0; lm != NULL && src < SUPPLY__COUNT; src++) {
-            if (!supply_is_consumption((enum supply_source)src))
-                continue;
-            supply += lm->pool_kwh[src];
-            for (size_t p = 0; p < lm->ncells; p++)
-                supply += lm->cells[p].sub_kwh[src];
-        }
+        for (int src = 0; src < SUPPLY__COUNT; src++)
+            if (supply_is_consumption((enum supply_source)src))
+                supply += month_kwh(lm, src);
         double big = load > supply ? load : supply;
         if (!(fabs(load - supply) > 0.005 * big))
             continue;

@@ -318,29 +318,27 @@ static bool read_period(struct ctx *c, const csvin_row *row, int k, parse_period
     size_t len;
     const char *s = field(c, row, k, &len);
     char q[200];
-    switch (parse_period_text(s, len, p)) {
+    enum parse_status st = parse_period_text(s, len, p);
+    if (st != PARSE_OK && st != PARSE_EMPTY && is_time_range(s, len)) {
+        *stop = row_error(c, row, c->cols.idx[k],
+                          "%s \"%s\" is a time range; expected one time per row: the interval's start "
+                          "(2025-03-01 06:00) or its end with --interval-label end",
+                          c->spec[k].name, quoted(q, sizeof q, s, len));
+        return false;
+    }
+    switch (st) {
     case PARSE_OK: return true;
     case PARSE_EMPTY:
         *stop = row_error(c, row, c->cols.idx[k], "%s is empty; expected a month such as 2025-03",
                           c->spec[k].name);
         return false;
     case PARSE_RANGE:
-        if (is_time_range(s, len))
-            goto range;
         *stop = row_error(c, row, c->cols.idx[k],
                           "%s \"%s\" is out of range; expected a real date (month 1-12, a day of that month, "
                           "year %d-%d)",
                           c->spec[k].name, quoted(q, sizeof q, s, len), PERIOD_YEAR_MIN, PERIOD_YEAR_MAX);
         return false;
     default:
-        if (is_time_range(s, len)) {
-        range:
-            *stop = row_error(c, row, c->cols.idx[k],
-                              "%s \"%s\" is a time range; expected one time per row: the interval's start "
-                              "(2025-03-01 06:00) or its end with --interval-label end",
-                              c->spec[k].name, quoted(q, sizeof q, s, len));
-            return false;
-        }
         *stop = row_error(c, row, c->cols.idx[k],
                           "%s \"%s\" is not a period; expected YYYY-MM such as 2025-03 (or a date such as "
                           "2025-03-01)",
@@ -624,6 +622,16 @@ static bool in_range(const struct ctx *c, int ord)
     return !((c->o->from_ord && ord < c->o->from_ord) || (c->o->to_ord && ord > c->o->to_ord));
 }
 
+/* An end-labelled time: the interval ends at the time written, so its day,
+ * month and hour are those of the second before; the stamp stays the label
+ * (duplicate slots are kept by label). */
+static void read_as_end(parse_period *p)
+{
+    int64_t label = p->stamp;
+    period_move(p, label - 1);
+    p->stamp = label;
+}
+
 /* Books the rows on the hour that waited for the file's labelling. */
 static void flush_pending(struct ctx *c)
 {
@@ -739,13 +747,8 @@ static bool local_time(struct ctx *c, const csvin_row *row, int k, const ledger_
         }
         c->hold_row = true;
     }
-    if (c->label == INGEST_LABEL_END) {
-        /* The interval ends at the time written: its day, month and hour
-         * are those of the second before. */
-        int64_t label = p->stamp;
-        period_move(p, label - 1);
-        p->stamp = label;
-    }
+    if (c->label == INGEST_LABEL_END)
+        read_as_end(p);
     return true;
 }
 
@@ -1063,20 +1066,17 @@ static void book_hour(struct ctx *c, ledger_enterprise *e, int ord, const parse_
     int64_t off = p->stamp - (end ? 1 : 0) - period_first_day(ord) * 86400;
     if (off < 0 || off >= (int64_t)HOURLY_MONTH_HOURS * 3600)
         return;
-    if (c->label == INGEST_LABEL_DETECT && p->stamp % 3600 == 0) {
-        if (c->npending == PENDING_MAX) {
-            decide_label(c, INGEST_LABEL_START, -1); /* no midnight in a day of rows: starts, as documented */
-            hourly_book(&e->hourly, ord, (uint32_t)(off / 3600), src, kwh);
-            return;
-        }
-        if (c->npending == c->pending_cap) {
-            c->pending_cap = c->pending_cap ? c->pending_cap * 2 : 256;
-            c->pending = xreallocarray(c->pending, c->pending_cap, sizeof *c->pending);
-        }
-        c->pending[c->npending++] = (struct pending_hour){e, ord, (uint32_t)(off / 3600), src, kwh};
+    if (c->label != INGEST_LABEL_DETECT || p->stamp % 3600 != 0) {
+        hourly_book(&e->hourly, ord, (uint32_t)(off / 3600), src, kwh);
         return;
     }
-    hourly_book(&e->hourly, ord, (uint32_t)(off / 3600), src, kwh);
+    if (c->npending == c->pending_cap) {
+        c->pending_cap = c->pending_cap ? c->pending_cap * 2 : 256;
+        c->pending = xreallocarray(c->pending, c->pending_cap, sizeof *c->pending);
+    }
+    c->pending[c->npending++] = (struct pending_hour){e, ord, (uint32_t)(off / 3600), src, kwh};
+    if (c->npending == PENDING_MAX)
+        decide_label(c, INGEST_LABEL_START, -1); /* no midnight in a day of rows: starts, as documented */
 }
 
 /* Marks the row's meter-month (a repeat is an error) and books its kWh. */
@@ -1335,21 +1335,14 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
     }
 
     if (c->hold_row) {
-        if (c->nheld == PENDING_MAX) {
-            decide_label(c, INGEST_LABEL_START, -1); /* no 00:00 or 24:00 in a day of rows: starts */
-            c->hold_row = false;
-            if (!in_range(c, ord)) {
-                c->outside++;
-                return 0;
-            }
-            return book_row(c, row, e, meter, meter_len, product, product_len, src, ord, &p, kwh, sf);
-        }
         if (c->nheld == c->held_cap) {
             c->held_cap = c->held_cap ? c->held_cap * 2 : 64;
             c->held = xreallocarray(c->held, c->held_cap, sizeof *c->held);
         }
         c->held[c->nheld++] = (struct held_row){e,           xstrndup(meter, meter_len), xstrndup(product, product_len),
                                                 meter_len,   product_len, src, p, kwh, sf, row->line};
+        if (c->nheld == PENDING_MAX)
+            decide_label(c, INGEST_LABEL_START, -1); /* no 00:00 or 24:00 in a day of rows: starts */
         return 0;
     }
     return book_row(c, row, e, meter, meter_len, product, product_len, src, ord, &p, kwh, sf);
@@ -1363,11 +1356,8 @@ static void flush_held(struct ctx *c)
     for (size_t i = 0; i < c->nheld; i++) {
         struct held_row *h = &c->held[i];
         parse_period p = h->p;
-        if (c->label == INGEST_LABEL_END) {
-            int64_t label = p.stamp;
-            period_move(&p, label - 1);
-            p.stamp = label;
-        }
+        if (c->label == INGEST_LABEL_END)
+            read_as_end(&p);
         int ord = period_ord(p.year, p.month);
         csvin_row row = {.line = h->line};
         const ledger_product *twin;
