@@ -10,7 +10,8 @@
  * naming file, line and column. Blank lines are skipped.
  *
  * Records travel in batches. csvin_read_file() parses on a reader thread
- * (read, SHA-256, libcsv) while the calling thread runs the callback on the
+ * (read, SHA-256, splitting: plain lines by hand, lines with quotes by
+ * libcsv) while the calling thread runs the callback on the
  * batches, so a large export uses both cores; the callback, and every
  * diagnostic, stay on the calling thread, in file order. csvin_feed() and
  * csvin_read_mem() do the same work on one thread.
@@ -59,6 +60,8 @@ typedef struct csvin_opts {
                                    the file is valid UTF-8, else GB18030; or "utf-8", "gb18030"
                                    (also "gbk"), "utf-16le", "utf-16be" */
     csvin_progress_fn progress; /* may be NULL */
+    bool libcsv_only;           /* every line through libcsv: the reference the fast
+                                   splitter is tested against */
 } csvin_opts;
 
 /* True when name is an encoding csvin_opts.encoding accepts. */

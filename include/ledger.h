@@ -241,10 +241,12 @@ typedef struct ledger_series_key {
 } ledger_series_key;
 
 
-/* The duplicate-check mark of a meter series in month ord. */
-ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *key, int ord);
-/* The series of a key (created on first use), for ledger_note_tou. */
+/* The series of a key (created on first use). Series stay where they are
+ * until the ledger is freed. */
 ledger_series *ledger_series_of(ledger *l, const ledger_series_key *key);
+/* The duplicate-check mark of series s in month ord (created on first use;
+ * a mark may move when a later month is added). */
+ledger_mark *ledger_series_month(ledger_series *s, int ord);
 
 /* Books kwh of a meter series in month ord: to the product the series is
  * sub-metered to, else to the month's shared kWh (certificates always). */

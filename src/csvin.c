@@ -28,11 +28,10 @@
 #define QUEUE_DEPTH 4
 /* Encoding and delimiter are decided on this much of the start of a file. */
 #define SNIFF_BYTES (64 * 1024)
-/* Raw chunks a batch may hold before it is handed over, records or not: a
- * file of blank lines, or one long line, must not pile up its chunks. */
-#define BATCH_RAW_BYTES (1024 * 1024)
 /* Input converted (from GB18030 or UTF-16) in slices of at most this much. */
 #define CONV_SLICE (64 * 1024)
+/* Longer lines go to libcsv, which enforces the field size cap. */
+#define FAST_LINE_MAX 16384
 
 enum rec_kind { REC_ROW, REC_ERROR, REC_NOTE };
 
@@ -45,18 +44,8 @@ struct rec {
     enum rec_kind kind;
 };
 
-/* A chunk of the input as read, travelling with a batch to be hashed by the
- * consumer: that keeps SHA-256 off the reader thread, the busier of the two. */
-struct raw {
-    unsigned char *data;
-    size_t len;
-    struct raw *next;
-};
-
 struct batch {
-    struct raw *raw, **raw_tail; /* chunks read up to this batch, in order */
-    size_t raw_bytes;
-    char *text;                  /* field bytes, each NUL-terminated */
+    char *text; /* field bytes, each NUL-terminated */
     size_t text_len, text_cap;
     size_t *foff, *flen;
     size_t nf, nf_cap;
@@ -70,7 +59,6 @@ struct queue {
     pthread_mutex_t mu;
     pthread_cond_t changed;
     struct batch *head, *tail, *free;
-    struct raw *free_raw;
     size_t n;
 };
 
@@ -105,43 +93,39 @@ struct csvin {
     long next_line;   /* physical line on which the next record starts */
     long embedded_nl; /* line breaks inside quoted fields of this record */
     int prev_term;    /* terminator of the previous record */
+    bool in_csv;      /* libcsv holds part of a record (parse_bytes) */
+    bool libcsv_only; /* csvin_opts.libcsv_only */
+    unsigned csv_quotes; /* parity of the quotes libcsv was given in it */
     bool failed;      /* a structural error: nothing more is parsed */
     int read_errno;
 
-    /* Consumer side. */
-    const char **fptr; /* field pointers of the row being delivered */
-    size_t records;
-    atomic_bool stop; /* the callback asked to stop */
-
     struct queue *q; /* NULL: batches are consumed at once, on this thread */
+
+    /* Consumer side, a cache line of its own: written on every row, it
+     * would otherwise bounce between the two cores with the reader's. */
+    _Alignas(64) const char **fptr; /* field pointers of the row being delivered */
+    size_t records;
+    _Alignas(64) atomic_bool stop; /* the callback asked to stop */
 };
 
 /* ---- batches ---- */
 
 static struct batch *batch_new(void)
 {
-    struct batch *b = xcalloc(1, sizeof *b);
-    b->raw_tail = &b->raw;
-    return b;
+    return xcalloc(1, sizeof(struct batch));
 }
 
 static void batch_reset(struct batch *b)
 {
-    b->raw = NULL;
-    b->raw_tail = &b->raw;
-    b->raw_bytes = 0;
     b->text_len = b->nf = b->nrecs = 0;
     b->last = false;
     b->next = NULL;
 }
 
-static void raw_free_list(struct raw *c);
-
 static void batch_free(struct batch *b)
 {
     if (b == NULL)
         return;
-    raw_free_list(b->raw);
     free(b->text);
     free(b->foff);
     free(b->flen);
@@ -182,8 +166,6 @@ static void batch_add_rec(struct batch *b, struct rec r)
 
 static void consume(csvin *r, const struct batch *b)
 {
-    for (const struct raw *c = b->raw; c != NULL; c = c->next)
-        sha256_update(&r->sha, c->len, c->data);
     for (size_t i = 0; i < b->nrecs && !atomic_load(&r->stop); i++) {
         const struct rec *rc = &b->recs[i];
         if (rc->kind != REC_ROW) {
@@ -234,42 +216,10 @@ static struct batch *queue_pop(struct queue *q)
 static void queue_recycle(struct queue *q, struct batch *b)
 {
     pthread_mutex_lock(&q->mu);
-    while (b->raw != NULL) {
-        struct raw *c = b->raw;
-        b->raw = c->next;
-        c->next = q->free_raw;
-        q->free_raw = c;
-    }
     batch_reset(b);
     b->next = q->free;
     q->free = b;
     pthread_mutex_unlock(&q->mu);
-}
-
-static struct raw *queue_take_raw(struct queue *q, size_t size)
-{
-    pthread_mutex_lock(&q->mu);
-    struct raw *c = q->free_raw;
-    if (c)
-        q->free_raw = c->next;
-    pthread_mutex_unlock(&q->mu);
-    if (c == NULL) {
-        c = xcalloc(1, sizeof *c);
-        c->data = xmalloc(size);
-    }
-    c->next = NULL;
-    c->len = 0;
-    return c;
-}
-
-static void raw_free_list(struct raw *c)
-{
-    while (c != NULL) {
-        struct raw *next = c->next;
-        free(c->data);
-        free(c);
-        c = next;
-    }
 }
 
 static struct batch *queue_take_free(struct queue *q)
@@ -293,22 +243,6 @@ static void deliver(csvin *r, bool last)
         consume(r, r->cur);
         batch_reset(r->cur);
     }
-    r->rec_text = r->rec_nf = 0;
-}
-
-/* Hands the current batch over in the middle of a record (the reader
- * thread, when raw chunks pile up without records): the fields of the
- * record being assembled move to the next batch. */
-static void deliver_raw(csvin *r)
-{
-    struct batch *b = r->cur, *nb = queue_take_free(r->q);
-    for (size_t i = r->rec_nf; i < b->nf; i++)
-        batch_add_field(nb, b->text + b->foff[i], b->flen[i]);
-    b->nf = r->rec_nf;
-    b->text_len = r->rec_text;
-    b->last = false;
-    queue_push(r->q, b);
-    r->cur = nb;
     r->rec_text = r->rec_nf = 0;
 }
 
@@ -543,13 +477,86 @@ static void parse_failure(csvin *r)
     fail(r, line, column, msg);
 }
 
+static void csv_bytes(csvin *r, const unsigned char *p, size_t len)
+{
+    size_t done = csv_parse(&r->parser, p, len, on_field, on_record, r);
+    if (done < len && !r->failed)
+        parse_failure(r);
+}
+
+/* Splits one line (without its LF) that has no quote and no CR but maybe a
+ * final one, as libcsv would: spaces and tabs around a field are not part
+ * of it, a line of nothing else is a record of no fields, and CRLF ends a
+ * record twice (on_record drops the second). False when the line needs
+ * libcsv. */
+static bool fast_line(csvin *r, const unsigned char *p, size_t n)
+{
+    if (n > FAST_LINE_MAX || memchr(p, '"', n) != NULL)
+        return false;
+    int term = '\n';
+    if (n > 0 && p[n - 1] == '\r') {
+        term = '\r';
+        n--;
+    }
+    if (memchr(p, '\r', n) != NULL)
+        return false;
+    const unsigned char delim = (unsigned char)r->format.delim, *end = p + n;
+    for (;;) {
+        const unsigned char *d = memchr(p, delim, (size_t)(end - p));
+        const unsigned char *a = p, *b = d ? d : end;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (d == NULL && a == b && r->nfields == 0)
+            break; /* a blank line: libcsv reports no field */
+        on_field((void *)a, (size_t)(b - a), r);
+        if (d == NULL)
+            break;
+        p = d + 1;
+    }
+    on_record(term, r);
+    if (term == '\r')
+        on_record('\n', r);
+    return true;
+}
+
+/* Most lines of an export are plain: they are split by fast_line; the
+ * others go to libcsv, a line at a time, until the quotes it was given
+ * since its record began are even at a line's end (a quoted field can hold
+ * line breaks), and so does a line the input cuts off. libcsv's state
+ * machine costs more than everything else the reader does. */
 static void parse_bytes(csvin *r, const unsigned char *p, size_t len)
 {
     if (r->failed || atomic_load(&r->stop) || len == 0)
         return;
-    size_t done = csv_parse(&r->parser, p, len, on_field, on_record, r);
-    if (done < len && !r->failed)
-        parse_failure(r);
+    const unsigned char *end = p + len, *slow = NULL;
+    while (p < end) {
+        const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!r->in_csv && nl != NULL && !r->libcsv_only) {
+            if (slow != NULL) {
+                csv_bytes(r, slow, (size_t)(p - slow));
+                slow = NULL;
+            }
+            if (r->failed)
+                return;
+            if (fast_line(r, p, (size_t)(nl - p))) {
+                p = nl + 1;
+                if (r->failed)
+                    return;
+                continue;
+            }
+        }
+        const unsigned char *next = nl ? nl + 1 : end;
+        if (slow == NULL)
+            slow = p;
+        for (const unsigned char *q = p; (q = memchr(q, '"', (size_t)(next - q))) != NULL; q++)
+            r->csv_quotes ^= 1;
+        r->in_csv = nl == NULL || r->csv_quotes;
+        p = next;
+    }
+    if (slow != NULL)
+        csv_bytes(r, slow, (size_t)(end - slow));
 }
 
 /* ---- encoding and delimiter ---- */
@@ -735,8 +742,7 @@ static void decide(csvin *r, bool at_end)
 
 static void feed_bytes(csvin *r, const unsigned char *p, size_t len)
 {
-    if (r->q == NULL) /* with a reader thread the consumer hashes (struct raw) */
-        sha256_update(&r->sha, len, p);
+    sha256_update(&r->sha, len, p);
     r->bytes += len;
     if (!r->decided) {
         size_t take = SNIFF_BYTES - r->sniff_len < len ? SNIFF_BYTES - r->sniff_len : len;
@@ -788,6 +794,7 @@ csvin *csvin_new(const char *name, const csvin_opts *opts, csvin_row_fn fn, void
     r->ctx = ctx;
     r->dl = dl;
     r->progress = opts ? opts->progress : NULL;
+    r->libcsv_only = opts && opts->libcsv_only;
     r->next_line = 1;
     atomic_init(&r->stop, false);
     sha256_init(&r->sha);
@@ -865,7 +872,7 @@ struct reader {
     csvin *r;
     int fd;
     size_t chunk, total;
-    unsigned char *buf; /* for a run without a thread */
+    unsigned char *buf; /* read buffer */
 };
 
 /* The reader thread: read, hash, parse; batches go to the queue. */
@@ -874,30 +881,15 @@ static void *reader_main(void *arg)
     struct reader *rd = arg;
     csvin *r = rd->r;
     while (!csvin_stopped(r)) {
-        struct raw *c = r->q ? queue_take_raw(r->q, rd->chunk) : NULL;
-        unsigned char *buf = c ? c->data : rd->buf;
-        ssize_t n = read(rd->fd, buf, rd->chunk);
-        if (n < 0 && errno == EINTR) {
-            raw_free_list(c);
+        ssize_t n = read(rd->fd, rd->buf, rd->chunk);
+        if (n < 0 && errno == EINTR)
             continue;
-        }
         if (n <= 0) {
             if (n < 0)
                 r->read_errno = errno;
-            raw_free_list(c);
             break;
         }
-        feed_bytes(r, buf, (size_t)n);
-        if (c != NULL) {
-            /* Parsed; the consumer hashes it with the batch now being filled,
-             * which it takes after every batch holding earlier bytes. */
-            c->len = (size_t)n;
-            *r->cur->raw_tail = c;
-            r->cur->raw_tail = &c->next;
-            r->cur->raw_bytes += c->len;
-            if (r->cur->raw_bytes >= BATCH_RAW_BYTES)
-                deliver_raw(r);
-        }
+        feed_bytes(r, rd->buf, (size_t)n);
         if (r->progress)
             r->progress(r->ctx, r->bytes, rd->total);
     }
@@ -938,13 +930,12 @@ enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_op
     r->q = &q;
     struct reader rd = {r, fd, opts && opts->chunk_size ? opts->chunk_size : CSVIN_CHUNK_DEFAULT, total,
                         NULL};
+    rd.buf = xmalloc(rd.chunk);
     pthread_t thread;
     bool threaded = pthread_create(&thread, NULL, reader_main, &rd) == 0;
     if (!threaded) {
         r->q = NULL; /* no thread to be had: do it all here */
-        rd.buf = xmalloc(rd.chunk);
         reader_main(&rd);
-        free(rd.buf);
     } else {
         /* Consume every batch, also after a stop, so the reader is never left waiting. */
         for (;;) {
@@ -957,12 +948,12 @@ enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_op
         }
         pthread_join(thread, NULL);
     }
+    free(rd.buf);
     while (q.free != NULL) {
         struct batch *b = q.free;
         q.free = b->next;
         batch_free(b);
     }
-    raw_free_list(q.free_raw);
     pthread_cond_destroy(&q.changed);
     pthread_mutex_destroy(&q.mu);
     r->q = NULL;

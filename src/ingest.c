@@ -24,6 +24,8 @@
 /* Repeated warnings of one kind are listed this often per file, then counted. */
 #define REPEAT_LIMIT 10
 #define CACHE_TEXT_MAX 64
+#define SERIES_CACHE 4096 /* slots, a power of two */
+#define ENT_CACHE    64   /* slots, a power of two */
 /* The header is looked for in this many records from the top. */
 #define HEADER_SEARCH 10
 
@@ -170,6 +172,10 @@ struct ctx {
     size_t mark_meter_len, mark_product_len;
     enum supply_source mark_src;
     int mark_ord;
+    /* Series by ids: a park export interleaves hundreds of meters per
+     * timestamp, where the one-entry cache above misses on every row. */
+    ledger_series **series_cache; /* SERIES_CACHE slots, by a hash of the ids */
+    ledger_enterprise *ent_cache[ENT_CACHE];
     long cur_line; /* line of the row being read */
     const ledger_series *lookalike; /* set by series_mark when it refuses a series */
     bool dot_group_warned;          /* a '.' read as a thousands separator was said */
@@ -550,6 +556,18 @@ static int mangled_error(struct ctx *c, const csvin_row *row, int k, const char 
 
 /* The enterprise of a row, or NULL when the row is for another enterprise
  * (--enterprise) or the id is empty (reported). */
+/* Eight bytes a step; for the caches of enterprises and series, which check what they find. */
+static uint64_t ids_hash(uint64_t h, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i += 8) {
+        uint64_t w = 0;
+        memcpy(&w, s + i, len - i < 8 ? len - i : 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+    }
+    return h ^ h >> 32;
+}
+
 static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, int k, int *stop)
 {
     size_t len;
@@ -566,6 +584,10 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
     }
     if (c->last_ent != NULL && c->last_ent->id_len == len && memcmp(c->last_ent->id, s, len) == 0)
         return c->last_ent;
+    /* Ids this file has already given, which passed the checks below. */
+    ledger_enterprise **slot = &c->ent_cache[ids_hash(0, s, len) & (ENT_CACHE - 1)];
+    if (*slot != NULL && (*slot)->id_len == len && memcmp((*slot)->id, s, len) == 0)
+        return c->last_ent = *slot;
     if (c->o->only_enterprise != NULL &&
         !(strlen(c->o->only_enterprise) == len && memcmp(c->o->only_enterprise, s, len) == 0)) {
         if (c->other_enterprise++ == 0) {
@@ -589,7 +611,7 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
             return NULL;
         }
     }
-    c->last_ent = ledger_enterprise_get(c->l, s, len, true);
+    c->last_ent = *slot = ledger_enterprise_get(c->l, s, len, true);
     return c->last_ent;
 }
 
@@ -991,6 +1013,29 @@ static int tier_of(const char *s, size_t len)
     return -2;
 }
 
+/* The cache slot of the series with these ids: it holds that series or
+ * another (the caller checks with series_is) or NULL. Series never move or
+ * go while files are read; the file key is the same for every row of a file. */
+static ledger_series **series_slot(struct ctx *c, const ledger_enterprise *e, const char *meter, size_t meter_len,
+                                   const char *product, size_t product_len, enum supply_source src)
+{
+    if (c->series_cache == NULL)
+        c->series_cache = xcalloc(SERIES_CACHE, sizeof *c->series_cache);
+    uint64_t h = ids_hash((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL ^ (uint64_t)src, meter, meter_len);
+    if (product_len > 0)
+        h = ids_hash(h, product, product_len);
+    return &c->series_cache[h & (SERIES_CACHE - 1)];
+}
+
+static bool series_is(const ledger_series *s, const ledger_enterprise *e, const char *meter, size_t meter_len,
+                      const char *product, size_t product_len, enum supply_source src)
+{
+    /* strncmp: a stored id may be shorter (fields hold no NUL) */
+    return s != NULL && s->enterprise == e && s->source == src && strncmp(s->meter, meter, meter_len) == 0 &&
+           s->meter[meter_len] == '\0' && strncmp(s->product, product, product_len) == 0 &&
+           s->product[product_len] == '\0';
+}
+
 /* The mark of the row's meter series in month ord; consecutive rows of one
  * series (interval data) reuse the last one. */
 static ledger_mark *series_mark(struct ctx *c, ledger_enterprise *e, const char *meter, size_t meter_len,
@@ -1005,12 +1050,15 @@ static ledger_mark *series_mark(struct ctx *c, ledger_enterprise *e, const char 
      * own series: two such files for one month are not duplicates. */
     ledger_series_key key = {e, meter, product, meter_len, product_len, src,
                              has(c, E_METER) ? -1 : c->file, c->file, c->cur_line};
-    ledger_series *s = ledger_series_of(c->l, &key);
+    ledger_series **slot = series_slot(c, e, meter, meter_len, product, product_len, src);
+    ledger_series *s = *slot;
+    if (!series_is(s, e, meter, meter_len, product, product_len, src))
+        s = *slot = ledger_series_of(c->l, &key);
     if (s->lookalike != NULL) { /* M1 and m1, or Ｍ１: one meter written two ways */
         c->lookalike = s;
         return NULL;
     }
-    ledger_mark *mark = ledger_series_mark(c->l, &key, ord);
+    ledger_mark *mark = ledger_series_month(s, ord);
     if (series != NULL)
         *series = s;
     c->last_mark = NULL;
@@ -1968,6 +2016,7 @@ static enum cbam_err ctx_finish(struct ctx *c, enum cbam_err err, const csvin_st
     flush_pending(c);
     flush_held(c);
     free(c->pending);
+    free(c->series_cache);
     c->pending = NULL;
     free(c->held);
     c->held = NULL;

@@ -524,7 +524,7 @@ ledger_series *ledger_series_of(ledger *l, const ledger_series_key *sk)
     return s;
 }
 
-static ledger_mark *series_month(ledger_series *s, int ord)
+ledger_mark *ledger_series_month(ledger_series *s, int ord)
 {
     for (size_t i = s->n; i-- > 0;) /* newest first: exports run in time order */
         if (s->marks[i].ord == ord)
@@ -537,11 +537,6 @@ static ledger_mark *series_month(ledger_series *s, int ord)
     memset(m, 0, sizeof *m);
     m->ord = ord;
     return m;
-}
-
-ledger_mark *ledger_series_mark(ledger *l, const ledger_series_key *sk, int ord)
-{
-    return series_month(ledger_series_of(l, sk), ord);
 }
 
 void ledger_book(ledger_enterprise *e, int ord, const char *product, size_t product_len, int file,
@@ -582,7 +577,7 @@ bool ledger_settle_tou(ledger *l, diag_list *dl)
     bool ok = true;
     for (size_t i = 0; i < l->ntou; i++) {
         ledger_series *s = l->tou[i].series;
-        ledger_mark *m = series_month(s, l->tou[i].ord);
+        ledger_mark *m = ledger_series_month(s, l->tou[i].ord);
         if (!m->tou)
             continue; /* already settled */
         m->tou = false;

@@ -68,6 +68,23 @@ enum parse_status parse_number(const char *s, size_t len, double *out)
     if (len > NUMBER_TEXT_MAX)
         return PARSE_SYNTAX;
 
+    /* The common form, 1234.567 with at most 15 digits, read at once: the
+     * same exact operands and one rounding as below. */
+    if (len <= 16) {
+        size_t i = s[0] == '-', int_digits = 0, frac = 0;
+        uint64_t v = 0;
+        while (i < len && is_digit(s[i]))
+            v = v * 10 + (uint64_t)(s[i++] - '0'), int_digits++;
+        if (int_digits > 0 && i < len && s[i] == '.')
+            for (i++; i < len && is_digit(s[i]); i++)
+                v = v * 10 + (uint64_t)(s[i] - '0'), frac++;
+        if (i == len && int_digits > 0 && (frac > 0 || s[len - 1] != '.') && int_digits + frac <= 15) {
+            double d = v == 0 ? 0.0 : (double)v / exact_pow10[frac];
+            *out = s[0] == '-' && v != 0 ? -d : d;
+            return PARSE_OK;
+        }
+    }
+
     struct mantissa m = {.exact = true};
     size_t i = 0;
     bool neg = false;

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "csvin.h"
 #include "tests.h"
+#include "../fuzz/csv_diff.h"
 
 #include <stdio.h>
 #include <fcntl.h>
@@ -523,6 +524,71 @@ START_TEST(memory_stays_bounded)
 }
 END_TEST
 
+/* Plain lines are split by csvin itself, the rest by libcsv: the two must
+ * agree to the byte on every kind of line, and where they meet (a quoted
+ * field over several lines, a line cut by the chunk size). */
+START_TEST(fast_splitter_matches_libcsv)
+{
+    static const struct {
+        const char *data;
+        size_t len; /* 0: strlen */
+    } cases[] = {
+        {tricky, sizeof tricky - 1},
+        {"a,b\n1,2\n", 0},
+        {"a,b\r\n1,2\r\n", 0},
+        {"a,b\r1,2\r", 0},                         /* CR alone ends lines */
+        {"a,b\n1,2\r3,4\n5,6", 0},                 /* CR inside a line of LFs */
+        {"a,b\n  \n\t\n \t , \n,\n,,\n", 0},     /* blank, spaces, empty fields */
+        {"a,b\n 1 , 2 \n\t1\t,\t2\t\n", 0},       /* trimmed around fields */
+        {"a,b,\n1,2,\n", 0},                        /* a trailing delimiter */
+        {"a,b\n1,\"x\ny\",2\n3,4\n", 0},            /* a line break inside quotes */
+        {"a,b\n1,\"x\"\"\n\"\"y\",2\n3,4\n", 0},    /* doubled quotes over lines */
+        {"a,b\n1,x\"y\n3,4\n", 0},                  /* a quote inside an unquoted field */
+        {"a,b\n1,\"x\"y,2\n", 0},                   /* text after a closing quote */
+        {"a,b\n1,\"open\n2,3\n", 0},                /* never closed */
+        {"a,b\n\"q\" , 2\n", 0},                    /* spaces after a closing quote */
+        {"a;b\n1,5;2\n\"3;4\";5\n", 0},             /* ';' */
+        {"a\tb\n 1 \t 2 \n\t\n", 0},               /* tabs: spaces trimmed, tabs split */
+        {"a,b\n1,\0\n", 5 + 4},                      /* NUL */
+        {"a,b\n1,\x01x\n", 0},                      /* a control character */
+        {"a,b\n1,\xff\n", 0},                       /* not UTF-8 (read as GB18030) */
+        {"\xEF\xBB\xBF" "a,b\r\n1,2\r\n", 0},          /* BOM */
+        {"\xFF\xFE" "a\0,\0b\0\n\0" "1\0,\0" "2\0\n\0", 20}, /* UTF-16LE */
+        {"a,b\n1,2", 0},
+        {"a,b\n1,2\r", 0},
+        {"\n\n\r\n", 0},
+        {"", 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        size_t len = cases[k].len ? cases[k].len : strlen(cases[k].data);
+        char *diff = csv_diff(cases[k].data, len);
+        ck_assert_msg(diff == NULL, "case %zu: %s", k, diff);
+    }
+    /* Long lines and fields: around the splitter's line limit (16 KiB) and
+     * the field cap, and more fields than a record may hold. */
+    static const size_t sizes[] = {16383, 16384, 16385, 65535, 65536, 65537, 70000};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        char *buf = malloc(n + 32);
+        ck_assert_ptr_nonnull(buf);
+        memcpy(buf, "a,b\n1,", 6);
+        memset(buf + 6, 'x', n);
+        memcpy(buf + 6 + n, "\n2,3\n", 5);
+        char *diff = csv_diff(buf, n + 11);
+        ck_assert_msg(diff == NULL, "field of %zu bytes: %.300s", n, diff);
+        free(buf);
+    }
+    char many[4000];
+    size_t m = 0;
+    m += (size_t)snprintf(many + m, sizeof many - m, "a,b\n");
+    for (int i = 0; i < CSVIN_FIELDS_MAX + 5; i++)
+        m += (size_t)snprintf(many + m, sizeof many - m, "%s", i ? ",1" : "1");
+    m += (size_t)snprintf(many + m, sizeof many - m, "\n");
+    char *diff = csv_diff(many, m);
+    ck_assert_msg(diff == NULL, "many fields: %.300s", diff);
+}
+END_TEST
+
 Suite *suite_csvin(void)
 {
     Suite *s = suite_create("csvin");
@@ -538,6 +604,7 @@ Suite *suite_csvin(void)
     tcase_add_test(tc, empty_and_missing_files);
     tcase_add_test(tc, reader_thread_matches_memory_path);
     tcase_add_test(tc, memory_stays_bounded);
+    tcase_add_test(tc, fast_splitter_matches_libcsv);
     suite_add_tcase(s, tc);
     return s;
 }
