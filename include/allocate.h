@@ -107,6 +107,8 @@ typedef struct alloc_enterprise {
 typedef struct alloc_opts {
     int from_ord, to_ord; /* the reporting period; 0 = each enterprise's own data */
     const factor *grid_override, *residual_override, *cbam_override;
+    bool drop_hour_detail; /* free each matched hour's load and matched kWh once summed
+                              (only the workbook's heatmap reads them) */
 } alloc_opts;
 
 typedef struct alloc_result {

@@ -46,10 +46,22 @@ typedef struct csvin_row {
     const char *const *field; /* each NUL-terminated, UTF-8 */
     const size_t *len;
     const csvin_format *format;
+    const void *prep; /* what csvin_opts.prepare wrote for this record, or NULL */
 } csvin_row;
 
 /* Returns 0 to go on, anything else to stop reading. */
 typedef int (*csvin_row_fn)(void *ctx, const csvin_row *row);
+/* Work on a record's fields done ahead of the callback, on the reader
+ * thread: field i of nfields is the NUL-terminated text + off[i], len[i]
+ * bytes. Writes at most CSVIN_PREP_MAX bytes to out and returns true, or
+ * returns false (the row then has no prep). It must depend only on the fields
+ * and on what the callback published to ctx before (release/acquire): the
+ * reader runs ahead of the callback. The reader thread calls it only while
+ * batches wait for the callback (the callback is the slower): the callback
+ * must give the same result with or without a prep. */
+#define CSVIN_PREP_MAX 64
+typedef bool (*csvin_prepare_fn)(void *ctx, const char *text, const size_t *off, const size_t *len, size_t nfields,
+                                 void *out);
 /* Called after each chunk: bytes read so far, total (0 when unknown). */
 typedef void (*csvin_progress_fn)(void *ctx, size_t done, size_t total);
 
@@ -62,6 +74,8 @@ typedef struct csvin_opts {
     csvin_progress_fn progress; /* may be NULL */
     bool libcsv_only;           /* every line through libcsv: the reference the fast
                                    splitter is tested against */
+    csvin_prepare_fn prepare;   /* may be NULL */
+    void *prepare_ctx;
 } csvin_opts;
 
 /* True when name is an encoding csvin_opts.encoding accepts. */

@@ -114,6 +114,10 @@ void hourly_check_load(const struct ledger_enterprise *e, const hourly_ent *h, i
 /* The matched month ord of h, or NULL (h may be NULL). */
 const hourly_month *hourly_matched_month(const hourly_ent *h, int ord);
 
+/* Frees every month's load_h and matched_h (NULL after), which only the
+ * workbook's heatmap reads: a park's run without workbooks keeps none. */
+void hourly_ent_drop_hours(hourly_ent *h);
+
 void hourly_ent_free(hourly_ent *h);
 
 #endif

@@ -717,6 +717,8 @@ static bool compute_enterprise(alloc_enterprise *ae, const ledger *l, const ledg
     bool ok = true, first = true;
     ae->hourly = hourly_match(l, e, from, to, dl);
     hourly_check_load(e, ae->hourly, from, to, dl);
+    if (r->o->drop_hour_detail)
+        hourly_ent_drop_hours(ae->hourly);
     for (size_t i = 0; i < ae->nmonths; i++) {
         alloc_month *am = &ae->months[i];
         am->ord = from + (int)i;

@@ -568,7 +568,8 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
         free(paths);
     }
 
-    alloc_opts ao = {.from_ord = a->from_ord, .to_ord = a->to_ord};
+    alloc_opts ao = {.from_ord = a->from_ord, .to_ord = a->to_ord,
+                     .drop_hour_detail = a->xlsx_out == NULL && a->xlsx_dir == NULL};
     if (err == CBAM_OK) {
         struct {
             const char *arg, *opt;

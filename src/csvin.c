@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 /* A batch is handed over when it holds this many records or bytes. */
-#define BATCH_RECORDS 4096
-#define BATCH_BYTES   (256 * 1024)
+#define BATCH_RECORDS 2048
+#define BATCH_BYTES   (128 * 1024)
 /* Batches in flight between the reader thread and the consumer. */
 #define QUEUE_DEPTH 4
 /* Encoding and delimiter are decided on this much of the start of a file. */
@@ -42,6 +42,7 @@ struct rec {
     size_t first;   /* index of its first field in the batch's field arrays */
     size_t nfields; /* for an error: the column */
     enum rec_kind kind;
+    bool prepared; /* the batch's prep holds this record's */
 };
 
 struct batch {
@@ -51,6 +52,7 @@ struct batch {
     size_t nf, nf_cap;
     struct rec *recs;
     size_t nrecs, recs_cap;
+    unsigned char *prep; /* CSVIN_PREP_MAX bytes a record (csvin_opts.prepare) */
     bool last; /* the end of the input */
     struct batch *next;
 };
@@ -95,6 +97,9 @@ struct csvin {
     int prev_term;    /* terminator of the previous record */
     bool in_csv;      /* libcsv holds part of a record (parse_bytes) */
     bool libcsv_only; /* csvin_opts.libcsv_only */
+    csvin_prepare_fn prepare;
+    void *prepare_ctx;
+    bool prep_here; /* run prepare for the batch being filled (deliver) */
     unsigned csv_quotes; /* parity of the quotes libcsv was given in it */
     bool failed;      /* a structural error: nothing more is parsed */
     int read_errno;
@@ -130,6 +135,7 @@ static void batch_free(struct batch *b)
     free(b->foff);
     free(b->flen);
     free(b->recs);
+    free(b->prep);
     free(b);
 }
 
@@ -153,13 +159,30 @@ static void batch_add_field(struct batch *b, const char *s, size_t len)
     b->text_len += len + 1;
 }
 
-static void batch_add_rec(struct batch *b, struct rec r)
+/* Room for one more record (and its prepared bytes, with_prep). */
+static void batch_room(struct batch *b, bool with_prep)
 {
     if (b->nrecs == b->recs_cap) {
         b->recs_cap = b->recs_cap ? b->recs_cap * 2 : 256;
         b->recs = xreallocarray(b->recs, b->recs_cap, sizeof *b->recs);
+        if (b->prep != NULL)
+            b->prep = xreallocarray(b->prep, b->recs_cap, CSVIN_PREP_MAX);
     }
+    if (with_prep && b->prep == NULL)
+        b->prep = xreallocarray(NULL, b->recs_cap, CSVIN_PREP_MAX);
+}
+
+static void batch_add_rec(struct batch *b, struct rec r)
+{
+    batch_room(b, false);
     b->recs[b->nrecs++] = r;
+}
+
+/* Where the next record's prepared bytes go. */
+static void *batch_prep_slot(struct batch *b)
+{
+    batch_room(b, true);
+    return b->prep + b->nrecs * CSVIN_PREP_MAX;
 }
 
 /* ---- the consumer: runs the callback, adds the diagnostics ---- */
@@ -175,14 +198,16 @@ static void consume(csvin *r, const struct batch *b)
         }
         for (size_t f = 0; f < rc->nfields; f++)
             r->fptr[f] = b->text + b->foff[rc->first + f];
-        csvin_row row = {rc->line, rc->nfields, r->fptr, b->flen + rc->first, &r->format};
+        csvin_row row = {rc->line, rc->nfields, r->fptr, b->flen + rc->first, &r->format,
+                         rc->prepared ? b->prep + i * CSVIN_PREP_MAX : NULL};
         r->records++;
         if (r->fn(r->ctx, &row) != 0)
             atomic_store(&r->stop, true);
     }
 }
 
-static void queue_push(struct queue *q, struct batch *b)
+/* Returns the number of batches now waiting. */
+static size_t queue_push(struct queue *q, struct batch *b)
 {
     pthread_mutex_lock(&q->mu);
     while (q->n >= QUEUE_DEPTH)
@@ -193,9 +218,10 @@ static void queue_push(struct queue *q, struct batch *b)
     else
         q->head = b;
     q->tail = b;
-    q->n++;
+    size_t n = ++q->n;
     pthread_cond_broadcast(&q->changed);
     pthread_mutex_unlock(&q->mu);
+    return n;
 }
 
 static struct batch *queue_pop(struct queue *q)
@@ -237,7 +263,9 @@ static void deliver(csvin *r, bool last)
 {
     r->cur->last = last;
     if (r->q != NULL) {
-        queue_push(r->q, r->cur);
+        /* Batches waiting: the consumer is the slower, so the reader does
+         * the prepare work for the next batch; else the consumer does it. */
+        r->prep_here = queue_push(r->q, r->cur) >= 2;
         r->cur = last ? NULL : queue_take_free(r->q);
     } else {
         consume(r, r->cur);
@@ -268,14 +296,14 @@ static void fail(csvin *r, long line, int column, const char *msg)
     b->text_len = r->rec_text;
     b->nf = r->rec_nf;
     batch_add_field(b, msg, strlen(msg));
-    batch_add_rec(b, (struct rec){line, r->rec_nf, (size_t)column, REC_ERROR});
+    batch_add_rec(b, (struct rec){line, r->rec_nf, (size_t)column, REC_ERROR, false});
 }
 
 /* A note about the whole file, delivered before its rows. */
 static void note(csvin *r, const char *msg)
 {
     batch_add_field(r->cur, msg, strlen(msg));
-    batch_add_rec(r->cur, (struct rec){0, r->rec_nf, 0, REC_NOTE});
+    batch_add_rec(r->cur, (struct rec){0, r->rec_nf, 0, REC_NOTE, false});
     r->rec_text = r->cur->text_len;
     r->rec_nf = r->cur->nf;
 }
@@ -447,7 +475,10 @@ static void on_record(int c, void *vr)
     r->nfields = 0;
     if (!ok)
         return;
-    batch_add_rec(r->cur, (struct rec){line, r->rec_nf, n, REC_ROW});
+    struct batch *b = r->cur;
+    bool prepared = r->prepare != NULL && r->prep_here &&
+                    r->prepare(r->prepare_ctx, b->text, b->foff + r->rec_nf, b->flen + r->rec_nf, n, batch_prep_slot(b));
+    batch_add_rec(b, (struct rec){line, r->rec_nf, n, REC_ROW, prepared});
     r->rec_text = r->cur->text_len;
     r->rec_nf = r->cur->nf;
     if (r->cur->nrecs >= BATCH_RECORDS || r->cur->text_len >= BATCH_BYTES)
@@ -795,6 +826,9 @@ csvin *csvin_new(const char *name, const csvin_opts *opts, csvin_row_fn fn, void
     r->dl = dl;
     r->progress = opts ? opts->progress : NULL;
     r->libcsv_only = opts && opts->libcsv_only;
+    r->prepare = opts ? opts->prepare : NULL;
+    r->prepare_ctx = opts ? opts->prepare_ctx : NULL;
+    r->prep_here = true; /* without a thread it runs either way */
     r->next_line = 1;
     atomic_init(&r->stop, false);
     sha256_init(&r->sha);

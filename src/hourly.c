@@ -686,6 +686,15 @@ const hourly_month *hourly_matched_month(const hourly_ent *h, int ord)
     return NULL;
 }
 
+void hourly_ent_drop_hours(hourly_ent *h)
+{
+    for (size_t i = 0; h != NULL && i < h->nmonths; i++) {
+        free(h->months[i].load_h);
+        free(h->months[i].matched_h);
+        h->months[i].load_h = h->months[i].matched_h = NULL;
+    }
+}
+
 void hourly_ent_free(hourly_ent *h)
 {
     if (h == NULL)

@@ -19,13 +19,14 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* Repeated warnings of one kind are listed this often per file, then counted. */
 #define REPEAT_LIMIT 10
 #define CACHE_TEXT_MAX 64
 #define SERIES_CACHE 4096 /* slots, a power of two */
-#define ENT_CACHE    64   /* slots, a power of two */
+#define ENT_CACHE    1024 /* slots, a power of two */
 /* The header is looked for in this many records from the top. */
 #define HEADER_SEARCH 10
 
@@ -175,6 +176,14 @@ struct ctx {
     /* Series by ids: a park export interleaves hundreds of meters per
      * timestamp, where the one-entry cache above misses on every row. */
     ledger_series **series_cache; /* SERIES_CACHE slots, by a hash of the ids */
+    /* The period and kWh of electricity rows are parsed on csvin's reader
+     * thread (prepare_fields) once the header has said which columns they
+     * are in: on a park export they were a fifth of the booking thread. */
+    struct prep_spec {
+        atomic_bool ready; /* the fields below are set (release/acquire) */
+        int period_col, kwh_col; /* -1: none */
+        bool decimal_comma;
+    } prep;
     ledger_enterprise *ent_cache[ENT_CACHE];
     long cur_line; /* line of the row being read */
     const ledger_series *lookalike; /* set by series_mark when it refuses a series */
@@ -319,12 +328,73 @@ static bool is_time_range(const char *s, size_t len)
     return false;
 }
 
+/* What prepare_fields found in one record. */
+struct prepared {
+    parse_period period;
+    double kwh;
+    enum parse_status period_st, kwh_st;
+    bool has_period, has_kwh; /* the record has the column */
+};
+_Static_assert(sizeof(struct prepared) <= CSVIN_PREP_MAX, "a prepared record fits csvin's room");
+
+static void prepare_field(const char *text, const size_t *off, const size_t *len, int col, const char **s,
+                          size_t *n)
+{
+    *s = text + off[col];
+    *n = len[col];
+    parse_trim(s, n); /* as field() */
+}
+
+/* csvin's prepare hook (reader thread): the same calls read_period and
+ * read_number make, on the same text, ahead of them. */
+static bool prepare_fields(void *vspec, const char *text, const size_t *off, const size_t *len, size_t nfields,
+                           void *out)
+{
+    const struct prep_spec *ps = vspec;
+    if (!atomic_load_explicit(&ps->ready, memory_order_acquire))
+        return false;
+    struct prepared *pr = out;
+    const char *s;
+    size_t n;
+    pr->has_period = ps->period_col >= 0 && (size_t)ps->period_col < nfields;
+    if (pr->has_period) {
+        prepare_field(text, off, len, ps->period_col, &s, &n);
+        pr->period = (parse_period){0};
+        pr->period_st = parse_period_text(s, n, &pr->period);
+    }
+    pr->has_kwh = ps->kwh_col >= 0 && (size_t)ps->kwh_col < nfields;
+    if (pr->has_kwh) {
+        prepare_field(text, off, len, ps->kwh_col, &s, &n);
+        pr->kwh_st = parse_number_ex(s, n, ps->decimal_comma, &pr->kwh);
+    }
+    return true;
+}
+
+/* Says which columns prepare_fields reads, once the header is known. */
+static void publish_prep(struct ctx *c)
+{
+    if (c->kind != INGEST_ELECTRICITY)
+        return;
+    int total_k = has(c, E_KWH) ? E_KWH : has(c, E_ENERGY) ? E_ENERGY : -1;
+    c->prep.period_col = has(c, E_PERIOD) ? c->cols.idx[E_PERIOD] : -1;
+    c->prep.kwh_col = total_k >= 0 ? c->cols.idx[total_k] : -1;
+    c->prep.decimal_comma = c->decimal_comma;
+    atomic_store_explicit(&c->prep.ready, true, memory_order_release);
+}
+
 static bool read_period(struct ctx *c, const csvin_row *row, int k, parse_period *p, int *stop)
 {
     size_t len;
     const char *s = field(c, row, k, &len);
     char q[200];
-    enum parse_status st = parse_period_text(s, len, p);
+    const struct prepared *pr = row->prep;
+    enum parse_status st;
+    if (pr != NULL && pr->has_period && c->cols.idx[k] == c->prep.period_col) {
+        st = pr->period_st;
+        *p = pr->period;
+    } else {
+        st = parse_period_text(s, len, p);
+    }
     if (st != PARSE_OK && st != PARSE_EMPTY && is_time_range(s, len)) {
         *stop = row_error(c, row, c->cols.idx[k],
                           "%s \"%s\" is a time range; expected one time per row: the interval's start "
@@ -361,7 +431,16 @@ static bool read_number(struct ctx *c, const csvin_row *row, int k, double *v, b
     const char *col = c->spec[k].name;
     char q[200];
     *empty = false;
-    switch (parse_number_ex(s, len, c->decimal_comma, v)) {
+    const struct prepared *pr = row->prep;
+    enum parse_status st;
+    if (pr != NULL && pr->has_kwh && c->cols.idx[k] == c->prep.kwh_col) {
+        st = pr->kwh_st;
+        if (st == PARSE_OK)
+            *v = pr->kwh;
+    } else {
+        st = parse_number_ex(s, len, c->decimal_comma, v);
+    }
+    switch (st) {
     case PARSE_OK:
         if (c->decimal_comma && !c->dot_group_warned && memchr(s, '.', len) != NULL && memchr(s, ',', len) == NULL) {
             /* 122.500 in a ';' file is 122500; from a tool that writes decimal
@@ -1013,9 +1092,10 @@ static int tier_of(const char *s, size_t len)
     return -2;
 }
 
-/* The cache slot of the series with these ids: it holds that series or
- * another (the caller checks with series_is) or NULL. Series never move or
- * go while files are read; the file key is the same for every row of a file. */
+/* The two cache slots where the series with these ids would be: each holds
+ * it, another series (the caller checks with series_is) or NULL. Series
+ * never move or go while files are read; the file key is the same for every
+ * row of a file. */
 static ledger_series **series_slot(struct ctx *c, const ledger_enterprise *e, const char *meter, size_t meter_len,
                                    const char *product, size_t product_len, enum supply_source src)
 {
@@ -1024,7 +1104,7 @@ static ledger_series **series_slot(struct ctx *c, const ledger_enterprise *e, co
     uint64_t h = ids_hash((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL ^ (uint64_t)src, meter, meter_len);
     if (product_len > 0)
         h = ids_hash(h, product, product_len);
-    return &c->series_cache[h & (SERIES_CACHE - 1)];
+    return &c->series_cache[h & (SERIES_CACHE - 2)];
 }
 
 static bool series_is(const ledger_series *s, const ledger_enterprise *e, const char *meter, size_t meter_len,
@@ -1050,10 +1130,16 @@ static ledger_mark *series_mark(struct ctx *c, ledger_enterprise *e, const char 
      * own series: two such files for one month are not duplicates. */
     ledger_series_key key = {e, meter, product, meter_len, product_len, src,
                              has(c, E_METER) ? -1 : c->file, c->file, c->cur_line};
-    ledger_series **slot = series_slot(c, e, meter, meter_len, product, product_len, src);
-    ledger_series *s = *slot;
-    if (!series_is(s, e, meter, meter_len, product, product_len, src))
-        s = *slot = ledger_series_of(c->l, &key);
+    ledger_series **pair = series_slot(c, e, meter, meter_len, product, product_len, src), *s;
+    if (series_is(pair[0], e, meter, meter_len, product, product_len, src)) {
+        s = pair[0];
+    } else if (series_is(pair[1], e, meter, meter_len, product, product_len, src)) {
+        s = pair[1];
+    } else {
+        s = ledger_series_of(c->l, &key);
+        pair[1] = pair[0];
+        pair[0] = s;
+    }
     if (s->lookalike != NULL) { /* M1 and m1, or Ｍ１: one meter written two ways */
         c->lookalike = s;
         return NULL;
@@ -1966,6 +2052,7 @@ static int on_row(void *vc, const csvin_row *row)
                 c->err = CBAM_ERR_DATA;
                 return 1;
             }
+            publish_prep(c);
             return 0;
         }
         /* A title row, or a header that lacks something: say what the most
@@ -1993,6 +2080,7 @@ static void ctx_init(struct ctx *c, ledger *l, const factors_db *db, enum ingest
                      const ingest_opts *o, diag_list *dl)
 {
     memset(c, 0, sizeof *c);
+    atomic_init(&c->prep.ready, false);
     c->l = l;
     c->db = db;
     c->o = o;
@@ -2087,7 +2175,8 @@ enum cbam_err ingest_file(ledger *l, const factors_db *db, enum ingest_kind kind
     struct ctx c;
     ctx_init(&c, l, db, kind, strcmp(path, "-") == 0 ? "<stdin>" : path, o, dl);
     csvin_opts co = {.chunk_size = o->chunk_size, .encoding = o->encoding,
-                     .progress = o->progress ? on_progress : NULL};
+                     .progress = o->progress ? on_progress : NULL, .prepare = prepare_fields,
+                     .prepare_ctx = &c.prep};
     csvin_stats st = {0};
     enum cbam_err err = csvin_read_file(path, c.name, &co, on_row, &c, dl, &st);
     return ctx_finish(&c, err, &st);
@@ -2098,7 +2187,8 @@ enum cbam_err ingest_mem(ledger *l, const factors_db *db, enum ingest_kind kind,
 {
     struct ctx c;
     ctx_init(&c, l, db, kind, name, o, dl);
-    csvin_opts co = {.chunk_size = o->chunk_size, .encoding = o->encoding};
+    csvin_opts co = {.chunk_size = o->chunk_size, .encoding = o->encoding, .prepare = prepare_fields,
+                     .prepare_ctx = &c.prep};
     csvin_stats st = {0};
     enum cbam_err err = csvin_read_mem(c.name, buf, len, &co, on_row, &c, dl, &st);
     return ctx_finish(&c, err, &st);

@@ -852,7 +852,7 @@ static void write_hourly(struct xw *x, const ledger *l, const alloc_enterprise *
     int h_first = r;
     for (size_t i = 0; i < h->nmonths; i++) {
         const hourly_month *hm = &h->months[i];
-        if (!hm->matched)
+        if (!hm->matched || hm->load_h == NULL) /* alloc_opts.drop_hour_detail */
             continue;
         char per[8];
         period_format(hm->ord, per, sizeof per);

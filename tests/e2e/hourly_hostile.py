@@ -17,12 +17,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import command, run  # noqa: E402
 
 # Known defects (review of issue 11); each name is a case below.
-EXPECTED_FAILURES = {
-    # A known limitation, not a wrong figure: a sparse row (one interval row
-    # per enterprise, month and role) costs a day of hours and a month's day
-    # table (about 250 bytes) against about 40 for a monthly row.
-    "memory_per_sparse_row",
-}
+# memory_per_sparse_row was one until runs without a workbook stopped keeping
+# each matched hour's detail (alloc_opts.drop_hour_detail, issue 12).
+EXPECTED_FAILURES = set()
 
 from hostile_cases import HEAD, Cases, day, diags, ent, flat, month_kwh, near, report, write  # noqa: E402
 

@@ -549,11 +549,11 @@ START_TEST(fast_splitter_matches_libcsv)
         {"a,b\n\"q\" , 2\n", 0},                    /* spaces after a closing quote */
         {"a;b\n1,5;2\n\"3;4\";5\n", 0},             /* ';' */
         {"a\tb\n 1 \t 2 \n\t\n", 0},               /* tabs: spaces trimmed, tabs split */
-        {"a,b\n1,\0\n", 5 + 4},                      /* NUL */
+        {"a,b\n1,\0\n", 8},                          /* NUL */
         {"a,b\n1,\x01x\n", 0},                      /* a control character */
         {"a,b\n1,\xff\n", 0},                       /* not UTF-8 (read as GB18030) */
         {"\xEF\xBB\xBF" "a,b\r\n1,2\r\n", 0},          /* BOM */
-        {"\xFF\xFE" "a\0,\0b\0\n\0" "1\0,\0" "2\0\n\0", 20}, /* UTF-16LE */
+        {"\xFF\xFE" "a\0,\0b\0\n\0" "1\0,\0" "2\0\n\0", 18}, /* UTF-16LE */
         {"a,b\n1,2", 0},
         {"a,b\n1,2\r", 0},
         {"\n\n\r\n", 0},

@@ -77,6 +77,16 @@ START_TEST(number_fast_path_matches_strtod)
         ck_assert_int_eq(num(buf, &a), PARSE_OK);
         ck_assert_msg(a == b, "%s: %.17g vs strtod %.17g", buf, a, b);
     }
+    /* Around the short form read at once (up to 15 digits, 16 characters). */
+    static const char *const edge[] = {"-0.000", "0", "-0", "00012.5", "-12.5", "1.", "-1.", "999999999999999",
+                                       "9999999999999999", "99999999999999.9", "9999999999999.99",
+                                       "0.000000000000001", "123456789012345.", "-123456789012345",
+                                       "1234567890123456", "0.1", "-0.1"};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        double a, b = strtod(edge[i], NULL);
+        ck_assert_int_eq(num(edge[i], &a), PARSE_OK);
+        ck_assert_msg(a == b && (a != 0 || !signbit(a)), "%s: %.17g vs strtod %.17g", edge[i], a, b);
+    }
 }
 END_TEST
 
