@@ -175,6 +175,7 @@ typedef struct ledger_input {
 typedef struct ledger_series {
     struct ledger_enterprise *enterprise;
     char *meter, *product; /* "" when the column is empty or absent */
+    size_t meter_len, product_len;
     enum supply_source source;
     int key_file;           /* >= 0: a file without a meter column, keyed by file */
     const struct ledger_series *lookalike; /* a series whose meter id differs only in case/width */

@@ -139,18 +139,25 @@ static void batch_free(struct batch *b)
     free(b);
 }
 
-static void batch_add_field(struct batch *b, const char *s, size_t len)
+/* Room for n more fields and len more bytes of text. */
+static void batch_room_fields(struct batch *b, size_t n, size_t len)
 {
-    if (b->nf == b->nf_cap) {
-        b->nf_cap = b->nf_cap ? b->nf_cap * 2 : 1024;
+    if (b->nf + n > b->nf_cap) {
+        while (b->nf + n > b->nf_cap)
+            b->nf_cap = b->nf_cap ? b->nf_cap * 2 : 1024;
         b->foff = xreallocarray(b->foff, b->nf_cap, sizeof *b->foff);
         b->flen = xreallocarray(b->flen, b->nf_cap, sizeof *b->flen);
     }
-    if (b->text_len + len + 1 > b->text_cap) {
-        while (b->text_len + len + 1 > b->text_cap)
+    if (b->text_len + len > b->text_cap) {
+        while (b->text_len + len > b->text_cap)
             b->text_cap = b->text_cap ? b->text_cap * 2 : 64 * 1024;
         b->text = xrealloc(b->text, b->text_cap);
     }
+}
+
+static void batch_add_field(struct batch *b, const char *s, size_t len)
+{
+    batch_room_fields(b, 1, len + 1);
     memcpy(b->text + b->text_len, s, len);
     b->text[b->text_len + len] = '\0';
     b->foff[b->nf] = b->text_len;
@@ -515,22 +522,61 @@ static void csv_bytes(csvin *r, const unsigned char *p, size_t len)
         parse_failure(r);
 }
 
-/* Splits one line (without its LF) that has no quote and no CR but maybe a
- * final one, as libcsv would: spaces and tabs around a field are not part
- * of it, a line of nothing else is a record of no fields, and CRLF ends a
- * record twice (on_record drops the second). False when the line needs
- * libcsv. */
-static bool fast_line(csvin *r, const unsigned char *p, size_t n)
+/* True when every byte is printable ASCII other than a quote: such a line
+ * needs no check of its text, and no field of it is quoted. Eight bytes a
+ * step, as plain_ascii. */
+static bool plain_line(const unsigned char *s, size_t len)
 {
-    if (n > FAST_LINE_MAX || memchr(p, '"', n) != NULL)
-        return false;
-    int term = '\n';
-    if (n > 0 && p[n - 1] == '\r') {
-        term = '\r';
-        n--;
+    const uint64_t high = 0x8080808080808080ULL, low = 0x2020202020202020ULL, ones = 0x0101010101010101ULL;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t del = w ^ 0x7f7f7f7f7f7f7f7fULL, quo = w ^ 0x2222222222222222ULL;
+        if ((((w - low) | w) & high) || ((del - ones) & ~del & high) || ((quo - ones) & ~quo & high))
+            return false;
     }
-    if (memchr(p, '\r', n) != NULL)
-        return false;
+    for (; i < len; i++)
+        if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '"')
+            return false;
+    return true;
+}
+
+/* A plain line (plain_line, fewer bytes than CSVIN_FIELDS_MAX, so it has
+ * fewer fields): copied once, its delimiters and trailing spaces turned into
+ * the fields' NULs, which is what on_field would store field by field. */
+static void split_plain(csvin *r, const unsigned char *p, size_t n)
+{
+    struct batch *b = r->cur;
+    batch_room_fields(b, n + 1, n + 1);
+    char *t = b->text + b->text_len, *end = t + n;
+    memcpy(t, p, n);
+    *end = '\0';
+    for (char *q = t;;) {
+        char *d = memchr(q, r->format.delim, (size_t)(end - q)), *a = q, *e = d ? d : end;
+        while (a < e && *a == ' ')
+            a++;
+        while (e > a && e[-1] == ' ')
+            e--;
+        if (d == NULL && a == e && r->nfields == 0)
+            break; /* a blank line: libcsv reports no field */
+        *e = '\0';
+        b->foff[b->nf] = b->text_len + (size_t)(a - t);
+        b->flen[b->nf] = (size_t)(e - a);
+        b->nf++;
+        r->nfields++;
+        if (d == NULL)
+            break;
+        q = d + 1;
+    }
+    if (r->nfields > 0) /* a blank line keeps nothing (a file of them must not grow a batch) */
+        b->text_len += n + 1;
+}
+
+/* The fields of a line without a quote or CR, each through on_field (which
+ * checks and copies it). */
+static void split_fields(csvin *r, const unsigned char *p, size_t n)
+{
     const unsigned char delim = (unsigned char)r->format.delim, *end = p + n;
     for (;;) {
         const unsigned char *d = memchr(p, delim, (size_t)(end - p));
@@ -545,6 +591,29 @@ static bool fast_line(csvin *r, const unsigned char *p, size_t n)
         if (d == NULL)
             break;
         p = d + 1;
+    }
+}
+
+/* Splits one line (without its LF) that has no quote and no CR but maybe a
+ * final one, as libcsv would: spaces and tabs around a field are not part
+ * of it, a line of nothing else is a record of no fields, and CRLF ends a
+ * record twice (on_record drops the second). False when the line needs
+ * libcsv. */
+static bool fast_line(csvin *r, const unsigned char *p, size_t n)
+{
+    if (n > FAST_LINE_MAX)
+        return false;
+    int term = '\n';
+    if (n > 0 && p[n - 1] == '\r') {
+        term = '\r';
+        n--;
+    }
+    if (n < CSVIN_FIELDS_MAX && plain_line(p, n)) {
+        split_plain(r, p, n);
+    } else if (memchr(p, '"', n) != NULL || memchr(p, '\r', n) != NULL) {
+        return false;
+    } else {
+        split_fields(r, p, n);
     }
     on_record(term, r);
     if (term == '\r')

@@ -27,6 +27,7 @@
 #define CACHE_TEXT_MAX 64
 #define SERIES_CACHE 4096 /* slots, a power of two */
 #define ENT_CACHE    1024 /* slots, a power of two */
+#define SOURCE_CACHE 8
 /* The header is looked for in this many records from the top. */
 #define HEADER_SEARCH 10
 
@@ -159,10 +160,12 @@ struct ctx {
 
     /* Hot-path caches: consecutive rows usually share these. */
     ledger_enterprise *last_ent;
-    char last_source_text[CACHE_TEXT_MAX];
-    size_t last_source_len;
-    enum supply_source last_source;
-    bool have_last_source;
+    struct {
+        char text[CACHE_TEXT_MAX];
+        size_t len;
+        enum supply_source src;
+    } sources[SOURCE_CACHE]; /* source texts already read (interleaved meters alternate them) */
+    size_t nsources;
     char last_unit[CACHE_TEXT_MAX];
     size_t last_unit_len;
     double last_unit_kwh;
@@ -638,13 +641,25 @@ static int mangled_error(struct ctx *c, const csvin_row *row, int k, const char 
 /* Eight bytes a step; for the caches of enterprises and series, which check what they find. */
 static uint64_t ids_hash(uint64_t h, const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i += 8) {
-        uint64_t w = 0;
-        memcpy(&w, s + i, len - i < 8 ? len - i : 8);
+    uint64_t w = 0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
         h = (h ^ w) * 0xff51afd7ed558ccdULL;
         h ^= h >> 29;
     }
-    return h ^ h >> 32;
+    if (i < len) {
+        if (len >= 8)
+            memcpy(&w, s + len - 8, 8); /* the last eight, overlapping */
+        else
+            memcpy(&w, s, len);
+        h = (h ^ w ^ len) * 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 29;
+    }
+    /* The slot is picked by the low bits: every byte must reach them. */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ h >> 33;
 }
 
 static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, int k, int *stop)
@@ -1110,10 +1125,9 @@ static ledger_series **series_slot(struct ctx *c, const ledger_enterprise *e, co
 static bool series_is(const ledger_series *s, const ledger_enterprise *e, const char *meter, size_t meter_len,
                       const char *product, size_t product_len, enum supply_source src)
 {
-    /* strncmp: a stored id may be shorter (fields hold no NUL) */
-    return s != NULL && s->enterprise == e && s->source == src && strncmp(s->meter, meter, meter_len) == 0 &&
-           s->meter[meter_len] == '\0' && strncmp(s->product, product, product_len) == 0 &&
-           s->product[product_len] == '\0';
+    return s != NULL && s->enterprise == e && s->source == src && s->meter_len == meter_len &&
+           s->product_len == product_len && memcmp(s->meter, meter, meter_len) == 0 &&
+           memcmp(s->product, product, product_len) == 0;
 }
 
 /* The mark of the row's meter series in month ord; consecutive rows of one
@@ -1338,14 +1352,17 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         src = c->o->source;
     } else {
         s = field(c, row, E_SOURCE, &len);
-        if (c->have_last_source && len == c->last_source_len && memcmp(s, c->last_source_text, len) == 0) {
-            src = c->last_source;
+        size_t i = 0;
+        while (i < c->nsources && !(len == c->sources[i].len && memcmp(s, c->sources[i].text, len) == 0))
+            i++;
+        if (i < c->nsources) {
+            src = c->sources[i].src;
         } else if (supply_parse(s, len, &src)) {
-            if (len < CACHE_TEXT_MAX) {
-                memcpy(c->last_source_text, s, len);
-                c->last_source_len = len;
-                c->last_source = src;
-                c->have_last_source = true;
+            if (len < CACHE_TEXT_MAX) { /* the first SOURCE_CACHE spellings of the file */
+                i = c->nsources < SOURCE_CACHE ? c->nsources++ : (size_t)(row->line % SOURCE_CACHE);
+                memcpy(c->sources[i].text, s, len);
+                c->sources[i].len = len;
+                c->sources[i].src = src;
             }
         } else {
             return row_error(c, row, c->cols.idx[E_SOURCE], "source \"%s\" is unknown; expected one of %s",

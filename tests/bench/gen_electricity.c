@@ -1,6 +1,6 @@
 /* gen_electricity.c - writes N rows of meter data in the canonical
  * electricity format, shaped like a park platform's export. Deterministic.
- *   gen_electricity N          enterprises of ten meters each, one row per
+ *   gen_electricity N [sorted] enterprises of ten meters each, one row per
  *                              meter and hour of 2025, meter after meter
  *   gen_electricity N interleaved  the same rows, hour after hour: every
  *                              meter's row for a timestamp together, as park
