@@ -293,7 +293,7 @@ static void rounded_warning(struct ctx *c, const csvin_row *row, int k, const ch
                 c->spec[k].name, diag_quote(q, sizeof q, s, len), len);
 }
 
-static const char *field(const struct ctx *c, const csvin_row *row, int k, size_t *len)
+static inline const char *field(const struct ctx *c, const csvin_row *row, int k, size_t *len)
 {
     const char *s = columns_field(row, c->cols.idx[k], len);
     parse_trim(&s, len);
@@ -638,6 +638,23 @@ static int mangled_error(struct ctx *c, const csvin_row *row, int k, const char 
 
 /* The enterprise of a row, or NULL when the row is for another enterprise
  * (--enterprise) or the id is empty (reported). */
+/* memcmp() == 0 for the short ids the caches below compare on every row,
+ * without a call. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    for (; n > 0; a++, b++, n--)
+        if (*a != *b)
+            return false;
+    return true;
+}
+
 /* Eight bytes a step; for the caches of enterprises and series, which check what they find. */
 static uint64_t ids_hash(uint64_t h, const char *s, size_t len)
 {
@@ -676,11 +693,11 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
         *stop = row_error(c, row, c->cols.idx[k], "enterprise_id is empty; expected the enterprise's id");
         return NULL;
     }
-    if (c->last_ent != NULL && c->last_ent->id_len == len && memcmp(c->last_ent->id, s, len) == 0)
+    if (c->last_ent != NULL && c->last_ent->id_len == len && same_bytes(c->last_ent->id, s, len))
         return c->last_ent;
     /* Ids this file has already given, which passed the checks below. */
     ledger_enterprise **slot = &c->ent_cache[ids_hash(0, s, len) & (ENT_CACHE - 1)];
-    if (*slot != NULL && (*slot)->id_len == len && memcmp((*slot)->id, s, len) == 0)
+    if (*slot != NULL && (*slot)->id_len == len && same_bytes((*slot)->id, s, len))
         return c->last_ent = *slot;
     if (c->o->only_enterprise != NULL &&
         !(strlen(c->o->only_enterprise) == len && memcmp(c->o->only_enterprise, s, len) == 0)) {
@@ -1126,8 +1143,8 @@ static bool series_is(const ledger_series *s, const ledger_enterprise *e, const 
                       const char *product, size_t product_len, enum supply_source src)
 {
     return s != NULL && s->enterprise == e && s->source == src && s->meter_len == meter_len &&
-           s->product_len == product_len && memcmp(s->meter, meter, meter_len) == 0 &&
-           memcmp(s->product, product, product_len) == 0;
+           s->product_len == product_len && same_bytes(s->meter, meter, meter_len) &&
+           same_bytes(s->product, product, product_len);
 }
 
 /* The mark of the row's meter series in month ord; consecutive rows of one
@@ -1137,8 +1154,8 @@ static ledger_mark *series_mark(struct ctx *c, ledger_enterprise *e, const char 
                                 ledger_series **series)
 {
     if (series == NULL && c->last_mark != NULL && c->mark_ent == e && c->mark_src == src &&
-        c->mark_ord == ord && c->mark_meter_len == meter_len && memcmp(c->mark_meter, meter, meter_len) == 0 &&
-        c->mark_product_len == product_len && memcmp(c->mark_product, product, product_len) == 0)
+        c->mark_ord == ord && c->mark_meter_len == meter_len && same_bytes(c->mark_meter, meter, meter_len) &&
+        c->mark_product_len == product_len && same_bytes(c->mark_product, product, product_len))
         return c->last_mark;
     /* A file without a meter column (a statement, an inverter export) is its
      * own series: two such files for one month are not duplicates. */
@@ -1353,7 +1370,7 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
     } else {
         s = field(c, row, E_SOURCE, &len);
         size_t i = 0;
-        while (i < c->nsources && !(len == c->sources[i].len && memcmp(s, c->sources[i].text, len) == 0))
+        while (i < c->nsources && !(len == c->sources[i].len && same_bytes(s, c->sources[i].text, len)))
             i++;
         if (i < c->nsources) {
             src = c->sources[i].src;

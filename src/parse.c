@@ -502,7 +502,16 @@ enum parse_status parse_period_text(const char *s, size_t len, parse_period *out
 
 int64_t period_first_day(int ord)
 {
-    return days_from_civil(period_ord_year(ord), period_ord_month(ord), 1);
+    /* Asked on every interval row, mostly for the month of the row before. */
+    static _Thread_local int last_ord;
+    static _Thread_local int64_t last_day;
+    static _Thread_local bool have_last;
+    if (!have_last || ord != last_ord) {
+        last_day = days_from_civil(period_ord_year(ord), period_ord_month(ord), 1);
+        last_ord = ord;
+        have_last = true;
+    }
+    return last_day;
 }
 
 void period_format(int ord, char *buf, size_t size)
