@@ -25,7 +25,7 @@
 #define BATCH_RECORDS 2048
 #define BATCH_BYTES   (128 * 1024)
 /* Batches in flight between the reader thread and the consumer. */
-#define QUEUE_DEPTH 4
+#define QUEUE_DEPTH 6
 /* Encoding and delimiter are decided on this much of the start of a file. */
 #define SNIFF_BYTES (64 * 1024)
 /* Input converted (from GB18030 or UTF-16) in slices of at most this much. */
@@ -57,9 +57,13 @@ struct batch {
     struct batch *next;
 };
 
+/* The reader waits when QUEUE_DEPTH batches wait and is woken when half
+ * are taken; the consumer waits when none waits: a wake-up (a few
+ * microseconds in a virtual machine) every few batches, not two a batch. */
 struct queue {
     pthread_mutex_t mu;
-    pthread_cond_t changed;
+    pthread_cond_t not_full, not_empty;
+    bool reader_waits, consumer_waits;
     struct batch *head, *tail, *free;
     size_t n;
 };
@@ -217,8 +221,10 @@ static void consume(csvin *r, const struct batch *b)
 static size_t queue_push(struct queue *q, struct batch *b)
 {
     pthread_mutex_lock(&q->mu);
-    while (q->n >= QUEUE_DEPTH)
-        pthread_cond_wait(&q->changed, &q->mu);
+    while (q->n >= QUEUE_DEPTH) {
+        q->reader_waits = true;
+        pthread_cond_wait(&q->not_full, &q->mu);
+    }
     b->next = NULL;
     if (q->tail)
         q->tail->next = b;
@@ -226,7 +232,10 @@ static size_t queue_push(struct queue *q, struct batch *b)
         q->head = b;
     q->tail = b;
     size_t n = ++q->n;
-    pthread_cond_broadcast(&q->changed);
+    if (q->consumer_waits) {
+        q->consumer_waits = false;
+        pthread_cond_signal(&q->not_empty);
+    }
     pthread_mutex_unlock(&q->mu);
     return n;
 }
@@ -234,14 +243,19 @@ static size_t queue_push(struct queue *q, struct batch *b)
 static struct batch *queue_pop(struct queue *q)
 {
     pthread_mutex_lock(&q->mu);
-    while (q->n == 0)
-        pthread_cond_wait(&q->changed, &q->mu);
+    while (q->n == 0) {
+        q->consumer_waits = true;
+        pthread_cond_wait(&q->not_empty, &q->mu);
+    }
     struct batch *b = q->head;
     q->head = b->next;
     if (q->head == NULL)
         q->tail = NULL;
     q->n--;
-    pthread_cond_broadcast(&q->changed);
+    if (q->reader_waits && q->n <= QUEUE_DEPTH / 2) {
+        q->reader_waits = false;
+        pthread_cond_signal(&q->not_full);
+    }
     pthread_mutex_unlock(&q->mu);
     return b;
 }
@@ -1029,7 +1043,8 @@ enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_op
     }
     struct queue q = {.head = NULL};
     pthread_mutex_init(&q.mu, NULL);
-    pthread_cond_init(&q.changed, NULL);
+    pthread_cond_init(&q.not_full, NULL);
+    pthread_cond_init(&q.not_empty, NULL);
     r->q = &q;
     struct reader rd = {r, fd, opts && opts->chunk_size ? opts->chunk_size : CSVIN_CHUNK_DEFAULT, total,
                         NULL};
@@ -1057,7 +1072,8 @@ enum cbam_err csvin_read_file(const char *path, const char *name, const csvin_op
         q.free = b->next;
         batch_free(b);
     }
-    pthread_cond_destroy(&q.changed);
+    pthread_cond_destroy(&q.not_full);
+    pthread_cond_destroy(&q.not_empty);
     pthread_mutex_destroy(&q.mu);
     r->q = NULL;
 
