@@ -622,7 +622,9 @@ static bool fast_line(csvin *r, const unsigned char *p, size_t n)
         term = '\r';
         n--;
     }
-    if (n < CSVIN_FIELDS_MAX && plain_line(p, n)) {
+    if (n == 0) {
+        /* a blank line: no field */
+    } else if (n < CSVIN_FIELDS_MAX && plain_line(p, n)) {
         split_plain(r, p, n);
     } else if (memchr(p, '"', n) != NULL || memchr(p, '\r', n) != NULL) {
         return false;
