@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 typedef struct outfile {
     char *path;     /* the name as given (for messages) */
@@ -76,6 +77,13 @@ typedef struct outfile_signals {
 } outfile_signals;
 void outfile_signals_install(outfile_signals *saved);
 void outfile_signals_restore(const outfile_signals *saved);
+
+/* The processes that write into the temporaries too (pids stays valid
+ * until this is called again with n = 0; an entry set to -1 under
+ * outfile_hold_signals was waited for already): on SIGINT or SIGTERM they are
+ * sent SIGTERM and waited for before the temporaries are removed, so none
+ * is made again afterwards. A worker calls it with n = 0 at its start. */
+void outfile_signals_children(const pid_t *pids, size_t n);
 
 /* Holds SIGINT and SIGTERM back for a stretch that creates files the
  * handler does not know (libxlsxwriter's staging files, which exist from

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- the temporaries the signal handler removes ----
@@ -98,8 +99,32 @@ static void forget(outfile *of)
     restore_mask(&old);
 }
 
+/* The worker processes writing these temporaries (report --split -j). */
+static const pid_t *kids;
+static size_t nkids;
+
+void outfile_signals_children(const pid_t *pids, size_t n)
+{
+    sigset_t old;
+    block_signals(&old);
+    kids = pids;
+    nkids = n;
+    restore_mask(&old);
+}
+
 static void remove_temporaries(int sig)
 {
+    /* The workers go first: one still writing a workbook would make its
+     * temporary again after it was removed (it holds signals meanwhile). */
+    for (size_t i = 0; i < nkids; i++) {
+        if (kids[i] > 0) { /* <= 0: already waited for (and never kill(0): the group) */
+            kill(kids[i], SIGTERM);
+            kill(kids[i], SIGCONT);
+        }
+    }
+    for (size_t i = 0; i < nkids; i++)
+        while (kids[i] > 0 && waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+            ;
     for (size_t i = 0; i < reg_n; i++)
         if (reg[i] != NULL)
             unlink(reg[i]);
