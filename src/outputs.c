@@ -401,7 +401,7 @@ static enum cbam_err run_workers(const struct run *r, long jobs, diag_list *dl)
             } else if (sh->status[k] != 1) {
                 err = (enum cbam_err)(sh->status[k] - 1);
             } else {
-                r->outs[k].closed = 1; /* flushed, synced and closed by its worker */
+                r->outs[k].closed = 1; /* flushed and closed by its worker; synced at the commit */
             }
         }
         for (size_t k = 0; k < r->n; k++)
