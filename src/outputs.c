@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Says what failed when the JSON could not be written (errno set by the writer). */
@@ -126,9 +127,37 @@ struct run {
     const template_plan *const *plans;
     const report_json_extra *jx; /* NULL without --template */
     const struct item *items;
+    char (*names)[OUTNAME_MAX + 1]; /* --split: the file name of each enterprise */
     outfile *outs;
     size_t n;
+    size_t opened; /* outs[0..opened) were made (to remove or commit) */
 };
+
+/* The path of item k: DIR/NAME.EXT with --split, else the one file. */
+static void item_path(const struct run *r, size_t k, char *path, size_t size)
+{
+    const cli_report_args *a = r->a;
+    const struct item *it = &r->items[k];
+    const char *dir = it->kind == ITEM_XLSX ? a->xlsx_dir : it->kind == ITEM_JSON ? a->json_dir
+                      : it->kind == ITEM_TPL ? a->template_dir : NULL;
+    const char *ext = it->kind == ITEM_XLSX ? ".xlsx" : it->kind == ITEM_JSON ? ".json" : ".template.xlsx";
+    const char *single = it->kind == ITEM_XLSX ? a->xlsx_out : it->kind == ITEM_TPL ? a->template_out : a->json_out;
+    if (dir != NULL)
+        snprintf(path, size, "%s/%s%s", dir, r->names[it->ent], ext);
+    else
+        snprintf(path, size, "%s", single);
+}
+
+/* Makes item k's temporary (outs[k]); r->opened counts it. */
+static enum cbam_err open_item(struct run *r, size_t k, diag_list *dl)
+{
+    char path[4200];
+    item_path(r, k, path, sizeof path);
+    enum cbam_err err = open_output(r->a, path, &r->outs[k], dl);
+    if (err == CBAM_OK)
+        r->opened = k + 1;
+    return err;
+}
 
 /* Writes item k into its temporary and closes it; problems go to errs. */
 static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
@@ -136,6 +165,10 @@ static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
     const struct item *it = &r->items[k];
     outfile *of = &r->outs[k];
     enum cbam_err err = CBAM_OK;
+    if ((it->kind == ITEM_XLSX || it->kind == ITEM_TPL) && of->fp != NULL) {
+        fclose(of->fp); /* these libraries write by name */
+        of->fp = NULL;
+    }
     switch (it->kind) {
     case ITEM_XLSX: {
         const alloc_enterprise *ae = &r->res->ents[it->ent];
@@ -150,7 +183,7 @@ static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
     }
     case ITEM_JSON_ALL:
     case ITEM_JSON:
-        if (!of->is_stdout) {
+        if (of->fp == NULL) {
             /* Reopened without O_CREAT: a temporary removed meanwhile (a
              * signal) is not made again. */
             int fd = open(of->tmp_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
@@ -182,11 +215,15 @@ static void add_all(diag_list *dl, const diag_list *from)
     }
 }
 
-/* Writes the items one after the other here, up to the first failure. */
-static enum cbam_err run_here(const struct run *r, diag_list *dl)
+/* Makes and writes the items one after the other here, up to the first
+ * failure (one output file open at a time). */
+static enum cbam_err run_here(struct run *r, diag_list *dl)
 {
     enum cbam_err err = CBAM_OK;
-    for (size_t k = 0; k < r->n && err == CBAM_OK; k++) {
+    for (size_t k = r->opened; k < r->n && err == CBAM_OK; k++) {
+        err = r->outs[k].path != NULL ? CBAM_OK : open_item(r, k, dl);
+        if (err != CBAM_OK)
+            break;
         diag_list errs;
         diag_list_init(&errs);
         err = write_item(r, k, &errs);
@@ -200,9 +237,14 @@ static enum cbam_err run_here(const struct run *r, diag_list *dl)
  * claim, the first item that failed, and each item's outcome. */
 struct shared {
     atomic_size_t next;
-    atomic_size_t stop; /* the lowest failed item; SIZE_MAX while none failed */
-    int status[];       /* 0 not written, else enum cbam_err + 1 */
+    atomic_size_t stop;    /* the lowest failed item; SIZE_MAX while none failed */
+    atomic_size_t created; /* items whose temporary the parent has made (in order) */
+    atomic_size_t end;     /* how many it will make: SIZE_MAX until it knows */
+    int status[];          /* 0 not written, else enum cbam_err + 1 */
 };
+
+/* A temporary's name, as the parent made it, for the workers. */
+#define SLOT 4352
 
 /* A diagnostic on the pipe from a worker: this header, then the file, the
  * enterprise and the message (each without its NUL; NO_STR when NULL). */
@@ -247,12 +289,30 @@ static void send_diags(int fd, size_t k, const diag_list *errs)
 
 /* A worker: claims the next item until none is left or one failed before
  * it (what comes after the first failure is never needed). */
-static _Noreturn void worker(const struct run *r, struct shared *sh, int fd)
+static _Noreturn void worker(const struct run *r, struct shared *sh, const char *slots, int fd)
 {
     for (;;) {
         size_t k = atomic_fetch_add(&sh->next, 1);
         if (k >= r->n || k > atomic_load(&sh->stop))
             break;
+        /* The parent makes the temporaries in order while the workers
+         * write: waiting here is rare (a workbook takes longer than a file
+         * to make). */
+        bool ready = true;
+        while (atomic_load(&sh->created) <= k) {
+            if (k >= atomic_load(&sh->end)) {
+                ready = false;
+                break;
+            }
+            struct timespec ts = {0, 50000};
+            nanosleep(&ts, NULL);
+        }
+        if (!ready)
+            break;
+        char path[4200];
+        item_path(r, k, path, sizeof path);
+        r->outs[k].path = xstrdup(path); /* this process's copy of outs */
+        r->outs[k].tmp_path = xstrdup(slots + k * SLOT);
         diag_list errs;
         diag_list_init(&errs);
         enum cbam_err err = write_item(r, k, &errs);
@@ -321,19 +381,29 @@ static bool read_diags(int fd, diag_list *per, size_t n)
     return ok;
 }
 
-/* Writes the items with up to jobs worker processes. The outcome is the one
- * run_here would give: items are claimed in order, so every item before the
- * first failure was written, and the diagnostics are told in item order up
- * to and including that failure. */
-static enum cbam_err run_workers(const struct run *r, long jobs, diag_list *dl)
+/* Writes the items with up to jobs worker processes while this one makes
+ * their temporaries (making a file on ext4 is mostly waiting, up to 1 ms
+ * here: it overlaps the workers' work). The outcome is the one run_here
+ * would give: items are made and claimed in order, so every item before
+ * the first failure was written, and the diagnostics are told in item
+ * order up to and including that failure. */
+static enum cbam_err run_workers(struct run *r, long jobs, diag_list *dl)
 {
     size_t nw = (size_t)jobs < r->n ? (size_t)jobs : r->n;
-    size_t size = sizeof(struct shared) + r->n * sizeof(int);
+    size_t size = sizeof(struct shared) + r->n * sizeof(int), slots_size = r->n * SLOT;
     struct shared *sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (sh == MAP_FAILED)
+    char *slots = mmap(NULL, slots_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (sh == MAP_FAILED || slots == MAP_FAILED) {
+        if (sh != MAP_FAILED)
+            munmap(sh, size);
+        if (slots != MAP_FAILED)
+            munmap(slots, slots_size);
         return run_here(r, dl);
+    }
     atomic_init(&sh->next, 0);
     atomic_init(&sh->stop, SIZE_MAX);
+    atomic_init(&sh->created, 0);
+    atomic_init(&sh->end, SIZE_MAX);
     pid_t *pids = xcalloc(nw, sizeof *pids);
     int *fds = xcalloc(nw, sizeof *fds);
     size_t started = 0;
@@ -347,7 +417,7 @@ static enum cbam_err run_workers(const struct run *r, long jobs, diag_list *dl)
             close(p[0]);
             for (size_t w = 0; w < started; w++)
                 close(fds[w]);
-            worker(r, sh, p[1]);
+            worker(r, sh, slots, p[1]);
         }
         close(p[1]);
         if (pid < 0) {
@@ -362,6 +432,23 @@ static enum cbam_err run_workers(const struct run *r, long jobs, diag_list *dl)
     if (started == 0) {
         err = run_here(r, dl); /* no process could be made: this one writes them */
     } else {
+        /* A name that cannot be made is told only if nothing before it failed. */
+        diag_list pend;
+        diag_list_init(&pend);
+        enum cbam_err open_err = CBAM_OK;
+        for (size_t k = 0; k < r->n && k <= atomic_load(&sh->stop); k++) {
+            open_err = open_item(r, k, &pend);
+            if (open_err == CBAM_OK && snprintf(slots + k * SLOT, SLOT, "%s", r->outs[k].tmp_path) >= SLOT) {
+                diag_add(&pend, DIAG_ERROR, r->outs[k].path, 0, 0, "cannot write here: the name is too long");
+                open_err = CBAM_ERR_CANTCREAT;
+            }
+            if (open_err != CBAM_OK)
+                break;
+            fclose(r->outs[k].fp); /* the worker opens it again: one file open per process */
+            r->outs[k].fp = NULL;
+            atomic_store(&sh->created, k + 1);
+        }
+        atomic_store(&sh->end, r->opened);
         /* The workers claim every item between them, however many started. */
         diag_list *per = xcalloc(r->n, sizeof *per);
         for (size_t k = 0; k < r->n; k++)
@@ -383,7 +470,7 @@ static enum cbam_err run_workers(const struct run *r, long jobs, diag_list *dl)
                 bad_status = status;
         }
         outfile_signals_children(NULL, 0);
-        for (size_t k = 0; k < r->n && err == CBAM_OK; k++) {
+        for (size_t k = 0; k < r->opened && err == CBAM_OK; k++) {
             add_all(dl, &per[k]);
             if (sh->status[k] == 0 || garbled) {
                 /* Claimed but not finished: a worker died (killed, out of memory). */
@@ -404,6 +491,11 @@ static enum cbam_err run_workers(const struct run *r, long jobs, diag_list *dl)
                 r->outs[k].closed = 1; /* flushed and closed by its worker; synced at the commit */
             }
         }
+        if (err == CBAM_OK && open_err != CBAM_OK) {
+            add_all(dl, &pend);
+            err = open_err;
+        }
+        diag_list_free(&pend);
         for (size_t k = 0; k < r->n; k++)
             diag_list_free(&per[k]);
         free(per);
@@ -411,21 +503,8 @@ static enum cbam_err run_workers(const struct run *r, long jobs, diag_list *dl)
     free(pids);
     free(fds);
     munmap(sh, size);
+    munmap(slots, slots_size);
     return err;
-}
-
-/* The path of item k: DIR/NAME.EXT with --split, else the one file. */
-static void item_path(const cli_report_args *a, const struct item *it, char (*names)[OUTNAME_MAX + 1], char *path,
-                      size_t size)
-{
-    const char *dir = it->kind == ITEM_XLSX ? a->xlsx_dir : it->kind == ITEM_JSON ? a->json_dir
-                      : it->kind == ITEM_TPL ? a->template_dir : NULL;
-    const char *ext = it->kind == ITEM_XLSX ? ".xlsx" : it->kind == ITEM_JSON ? ".json" : ".template.xlsx";
-    const char *single = it->kind == ITEM_XLSX ? a->xlsx_out : it->kind == ITEM_TPL ? a->template_out : a->json_out;
-    if (dir != NULL)
-        snprintf(path, size, "%s/%s%s", dir, names[it->ent], ext);
-    else
-        snprintf(path, size, "%s", single);
 }
 
 enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res, diag_list *dl)
@@ -497,35 +576,24 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
     outfile *outs = xcalloc(max ? max : 1, sizeof *outs);
     outfile_signals saved;
     outfile_signals_install(&saved);
-    /* Every temporary is made here, before anything is written: a name that
-     * cannot be written stops the run at once, and this process knows every
-     * temporary to remove. Each is closed until its writer opens it (a run of
-     * thousands of enterprises keeps one file open per writer). */
-    enum cbam_err err = CBAM_OK;
-    size_t opened = 0;
-    bool to_stdout = false;
-    for (; opened < n && err == CBAM_OK; opened++) {
-        char path[4200];
-        item_path(a, &items[opened], names, path, sizeof path);
-        err = open_output(a, path, &outs[opened], dl);
-        if (err != CBAM_OK)
-            break;
-        if (outs[opened].is_stdout) {
-            to_stdout = true;
-        } else {
-            fclose(outs[opened].fp);
-            outs[opened].fp = NULL;
-        }
-    }
-    if (err == CBAM_OK) {
-        struct run r = {a, l, res, dl, a->template_doc ? a->template_doc : doc, (const template_plan *const *)plans,
-                        ntpl ? &jx : NULL, items, outs, n};
-        err = a->jobs > 1 && n > 1 && !to_stdout ? run_workers(&r, a->jobs, dl) : run_here(&r, dl);
-    }
+    struct run r = {.a = a,
+                    .l = l,
+                    .res = res,
+                    .dl = dl,
+                    .doc = a->template_doc ? a->template_doc : doc,
+                    .plans = (const template_plan *const *)plans,
+                    .jx = ntpl ? &jx : NULL,
+                    .items = items,
+                    .names = names,
+                    .outs = outs,
+                    .n = n};
+    /* Several processes only for several files (standard output is this
+     * process's to write). */
+    enum cbam_err err = a->jobs > 1 && n > 1 && a->json_out == NULL ? run_workers(&r, a->jobs, dl) : run_here(&r, dl);
     if (err == CBAM_OK) {
         err = outfile_commit_all(outs, n, dl);
     } else {
-        for (size_t i = 0; i < opened; i++)
+        for (size_t i = 0; i < r.opened; i++)
             outfile_abort(&outs[i]);
     }
     outfile_signals_restore(&saved);
