@@ -276,7 +276,12 @@ static void send_diags(int fd, size_t k, const diag_list *errs)
     for (size_t i = 0; i < errs->count; i++) {
         const diag *d = &errs->items[i];
         const char *s[3] = {d->file, d->enterprise, d->message};
-        struct wire w = {k, d->line, (int32_t)d->severity, d->column, {0, 0, 0}};
+        struct wire w;
+        memset(&w, 0, sizeof w); /* the padding too: it goes down the pipe */
+        w.item = k;
+        w.line = d->line;
+        w.severity = (int32_t)d->severity;
+        w.column = d->column;
         for (int j = 0; j < 3; j++)
             w.len[j] = s[j] ? (uint32_t)strlen(s[j]) : NO_STR;
         bool ok = write_full(fd, &w, sizeof w);
