@@ -6,6 +6,7 @@
 #include "outname.h"
 #include "report_json.h"
 #include "report_xlsx.h"
+#include "strmap.h"
 #include "template.h"
 #include "workers.h"
 #include "xalloc.h"
@@ -116,6 +117,74 @@ struct item {
     size_t ent; /* index into res->ents (ITEM_JSON_ALL: unused) */
 };
 
+/* Where the diagnostics a report of one enterprise lists are in dl: those
+ * about no enterprise (the run, a file) and its own. A report lists them in
+ * dl's order; each report made from the index reads only these, where it
+ * would scan the whole list (an O(enterprises x diagnostics) run). */
+struct diag_index {
+    size_t *common, ncommon;
+    size_t **own, *nown; /* per enterprise (index into res->ents) */
+};
+
+static struct diag_index *diag_index_make(const diag_list *dl, const alloc_result *res)
+{
+    struct diag_index *di = xcalloc(1, sizeof *di);
+    di->common = xcalloc(dl->count ? dl->count : 1, sizeof *di->common);
+    di->own = xcalloc(res->n ? res->n : 1, sizeof *di->own);
+    di->nown = xcalloc(res->n ? res->n : 1, sizeof *di->nown);
+    strmap *ids = strmap_new();
+    for (size_t i = 0; i < res->n; i++)
+        strmap_put(ids, res->ents[i].e->id, strlen(res->ents[i].e->id), (void *)(i + 1));
+    size_t *cap = xcalloc(res->n ? res->n : 1, sizeof *cap);
+    for (size_t k = 0; k < dl->count; k++) {
+        const char *ent = dl->items[k].enterprise;
+        if (ent == NULL) {
+            di->common[di->ncommon++] = k;
+            continue;
+        }
+        size_t i = (size_t)strmap_get(ids, ent, strlen(ent));
+        if (i-- == 0)
+            continue; /* about an enterprise that gets no report */
+        if (di->nown[i] == cap[i]) {
+            cap[i] = cap[i] ? cap[i] * 2 : 8;
+            di->own[i] = xreallocarray(di->own[i], cap[i], sizeof *di->own[i]);
+        }
+        di->own[i][di->nown[i]++] = k;
+    }
+    free(cap);
+    strmap_free(ids);
+    return di;
+}
+
+static void diag_index_free(struct diag_index *di, size_t n)
+{
+    if (di == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(di->own[i]);
+    free(di->own);
+    free(di->nown);
+    free(di->common);
+    free(di);
+}
+
+/* The diagnostics of enterprise i's report as a list of its own (shallow:
+ * the strings stay dl's; free only v->items). */
+static void diag_view(const diag_list *dl, const struct diag_index *di, size_t i, diag_list *v)
+{
+    *v = *dl; /* the counts and the number not listed, as in dl */
+    v->echo = NULL;
+    v->count = 0;
+    size_t n = di->ncommon + di->nown[i];
+    v->items = xcalloc(n ? n : 1, sizeof *v->items);
+    v->cap = n;
+    size_t a = 0, b = 0;
+    while (a < di->ncommon || b < di->nown[i]) {
+        bool common = b == di->nown[i] || (a < di->ncommon && di->common[a] < di->own[i][b]);
+        v->items[v->count++] = dl->items[common ? di->common[a++] : di->own[i][b++]];
+    }
+}
+
 /* Everything a writer needs; items[k] goes to outs[k] (a temporary made by
  * the planning process, closed until written). */
 struct run {
@@ -127,6 +196,7 @@ struct run {
     const template_plan *const *plans;
     const report_json_extra *jx; /* NULL without --template */
     const struct item *items;
+    const struct diag_index *di; /* NULL: each report reads the whole of dl */
     char (*names)[OUTNAME_MAX + 1]; /* --split: the file name of each enterprise */
     outfile *outs;
     size_t n;
@@ -173,12 +243,17 @@ static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
     case ITEM_XLSX: {
         const alloc_enterprise *ae = &r->res->ents[it->ent];
         report_xlsx_opts xo = {.zh = r->a->zh, .created = report_xlsx_created(ae->to_ord)};
+        diag_list view;
+        if (r->di != NULL)
+            diag_view(r->dl, r->di, it->ent, &view);
         /* libxlsxwriter's staging files are unlinked right after they are
          * made: a signal in between would leave one (in /dev/shm). */
         sigset_t held;
         outfile_hold_signals(&held);
-        err = report_xlsx_write(of->tmp_path, r->l, ae, r->dl, &xo, errs);
+        err = report_xlsx_write(of->tmp_path, r->l, ae, r->di ? &view : r->dl, &xo, errs);
         outfile_release_signals(&held);
+        if (r->di != NULL)
+            free(view.items);
         break;
     }
     case ITEM_JSON_ALL:
@@ -195,9 +270,20 @@ static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
                 return CBAM_ERR_CANTCREAT;
             }
         }
-        errno = 0;
-        err = it->kind == ITEM_JSON_ALL ? report_json_write_ex(of->fp, r->l, r->res, r->dl, r->jx)
-                                        : report_json_write_one_ex(of->fp, r->l, &r->res->ents[it->ent], r->dl, r->jx);
+        if (it->kind == ITEM_JSON_ALL) {
+            errno = 0;
+            err = report_json_write_ex(of->fp, r->l, r->res, r->dl, r->jx);
+        } else {
+            diag_list view;
+            if (r->di != NULL)
+                diag_view(r->dl, r->di, it->ent, &view);
+            errno = 0;
+            err = report_json_write_one_ex(of->fp, r->l, &r->res->ents[it->ent], r->di ? &view : r->dl, r->jx);
+            int e = errno;
+            if (r->di != NULL)
+                free(view.items);
+            errno = e;
+        }
         if (err != CBAM_OK)
             return json_failed(err, of, errs);
         break;
@@ -589,6 +675,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
                     .plans = (const template_plan *const *)plans,
                     .jx = ntpl ? &jx : NULL,
                     .items = items,
+                    .di = nxlsx + njson > 1 ? diag_index_make(dl, res) : NULL,
                     .names = names,
                     .outs = outs,
                     .n = n};
@@ -602,6 +689,7 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
             outfile_abort(&outs[i]);
     }
     outfile_signals_restore(&saved);
+    diag_index_free((struct diag_index *)r.di, res->n);
     free(outs);
     free(items);
     free(names);
