@@ -6,7 +6,8 @@
  * no sync, no read-back. With JSON_BYTES > 0 each workbook also gets a
  * constant JSON file of that size beside it (as `--split` writes one).
  * The workbooks are shared by PROCS processes, as with `report -j PROCS`;
- * the parts are staged in CBAMCALC_TMPDIR, else /dev/shm.
+ * the parts are staged in CBAMCALC_TMPDIR, else /dev/shm;
+ * BARE_CONSTANT_MEMORY=1 turns on libxlsxwriter's constant_memory mode.
  *
  * Usage: bare_xlsx OUT_DIR N PROCS [JSON_BYTES] */
 #include <errno.h>
@@ -97,7 +98,11 @@ static int one(const char *dir, int i, const char *tmpdir, const char *json, siz
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/ENT%04d.xlsx", dir, i);
-    lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = (char *)tmpdir};
+    /* BARE_CONSTANT_MEMORY=1: what libxlsxwriter's constant_memory mode
+     * (rows flushed as written, strings inline) would change. */
+    const char *cm = getenv("BARE_CONSTANT_MEMORY");
+    lxw_workbook_options wo = {.constant_memory = cm != NULL && strcmp(cm, "1") == 0 ? LXW_TRUE : LXW_FALSE,
+                               .tmpdir = (char *)tmpdir};
     lxw_workbook *wb = workbook_new_opt(path, &wo);
     if (wb == NULL)
         return 1;
