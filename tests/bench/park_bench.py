@@ -73,7 +73,9 @@ if not os.path.isdir(export):
 
 
 def timed(cmd):
-    """Seconds and peak memory (MB, the largest process of the run's tree)."""
+    """Seconds, peak memory (MB, the largest process of the run's tree) and
+    CPU seconds (user + system, the whole tree: steadier than the time on a
+    shared machine)."""
     t = time.monotonic()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     err = p.stderr.read()
@@ -82,7 +84,7 @@ def timed(cmd):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit("bench: %s failed: %s" % (" ".join(cmd[:3]), err[-2000:]))
-    return spent, ru.ru_maxrss / 1024.0
+    return spent, ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime
 
 
 def spread(xs):
@@ -92,8 +94,8 @@ def spread(xs):
 # ---- 1. one folder per client: batch --scan ----
 for out in ("park-out-cbamcalc", "park-out-pandas"):
     shutil.rmtree(os.path.join(data, out), ignore_errors=True)
-ours, ours_mem = timed([cbamcalc, "batch", "--scan", clients, "--out-dir", os.path.join(data, "park-out-cbamcalc"), "-q"])
-peer, peer_mem = timed([sys.executable, os.path.join(here, "pandas_peer.py"), clients, os.path.join(data, "park-out-pandas")])
+ours, ours_mem, _ = timed([cbamcalc, "batch", "--scan", clients, "--out-dir", os.path.join(data, "park-out-cbamcalc"), "-q"])
+peer, peer_mem, _ = timed([sys.executable, os.path.join(here, "pandas_peer.py"), clients, os.path.join(data, "park-out-pandas")])
 n = len([f for f in os.listdir(os.path.join(data, "park-out-cbamcalc")) if f.startswith("ent-") and f.endswith(".xlsx")])
 print("park, one folder per client: 500 enterprises x 12 months x 20 meters (120,000 meter rows), %d workbooks" % n)
 print("%-48s %8.2f s  peak %6.1f MB (largest process)" % ("cbamcalc batch --scan (all cores)", ours, ours_mem))
@@ -153,13 +155,17 @@ print("park, one export file: 500 enterprises to 500 workbooks + 500 JSONs, %d c
 for k in ("ours", "bare", "bare+json", "pandas"):
     if k in results:
         t = [x[0] for x in results[k]]
-        print("%-48s %-22s peak %6.1f MB" % (label[k], spread(t), max(x[1] for x in results[k])))
+        cpu = [x[2] for x in results[k]]
+        print("%-44s %-22s cpu %5.2f-%5.2f s  peak %6.1f MB" % (label[k], spread(t), min(cpu), max(cpu),
+                                                           max(x[1] for x in results[k])))
 print("%-48s %.2f s fresh, %.2f s right after deleting 1,000" % ("making 1,000 empty files here", fresh, after_delete))
 best = {k: min(x[0] for x in v) for k, v in results.items()}
 pairs = lambda a, b: [x[0] / y[0] for x, y in zip(results[a], results[b])]  # noqa: E731
 pr = pairs("pandas", "ours")
 print("pandas / cbamcalc: %.1fx (runs %.1f-%.1fx; goal >= 10x)" % (best["pandas"] / best["ours"], min(pr), max(pr)))
 if bare:
+    cpu = {k: min(x[2] for x in v) for k, v in results.items()}
     for k in ("bare", "bare+json"):
         q = pairs("ours", k)
-        print("cbamcalc / %s: %.2fx (runs %.2f-%.2fx; goal <= 1.1x)" % (k, best["ours"] / best[k], min(q), max(q)))
+        print("cbamcalc / %s: %.2fx (runs %.2f-%.2fx; CPU %.2fx; goal <= 1.1x)" %
+              (k, best["ours"] / best[k], min(q), max(q), cpu["ours"] / cpu[k]))
