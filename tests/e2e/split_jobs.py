@@ -2,6 +2,7 @@
 whatever N; a worker that fails leaves no file and the same message and exit
 code as -j 1; bad -j values are usage errors; a low open-file limit and a
 SIGTERM mid-write keep the all-or-nothing contract."""
+import json
 import os
 import re
 import resource
@@ -84,6 +85,26 @@ with tempfile.TemporaryDirectory() as tmp:
         c.ok(sorted(r[2]) == sorted(base[2]), "-j %s: the same file names" % jobs)
         c.ok(all(r[2].get(k) == v for k, v in base[2].items()), "-j %s: byte-identical files" % jobs)
         c.ok(not r[3], "-j %s: no temporaries left: %s" % (jobs, r[3]))
+
+    # 1b. Each enterprise's JSON lists the diagnostics about no enterprise and
+    #     its own, in the run's order (each report reads an index of them):
+    #     those of the whole report (--json) that concern it.
+    d = os.path.join(tmp, "same-1")
+    p = run(["report", "-e", "el.csv", "-p", "pr.csv", "--json", "all.json", "-q"], d)
+    with open(os.path.join(d, "all.json")) as f:
+        whole = json.load(f)
+    key = lambda x: (x["severity"], x["file"], x["line"], x["column"], x["enterprise_id"], x["message"])  # noqa: E731
+    checked = 0
+    for name, body in sorted(base[2].items()):
+        if not name.endswith(".json"):
+            continue
+        one = json.loads(body)
+        eid = one["enterprises"][0]["enterprise_id"]
+        own = [key(x) for x in one["diagnostics"] if "is written as" not in x["message"]]
+        want = [key(x) for x in whole["diagnostics"] if x["enterprise_id"] in (None, eid)]
+        c.ok(own == want, "%s: the diagnostics of its enterprise, in order (%d, expected %d)" % (name, len(own), len(want)))
+        checked += 1
+    c.ok(checked == n and len(whole["diagnostics"]) > n, "diagnostics compared for %d enterprises" % checked)
 
     # 2. A worker fails in the middle (enterprise 17's workbook is larger than
     #    the file size limit): exit 73, the same message as -j 1, no file;
