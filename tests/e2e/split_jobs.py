@@ -177,7 +177,8 @@ with tempfile.TemporaryDirectory() as tmp:
                  "ulimit -n 64, -j %d: exit %d, %d files %s" % (jobs, p.returncode, len(names), p.stderr[-300:]))
 
     # 6. SIGTERM to the parent while its workers write: exit 143, the workers
-    #    stop first, no temporary is left or made again afterwards.
+    #    stop first, no temporary is left or made again afterwards. Then
+    #    SIGINT to the whole process group (Ctrl-C): exit 130, the same.
     if VALGRIND:
         print("SKIP sigterm: too slow under valgrind to catch mid-write")
     else:
@@ -185,10 +186,11 @@ with tempfile.TemporaryDirectory() as tmp:
         os.makedirs(d)
         write_inputs(d, 300)
         out = os.path.join(d, "out")
-        for attempt in range(3):
+        for attempt in range(4):
+            ctrl_c = attempt == 3
             shutil.rmtree(out, ignore_errors=True)
             proc = subprocess.Popen([CBAMCALC, "report", "-e", "el.csv", "--split", "--out-dir", "out", "-q", "-j", "2"],
-                                    cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                    cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=ctrl_c)
             deadline = time.monotonic() + 60
             seen = False
             while time.monotonic() < deadline and proc.poll() is None:
@@ -199,14 +201,18 @@ with tempfile.TemporaryDirectory() as tmp:
                     seen = True
                     break
                 time.sleep(0.002 * (attempt + 1))
-            proc.send_signal(signal.SIGTERM)
+            if ctrl_c:
+                os.killpg(proc.pid, signal.SIGINT)
+            else:
+                proc.send_signal(signal.SIGTERM)
             proc.communicate()
             left_now = hidden(out)
             time.sleep(0.3)
             names = os.listdir(out) if os.path.isdir(out) else []
+            what = "SIGINT to the group" if ctrl_c else "SIGTERM"
             if seen:
-                c.ok(proc.returncode == 143, "SIGTERM: exit %d" % proc.returncode)
-            c.ok(not left_now and not hidden(out), "SIGTERM: no temporaries: %s %s" % (left_now[:3], hidden(out)[:3]))
-            c.ok(len(names) in (0, 600), "SIGTERM: all outputs or none: %d" % len(names))
+                c.ok(proc.returncode == (130 if ctrl_c else 143), "%s: exit %d" % (what, proc.returncode))
+            c.ok(not left_now and not hidden(out), "%s: no temporaries: %s %s" % (what, left_now[:3], hidden(out)[:3]))
+            c.ok(len(names) in (0, 600), "%s: all outputs or none: %d" % (what, len(names)))
 
 c.finish()
