@@ -53,10 +53,10 @@ enum cbam_err outfile_close(outfile *of, diag_list *dl);
 /* Closes (if still open) and renames onto the target. */
 enum cbam_err outfile_commit(outfile *of, diag_list *dl);
 
-/* Commits n outfiles as one: each is closed, and all are synced to disk
- * (a few one by one, more with one syncfs per file system); then every existing target is
- * kept under a hidden backup name (a hard link, else a copy) in its
- * directory, and the temporaries are renamed over the targets. When one
+/* Commits n outfiles as one: each is closed, and all are synced to disk (a
+ * few one by one, more with one syncfs per file system); then every
+ * existing target is kept under a hidden backup name (a hard link, else a
+ * copy) in its directory, and the temporaries are renamed over the targets. When one
  * rename fails, the targets already replaced get their previous content back
  * (or are removed if they did not exist), and no temporary or backup stays.
  * SIGINT and SIGTERM wait until the renames are done. After the renames the

@@ -51,8 +51,8 @@ static bool over_input(const cli_report_args *a, const char *out, diag_list *dl)
     for (size_t k = 0; k < 4; k++)
         for (size_t i = 0; i < counts[k]; i++)
             if (strcmp(lists[k][i], "-") != 0 && outfile_same_target(out, lists[k][i])) {
-                diag_add(dl, DIAG_ERROR, out, 0, 0, "would be written over the input %s; expected another name",
-                         lists[k][i]);
+                diag_add(dl, DIAG_ERROR, out, 0, 0,
+                         "would be written over the input %s; expected another name", lists[k][i]);
                 return true;
             }
     return false;
@@ -196,7 +196,7 @@ struct run {
     const template_plan *const *plans;
     const report_json_extra *jx; /* NULL without --template */
     const struct item *items;
-    const struct diag_index *di; /* NULL: each report reads the whole of dl */
+    const struct diag_index *di;    /* NULL: each report reads the whole of dl */
     char (*names)[OUTNAME_MAX + 1]; /* --split: the file name of each enterprise */
     outfile *outs;
     size_t n;
@@ -208,10 +208,14 @@ static void item_path(const struct run *r, size_t k, char *path, size_t size)
 {
     const cli_report_args *a = r->a;
     const struct item *it = &r->items[k];
-    const char *dir = it->kind == ITEM_XLSX ? a->xlsx_dir : it->kind == ITEM_JSON ? a->json_dir
-                      : it->kind == ITEM_TPL ? a->template_dir : NULL;
+    const char *dir = it->kind == ITEM_XLSX   ? a->xlsx_dir
+                      : it->kind == ITEM_JSON ? a->json_dir
+                      : it->kind == ITEM_TPL  ? a->template_dir
+                                              : NULL;
     const char *ext = it->kind == ITEM_XLSX ? ".xlsx" : it->kind == ITEM_JSON ? ".json" : ".template.xlsx";
-    const char *single = it->kind == ITEM_XLSX ? a->xlsx_out : it->kind == ITEM_TPL ? a->template_out : a->json_out;
+    const char *single = it->kind == ITEM_XLSX  ? a->xlsx_out
+                         : it->kind == ITEM_TPL ? a->template_out
+                                                : a->json_out;
     if (dir != NULL)
         snprintf(path, size, "%s/%s%s", dir, r->names[it->ent], ext);
     else
@@ -278,7 +282,8 @@ static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
             if (r->di != NULL)
                 diag_view(r->dl, r->di, it->ent, &view);
             errno = 0;
-            err = report_json_write_one_ex(of->fp, r->l, &r->res->ents[it->ent], r->di ? &view : r->dl, r->jx);
+            err =
+                report_json_write_one_ex(of->fp, r->l, &r->res->ents[it->ent], r->di ? &view : r->dl, r->jx);
             int e = errno;
             if (r->di != NULL)
                 free(view.items);
@@ -461,8 +466,8 @@ static bool read_diags(int fd, diag_list *per, size_t n)
             at += w.len[j];
         }
         if (ok && w.item < n && w.severity >= DIAG_NOTE && w.severity <= DIAG_ERROR)
-            diag_add_at(&per[w.item], (enum diag_severity)w.severity, s[0], (long)w.line, (int)w.column, s[1], "%s",
-                        s[2] ? s[2] : "");
+            diag_add_at(&per[w.item], (enum diag_severity)w.severity, s[0], (long)w.line, (int)w.column, s[1],
+                        "%s", s[2] ? s[2] : "");
         else
             ok = false;
         for (int j = 0; j < 3; j++)
@@ -566,10 +571,11 @@ static enum cbam_err run_workers(struct run *r, long jobs, diag_list *dl)
             if (sh->status[k] == 0 || garbled) {
                 /* Claimed but not finished: a worker died (killed, out of memory). */
                 if (bad_status != 0 && WIFSIGNALED(bad_status))
-                    diag_add(dl, DIAG_ERROR, NULL, 0, 0,
-                             "a process writing the outputs ended by signal %d before it finished; nothing was "
-                             "written",
-                             WTERMSIG(bad_status));
+                    diag_add(
+                        dl, DIAG_ERROR, NULL, 0, 0,
+                        "a process writing the outputs ended by signal %d before it finished; nothing was "
+                        "written",
+                        WTERMSIG(bad_status));
                 else
                     diag_add(dl, DIAG_ERROR, NULL, 0, 0,
                              "a process writing the outputs ended before it finished (exit %d); nothing was "
@@ -681,7 +687,8 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
                     .n = n};
     /* Several processes only for several files (standard output is this
      * process's to write). */
-    enum cbam_err err = a->jobs > 1 && n > 1 && a->json_out == NULL ? run_workers(&r, a->jobs, dl) : run_here(&r, dl);
+    enum cbam_err err =
+        a->jobs > 1 && n > 1 && a->json_out == NULL ? run_workers(&r, a->jobs, dl) : run_here(&r, dl);
     if (err == CBAM_OK) {
         err = outfile_commit_all(outs, n, dl);
     } else {

@@ -28,9 +28,9 @@ struct shape {
 };
 
 static const struct shape shapes[] = {
-    {"Summary", 28, 4, 62, 32, 18},       {"Electricity", 14, 17, 32, 109, 12},
-    {"Products", 42, 21, 103, 387, 12},   {"CBAM_Communication", 7, 15, 71, 18, 14},
-    {"Factors", 4, 10, 34, 0, 16},        {"Data_Quality", 38, 10, 341, 0, 30},
+    {"Summary", 28, 4, 62, 32, 18},     {"Electricity", 14, 17, 32, 109, 12},
+    {"Products", 42, 21, 103, 387, 12}, {"CBAM_Communication", 7, 15, 71, 18, 14},
+    {"Factors", 4, 10, 34, 0, 16},      {"Data_Quality", 38, 10, 341, 0, 30},
     {"Method", 17, 1, 16, 0, 110},
 };
 
@@ -118,8 +118,10 @@ static int one(const char *dir, int i, const char *tmpdir, const char *json, siz
         if (k % 5 == 2)
             format_set_bg_color(fmt[k], 0xDDEBF7);
     }
-    lxw_doc_properties props = {.title = "Electricity emissions report", .author = "bare_xlsx",
-                                .company = "Park enterprise", .created = 1735689600};
+    lxw_doc_properties props = {.title = "Electricity emissions report",
+                                .author = "bare_xlsx",
+                                .company = "Park enterprise",
+                                .created = 1735689600};
     ck(workbook_set_properties(wb, &props));
     lxw_worksheet *ws[7];
     for (int s = 0; s < 7; s++)
