@@ -106,6 +106,29 @@ with tempfile.TemporaryDirectory() as tmp:
         checked += 1
     c.ok(checked == n and len(whole["diagnostics"]) > n, "diagnostics compared for %d enterprises" % checked)
 
+    # 1c. With --template the filled templates are written by the workers
+    #     too: the same bytes with -j 1 and -j 3.
+    template = os.path.join(os.environ.get("CBAM_SHARED_REFERENCE", ""), "cbam-communication-template-v2.1.1.xlsx")
+    if not os.path.isfile(template):
+        print("SKIP template: the CBAM communication template is not at %s" % template)
+    else:
+        got = {}
+        for jobs in (1, 3):
+            d = os.path.join(tmp, "tpl-%d" % jobs)
+            os.makedirs(d)
+            write_inputs(d, 6)
+            with open(os.path.join(d, "prcn.csv"), "w") as f:  # every enterprise makes a CBAM good
+                f.write("enterprise_id,period,product_id,cn_code,quantity,unit\n")
+                for e in range(6):
+                    eid = "X/1" if e == 1 else "X_1" if e == 2 else "E%03d" % e
+                    for m in range(1, 13):
+                        f.write("%s,2025-%02d,P1,72081000,%d,t\n" % (eid, m, 40 + e + m))
+            p = split(d, jobs, inputs=("-e", "el.csv", "-p", "prcn.csv", "--template", template))
+            got[jobs] = (p.returncode, p.stderr, files(os.path.join(d, "out")))
+        c.ok(got[1][0] == 0 and sum(k.endswith(".template.xlsx") for k in got[1][2]) == 6,
+             "--template -j 1: exit %d, %s %s" % (got[1][0], sorted(got[1][2])[:3], got[1][1][-300:]))
+        c.ok(got[3] == got[1], "--template: -j 3 gives the files and messages of -j 1")
+
     # 2. A worker fails in the middle (enterprise 17's workbook is larger than
     #    the file size limit): exit 73, the same message as -j 1, no file;
     #    an earlier report in the directory stays as it was.
