@@ -334,8 +334,15 @@ struct shared {
     int status[];          /* 0 not written, else enum cbam_err + 1 */
 };
 
-/* A temporary's name, as the parent made it, for the workers. */
-#define SLOT 4352
+/* The temporaries' names, as the parent made them, for the workers: an
+ * offset per item, then the names one after the other. The mapping is
+ * reserved for the longest names; only the bytes used are ever touched. */
+#define NAME_MAX_BYTES 4352
+struct names_arena {
+    size_t *off;
+    char *text;
+    size_t used, size;
+};
 
 /* A diagnostic on the pipe from a worker: this header, then the file, the
  * enterprise and the message (each without its NUL; NO_STR when NULL). */
@@ -385,7 +392,7 @@ static void send_diags(int fd, size_t k, const diag_list *errs)
 
 /* A worker: claims the next item until none is left or one failed before
  * it (what comes after the first failure is never needed). */
-static _Noreturn void worker(const struct run *r, struct shared *sh, const char *slots, int fd)
+static _Noreturn void worker(const struct run *r, struct shared *sh, const struct names_arena *na, int fd)
 {
     for (;;) {
         size_t k = atomic_fetch_add(&sh->next, 1);
@@ -408,7 +415,7 @@ static _Noreturn void worker(const struct run *r, struct shared *sh, const char 
         char path[4200];
         item_path(r, k, path, sizeof path);
         r->outs[k].path = xstrdup(path); /* this process's copy of outs */
-        r->outs[k].tmp_path = xstrdup(slots + k * SLOT);
+        r->outs[k].tmp_path = xstrdup(na->text + na->off[k]);
         diag_list errs;
         diag_list_init(&errs);
         enum cbam_err err = write_item(r, k, &errs);
@@ -486,16 +493,20 @@ static bool read_diags(int fd, diag_list *per, size_t n)
 static enum cbam_err run_workers(struct run *r, long jobs, diag_list *dl)
 {
     size_t nw = (size_t)jobs < r->n ? (size_t)jobs : r->n;
-    size_t size = sizeof(struct shared) + r->n * sizeof(int), slots_size = r->n * SLOT;
+    size_t size = sizeof(struct shared) + r->n * sizeof(int);
+    size_t arena_size = r->n * (sizeof(size_t) + NAME_MAX_BYTES);
     struct shared *sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    char *slots = mmap(NULL, slots_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (sh == MAP_FAILED || slots == MAP_FAILED) {
+    char *arena =
+        mmap(NULL, arena_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (sh == MAP_FAILED || arena == MAP_FAILED) {
         if (sh != MAP_FAILED)
             munmap(sh, size);
-        if (slots != MAP_FAILED)
-            munmap(slots, slots_size);
+        if (arena != MAP_FAILED)
+            munmap(arena, arena_size);
         return run_here(r, dl);
     }
+    struct names_arena na = {(size_t *)(void *)arena, arena + r->n * sizeof(size_t), 0,
+                             r->n * NAME_MAX_BYTES};
     atomic_init(&sh->next, 0);
     atomic_init(&sh->stop, SIZE_MAX);
     atomic_init(&sh->created, 0);
@@ -513,7 +524,7 @@ static enum cbam_err run_workers(struct run *r, long jobs, diag_list *dl)
             close(p[0]);
             for (size_t w = 0; w < started; w++)
                 close(fds[w]);
-            worker(r, sh, slots, p[1]);
+            worker(r, sh, &na, p[1]);
         }
         close(p[1]);
         if (pid < 0) {
@@ -534,7 +545,12 @@ static enum cbam_err run_workers(struct run *r, long jobs, diag_list *dl)
         enum cbam_err open_err = CBAM_OK;
         for (size_t k = 0; k < r->n && k <= atomic_load(&sh->stop); k++) {
             open_err = open_item(r, k, &pend);
-            if (open_err == CBAM_OK && snprintf(slots + k * SLOT, SLOT, "%s", r->outs[k].tmp_path) >= SLOT) {
+            size_t len = open_err == CBAM_OK ? strlen(r->outs[k].tmp_path) + 1 : 0;
+            if (open_err == CBAM_OK && len <= NAME_MAX_BYTES && na.used + len <= na.size) {
+                na.off[k] = na.used;
+                memcpy(na.text + na.used, r->outs[k].tmp_path, len);
+                na.used += len;
+            } else if (open_err == CBAM_OK) {
                 diag_add(&pend, DIAG_ERROR, r->outs[k].path, 0, 0, "cannot write here: the name is too long");
                 open_err = CBAM_ERR_CANTCREAT;
             }
@@ -600,7 +616,7 @@ static enum cbam_err run_workers(struct run *r, long jobs, diag_list *dl)
     free(pids);
     free(fds);
     munmap(sh, size);
-    munmap(slots, slots_size);
+    munmap(arena, arena_size);
     return err;
 }
 
