@@ -56,6 +56,7 @@ typedef struct cli_report_args {
     bool summary;         /* print the summary on stdout */
     bool quiet;           /* errors only on stderr */
     bool silent;          /* nothing on stderr (batch jobs report through the outcome) */
+    int jobs;             /* --split: processes writing the files (-j); 0 or 1: this one alone */
 } cli_report_args;
 
 /* What a report run gives back (batch mode keeps it in its summary). */

@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 typedef struct outfile {
     char *path;     /* the name as given (for messages) */
@@ -33,7 +34,7 @@ typedef struct outfile {
     FILE *fp;       /* open on tmp_path (NULL once closed, or for writers that open it by name) */
     size_t slot;    /* index + 1 in the list the signal handler removes; 0 = not listed */
     int is_stdout;
-    int closed; /* the temporary was flushed, synced and closed */
+    int closed; /* the temporary was flushed and closed (synced at the commit) */
 } outfile;
 
 /* Creates the temporary file next to the target ("-" means standard output).
@@ -42,22 +43,24 @@ typedef struct outfile {
  * directory is not writable. */
 enum cbam_err outfile_open(outfile *of, const char *path, diag_list *dl);
 
-/* Flushes, syncs and closes the temporary file without renaming it, so that
- * a run with thousands of outputs keeps only one open at a time. A writer
- * that wrote by name (fp NULL) is synced by reopening. Reports the path and
- * the system's reason (e.g. "No space left on device") on failure; the
- * temporary then stays until outfile_abort. */
+/* Flushes and closes the temporary file without renaming it, so that a run
+ * with thousands of outputs keeps only one open at a time (a writer that
+ * wrote by name, fp NULL, has nothing to flush). Reports the path and the
+ * system's reason (e.g. "No space left on device") on failure; the
+ * temporary then stays until outfile_abort. outfile_commit_all syncs it. */
 enum cbam_err outfile_close(outfile *of, diag_list *dl);
 
 /* Closes (if still open) and renames onto the target. */
 enum cbam_err outfile_commit(outfile *of, diag_list *dl);
 
-/* Commits n outfiles as one: each is closed; then every existing target is
- * kept under a hidden backup name (a hard link, else a copy) in its
- * directory, and the temporaries are renamed over the targets. When one
+/* Commits n outfiles as one: each is closed, and all are synced to disk (a
+ * few one by one, more with one syncfs per file system); then every
+ * existing target is kept under a hidden backup name (a hard link, else a
+ * copy) in its directory, and the temporaries are renamed over the targets. When one
  * rename fails, the targets already replaced get their previous content back
  * (or are removed if they did not exist), and no temporary or backup stays.
- * SIGINT and SIGTERM wait until the renames are done. Every outfile is reset
+ * SIGINT and SIGTERM wait until the renames are done. After the renames the
+ * directories are synced (a failure there is a warning). Every outfile is reset
  * (committed or aborted) whatever the outcome. */
 enum cbam_err outfile_commit_all(outfile *ofs, size_t n, diag_list *dl);
 
@@ -76,6 +79,13 @@ typedef struct outfile_signals {
 } outfile_signals;
 void outfile_signals_install(outfile_signals *saved);
 void outfile_signals_restore(const outfile_signals *saved);
+
+/* The processes that write into the temporaries too (pids stays valid
+ * until this is called again with n = 0; an entry set to -1 under
+ * outfile_hold_signals was waited for already): on SIGINT or SIGTERM they are
+ * sent SIGTERM and waited for before the temporaries are removed, so none
+ * is made again afterwards. A worker calls it with n = 0 at its start. */
+void outfile_signals_children(const pid_t *pids, size_t n);
 
 /* Holds SIGINT and SIGTERM back for a stretch that creates files the
  * handler does not know (libxlsxwriter's staging files, which exist from

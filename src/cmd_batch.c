@@ -9,6 +9,7 @@
 #include "template.h"
 #include "strmap.h"
 #include "parse.h"
+#include "workers.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -23,7 +24,6 @@
 #include <sys/file.h>
 #include <sys/select.h>
 #include <sys/stat.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -320,16 +320,10 @@ static void start_job(batch_plan *p, size_t k, struct slot *slots, int nslots, c
         snprintf(j->error, sizeof j->error, "cannot start the job: %s", strerror(errno));
         return;
     }
-    fflush(stdout);
-    fflush(stderr);
-    pid_t parent = getpid();
-    pid_t pid = fork();
+    /* A parent killed with -9 must not leave a client running unwatched
+     * (no time limit, the lock held): the client goes with it. */
+    pid_t pid = workers_fork(SIGKILL);
     if (pid == 0) {
-        /* A parent killed with -9 must not leave a client running unwatched
-         * (no time limit, the lock held): the client goes with it. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(128 + SIGKILL);
         close(fds[0]);
         run_child(j, rc, fds[1]);
     }
@@ -550,7 +544,7 @@ int cli_cmd_batch(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *out_dir = NULL, *scan = NULL, *factors_dir = NULL, *template_path = NULL, *processes = NULL;
-    long jobs = sysconf(_SC_NPROCESSORS_ONLN), client_timeout = 3600;
+    long jobs = workers_default(), client_timeout = 3600;
     bool force = false, merge = false, quiet = false;
     int shard_k = 1, shard_n = 1, c;
     optind = 0;
@@ -566,8 +560,9 @@ int cli_cmd_batch(int argc, char **argv)
         case 'M': merge = true; break;
         case 'q': quiet = true; break;
         case 'j':
-            if (parse_int(optarg, strlen(optarg), 1, 256, &jobs) != PARSE_OK)
-                return cli_usage_error("batch", "-j %s: expected a number of jobs from 1 to 256", optarg);
+            if (!workers_parse(optarg, &jobs))
+                return cli_usage_error("batch", "-j %s: expected a number of jobs from 1 to %d", optarg,
+                                       WORKERS_MAX);
             break;
         case OPT_TIMEOUT:
             if (parse_int(optarg, strlen(optarg), 0, 31 * 24 * 3600L, &client_timeout) != PARSE_OK)

@@ -12,6 +12,7 @@
 #include "report_xlsx.h"
 #include "supply.h"
 #include "utf8.h"
+#include "workers.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -59,6 +60,9 @@ static const char report_help[] =
     "      --json FILE          the full report as JSON ('-' for standard output)\n"
     "      --split --out-dir DIR  one workbook and one JSON per enterprise: DIR/ID.xlsx and\n"
     "                           DIR/ID.json (the id made safe as a file name)\n"
+    "  -j, --jobs N             with --split: processes writing the files at once, 1 to\n"
+    "                           256 (default: the number of cores); the files are the\n"
+    "                           same whatever N\n"
     "      --summary            also print the summary when writing a file\n"
     "      --template OFFICIAL.xlsx  with --split: also fill the Commission's communication\n"
     "                           template for each enterprise: DIR/ID.template.xlsx (see\n"
@@ -165,6 +169,7 @@ static const struct option report_options[] = {
     {"template", required_argument, NULL, OPT_TEMPLATE},
     {"processes", required_argument, NULL, OPT_PROCESSES},
     {"out-dir", required_argument, NULL, OPT_OUT_DIR},
+    {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -194,14 +199,14 @@ static int report_main(int argc, char **argv, enum mode mode)
 {
     bool validate_only = mode == MODE_VALIDATE;
     const char *cmd = mode == MODE_TEMPLATE ? "template" : validate_only ? "validate" : "report";
-    cli_report_args a = {.validate_only = validate_only};
+    cli_report_args a = {.validate_only = validate_only, .jobs = (int)workers_default()};
     long year = 0;
     bool split = false;
     const char *out_dir = NULL;
     int c;
     optind = 0; /* fresh getopt state for every call (tests call this repeatedly) */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:e:p:i:o:qh", report_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:e:p:i:o:j:qh", report_options, NULL)) != -1) {
         bool ok = true;
         switch (c) {
         case 'e': ok = add_input(a.electricity, &a.nelectricity, optarg); break;
@@ -290,6 +295,14 @@ static int report_main(int argc, char **argv, enum mode mode)
         case OPT_ENTERPRISE: a.enterprise = optarg; break;
         case OPT_SUMMARY: a.summary = true; break;
         case 'q': a.quiet = true; break;
+        case 'j': {
+            long jobs;
+            if (!workers_parse(optarg, &jobs))
+                return cli_usage_error(cmd, "-j %s: expected a number of processes from 1 to %d", optarg,
+                                       WORKERS_MAX);
+            a.jobs = (int)jobs;
+            break;
+        }
         case OPT_YEAR:
             if (parse_int(optarg, strlen(optarg), PERIOD_YEAR_MIN, PERIOD_YEAR_MAX, &year) != PARSE_OK)
                 return cli_usage_error(cmd, "--year %s: expected a year such as 2025", optarg);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- the temporaries the signal handler removes ----
@@ -98,8 +99,32 @@ static void forget(outfile *of)
     restore_mask(&old);
 }
 
+/* The worker processes writing these temporaries (report --split -j). */
+static const pid_t *kids;
+static size_t nkids;
+
+void outfile_signals_children(const pid_t *pids, size_t n)
+{
+    sigset_t old;
+    block_signals(&old);
+    kids = pids;
+    nkids = n;
+    restore_mask(&old);
+}
+
 static void remove_temporaries(int sig)
 {
+    /* The workers go first: one still writing a workbook would make its
+     * temporary again after it was removed (it holds signals meanwhile). */
+    for (size_t i = 0; i < nkids; i++) {
+        if (kids[i] > 0) { /* <= 0: already waited for (and never kill(0): the group) */
+            kill(kids[i], SIGTERM);
+            kill(kids[i], SIGCONT);
+        }
+    }
+    for (size_t i = 0; i < nkids; i++)
+        while (kids[i] > 0 && waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+            ;
     for (size_t i = 0; i < reg_n; i++)
         if (reg[i] != NULL)
             unlink(reg[i]);
@@ -291,37 +316,135 @@ enum cbam_err outfile_close(outfile *of, diag_list *dl)
 {
     if (of->is_stdout || of->closed)
         return CBAM_OK;
-    int bad = 0, saved = 0;
     if (of->fp != NULL) {
+        int bad = 0, saved = 0;
         errno = 0;
         if (fflush(of->fp) != 0 || ferror(of->fp)) {
             bad = 1;
             saved = errno ? errno : EIO;
-        } else if (fsync(fileno(of->fp)) != 0) {
-            bad = 1;
-            saved = errno;
         }
         if (fclose(of->fp) != 0 && !bad) {
             bad = 1;
             saved = errno;
         }
         of->fp = NULL;
-    } else {
-        /* Written by name (libxlsxwriter): sync it before it may replace a report. */
-        int fd = open(of->tmp_path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) != 0) {
-            bad = 1;
-            saved = errno;
+        if (bad) {
+            diag_add(dl, DIAG_ERROR, of->path, 0, 0, "writing failed: %s", strerror(saved));
+            return CBAM_ERR_CANTCREAT;
         }
+    }
+    /* Synced by outfile_commit_all, all of a run's files at once. */
+    of->closed = 1;
+    return CBAM_OK;
+}
+
+/* Up to this many outputs are synced one by one (fsync); more are synced
+ * with one syncfs per file system: a --split run of thousands of files
+ * pays one flush instead of thousands. (syncfs flushes everything dirty on
+ * that file system, which for one small file may cost more than its fsync.) */
+#define SYNC_ONE_BY_ONE 4
+
+static enum cbam_err sync_failed(const outfile *of, int e, diag_list *dl)
+{
+    diag_add(dl, DIAG_ERROR, of->path, 0, 0, "writing failed: %s", strerror(e));
+    return CBAM_ERR_CANTCREAT;
+}
+
+/* The directory part of a path ("." when none), in buf. */
+static const char *dir_of(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return ".";
+    if (slash == path)
+        return "/";
+    snprintf(buf, size, "%.*s", (int)(slash - path), path);
+    return buf;
+}
+
+/* Puts the written temporaries on disk before any may replace a report: a
+ * crash after the rename must not leave an empty or partial file under the
+ * report's name. */
+static enum cbam_err sync_temporaries(outfile *ofs, size_t n, diag_list *dl)
+{
+    size_t files = 0;
+    for (size_t i = 0; i < n; i++)
+        files += !ofs[i].is_stdout;
+    if (files <= SYNC_ONE_BY_ONE) {
+        for (size_t i = 0; i < n; i++) {
+            if (ofs[i].is_stdout)
+                continue;
+            int fd = open(ofs[i].tmp_path, O_RDONLY | O_CLOEXEC);
+            int bad = fd < 0 || fsync(fd) != 0;
+            int e = errno;
+            if (fd >= 0)
+                close(fd);
+            if (bad)
+                return sync_failed(&ofs[i], e, dl);
+        }
+        return CBAM_OK;
+    }
+    /* One syncfs per file system the temporaries are on (the targets of
+     * symbolic links may be elsewhere). It reports the write-back errors
+     * on that file system not yet reported to anyone. */
+    dev_t *done = xcalloc(n, sizeof *done);
+    size_t ndone = 0;
+    enum cbam_err err = CBAM_OK;
+    for (size_t i = 0; i < n && err == CBAM_OK; i++) {
+        struct stat st;
+        if (ofs[i].is_stdout)
+            continue;
+        if (stat(ofs[i].tmp_path, &st) != 0) {
+            err = sync_failed(&ofs[i], errno, dl);
+            break;
+        }
+        size_t k = 0;
+        while (k < ndone && done[k] != st.st_dev)
+            k++;
+        if (k < ndone)
+            continue;
+        done[ndone++] = st.st_dev;
+        int fd = open(ofs[i].tmp_path, O_RDONLY | O_CLOEXEC);
+        int bad = fd < 0 || syncfs(fd) != 0;
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        if (bad)
+            err = sync_failed(&ofs[i], e, dl);
+    }
+    free(done);
+    return err;
+}
+
+/* After the renames: the directories that got new names are synced, so the
+ * names survive a power loss too (one fsync per directory). */
+static void sync_directories(outfile *ofs, size_t n, diag_list *dl)
+{
+    char **dirs = xcalloc(n ? n : 1, sizeof *dirs);
+    size_t ndirs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ofs[i].is_stdout || ofs[i].target == NULL)
+            continue;
+        char buf[4200];
+        const char *d = dir_of(ofs[i].target, buf, sizeof buf);
+        size_t k = 0;
+        while (k < ndirs && strcmp(dirs[k], d) != 0)
+            k++;
+        if (k < ndirs)
+            continue;
+        dirs[ndirs++] = xstrdup(d);
+        int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) != 0)
+            diag_add(dl, DIAG_WARNING, d, 0, 0,
+                     "the directory could not be synced (%s): the new files are written, but their names may "
+                     "not survive a power loss",
+                     strerror(errno));
         if (fd >= 0)
             close(fd);
     }
-    if (bad) {
-        diag_add(dl, DIAG_ERROR, of->path, 0, 0, "writing failed: %s", strerror(saved));
-        return CBAM_ERR_CANTCREAT;
-    }
-    of->closed = 1;
-    return CBAM_OK;
+    for (size_t k = 0; k < ndirs; k++)
+        free(dirs[k]);
+    free(dirs);
 }
 
 static void reset(outfile *of)
@@ -469,6 +592,8 @@ enum cbam_err outfile_commit_all(outfile *ofs, size_t n, diag_list *dl)
     enum cbam_err err = CBAM_OK;
     for (size_t i = 0; i < n && err == CBAM_OK; i++)
         err = ofs[i].is_stdout ? flush_stdout(dl) : outfile_close(&ofs[i], dl);
+    if (err == CBAM_OK)
+        err = sync_temporaries(ofs, n, dl);
     if (err != CBAM_OK) {
         for (size_t i = 0; i < n; i++)
             outfile_abort(&ofs[i]);
@@ -507,6 +632,8 @@ enum cbam_err outfile_commit_all(outfile *ofs, size_t n, diag_list *dl)
         if (kept == 0 && done > 0)
             diag_add(dl, DIAG_NOTE, NULL, 0, 0, "the outputs already replaced were put back as they were");
     }
+    if (err == CBAM_OK)
+        sync_directories(ofs, n, dl);
     for (size_t i = 0; i < n; i++) {
         outfile *of = &ofs[i];
         if (of->backup != NULL)

@@ -1,21 +1,23 @@
 """The peer for the park-sized bench: what a consultant would otherwise write.
-For every client folder (electricity.csv, production.csv, enterprises.csv):
-monthly kWh by source, the three figures with fixed factors, allocation to
-products by mass, and a workbook with Summary, Electricity and Products sheets
-(XlsxWriter, number formats, formulas for the emissions). Usage:
-pandas_peer.py CLIENTS_DIR OUT_DIR"""
+For every client folder (electricity.csv, production.csv, enterprises.csv),
+or with --one-file for every enterprise of one park export (the same three
+files holding all enterprises, as `report --split` reads it): monthly kWh by
+source, the three figures with fixed factors, allocation to products by
+mass, and a workbook with Summary, Electricity and Products sheets
+(XlsxWriter, number formats, formulas for the emissions); with --one-file
+also a JSON per enterprise (as `report --split` writes). Usage:
+pandas_peer.py CLIENTS_DIR OUT_DIR
+pandas_peer.py --one-file EXPORT_DIR OUT_DIR"""
+import json
 import os
 import sys
 
 import pandas as pd
 
 EF_LOC, EF_RES, EF_CBAM = 0.6634, 0.6096, 0.605
-clients, out = sys.argv[1], sys.argv[2]
-os.makedirs(out, exist_ok=True)
-for name in sorted(os.listdir(clients)):
-    d = os.path.join(clients, name)
-    el = pd.read_csv(os.path.join(d, "electricity.csv"), dtype={"meter_id": str})
-    pr = pd.read_csv(os.path.join(d, "production.csv"))
+
+
+def report(name, el, pr, out, with_json):
     month = el.pivot_table(index="period", columns="source", values="kwh", aggfunc="sum", fill_value=0)
     for s in ("grid", "green_trade", "green_direct", "onsite"):
         if s not in month:
@@ -49,3 +51,27 @@ for name in sorted(os.listdir(clients)):
         pd.DataFrame({"method": ["location", "market", "CBAM"],
                       "tCO2": [month.location_t.sum(), month.market_t.sum(), month.cbam_t.sum()]}) \
             .to_excel(xw, sheet_name="Summary", index=False)
+    if with_json:
+        with open(os.path.join(out, name + ".json"), "w") as f:
+            json.dump({"enterprise_id": name,
+                       "months": month.reset_index().to_dict(orient="records"),
+                       "products": [dict(zip(["product", "t", "kwh", "location_t", "market_t", "cbam_t", "see_cbam"],
+                                             [str(v) if i == 0 else float(v) for i, v in enumerate(p)]))
+                                    for p in products]}, f, indent=2)
+
+
+if sys.argv[1] == "--one-file":
+    src, out = sys.argv[2], sys.argv[3]
+    os.makedirs(out, exist_ok=True)
+    el_all = pd.read_csv(os.path.join(src, "electricity.csv"), dtype={"meter_id": str})
+    pr_all = pd.read_csv(os.path.join(src, "production.csv"))
+    prs = dict(tuple(pr_all.groupby("enterprise_id")))
+    for name, el in el_all.groupby("enterprise_id"):
+        report(name, el, prs[name], out, True)
+else:
+    clients, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    for name in sorted(os.listdir(clients)):
+        d = os.path.join(clients, name)
+        report(name, pd.read_csv(os.path.join(d, "electricity.csv"), dtype={"meter_id": str}),
+               pd.read_csv(os.path.join(d, "production.csv")), out, False)
