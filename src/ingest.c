@@ -666,10 +666,12 @@ static uint64_t ids_hash(uint64_t h, const char *s, size_t len)
         h ^= h >> 29;
     }
     if (i < len) {
-        if (len >= 8)
+        if (len >= 8) {
             memcpy(&w, s + len - 8, 8); /* the last eight, overlapping */
-        else
-            memcpy(&w, s, len);
+        } else {
+            for (size_t k = 0; k < len; k++) /* not memcpy: a call for a variable length */
+                w |= (uint64_t)(unsigned char)s[k] << (8 * k);
+        }
         h = (h ^ w ^ len) * 0xc4ceb9fe1a85ec53ULL;
         h ^= h >> 29;
     }
