@@ -556,35 +556,56 @@ static bool plain_line(const unsigned char *s, size_t len)
     return true;
 }
 
+/* Adds t[from..to) of the line being split, spaces around it dropped, as
+ * the next field (NUL-terminated in place). */
+static void plain_field(csvin *r, struct batch *b, char *t, size_t from, size_t to)
+{
+    while (from < to && t[from] == ' ')
+        from++;
+    while (to > from && t[to - 1] == ' ')
+        to--;
+    t[to] = '\0';
+    b->foff[b->nf] = b->text_len + from;
+    b->flen[b->nf] = to - from;
+    b->nf++;
+    r->nfields++;
+}
+
 /* A plain line (plain_line, fewer bytes than CSVIN_FIELDS_MAX, so it has
- * fewer fields): copied once, its delimiters and trailing spaces turned into
- * the fields' NULs, which is what on_field would store field by field. */
+ * fewer fields): copied once and split in place, its delimiters found eight
+ * bytes a step (a memchr call per field cost more than the search), each
+ * field NUL-terminated where on_field would have stored it field by field. */
 static void split_plain(csvin *r, const unsigned char *p, size_t n)
 {
     struct batch *b = r->cur;
-    batch_room_fields(b, n + 1, n + 1);
-    char *t = b->text + b->text_len, *end = t + n;
+    batch_room_fields(b, n + 1, n + 8); /* the last word read may reach 7 bytes past the line */
+    char *t = b->text + b->text_len;
     memcpy(t, p, n);
-    *end = '\0';
-    for (char *q = t;;) {
-        char *d = memchr(q, r->format.delim, (size_t)(end - q)), *a = q, *e = d ? d : end;
-        while (a < e && *a == ' ')
-            a++;
-        while (e > a && e[-1] == ' ')
-            e--;
-        if (d == NULL && a == e && r->nfields == 0)
-            break; /* a blank line: libcsv reports no field */
-        *e = '\0';
-        b->foff[b->nf] = b->text_len + (size_t)(a - t);
-        b->flen[b->nf] = (size_t)(e - a);
-        b->nf++;
-        r->nfields++;
-        if (d == NULL)
-            break;
-        q = d + 1;
+    memset(t + n, 0, 8); /* never a delimiter */
+    const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+    const uint64_t dm = ones * (unsigned char)r->format.delim;
+    size_t from = 0;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t w;
+        memcpy(&w, t + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w); /* byte k of the line in bits 8k..8k+7 */
+#endif
+        uint64_t x = w ^ dm;
+        uint64_t z = ~(((x & low7) + low7) | x | low7); /* the high bit of each delimiter byte */
+        for (; z != 0; z &= z - 1) {
+            size_t at = i + (size_t)(__builtin_ctzll(z) >> 3);
+            plain_field(r, b, t, from, at);
+            from = at + 1;
+        }
     }
-    if (r->nfields > 0) /* a blank line keeps nothing (a file of them must not grow a batch) */
-        b->text_len += n + 1;
+    size_t a = from, e = n;
+    while (a < e && t[a] == ' ')
+        a++;
+    if (a == e && r->nfields == 0)
+        return; /* a blank line (spaces only): libcsv reports no field, and it keeps no text */
+    plain_field(r, b, t, from, n);
+    b->text_len += n + 1;
 }
 
 /* The fields of a line without a quote or CR, each through on_field (which
