@@ -362,6 +362,17 @@ static const char *dir_of(const char *path, char *buf, size_t size)
     return buf;
 }
 
+/* fsync() of the file at path, or syncfs() of its file system: 0, or the errno. */
+static int sync_path(const char *path, bool whole_fs)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int e = (whole_fs ? syncfs(fd) : fsync(fd)) != 0 ? errno : 0;
+    close(fd);
+    return e;
+}
+
 /* Puts the written temporaries on disk before any may replace a report: a
  * crash after the rename must not leave an empty or partial file under the
  * report's name. */
@@ -372,14 +383,8 @@ static enum cbam_err sync_temporaries(outfile *ofs, size_t n, diag_list *dl)
         files += !ofs[i].is_stdout;
     if (files <= SYNC_ONE_BY_ONE) {
         for (size_t i = 0; i < n; i++) {
-            if (ofs[i].is_stdout)
-                continue;
-            int fd = open(ofs[i].tmp_path, O_RDONLY | O_CLOEXEC);
-            int bad = fd < 0 || fsync(fd) != 0;
-            int e = errno;
-            if (fd >= 0)
-                close(fd);
-            if (bad)
+            int e;
+            if (!ofs[i].is_stdout && (e = sync_path(ofs[i].tmp_path, false)) != 0)
                 return sync_failed(&ofs[i], e, dl);
         }
         return CBAM_OK;
@@ -404,12 +409,8 @@ static enum cbam_err sync_temporaries(outfile *ofs, size_t n, diag_list *dl)
         if (k < ndone)
             continue;
         done[ndone++] = st.st_dev;
-        int fd = open(ofs[i].tmp_path, O_RDONLY | O_CLOEXEC);
-        int bad = fd < 0 || syncfs(fd) != 0;
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        if (bad)
+        int e = sync_path(ofs[i].tmp_path, true);
+        if (e != 0)
             err = sync_failed(&ofs[i], e, dl);
     }
     free(done);
