@@ -412,6 +412,27 @@ def summary_once(d):
 
 
 @case
+def open_fails_midway(d):
+    # out/E005.json is a directory: the parent cannot make that temporary
+    # while the workers write the ones before it. 73 naming it, nothing
+    # written, no temporary, the earlier report kept; -j 3 as -j 1.
+    elec(d, ids(8))
+    got = {}
+    for jobs in (1, 3):
+        out = os.path.join(d, "o%d" % jobs)
+        os.makedirs(os.path.join(out, "E005.json"))
+        with open(os.path.join(out, "E001.xlsx"), "w") as f:
+            f.write("old\n")
+        p = split(d, jobs, out="o%d" % jobs)
+        with open(os.path.join(out, "E001.xlsx")) as f:
+            old = f.read()
+        got[jobs] = (p.returncode, p.stderr.replace("o%d/" % jobs, "OUT/"), sorted(os.listdir(out)), old)
+    return [(got[1][0] == 73 and "OUT/E005.json: error: is a directory" in got[1][1] and
+             got[1][2] == ["E001.xlsx", "E005.json"] and got[1][3] == "old\n", "-j 1: %r" % (got[1],)),
+            (got[3] == got[1], "-j 3 as -j 1: %r" % (got[3][:3],))]
+
+
+@case
 def output_over_an_input(d):
     # --out-dir . beside an input named like an output: refused (64), the
     # input untouched, nothing written, the same with -j 3.
