@@ -33,6 +33,7 @@ EXPECTED_FAILURES = {
     "empty_out_dir_is_usage",
     "symlink_to_another_output",
     "trailing_slash_in_messages",
+    "workers_leak_under_valgrind",
 }
 
 VALGRIND = os.environ.get("CBAM_VALGRIND")
@@ -102,6 +103,12 @@ def masked(text):
     suffixes and the staging directory's free space."""
     text = re.sub(r"(\.[^/' ]+\.xlsx)\.[A-Za-z0-9]{6}", r"\1.XXXXXX", text)
     return re.sub(r"had [0-9.]+ MB free", "had N MB free", text)
+
+
+def novg(text):
+    """stderr without valgrind's own lines (==PID== ...): the guards compare
+    cbamcalc's messages; workers_leak_under_valgrind looks at valgrind's."""
+    return "".join(ln for ln in text.splitlines(True) if not re.match(r"==\d+==", ln))
 
 
 def children(pid):
@@ -320,7 +327,7 @@ def trailing_slash_in_messages(d):
     elec(d, ids(3))
     os.makedirs(os.path.join(d, "out", "E001.xlsx"))
     p = split(d, 2, ["-q"], out="out/")
-    return [(p.returncode == 73 and p.stderr.startswith("out/E001.xlsx: error:"), "exit %d: %s" % (p.returncode, p.stderr[:200]))]
+    return [(p.returncode == 73 and novg(p.stderr).startswith("out/E001.xlsx: error:"), "exit %d: %s" % (p.returncode, p.stderr[:200]))]
 
 
 @case
@@ -335,8 +342,23 @@ def symlink_to_an_input_refused(d):
     with open(os.path.join(d, "el.csv"), "rb") as f:
         after = f.read()
     return [(got[1].returncode == 64 and "would be written over the input el.csv" in got[1].stderr, got[1].stderr[-200:]),
-            ((got[3].returncode, got[3].stderr) == (got[1].returncode, got[1].stderr), "-j 3 as -j 1"),
+            ((got[3].returncode, novg(got[3].stderr)) == (got[1].returncode, novg(got[1].stderr)), "-j 3 as -j 1"),
             (after == before and sorted(os.listdir(os.path.join(d, "out"))) == ["E000.json"], "nothing written")]
+
+
+@case
+def workers_leak_under_valgrind(d):
+    # Under valgrind (configure --enable-valgrind) every worker reports "12
+    # bytes in 1 blocks are definitely lost ... run_workers (outputs.c)": the
+    # parent's pids array, which the child no longer points to once it calls
+    # outfile_signals_children(NULL, 0). -j 3's stderr then differs from -j 1's.
+    if not VALGRIND:
+        return None
+    elec(d, ids(3))
+    os.makedirs(os.path.join(d, "out", "E001.json"))  # a failure: the workers exit early
+    p = split(d, 3, ["-q"])
+    lost = [ln for ln in p.stderr.splitlines() if "definitely lost" in ln]
+    return [(p.returncode == 73, "exit %d" % p.returncode), (not lost, "valgrind: %s" % lost[:2])]
 
 
 # ---- guards: checked and found right ----
@@ -376,7 +398,7 @@ def colliding_names_same_for_any_j(d):
     got = {}
     for jobs in (1, 4, 64):
         p = split(d, jobs, out="o%d" % jobs)
-        got[jobs] = (p.returncode, p.stderr.replace("o%d" % jobs, "OUT"), files(os.path.join(d, "o%d" % jobs)),
+        got[jobs] = (p.returncode, novg(p.stderr).replace("o%d" % jobs, "OUT"), files(os.path.join(d, "o%d" % jobs)),
                      hidden(os.path.join(d, "o%d" % jobs)))
     ok = [(got[1][0] == 0 and len(got[1][2]) == 2 * len(names) and not got[1][3],
            "-j 1: exit %d, %d files %s" % (got[1][0], len(got[1][2]), sorted(got[1][2])))]
@@ -426,7 +448,7 @@ def open_fails_midway(d):
         p = split(d, jobs, out="o%d" % jobs)
         with open(os.path.join(out, "E001.xlsx")) as f:
             old = f.read()
-        got[jobs] = (p.returncode, p.stderr.replace("o%d/" % jobs, "OUT/"), sorted(os.listdir(out)), old)
+        got[jobs] = (p.returncode, novg(p.stderr).replace("o%d/" % jobs, "OUT/"), sorted(os.listdir(out)), old)
     return [(got[1][0] == 73 and "OUT/E005.json: error: is a directory" in got[1][1] and
              got[1][2] == ["E001.xlsx", "E005.json"] and got[1][3] == "old\n", "-j 1: %r" % (got[1],)),
             (got[3] == got[1], "-j 3 as -j 1: %r" % (got[3][:3],))]
@@ -442,7 +464,7 @@ def output_over_an_input(d):
     got = {}
     for jobs in (1, 3):
         p = run(["report", "-e", "el.csv", "-p", "E002.json", "--split", "--out-dir", ".", "-j", str(jobs), "-q"], d)
-        got[jobs] = (p.returncode, p.stderr, sorted(os.listdir(d)))
+        got[jobs] = (p.returncode, novg(p.stderr), sorted(os.listdir(d)))
     return [(got[1][0] == 64 and "would be written over the input" in got[1][1], "exit %d %s" % (got[1][0], got[1][1])),
             (got[1][2] == ["E002.json", "el.csv"], "nothing written: %s" % got[1][2]),
             (got[3] == got[1], "-j 3 as -j 1: %s" % (got[3],))]
