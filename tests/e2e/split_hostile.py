@@ -34,6 +34,7 @@ EXPECTED_FAILURES = {
     "symlink_to_another_output",
     "trailing_slash_in_messages",
     "workers_leak_under_valgrind",
+    "default_jobs_ignores_affinity",
 }
 
 VALGRIND = os.environ.get("CBAM_VALGRIND")
@@ -359,6 +360,27 @@ def workers_leak_under_valgrind(d):
     p = split(d, 3, ["-q"])
     lost = [ln for ln in p.stderr.splitlines() if "definitely lost" in ln]
     return [(p.returncode == 73, "exit %d" % p.returncode), (not lost, "valgrind: %s" % lost[:2])]
+
+
+@case
+def default_jobs_ignores_affinity(d):
+    # The default -j is sysconf(_SC_NPROCESSORS_ONLN) (workers.c
+    # workers_default): the cores of the machine, not those this process may
+    # run on (taskset, a container's cpuset; `nproc` counts those). Run on one
+    # CPU, it still starts a worker per online core.
+    if VALGRIND or not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        return None
+    elec(d, ids(200))
+    one = min(os.sched_getaffinity(0))
+    proc = subprocess.Popen(command(["report", "-e", "el.csv", "--split", "--out-dir", "out", "-q"]), cwd=d,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=lambda: os.sched_setaffinity(0, {one}))
+    most = 0
+    while proc.poll() is None:
+        most = max(most, len(children(proc.pid)))
+        time.sleep(0.002)
+    return [(proc.returncode == 0, "exit %d" % proc.returncode),
+            (most <= 1, "on one CPU, %d workers (the online cores: %d)" % (most, os.cpu_count()))]
 
 
 # ---- guards: checked and found right ----
