@@ -59,7 +59,7 @@ enum cbam_err outfile_commit(outfile *of, diag_list *dl);
  * copy) in its directory, and the temporaries are renamed over the targets. When one
  * rename fails, the targets already replaced get their previous content back
  * (or are removed if they did not exist), and no temporary or backup stays.
- * SIGINT and SIGTERM wait until the renames are done. After the renames the
+ * SIGINT, SIGTERM and SIGHUP wait until the renames are done. After the renames the
  * directories are synced (a failure there is a warning). Every outfile is reset
  * (committed or aborted) whatever the outcome. */
 enum cbam_err outfile_commit_all(outfile *ofs, size_t n, diag_list *dl);
@@ -67,7 +67,7 @@ enum cbam_err outfile_commit_all(outfile *ofs, size_t n, diag_list *dl);
 /* Removes the temporary file; the target is left as it was. */
 void outfile_abort(outfile *of);
 
-/* Makes SIGINT and SIGTERM remove the temporary files of the outfiles still
+/* Makes SIGINT, SIGTERM and SIGHUP remove the temporary files of the outfiles still
  * open, then end the process with 128 + the signal (for batch jobs and
  * report runs: no partial files behind). */
 void outfile_cleanup_on_signals(void);
@@ -75,7 +75,7 @@ void outfile_cleanup_on_signals(void);
 /* The same for a stretch of code: the previous handlers are saved in *saved,
  * to be put back by outfile_signals_restore. */
 typedef struct outfile_signals {
-    struct sigaction old_int, old_term;
+    struct sigaction old_int, old_term, old_hup;
 } outfile_signals;
 void outfile_signals_install(outfile_signals *saved);
 void outfile_signals_restore(const outfile_signals *saved);
@@ -87,7 +87,7 @@ void outfile_signals_restore(const outfile_signals *saved);
  * is made again afterwards. A worker calls it with n = 0 at its start. */
 void outfile_signals_children(const pid_t *pids, size_t n);
 
-/* Holds SIGINT and SIGTERM back for a stretch that creates files the
+/* Holds SIGINT, SIGTERM and SIGHUP back for a stretch that creates files the
  * handler does not know (libxlsxwriter's staging files, which exist from
  * their creation to their unlinking): the signal then arrives at release. */
 void outfile_hold_signals(sigset_t *old);

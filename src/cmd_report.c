@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,7 @@ static int report_main(int argc, char **argv, enum mode mode)
     long year = 0;
     bool split = false;
     const char *out_dir = NULL;
+    char out_dir_buf[4096];
     int c;
     optind = 0; /* fresh getopt state for every call (tests call this repeatedly) */
     opterr = 0;
@@ -351,6 +353,19 @@ static int report_main(int argc, char **argv, enum mode mode)
         return cli_usage_error(cmd, "--processes goes with --template");
     if (split != (out_dir != NULL))
         return cli_usage_error(cmd, "--split and --out-dir DIR go together");
+    if (out_dir != NULL && out_dir[0] == '\0')
+        return cli_usage_error(cmd, "--out-dir needs a directory name (. for this one)");
+    /* out/ as out: messages name out/E1.xlsx, not out//E1.xlsx */
+    size_t dlen = out_dir != NULL ? strlen(out_dir) : 0;
+    while (dlen > 1 && out_dir[dlen - 1] == '/')
+        dlen--;
+    if (out_dir != NULL && dlen < strlen(out_dir)) {
+        if (dlen >= sizeof out_dir_buf)
+            return cli_usage_error(cmd, "--out-dir: the name is too long");
+        memcpy(out_dir_buf, out_dir, dlen);
+        out_dir_buf[dlen] = '\0';
+        out_dir = out_dir_buf;
+    }
     if (split && (a.xlsx_out != NULL || a.json_out != NULL))
         return cli_usage_error(cmd, "--split writes DIR/ID.xlsx and DIR/ID.json; -o and --json do not go with it");
     if (split && !validate_only)
@@ -389,6 +404,10 @@ static int report_main(int argc, char **argv, enum mode mode)
 
 int cli_cmd_report(int argc, char **argv, bool validate_only)
 {
+    /* A closed pipe (cbamcalc report ... 2>&1 | head -1) is a failed write,
+     * told by the exit code, not a death by SIGPIPE halfway through the
+     * outputs or the last message. */
+    signal(SIGPIPE, SIG_IGN);
     return report_main(argc, argv, validate_only ? MODE_VALIDATE : MODE_REPORT);
 }
 

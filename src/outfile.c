@@ -2,6 +2,7 @@
  * (see outfile.h). */
 #include "config.h"
 #include "outfile.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,7 +21,7 @@
 /* ---- the temporaries the signal handler removes ----
  *
  * A growing list of the tmp_path pointers of the outfiles now open (a --split
- * run has thousands). It is only changed with SIGINT and SIGTERM blocked, so
+ * run has thousands). It is only changed with SIGINT, SIGTERM and SIGHUP blocked, so
  * the handler, which may only call async-signal-safe functions (unlink,
  * _exit), never sees it half-changed. */
 static const char **reg;
@@ -31,6 +33,7 @@ static void block_signals(sigset_t *old)
     sigemptyset(&s);
     sigaddset(&s, SIGINT);
     sigaddset(&s, SIGTERM);
+    sigaddset(&s, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &s, old);
 }
 
@@ -141,6 +144,7 @@ static void install_one(int sig, struct sigaction *old)
     sigemptyset(&sa.sa_mask);
     sigaddset(&sa.sa_mask, SIGINT);
     sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGHUP);
     sigaction(sig, &sa, &prev);
     if (prev.sa_handler == SIG_IGN)
         sigaction(sig, &prev, NULL);
@@ -152,18 +156,21 @@ void outfile_cleanup_on_signals(void)
 {
     install_one(SIGINT, NULL);
     install_one(SIGTERM, NULL);
+    install_one(SIGHUP, NULL); /* the terminal or ssh session closed */
 }
 
 void outfile_signals_install(outfile_signals *saved)
 {
     install_one(SIGINT, &saved->old_int);
     install_one(SIGTERM, &saved->old_term);
+    install_one(SIGHUP, &saved->old_hup);
 }
 
 void outfile_signals_restore(const outfile_signals *saved)
 {
     sigaction(SIGINT, &saved->old_int, NULL);
     sigaction(SIGTERM, &saved->old_term, NULL);
+    sigaction(SIGHUP, &saved->old_hup, NULL);
 }
 
 /* ---- names ---- */
@@ -588,9 +595,40 @@ static bool roll_back(outfile *of, diag_list *dl)
     return true;
 }
 
+static char *canonical(const char *path);
+
+/* Two outputs of a run that would land on one file (a symbolic link to
+ * another output, two names that meet): one would silently replace the
+ * other, so the run writes neither. */
+static enum cbam_err check_distinct_targets(const outfile *ofs, size_t n, diag_list *dl)
+{
+    if (n < 2)
+        return CBAM_OK;
+    strmap *seen = strmap_new();
+    enum cbam_err err = CBAM_OK;
+    for (size_t i = 0; i < n && err == CBAM_OK; i++) {
+        if (ofs[i].is_stdout || ofs[i].target == NULL)
+            continue;
+        char *c = canonical(ofs[i].target);
+        uintptr_t j = (uintptr_t)strmap_get(seen, c, strlen(c));
+        if (j != 0) {
+            diag_add(dl, DIAG_ERROR, ofs[i].path, 0, 0,
+                     "is the same file as %s, another output of this run (a symbolic link, or two names "
+                     "for one file); expected a file of its own for each output: nothing was written",
+                     ofs[j - 1].path);
+            err = CBAM_ERR_CANTCREAT;
+        } else {
+            strmap_put(seen, c, strlen(c), (void *)(uintptr_t)(i + 1));
+        }
+        free(c);
+    }
+    strmap_free(seen);
+    return err;
+}
+
 enum cbam_err outfile_commit_all(outfile *ofs, size_t n, diag_list *dl)
 {
-    enum cbam_err err = CBAM_OK;
+    enum cbam_err err = check_distinct_targets(ofs, n, dl);
     for (size_t i = 0; i < n && err == CBAM_OK; i++)
         err = ofs[i].is_stdout ? flush_stdout(dl) : outfile_close(&ofs[i], dl);
     if (err == CBAM_OK)

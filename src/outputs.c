@@ -402,13 +402,18 @@ static _Noreturn void worker(const struct run *r, struct shared *sh, const struc
          * write: waiting here is rare (a workbook takes longer than a file
          * to make). */
         bool ready = true;
+        long wait_ns = 50000;
         while (atomic_load(&sh->created) <= k) {
             if (k >= atomic_load(&sh->end)) {
                 ready = false;
                 break;
             }
-            struct timespec ts = {0, 50000};
+            /* Longer and longer: 256 workers polling every 50 us starved
+             * the parent that makes the files (-j 256 was 20x -j 1). */
+            struct timespec ts = {0, wait_ns};
             nanosleep(&ts, NULL);
+            if (wait_ns < 2000000)
+                wait_ns *= 2;
         }
         if (!ready)
             break;
@@ -524,6 +529,8 @@ static enum cbam_err run_workers(struct run *r, long jobs, diag_list *dl)
             close(p[0]);
             for (size_t w = 0; w < started; w++)
                 close(fds[w]);
+            free(pids); /* the parent's; unreferenced here, a leak to valgrind at the worker's exit */
+            free(fds);
             worker(r, sh, &na, p[1]);
         }
         close(p[1]);
@@ -669,8 +676,15 @@ enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const all
                 diag_add_ent(dl, DIAG_NOTE, id,
                              "enterprise %s is written as %s.xlsx and %s.json: the file name %s is taken by "
                              "enterprise %s (the ids differ only in case or in characters a file name cannot "
-                             "hold)",
-                             id, names[i], names[i], stem, outname_set_owner(set, stem));
+                             "hold, or %s.xlsx is that enterprise's filled template)",
+                             id, names[i], names[i], stem, outname_set_owner(set, stem), stem);
+            /* NAME.template.xlsx is this enterprise's filled template: an
+             * enterprise whose id is NAME.template must not be written there. */
+            if (a->template_dir != NULL) {
+                char tpl[OUTNAME_MAX + 16];
+                snprintf(tpl, sizeof tpl, "%s.template", names[i]);
+                outname_set_add(set, tpl, id);
+            }
         }
         outname_set_free(set);
     }

@@ -1413,7 +1413,7 @@ static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *peri
 
 /* ---- Data_Quality: diagnostics and the completeness grid ---- */
 
-static void write_quality(struct xw *x, const ledger *l, const alloc_enterprise *ae, const diag_list *dl)
+static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_list *dl)
 {
     lxw_worksheet *ws = sheet(x, "Data_Quality", 1);
     if (ws == NULL)
@@ -1463,10 +1463,8 @@ static void write_quality(struct xw *x, const ledger *l, const alloc_enterprise 
     }
     ck(x, worksheet_set_column(ws, 5, (lxw_col_t)(5 + (ae->nmonths ? ae->nmonths - 1 : 0)), 9, NULL));
     r++;
-    for (size_t si = 0; si < l->nseries; si++) {
-        const ledger_series *s = l->series[si];
-        if (s->enterprise != ae->e)
-            continue;
+    for (size_t si = 0; si < ae->e->nseries; si++) { /* its own, in the order of their first rows */
+        const ledger_series *s = ae->e->series[si];
         str(x, ws, r, 0, s->meter[0] ? s->meter : "-", x->text);
         str(x, ws, r, 1, supply_name(s->source), NULL);
         str(x, ws, r, 2, s->product, x->text);
@@ -1885,7 +1883,7 @@ static double staging_need(const ledger *l, const alloc_enterprise *ae, const di
     double rows = 64.0 + 2.0 * (double)ae->nmonths + (double)ae->nproducts * ((double)ae->nmonths + 2) +
                   (double)l->ninputs + (double)dl->count;
     double bytes =
-        512.0 * 1024 + rows * P__N * 120.0 + (double)l->nseries * ((double)ae->nmonths + 4) * 120.0;
+        512.0 * 1024 + rows * P__N * 120.0 + (double)ae->e->nseries * ((double)ae->nmonths + 4) * 120.0;
     for (size_t i = 0; i < dl->count; i++)
         bytes += 2.0 * (double)strlen(dl->items[i].message);
     if (ae->hourly != NULL) /* the heatmap: a cell per matched hour */
@@ -2065,7 +2063,7 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     write_products(&x, ae, period_rows);
     write_cbam(&x, ae, period_rows);
     write_factors(&x, &fr);
-    write_quality(&x, l, ae, dl);
+    write_quality(&x, ae, dl);
     write_method(&x, ae);
     if (summary != NULL) {
         write_summary(&x, summary, l, ae, &fr, etot, period_rows, o->created);
