@@ -23,6 +23,7 @@
 #include "xlsxzip.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -2072,7 +2073,22 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     free(period_rows);
     free(fr.v);
 
+    /* libxlsxwriter prints its own [ERROR] lines, naming the hidden
+     * temporary, even with -q (and from every worker with -j): its reason
+     * goes into our message instead. */
+    fflush(stderr);
+    int saved_err = dup(STDERR_FILENO), devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_err >= 0 && devnull >= 0)
+        dup2(devnull, STDERR_FILENO);
+    errno = 0;
     lxw_error close_err = workbook_close(x.wb);
+    int close_errno = errno;
+    if (saved_err >= 0) {
+        dup2(saved_err, STDERR_FILENO);
+        close(saved_err);
+    }
+    if (devnull >= 0)
+        close(devnull);
     if (x.bad_number) {
         diag_add(
             errs, DIAG_ERROR, NULL, 0, 0,
@@ -2083,8 +2099,12 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     if (x.err == LXW_NO_ERROR)
         x.err = close_err;
     if (x.err != LXW_NO_ERROR) {
-        diag_add(errs, DIAG_ERROR, target, 0, 0, "writing the workbook failed: %s (staging directory %s)",
-                 lxw_strerror(x.err), st.dir);
+        if (close_err != LXW_NO_ERROR && close_errno != 0)
+            diag_add(errs, DIAG_ERROR, target, 0, 0, "writing the workbook failed: %s (%s; staging directory %s)",
+                     strerror(close_errno), lxw_strerror(x.err), st.dir);
+        else
+            diag_add(errs, DIAG_ERROR, target, 0, 0, "writing the workbook failed: %s (staging directory %s)",
+                     lxw_strerror(x.err), st.dir);
         return CBAM_ERR_CANTCREAT;
     }
     /* Read it back: libxlsxwriter does not check its staging writes. With

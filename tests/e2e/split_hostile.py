@@ -26,11 +26,9 @@ from hostile_cases import Cases  # noqa: E402
 # Fixed since the review: template_name_is_another_workbook, symlink_to_another_output,
 # stderr_closed_pipe_leaves_temporaries, sighup_leaves_temporaries, empty_out_dir_is_usage,
 # trailing_slash_in_messages, workers_leak_under_valgrind, default_jobs_ignores_affinity,
-# staging_guess_counts_the_whole_park.
-EXPECTED_FAILURES = {
-    "disk_full_reason_in_own_message",
-    "disk_full_same_messages_any_j",
-}
+# staging_guess_counts_the_whole_park, disk_full_reason_in_own_message,
+# disk_full_same_messages_any_j.
+EXPECTED_FAILURES = set()
 
 VALGRIND = os.environ.get("CBAM_VALGRIND")
 TEMPLATE = os.path.join(os.environ.get("CBAM_SHARED_REFERENCE", ""), "cbam-communication-template-v2.1.1.xlsx")
