@@ -129,6 +129,26 @@ def mid_write(proc, out, want_children=0, limit=30):
     return False
 
 
+def signal_mid_write(d, sig, jobs, env=None, want_children=0):
+    """Runs report --split -j JOBS on el.csv into out/ and sends sig once a
+    file is being written (three tries). Returns (proc, the workers' pids
+    at the signal), or None if every run ended first."""
+    out = os.path.join(d, "out")
+    for attempt in range(3):
+        shutil.rmtree(out, ignore_errors=True)
+        proc = subprocess.Popen(command(["report", "-e", "el.csv", "--split", "--out-dir", "out", "-q", "-j",
+                                         str(jobs)]),
+                                cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        caught = mid_write(proc, out, want_children=want_children)
+        kids = children(proc.pid)
+        proc.send_signal(sig)
+        proc.communicate()
+        if caught:
+            time.sleep(0.2)
+            return proc, kids
+    return None
+
+
 # ---- findings ----
 
 @case
@@ -264,19 +284,11 @@ def sighup_leaves_temporaries(d):
         return None
     elec(d, ids(300))
     out = os.path.join(d, "out")
-    for attempt in range(3):
-        shutil.rmtree(out, ignore_errors=True)
-        proc = subprocess.Popen(command(["report", "-e", "el.csv", "--split", "--out-dir", "out", "-q", "-j", "2"]),
-                                cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        caught = mid_write(proc, out)
-        proc.send_signal(signal.SIGHUP)
-        proc.communicate()
-        if caught:
-            time.sleep(0.2)
-            left = hidden(out)
-            return [(not left, "temporaries left after SIGHUP: %d (%s)" % (len(left), left[:2])),
-                    (len(os.listdir(out)) in (0, 600), "all outputs or none: %d" % len(os.listdir(out)))]
-    return None
+    if signal_mid_write(d, signal.SIGHUP, 2) is None:
+        return None
+    left = hidden(out)
+    return [(not left, "temporaries left after SIGHUP: %d (%s)" % (len(left), left[:2])),
+            (len(os.listdir(out)) in (0, 600), "all outputs or none: %d" % len(os.listdir(out)))]
 
 
 @case
@@ -531,27 +543,18 @@ def parent_terminated_staging_clean(d):
     out = os.path.join(d, "out")
     stage = os.path.join(d, "stage")
     os.makedirs(stage)
-    for attempt in range(3):
-        shutil.rmtree(out, ignore_errors=True)
-        env = dict(os.environ, CBAMCALC_TMPDIR=stage)
-        proc = subprocess.Popen(command(["report", "-e", "el.csv", "--split", "--out-dir", "out", "-q", "-j", "4"]),
-                                cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        caught = mid_write(proc, out, want_children=4)
-        kids = children(proc.pid)
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate()
-        if not caught:
-            continue
-        time.sleep(0.2)
-        alive = [k for k in kids if os.path.exists("/proc/%d" % k) and
-                 open("/proc/%d/stat" % k).read().split(")")[1].split()[0] != "Z"]
-        return [(proc.returncode == 143, "exit %d" % proc.returncode),
-                (not hidden(out), "temporaries: %s" % hidden(out)[:3]),
-                (len(os.listdir(out)) in (0, 600) if os.path.isdir(out) else True,
-                 "all outputs or none: %d" % len(os.listdir(out))),
-                (os.listdir(stage) == [], "staging files left: %s" % os.listdir(stage)[:3]),
-                (not alive, "workers still running: %s" % alive)]
-    return None
+    got = signal_mid_write(d, signal.SIGTERM, 4, env=dict(os.environ, CBAMCALC_TMPDIR=stage), want_children=4)
+    if got is None:
+        return None
+    proc, kids = got
+    alive = [k for k in kids if os.path.exists("/proc/%d" % k) and
+             open("/proc/%d/stat" % k).read().split(")")[1].split()[0] != "Z"]
+    return [(proc.returncode == 143, "exit %d" % proc.returncode),
+            (not hidden(out), "temporaries: %s" % hidden(out)[:3]),
+            (len(os.listdir(out)) in (0, 600) if os.path.isdir(out) else True,
+             "all outputs or none: %d" % len(os.listdir(out))),
+            (os.listdir(stage) == [], "staging files left: %s" % os.listdir(stage)[:3]),
+            (not alive, "workers still running: %s" % alive)]
 
 
 @case
