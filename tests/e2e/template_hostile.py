@@ -37,15 +37,13 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import CBAMCALC, Checks, command  # noqa: E402
+from common import ASAN, CBAMCALC, Checks, command  # noqa: E402
 import template_common as tc  # noqa: E402
 
 tc.require_template()
 warnings.simplefilter("ignore")  # zipfile warns about the duplicate names made on purpose
 c = Checks()
 VALGRIND = bool(os.environ.get("CBAM_VALGRIND"))
-with open(CBAMCALC, "rb") as _f:
-    ASAN = b"__asan_init" in _f.read()
 TPL = zipfile.ZipFile(tc.TEMPLATE)
 EX = tc.EXAMPLE
 ENT = "YC-AP01"
