@@ -1,7 +1,7 @@
 /* fuzz_csv.c - libFuzzer harness for the CSV reader's fast splitter: any
  * bytes must give the records and diagnostics libcsv gives (csv_diff.h). */
 #include "config.h"
-#include "csv_diff.h"
+#include "../unit/csv_diff.h"
 #include "fuzz_common.h"
 
 #include <stdio.h>

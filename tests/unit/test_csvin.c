@@ -2,7 +2,7 @@
 #include "config.h"
 #include "csvin.h"
 #include "tests.h"
-#include "../fuzz/csv_diff.h"
+#include "csv_diff.h"
 
 #include <stdio.h>
 #include <fcntl.h>
