@@ -8,6 +8,7 @@
 #define CBAM_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct strmap strmap;
 
@@ -21,5 +22,10 @@ void *strmap_get(const strmap *m, const char *key, size_t len);
 void *strmap_put(strmap *m, const char *key, size_t len, void *value);
 
 size_t strmap_count(const strmap *m);
+
+/* The map's hash of len bytes at s, continuing from h (0 to start; a
+ * previous result to hash several parts as one key). For caches that pick
+ * a slot by it and check what they find there. */
+uint64_t strmap_hash(uint64_t h, const char *s, size_t len);
 
 #endif

@@ -11,7 +11,8 @@
 
 #define WORKERS_MAX 256
 
-/* The default for -j: the number of online cores (at least 1, at most WORKERS_MAX). */
+/* The default for -j: the cores this process may run on, as nproc counts
+ * them (else the online ones); at least 1, at most WORKERS_MAX. */
 long workers_default(void);
 
 /* Parses a -j value: a whole number from 1 to WORKERS_MAX; false for

@@ -338,22 +338,24 @@ static long count_breaks(const char *s, size_t len)
     return n;
 }
 
-/* True when every byte is printable ASCII (0x20-0x7e): then the field has no
- * control character, no NUL and is valid UTF-8, and needs no closer look.
- * Checks eight bytes at a time, since this runs on every field of every row. */
-static bool plain_ascii(const char *s, size_t len)
+/* True when every byte is printable ASCII (0x20-0x7e), and no quote if
+ * no_quote: then the text has no control character, no NUL and is valid
+ * UTF-8, and needs no closer look (and, without quotes, no field of a line
+ * is quoted). Eight bytes at a time, since this runs on every field or line. */
+static bool printable_ascii(const char *s, size_t len, bool no_quote)
 {
     const uint64_t high = 0x8080808080808080ULL, low = 0x2020202020202020ULL, ones = 0x0101010101010101ULL;
+    const uint64_t quote = no_quote ? 0x2222222222222222ULL : 0x7f7f7f7f7f7f7f7fULL; /* 0x7f: already out */
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t del = w ^ 0x7f7f7f7f7f7f7f7fULL; /* a zero byte where w has 0x7f */
-        if ((((w - low) | w) & high) || ((del - ones) & ~del & high)) /* < 0x20, >= 0x80 or 0x7f */
+        uint64_t del = w ^ 0x7f7f7f7f7f7f7f7fULL, quo = w ^ quote; /* a zero byte where w has 0x7f, '"' */
+        if ((((w - low) | w) & high) || ((del - ones) & ~del & high) || ((quo - ones) & ~quo & high))
             return false;
     }
     for (; i < len; i++)
-        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f || (no_quote && s[i] == '"'))
             return false;
     return true;
 }
@@ -364,7 +366,7 @@ static void on_field(void *data, size_t len, void *vr)
     const char *s = data;
     if (r->failed)
         return;
-    if (!plain_ascii(s, len)) {
+    if (!printable_ascii(s, len, false)) {
         r->record_needs_check = true;
         r->embedded_nl += count_breaks(s, len);
     }
@@ -536,25 +538,6 @@ static void csv_bytes(csvin *r, const unsigned char *p, size_t len)
         parse_failure(r);
 }
 
-/* True when every byte is printable ASCII other than a quote: such a line
- * needs no check of its text, and no field of it is quoted. Eight bytes a
- * step, as plain_ascii. */
-static bool plain_line(const unsigned char *s, size_t len)
-{
-    const uint64_t high = 0x8080808080808080ULL, low = 0x2020202020202020ULL, ones = 0x0101010101010101ULL;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        uint64_t del = w ^ 0x7f7f7f7f7f7f7f7fULL, quo = w ^ 0x2222222222222222ULL;
-        if ((((w - low) | w) & high) || ((del - ones) & ~del & high) || ((quo - ones) & ~quo & high))
-            return false;
-    }
-    for (; i < len; i++)
-        if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '"')
-            return false;
-    return true;
-}
 
 /* Adds t[from..to) of the line being split, spaces around it dropped, as
  * the next field (NUL-terminated in place). */
@@ -571,8 +554,8 @@ static void plain_field(csvin *r, struct batch *b, char *t, size_t from, size_t 
     r->nfields++;
 }
 
-/* A plain line (plain_line, fewer bytes than CSVIN_FIELDS_MAX, so it has
- * fewer fields): copied once and split in place, its delimiters found eight
+/* A plain line (printable_ascii without quotes, fewer bytes than
+ * CSVIN_FIELDS_MAX, so it has fewer fields): copied once and split in place, its delimiters found eight
  * bytes a step (a memchr call per field cost more than the search), each
  * field NUL-terminated where on_field would have stored it field by field. */
 static void split_plain(csvin *r, const unsigned char *p, size_t n)
@@ -645,7 +628,7 @@ static bool fast_line(csvin *r, const unsigned char *p, size_t n)
     }
     if (n == 0) {
         /* a blank line: no field */
-    } else if (n < CSVIN_FIELDS_MAX && plain_line(p, n)) {
+    } else if (n < CSVIN_FIELDS_MAX && printable_ascii((const char *)p, n, true)) {
         split_plain(r, p, n);
     } else if (memchr(p, '"', n) != NULL || memchr(p, '\r', n) != NULL) {
         return false;

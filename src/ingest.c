@@ -13,6 +13,7 @@
 #include "numfmt.h"
 #include "parse.h"
 #include "region.h"
+#include "strmap.h"
 #include "supply.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -636,8 +637,6 @@ static int mangled_error(struct ctx *c, const csvin_row *row, int k, const char 
                      c->spec[k].name, quoted(q, sizeof q, s, len), what);
 }
 
-/* The enterprise of a row, or NULL when the row is for another enterprise
- * (--enterprise) or the id is empty (reported). */
 /* memcmp() == 0 for the short ids the caches below compare on every row,
  * without a call. */
 static inline bool same_bytes(const char *a, const char *b, size_t n)
@@ -655,32 +654,9 @@ static inline bool same_bytes(const char *a, const char *b, size_t n)
     return true;
 }
 
-/* Eight bytes a step; for the caches of enterprises and series, which check what they find. */
-static uint64_t ids_hash(uint64_t h, const char *s, size_t len)
-{
-    uint64_t w = 0;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 29;
-    }
-    if (i < len) {
-        if (len >= 8) {
-            memcpy(&w, s + len - 8, 8); /* the last eight, overlapping */
-        } else {
-            for (size_t k = 0; k < len; k++) /* not memcpy: a call for a variable length */
-                w |= (uint64_t)(unsigned char)s[k] << (8 * k);
-        }
-        h = (h ^ w ^ len) * 0xc4ceb9fe1a85ec53ULL;
-        h ^= h >> 29;
-    }
-    /* The slot is picked by the low bits: every byte must reach them. */
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    return h ^ h >> 33;
-}
 
+/* The enterprise of a row, or NULL when the row is for another enterprise
+ * (--enterprise) or the id is empty (reported). */
 static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, int k, int *stop)
 {
     size_t len;
@@ -698,7 +674,7 @@ static ledger_enterprise *row_enterprise(struct ctx *c, const csvin_row *row, in
     if (c->last_ent != NULL && c->last_ent->id_len == len && same_bytes(c->last_ent->id, s, len))
         return c->last_ent;
     /* Ids this file has already given, which passed the checks below. */
-    ledger_enterprise **slot = &c->ent_cache[ids_hash(0, s, len) & (ENT_CACHE - 1)];
+    ledger_enterprise **slot = &c->ent_cache[strmap_hash(0, s, len) & (ENT_CACHE - 1)];
     if (*slot != NULL && (*slot)->id_len == len && same_bytes((*slot)->id, s, len))
         return c->last_ent = *slot;
     if (c->o->only_enterprise != NULL &&
@@ -1135,9 +1111,9 @@ static ledger_series **series_slot(struct ctx *c, const ledger_enterprise *e, co
 {
     if (c->series_cache == NULL)
         c->series_cache = xcalloc(SERIES_CACHE, sizeof *c->series_cache);
-    uint64_t h = ids_hash((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL ^ (uint64_t)src, meter, meter_len);
+    uint64_t h = strmap_hash((uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL ^ (uint64_t)src, meter, meter_len);
     if (product_len > 0)
-        h = ids_hash(h, product, product_len);
+        h = strmap_hash(h, product, product_len);
     return &c->series_cache[h & (SERIES_CACHE - 2)];
 }
 
@@ -1159,16 +1135,16 @@ static ledger_mark *series_mark(struct ctx *c, ledger_enterprise *e, const char 
         c->mark_ord == ord && c->mark_meter_len == meter_len && same_bytes(c->mark_meter, meter, meter_len) &&
         c->mark_product_len == product_len && same_bytes(c->mark_product, product, product_len))
         return c->last_mark;
-    /* A file without a meter column (a statement, an inverter export) is its
-     * own series: two such files for one month are not duplicates. */
-    ledger_series_key key = {e, meter, product, meter_len, product_len, src,
-                             has(c, E_METER) ? -1 : c->file, c->file, c->cur_line};
     ledger_series **pair = series_slot(c, e, meter, meter_len, product, product_len, src), *s;
     if (series_is(pair[0], e, meter, meter_len, product, product_len, src)) {
         s = pair[0];
     } else if (series_is(pair[1], e, meter, meter_len, product, product_len, src)) {
         s = pair[1];
     } else {
+        /* A file without a meter column (a statement, an inverter export) is
+         * its own series: two such files for one month are not duplicates. */
+        ledger_series_key key = {e, meter, product, meter_len, product_len, src,
+                                 has(c, E_METER) ? -1 : c->file, c->file, c->cur_line};
         s = ledger_series_of(c->l, &key);
         pair[1] = pair[0];
         pair[0] = s;
@@ -1377,8 +1353,8 @@ static int electricity_row(struct ctx *c, const csvin_row *row)
         if (i < c->nsources) {
             src = c->sources[i].src;
         } else if (supply_parse(s, len, &src)) {
-            if (len < CACHE_TEXT_MAX) { /* the first SOURCE_CACHE spellings of the file */
-                i = c->nsources < SOURCE_CACHE ? c->nsources++ : (size_t)(row->line % SOURCE_CACHE);
+            if (len < CACHE_TEXT_MAX && c->nsources < SOURCE_CACHE) { /* the file's first spellings */
+                i = c->nsources++;
                 memcpy(c->sources[i].text, s, len);
                 c->sources[i].len = len;
                 c->sources[i].src = src;

@@ -369,7 +369,8 @@ static const char *dir_of(const char *path, char *buf, size_t size)
     return buf;
 }
 
-/* fsync() of the file at path, or syncfs() of its file system: 0, or the errno. */
+/* fsync() of the file (or directory) at path, or syncfs() of its file
+ * system: 0, or the errno. */
 static int sync_path(const char *path, bool whole_fs)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -441,14 +442,12 @@ static void sync_directories(outfile *ofs, size_t n, diag_list *dl)
         if (k < ndirs)
             continue;
         dirs[ndirs++] = xstrdup(d);
-        int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) != 0)
+        int e = sync_path(d, false);
+        if (e != 0)
             diag_add(dl, DIAG_WARNING, d, 0, 0,
                      "the directory could not be synced (%s): the new files are written, but their names may "
                      "not survive a power loss",
-                     strerror(errno));
-        if (fd >= 0)
-            close(fd);
+                     strerror(e));
     }
     for (size_t k = 0; k < ndirs; k++)
         free(dirs[k]);

@@ -22,24 +22,28 @@ struct strmap {
 /* Eight bytes a step (a byte-at-a-time hash was a fifth of the time of
  * reading an interleaved park export), then a final mix so that the low
  * bits, which pick the slot, depend on every byte. */
-static uint64_t hash_bytes(const char *s, size_t len)
+uint64_t strmap_hash(uint64_t h, const char *s, size_t len)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len;
-    for (; len >= 8; s += 8, len -= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
+    uint64_t w = 0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
         h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
+        h ^= h >> 29;
     }
-    if (len > 0) {
-        uint64_t w = 0;
-        memcpy(&w, s, len);
-        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    if (i < len) {
+        if (len >= 8) {
+            memcpy(&w, s + len - 8, 8); /* the last eight, overlapping */
+        } else {
+            for (size_t k = 0; k < len; k++) /* not memcpy: a call for a variable length */
+                w |= (uint64_t)(unsigned char)s[k] << (8 * k);
+        }
+        h = (h ^ w ^ len) * 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 29;
     }
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
+    return h ^ h >> 33;
 }
 
 strmap *strmap_new(void)
@@ -93,7 +97,7 @@ static void grow(strmap *m)
 
 void *strmap_get(const strmap *m, const char *key, size_t len)
 {
-    struct slot *sl = find(m, key, len, hash_bytes(key, len));
+    struct slot *sl = find(m, key, len, strmap_hash(0, key, len));
     return sl->key ? sl->value : NULL;
 }
 
@@ -101,7 +105,7 @@ void *strmap_put(strmap *m, const char *key, size_t len, void *value)
 {
     if ((m->count + 1) * 10 > m->cap * 7)
         grow(m);
-    uint64_t h = hash_bytes(key, len);
+    uint64_t h = strmap_hash(0, key, len);
     struct slot *sl = find(m, key, len, h);
     if (sl->key != NULL) {
         void *prev = sl->value;
