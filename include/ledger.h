@@ -209,6 +209,12 @@ void ledger_free(ledger *l);
 /* Adds an input; returns its index (used as `file` in marks and products). */
 int ledger_add_input(ledger *l, const char *path, const char *role);
 
+/* The inputs' hash: SHA-256 over the lines "SHA256 ROLE\n" of every input,
+ * sorted, so the same files give the same hash in any order on the command
+ * line. Workbook footers print its first 12 digits; JSON and the batch
+ * summary carry it whole. out gets 64 hex digits and a NUL. */
+void ledger_inputs_digest(const ledger *l, char out[65]);
+
 /* An enterprise whose id folds (utf8_fold_id) like id but differs from it:
  * the same id in another letter case or full-width; NULL when none. */
 const ledger_enterprise *ledger_enterprise_lookalike(const ledger *l, const char *id, size_t len);

@@ -1,6 +1,7 @@
 /* ledger.c - the aggregated input model (see ledger.h). */
 #include "config.h"
 #include "ledger.h"
+#include "hash.h"
 #include "hourly.h"
 #include "numfmt.h"
 #include "utf8.h"
@@ -9,6 +10,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Slot sizes for daily and interval rows, coarsest first; each divides the
@@ -316,6 +318,34 @@ int ledger_add_input(ledger *l, const char *path, const char *role)
     in->path = xstrdup(path);
     in->role = xstrdup(role);
     return (int)l->ninputs++;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ledger_inputs_digest(const ledger *l, char out[65])
+{
+    char **lines = xreallocarray(NULL, l->ninputs + 1, sizeof *lines);
+    size_t total = 0;
+    for (size_t i = 0; i < l->ninputs; i++) {
+        size_t n = 64 + 1 + strlen(l->inputs[i].role) + 2;
+        lines[i] = xmalloc(n);
+        snprintf(lines[i], n, "%s %s\n", l->inputs[i].sha256, l->inputs[i].role);
+        total += strlen(lines[i]);
+    }
+    qsort(lines, l->ninputs, sizeof *lines, cmp_line);
+    char *text = xmalloc(total + 1), *p = text;
+    for (size_t i = 0; i < l->ninputs; i++) {
+        size_t n = strlen(lines[i]);
+        memcpy(p, lines[i], n);
+        p += n;
+        free(lines[i]);
+    }
+    hash_bytes(text, total, out);
+    free(text);
+    free(lines);
 }
 
 const ledger_enterprise *ledger_enterprise_lookalike(const ledger *l, const char *id, size_t len)

@@ -244,7 +244,7 @@ static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
 
 /* ---- streaming ---- */
 
-#define DUMP_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(17))
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY)
 
 struct sink {
     FILE *f;
@@ -359,6 +359,10 @@ static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterp
     for (size_t i = 0; i < l->ninputs && s.err == 0; i++)
         array_push(&s, &arr, input_object(&l->inputs[i]));
     array_end(&s, &arr);
+    char digest[65];
+    ledger_inputs_digest(l, digest);
+    emits(&s, ",\n  \"inputs_sha256\": ");
+    dump(&s, str(digest), "  ");
 
     emits(&s, ",\n  \"enterprises\": ");
     arr.any = false;

@@ -56,6 +56,7 @@ def figures(j):
         return None
     k = dict(j)
     k.pop("inputs", None)
+    k.pop("inputs_sha256", None)
     k.pop("tool", None)
     k["diagnostics"] = [dict(x, file=None) for x in j["diagnostics"]]
     return k

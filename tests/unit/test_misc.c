@@ -6,6 +6,7 @@
 #include "embedded.h"
 #include "intensity.h"
 #include "labels.h"
+#include "ledger.h"
 #include "outfile.h"
 #include "region.h"
 #include "report_text.h"
@@ -460,6 +461,45 @@ START_TEST(cn_names_in_step)
 }
 END_TEST
 
+static void add_hashed(ledger *l, const char *path, const char *role, const char *hex)
+{
+    int i = ledger_add_input(l, path, role);
+    memcpy(l->inputs[i].sha256, hex, 65);
+}
+
+/* The inputs' hash is one per set of files: the order on the command line
+ * does not change it, another file or role does. */
+START_TEST(inputs_digest_is_a_set)
+{
+    static const char *const hex[] = {
+        "1111111111111111111111111111111111111111111111111111111111111111",
+        "2222222222222222222222222222222222222222222222222222222222222222",
+    };
+    char a[65], b[65], c[65], d[65];
+    ledger *l1 = ledger_new(), *l2 = ledger_new(), *l3 = ledger_new();
+    add_hashed(l1, "x.csv", "electricity", hex[0]);
+    add_hashed(l1, "y.csv", "production", hex[1]);
+    add_hashed(l2, "b.csv", "production", hex[1]);
+    add_hashed(l2, "a.csv", "electricity", hex[0]);
+    add_hashed(l3, "x.csv", "electricity", hex[0]);
+    add_hashed(l3, "y.csv", "electricity", hex[1]);
+    ledger_inputs_digest(l1, a);
+    ledger_inputs_digest(l2, b);
+    ledger_inputs_digest(l3, c);
+    ck_assert_str_eq(a, b);
+    ck_assert_str_ne(a, c);
+    ck_assert_uint_eq(strlen(a), 64);
+    ledger *l0 = ledger_new();
+    ledger_inputs_digest(l0, d);
+    /* no inputs: the SHA-256 of nothing */
+    ck_assert_str_eq(d, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    ledger_free(l0);
+    ledger_free(l1);
+    ledger_free(l2);
+    ledger_free(l3);
+}
+END_TEST
+
 Suite *suite_misc(void)
 {
     Suite *s = suite_create("misc");
@@ -478,6 +518,7 @@ Suite *suite_misc(void)
     tcase_add_test(tc, cbam_goods);
     tcase_add_test(tc, cbam_liability_flags);
     tcase_add_test(tc, cn_names_in_step);
+    tcase_add_test(tc, inputs_digest_is_a_set);
     suite_add_tcase(s, tc);
     return s;
 }
