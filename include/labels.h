@@ -145,6 +145,8 @@ enum label {
     L_REASON_LOAD_DAYS,
     L_REASON_LOAD_ZERO,
     L_REASON_GREEN_TAINTED,
+    /* print and hand-over (issue 13) */
+    L_INPUTS_DIGEST,
     L__COUNT
 };
 

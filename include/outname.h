@@ -13,6 +13,7 @@
 #ifndef CBAM_OUTNAME_H
 #define CBAM_OUTNAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define OUTNAME_MAX 100 /* bytes of a safe name (without the extension the caller adds) */
@@ -27,6 +28,11 @@
  * '_' in front), and is cut at a character boundary to at most OUTNAME_MAX
  * bytes (and size - 1). It cannot leave the directory it is put in. */
 void outname_safe(const char *id, char *buf, size_t size);
+
+/* Whether path's file name ends in ext (".xlsx"), ASCII letter case
+ * ignored: a workbook named .csv is opened as text, a JSON named .xlsx not
+ * at all, so outputs are refused under a wrong extension. */
+bool outname_has_ext(const char *path, const char *ext);
 
 typedef struct outname_set outname_set;
 

@@ -16,6 +16,10 @@
  * and they are renamed only when all were written; a failed rename puts the
  * outputs already replaced back (outfile_commit_all). While it runs, SIGINT
  * and SIGTERM remove the temporaries and end the process (128 + signal). */
+/* The input (or the official template) that out names, NULL when none:
+ * such an output is refused when it is opened, with its own message. */
+const char *outputs_input_named(const cli_report_args *a, const char *out);
+
 enum cbam_err outputs_write(const cli_report_args *a, const ledger *l, const alloc_result *res, diag_list *dl);
 
 #endif

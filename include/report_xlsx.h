@@ -6,8 +6,8 @@
  * the factor values on Factors, so an auditor sees how each number is made
  * and an edited factor recalculates every sheet; the cached values are the
  * engine's own numbers, the same as the JSON. Input text is always written
- * as text, and cut only on a UTF-8 boundary. The same inputs give a
- * byte-identical file.
+ * as text, and cut only on a UTF-8 boundary. The same inputs and the same
+ * SOURCE_DATE_EPOCH give a byte-identical file.
  */
 #ifndef CBAM_REPORT_XLSX_H
 #define CBAM_REPORT_XLSX_H
@@ -34,9 +34,9 @@ typedef struct report_xlsx_opts {
 enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_enterprise *ae,
                                 const diag_list *dl, const report_xlsx_opts *o, diag_list *errs);
 
-/* The creation time for reproducible output: SOURCE_DATE_EPOCH when set
- * (and a valid number; 0 is 1970-01-01), else 00:00 UTC of the first day
- * after the period. */
-time_t report_xlsx_created(int to_ord);
+/* The creation time: SOURCE_DATE_EPOCH when set (and a valid number; 0 is
+ * 1970-01-01), else now. What a workbook was made from is its inputs' hash
+ * (Summary, every page's footer), which reruns on the same files share. */
+time_t report_xlsx_created(void);
 
 #endif

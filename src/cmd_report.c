@@ -6,6 +6,7 @@
 #include "factors.h"
 #include "ingest.h"
 #include "outfile.h"
+#include "outname.h"
 #include "outputs.h"
 #include "report_json.h"
 #include "report_text.h"
@@ -386,6 +387,16 @@ static int report_main(int argc, char **argv, enum mode mode)
         return cli_usage_error(cmd, "validate writes nothing; use 'cbamcalc report'");
     if (a.xlsx_out != NULL && strcmp(a.xlsx_out, "-") == 0)
         return cli_usage_error(cmd, "-o needs a file name; a workbook is not written to standard output");
+    /* A wrong extension; an output that names an input is refused later
+     * with that reason, the graver one. */
+    const char *book = a.xlsx_out != NULL ? a.xlsx_out : a.template_out;
+    if (book != NULL && !outname_has_ext(book, ".xlsx") && outputs_input_named(&a, book) == NULL)
+        return cli_usage_error(cmd, "-o %s: a workbook is written as .xlsx; name it so (e.g. -o report.xlsx), or use "
+                               "--json for JSON", book);
+    if (a.json_out != NULL && strcmp(a.json_out, "-") != 0 && !outname_has_ext(a.json_out, ".json") &&
+        outputs_input_named(&a, a.json_out) == NULL)
+        return cli_usage_error(cmd, "--json %s: the JSON report is written as .json; name it so (e.g. --json "
+                               "report.json)", a.json_out);
     size_t stdin_uses = 0;
     for (size_t i = 0; i < a.nelectricity; i++)
         stdin_uses += strcmp(a.electricity[i], "-") == 0;

@@ -189,6 +189,7 @@ static const char *const table[L__COUNT][2] = {
     [L_REASON_GREEN_TAINTED] = {"the green sources' rows this month are more than an hour apart (daily values "
                                 "written with a time?)",
                                 "本月绿电来源数据的时间间隔超过一小时（是否为带时间的日数据？）"},
+    [L_INPUTS_DIGEST] = {"Inputs' hash (SHA-256)", "输入文件哈希（SHA-256）"},
 };
 
 const char *label(enum label l, bool zh)

@@ -207,3 +207,16 @@ unsigned outname_unique(outname_set *s, const char *stem, const char *owner, cha
             return k;
     }
 }
+
+bool outname_has_ext(const char *path, const char *ext)
+{
+    size_t n = strlen(path), e = strlen(ext);
+    if (n <= e || path[n - e - 1] == '/')
+        return false; /* ".xlsx" alone or "dir/.xlsx" is a hidden file, not a workbook's name */
+    for (size_t i = 0; i < e; i++) {
+        unsigned char a = (unsigned char)path[n - e + i], b = (unsigned char)ext[i];
+        if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
+            return false;
+    }
+    return true;
+}

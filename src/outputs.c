@@ -42,20 +42,28 @@ static enum cbam_err json_failed(enum cbam_err err, const outfile *of, diag_list
 /* An output over one of the run's inputs would destroy the data it was
  * computed from (report -o el.csv -e el.csv, a batch client's output named
  * like its input): refused before anything is written. */
+const char *outputs_input_named(const cli_report_args *a, const char *out)
+{
+    const char *const *lists[] = {a->electricity, a->production, a->enterprises, &a->processes,
+                                  &a->template_in};
+    const size_t counts[] = {a->nelectricity, a->nproduction, a->nenterprises, a->processes != NULL,
+                             a->template_in != NULL};
+    if (out == NULL || strcmp(out, "-") == 0)
+        return NULL;
+    for (size_t k = 0; k < 5; k++)
+        for (size_t i = 0; i < counts[k]; i++)
+            if (strcmp(lists[k][i], "-") != 0 && outfile_same_target(out, lists[k][i]))
+                return lists[k][i];
+    return NULL;
+}
+
+/* (The template is named before this is asked: see open_output.) */
 static bool over_input(const cli_report_args *a, const char *out, diag_list *dl)
 {
-    const char *const *lists[] = {a->electricity, a->production, a->enterprises, &a->processes};
-    const size_t counts[] = {a->nelectricity, a->nproduction, a->nenterprises, a->processes != NULL};
-    if (out == NULL || strcmp(out, "-") == 0)
-        return false;
-    for (size_t k = 0; k < 4; k++)
-        for (size_t i = 0; i < counts[k]; i++)
-            if (strcmp(lists[k][i], "-") != 0 && outfile_same_target(out, lists[k][i])) {
-                diag_add(dl, DIAG_ERROR, out, 0, 0,
-                         "would be written over the input %s; expected another name", lists[k][i]);
-                return true;
-            }
-    return false;
+    const char *in = outputs_input_named(a, out);
+    if (in != NULL)
+        diag_add(dl, DIAG_ERROR, out, 0, 0, "would be written over the input %s; expected another name", in);
+    return in != NULL;
 }
 
 /* Opens an output's temporary, unless it would replace one of the inputs
@@ -246,7 +254,7 @@ static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
     switch (it->kind) {
     case ITEM_XLSX: {
         const alloc_enterprise *ae = &r->res->ents[it->ent];
-        report_xlsx_opts xo = {.zh = r->a->zh, .created = report_xlsx_created(ae->to_ord)};
+        report_xlsx_opts xo = {.zh = r->a->zh, .created = report_xlsx_created()};
         diag_list view;
         if (r->di != NULL)
             diag_view(r->dl, r->di, it->ent, &view);

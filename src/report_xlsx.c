@@ -15,6 +15,7 @@
 #include "config.h"
 #include "report_xlsx.h"
 #include "cbamgoods.h"
+#include "hash.h"
 #include "labels.h"
 #include "parse.h"
 #include "utf8.h"
@@ -42,7 +43,17 @@ struct xw {
     bool bad_number; /* a figure was not finite: a bug, nothing is written */
     lxw_format *title, *head, *text, *bold, *kwh, *kwh_bold, *t3, *t3_bold, *ef, *share, *see, *wrap, *ok,
         *missing, *warn, *warn_wrap, *na;
+    lxw_format *plain; /* cells without a format of their own: NULL in English, the CJK font in Chinese */
+    /* Every printed page's header and footer (page_frame). */
+    char page_header[LXW_HEADER_FOOTER_MAX + 1], page_footer[LXW_HEADER_FOOTER_MAX + 1];
+    int ncharts; /* inserted so far: the parts the written file must have */
 };
+
+/* The font of a Chinese workbook: Excel's and WPS's own default for
+ * Chinese (Office 2016 on). libxlsxwriter 1.1.4 writes no font charset, so
+ * the East Asian font is this name; LibreOffice, which lacks it, falls back
+ * through fontconfig to an installed CJK font (fonts-noto-cjk). */
+#define CJK_FONT "等线"
 
 static void ck(struct xw *x, lxw_error e)
 {
@@ -61,6 +72,8 @@ static const char *L(struct xw *x, enum label l)
 
 static void str(struct xw *x, lxw_worksheet *ws, int r, int c, const char *s, lxw_format *f)
 {
+    if (f == NULL)
+        f = x->plain;
     if (s == NULL || *s == '\0') {
         ck(x, worksheet_write_blank(ws, (lxw_row_t)r, (lxw_col_t)c, f));
         return;
@@ -81,7 +94,7 @@ static void num(struct xw *x, lxw_worksheet *ws, int r, int c, double v, lxw_for
         x->bad_number = true;
         return;
     }
-    ck(x, worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)c, v == 0 ? 0.0 : v, f));
+    ck(x, worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)c, v == 0 ? 0.0 : v, f ? f : x->plain));
 }
 
 /* A formula with its cached result (the engine's own number). */
@@ -98,7 +111,7 @@ __attribute__((format(printf, 7, 8))) static void fnum(struct xw *x, lxw_workshe
         return;
     }
     ck(x,
-       worksheet_write_formula_num(ws, (lxw_row_t)r, (lxw_col_t)c, formula, f, cached == 0 ? 0.0 : cached));
+       worksheet_write_formula_num(ws, (lxw_row_t)r, (lxw_col_t)c, formula, f ? f : x->plain, cached == 0 ? 0.0 : cached));
 }
 
 /* Lines that text needs in a wrapped column of the given width (in
@@ -161,6 +174,8 @@ static lxw_format *format(struct xw *x, const char *num_format, bool bold)
         format_set_num_format(f, num_format);
     if (bold)
         format_set_bold(f);
+    if (x->zh)
+        format_set_font_name(f, CJK_FONT);
     return f;
 }
 
@@ -201,10 +216,69 @@ static void make_formats(struct xw *x)
     x->na = format(x, NULL, false);
     format_set_font_color(x->na, 0x7F7F7F);
     format_set_align(x->na, LXW_ALIGN_RIGHT);
+    x->plain = x->zh ? format(x, NULL, false) : NULL;
 }
 
-/* Landscape, one page wide, header rows repeated: a printable table. */
-static lxw_worksheet *sheet(struct xw *x, const char *name, int header_row)
+/* Appends text to a header or footer, "&" doubled (it starts a code there)
+ * and control characters as spaces, cut on a character boundary so that
+ * buf stays within room bytes. */
+static void hf_append(char *buf, const char *text, size_t room)
+{
+    size_t len = strlen(buf);
+    const unsigned char *p = (const unsigned char *)text;
+    while (p != NULL && *p != '\0') {
+        size_t clen = 1;
+        while ((p[clen] & 0xC0) == 0x80)
+            clen++;
+        size_t need = *p == '&' ? 2 : clen;
+        if (len + need > room)
+            break;
+        if (*p == '&')
+            buf[len++] = '&';
+        if (*p < 0x20 || *p == 0x7F)
+            buf[len++] = ' ';
+        else
+            memcpy(buf + len, p, clen), len += clen;
+        p += clen;
+    }
+    buf[len] = '\0';
+}
+
+/* The header and footer of every printed page: who and when at the top
+ * (enterprise, sheet, period), where from at the bottom (page x of y, the
+ * tool, the inputs' hash that names the files behind every figure). */
+static void page_texts(struct xw *x, const ledger_enterprise *e, int from_ord, int to_ord, const char *digest)
+{
+    char from[8], to[8];
+    period_format(from_ord, from, sizeof from);
+    period_format(to_ord, to, sizeof to);
+    /* room for the codes and the period after the name */
+    const size_t room = LXW_HEADER_FOOTER_MAX - 32;
+    snprintf(x->page_header, sizeof x->page_header, "&L");
+    hf_append(x->page_header, e->id, 64);
+    const char *name = e->name ? e->name : e->name_en;
+    if (name != NULL) {
+        hf_append(x->page_header, "  ", room);
+        hf_append(x->page_header, name, room);
+    }
+    size_t n = strlen(x->page_header);
+    snprintf(x->page_header + n, sizeof x->page_header - n, "&C&A&R%s .. %s", from, to);
+    snprintf(x->page_footer, sizeof x->page_footer, "&L%s %s&C%s&R%s %.12s", PACKAGE_NAME, PACKAGE_VERSION,
+             x->zh ? "第 &P 页，共 &N 页" : "Page &P of &N", x->zh ? "输入文件哈希" : "inputs", digest);
+}
+
+/* Header, footer and margins that leave them room. */
+static void page_frame(struct xw *x, lxw_worksheet *ws)
+{
+    ck(x, worksheet_set_header(ws, x->page_header));
+    ck(x, worksheet_set_footer(ws, x->page_footer));
+    worksheet_set_margins(ws, 0.5, 0.5, 0.75, 0.75);
+    worksheet_set_paper(ws, 9); /* A4 */
+}
+
+/* Landscape, pages_wide pages wide (a table of many columns needs more than
+ * one to stay readable), header rows repeated: a printable table. */
+static lxw_worksheet *sheet_wide(struct xw *x, const char *name, int header_row, int pages_wide)
 {
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
     if (ws == NULL) {
@@ -212,13 +286,18 @@ static lxw_worksheet *sheet(struct xw *x, const char *name, int header_row)
         return NULL;
     }
     worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9); /* A4 */
-    worksheet_fit_to_pages(ws, 1, 0);
+    page_frame(x, ws);
+    worksheet_fit_to_pages(ws, (uint16_t)pages_wide, 0);
     if (header_row >= 0) {
         ck(x, worksheet_repeat_rows(ws, (lxw_row_t)header_row, (lxw_row_t)header_row));
         worksheet_freeze_panes(ws, (lxw_row_t)header_row + 1, 0);
     }
     return ws;
+}
+
+static lxw_worksheet *sheet(struct xw *x, const char *name, int header_row)
+{
+    return sheet_wide(x, name, header_row, 1);
 }
 
 static void widths(struct xw *x, lxw_worksheet *ws, const double *w, int n)
@@ -239,6 +318,38 @@ static void header(struct xw *x, lxw_worksheet *ws, int r, const char *const *la
             height = 32;
     }
     ck(x, worksheet_set_row(ws, (lxw_row_t)r, height, NULL));
+}
+
+/* A chart whose texts are in the workbook's font. */
+static lxw_chart *new_chart(struct xw *x, uint8_t type)
+{
+    lxw_chart *ch = workbook_add_chart(x->wb, type);
+    if (ch == NULL) {
+        ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return NULL;
+    }
+    if (x->zh) {
+        lxw_chart_font bold = {.name = CJK_FONT, .bold = 1, .size = 14}, font = {.name = CJK_FONT};
+        chart_title_set_name_font(ch, &bold);
+        chart_legend_set_font(ch, &font);
+        chart_axis_set_name_font(ch->x_axis, &font);
+        chart_axis_set_name_font(ch->y_axis, &font);
+        chart_axis_set_num_font(ch->x_axis, &font);
+        chart_axis_set_num_font(ch->y_axis, &font);
+    }
+    return ch;
+}
+
+/* Inserts ch with its top left corner x_px, y_px pixels right of and below
+ * the top left of cell (r, c), w_px by h_px pixels (a chart is 480 by 288
+ * unscaled). */
+static void place_chart(struct xw *x, lxw_worksheet *ws, int r, int c, double x_px, double y_px, double w_px,
+                        double h_px, lxw_chart *ch)
+{
+    lxw_chart_options o = {.x_offset = (int32_t)x_px, .y_offset = (int32_t)y_px, .x_scale = w_px / 480,
+                           .y_scale = h_px / 288, .object_position = LXW_OBJECT_MOVE_DONT_SIZE};
+    ck(x, worksheet_insert_chart_opt(ws, (lxw_row_t)r, (lxw_col_t)c, ch, &o));
+    x->ncharts++;
 }
 
 /* ---- the factors of this enterprise, each with its row on Factors ---- */
@@ -777,11 +888,9 @@ static void write_hourly(struct xw *x, const ledger *l, const alloc_enterprise *
                 num(x, ws, r, 2 + i, h->day_supply[src[i]][k], x->kwh);
             num(x, ws, r, 2 + n, h->day_matched[k], x->kwh);
         }
-        lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
-        if (ch == NULL) {
-            ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        lxw_chart *ch = new_chart(x, LXW_CHART_LINE);
+        if (ch == NULL)
             return;
-        }
         static const lxw_color_t colours[HOURLY__GREEN] = {0xED7D31, 0x70AD47, 0x4472C4, 0x00A3A3};
         for (int s = 1; s < pcols; s++) {
             lxw_chart_series *cs = chart_add_series(ch, NULL, NULL);
@@ -814,6 +923,7 @@ static void write_hourly(struct xw *x, const ledger *l, const alloc_enterprise *
         lxw_chart_options co = {
             .x_offset = 0, .y_offset = 2, .x_scale = 640.0 / 480, .y_scale = height_px / 288};
         ck(x, worksheet_insert_chart_opt(ws, (lxw_row_t)p_head, (lxw_col_t)(pcols + 1), ch, &co));
+        x->ncharts++;
         r++;
     }
 
@@ -1327,21 +1437,23 @@ static bool direct_ppa_not_demonstrated(const alloc_enterprise *ae)
 static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *period_rows)
 {
     static const int H = 4; /* header row */
-    lxw_worksheet *ws = sheet(x, "CBAM_Communication", H);
+    /* The template's 53 columns: four pages wide, the product id on each. */
+    lxw_worksheet *ws = sheet_wide(x, "CBAM_Communication", H, 4);
     if (ws == NULL)
         return;
-    str(x, ws, 0, 0,
+    ck(x, worksheet_repeat_columns(ws, 0, 0));
+    /* The texts above the table start in B: A is printed on every page. */
+    str(x, ws, 0, 1,
         "Summary of products (layout of the CBAM communication template v2.1.1, sheet Summary_Communication)",
         x->title);
-    str(x, ws, 1, 0,
+    static const char intro[] =
         "Columns D to BA are the template's columns D to BA, in its order and words: a row's D:BA pastes "
         "across. Electricity only: production process, SEE (direct), share of emissions by default value, "
         "the precursor and carbon price columns are left empty for the operator; SEE (total) adds SEE "
         "(direct) once entered. SEE (indirect) is the CBAM method: grid, green trade and supplier kWh at "
-        "the grid factor, direct line, on-site and PPA at 0. Every figure refers to Products.",
-        NULL);
+        "the grid factor, direct line, on-site and PPA at 0. Every figure refers to Products.";
     if (direct_ppa_not_demonstrated(ae))
-        str(x, ws, 2, 0, label(L_HOURLY_NOTE, false), x->warn);
+        str(x, ws, 2, 1, label(L_HOURLY_NOTE, false), x->warn);
     const char *h[CC__N];
     double w[CC__N];
     for (int c = 0; c < CC__N; c++) {
@@ -1361,6 +1473,13 @@ static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *peri
     header(x, ws, H, h, CC__N);
     widths(x, ws, w, CC__N);
     fit_row(x, ws, H, CC__N, h, w);
+    ck(x, worksheet_merge_range(ws, 1, 1, 1, CC_NAME, "", x->wrap));
+    str(x, ws, 1, 1, intro, x->wrap);
+    double intro_w = 0;
+    for (int c = 1; c <= CC_NAME; c++)
+        intro_w += w[c];
+    intro_w *= 0.85;
+    fit_row(x, ws, 1, 1, (const char *const[]){intro}, &intro_w);
     for (size_t i = 0; i < sizeof cbam_merged / sizeof cbam_merged[0]; i++) {
         int c = cbam_merged[i];
         ck(x, worksheet_merge_range(ws, (lxw_row_t)H, (lxw_col_t)c, (lxw_row_t)H, (lxw_col_t)(c + 1),
@@ -1414,16 +1533,56 @@ static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *peri
 
 /* ---- Data_Quality: diagnostics and the completeness grid ---- */
 
+/* Width in characters of the widest of texts, two for a CJK character, a
+ * margin of 2, and kept between lo and hi. */
+static double fit_width(double w, const char *text, double lo, double hi)
+{
+    double t = text != NULL ? text_width(text) + 2 : 0;
+    return fmin(fmax(fmax(w, t), lo), hi);
+}
+
+/* Diagnostics above, the completeness grid below, sharing columns: A holds
+ * the severity and the meter, B the file and the source, C the line and the
+ * product, D the column; from E a message spans as many month columns as it
+ * takes to be about 100 characters wide, and the grid's months start there,
+ * so that both tables read from the left edge of the page. */
 static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_list *dl)
 {
     lxw_worksheet *ws = sheet(x, "Data_Quality", 1);
     if (ws == NULL)
         return;
-    str(x, ws, 0, 0, L(x, L_DIAGNOSTICS), x->title);
+    enum { MONTH_W = 9, MSG_COLS_MIN = 11, MSG_COLS_MAX = 12 };
+    int nmonths = (int)ae->nmonths, k = nmonths < MSG_COLS_MIN ? MSG_COLS_MIN : nmonths;
+    if (k > MSG_COLS_MAX)
+        k = MSG_COLS_MAX;
+    double w[5] = {10, 12, 8, 8, (double)k * MONTH_W};
     const char *h[] = {L(x, L_SEVERITY), L(x, L_FILE), L(x, L_LINE), L(x, L_COLUMN), L(x, L_MESSAGE)};
-    static const double w[] = {10, 34, 8, 8, 110};
-    header(x, ws, 1, h, 5);
-    widths(x, ws, w, 5);
+    for (int c = 0; c < 4; c++)
+        w[c] = fit_width(w[c], h[c], w[c], 40);
+    w[0] = fit_width(w[0], L(x, L_METER), 10, 40);
+    w[1] = fit_width(w[1], L(x, L_SUPPLY), 12, 40);
+    w[2] = fit_width(w[2], L(x, L_PRODUCT), 8, 30);
+    for (size_t i = 0; i < dl->count; i++) {
+        const diag *d = &dl->items[i];
+        if (d->enterprise != NULL && strcmp(d->enterprise, ae->e->id) != 0)
+            continue;
+        w[0] = fit_width(w[0], diag_severity_name(d->severity), 10, 40);
+        w[1] = fit_width(w[1], d->file, 12, 40);
+    }
+    for (size_t si = 0; si < ae->e->nseries; si++) {
+        const ledger_series *sr = ae->e->series[si];
+        w[0] = fit_width(w[0], sr->meter, 10, 40);
+        w[1] = fit_width(w[1], supply_name(sr->source), 12, 40);
+        w[2] = fit_width(w[2], sr->product, 8, 30);
+    }
+    widths(x, ws, w, 4);
+    int ncols = 4 + (nmonths > k ? nmonths : k);
+    ck(x, worksheet_set_column(ws, 4, (lxw_col_t)(ncols - 1), MONTH_W, NULL));
+
+    str(x, ws, 0, 0, L(x, L_DIAGNOSTICS), x->title);
+    header(x, ws, 1, h, 4);
+    ck(x, worksheet_merge_range(ws, 1, 4, 1, (lxw_col_t)(4 + k - 1), "", x->head));
+    str(x, ws, 1, 4, h[4], x->head);
     int r = 2;
     size_t listed = 0;
     for (size_t i = 0; i < dl->count; i++) {
@@ -1432,19 +1591,22 @@ static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_l
             continue; /* about another enterprise of the same inputs */
         listed++;
         str(x, ws, r, 0, diag_severity_name(d->severity), d->severity == DIAG_ERROR ? x->missing : NULL);
-        str(x, ws, r, 1, d->file, x->text);
+        str(x, ws, r, 1, d->file, x->wrap);
         if (d->line > 0)
             num(x, ws, r, 2, (double)d->line, NULL);
         if (d->column > 0)
             num(x, ws, r, 3, d->column, NULL);
+        ck(x, worksheet_merge_range(ws, (lxw_row_t)r, 4, (lxw_row_t)r, (lxw_col_t)(4 + k - 1), "", x->wrap));
         str(x, ws, r, 4, d->message, x->wrap);
-        fit_row(x, ws, r, 1, (const char *const[]){d->message}, &w[4]);
+        const char *texts[] = {d->file, d->message};
+        const double tw[] = {w[1], w[4] * 0.9};
+        fit_row(x, ws, r, 2, texts, tw);
         r++;
     }
     if (listed == 0)
         str(x, ws, r++, 0, L(x, L_NO_DIAGNOSTICS), NULL);
     else
-        ck(x, worksheet_autofilter(ws, 1, 0, (lxw_row_t)(r - 1), 4));
+        ck(x, worksheet_autofilter(ws, 1, 0, (lxw_row_t)(r - 1), 3));
     if (dl->dropped > 0) {
         char msg[96];
         snprintf(msg, sizeof msg, "%zu further diagnostics were counted but not listed", dl->dropped);
@@ -1457,24 +1619,26 @@ static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_l
     str(x, ws, r, 0, L(x, L_METER), x->head);
     str(x, ws, r, 1, L(x, L_SUPPLY), x->head);
     str(x, ws, r, 2, L(x, L_PRODUCT), x->head);
-    for (size_t mi = 0; mi < ae->nmonths; mi++) {
+    str(x, ws, r, 3, NULL, x->head);
+    for (int mi = 0; mi < nmonths; mi++) {
         char per[8];
         period_format(ae->months[mi].ord, per, sizeof per);
-        str(x, ws, r, 5 + (int)mi, per, x->head);
+        str(x, ws, r, 4 + mi, per, x->head);
     }
-    ck(x, worksheet_set_column(ws, 5, (lxw_col_t)(5 + (ae->nmonths ? ae->nmonths - 1 : 0)), 9, NULL));
     r++;
     for (size_t si = 0; si < ae->e->nseries; si++) { /* its own, in the order of their first rows */
-        const ledger_series *s = ae->e->series[si];
-        str(x, ws, r, 0, s->meter[0] ? s->meter : "-", x->text);
-        str(x, ws, r, 1, supply_name(s->source), NULL);
-        str(x, ws, r, 2, s->product, x->text);
-        for (size_t mi = 0; mi < ae->nmonths; mi++) {
+        const ledger_series *sr = ae->e->series[si];
+        str(x, ws, r, 0, sr->meter[0] ? sr->meter : "-", x->wrap);
+        str(x, ws, r, 1, supply_name(sr->source), NULL);
+        str(x, ws, r, 2, sr->product, x->wrap);
+        const char *texts[] = {sr->meter, sr->product};
+        const double tw[] = {w[0], w[2]};
+        fit_row(x, ws, r, 2, texts, tw);
+        for (int mi = 0; mi < nmonths; mi++) {
             bool present = false;
-            for (size_t k = 0; k < s->n && !present; k++)
-                present = s->marks[k].ord == ae->months[mi].ord;
-            str(x, ws, r, 5 + (int)mi, present ? L(x, L_PRESENT) : L(x, L_MISSING),
-                present ? x->ok : x->missing);
+            for (size_t m = 0; m < sr->n && !present; m++)
+                present = sr->marks[m].ord == ae->months[mi].ord;
+            str(x, ws, r, 4 + mi, present ? L(x, L_PRESENT) : L(x, L_MISSING), present ? x->ok : x->missing);
         }
         r++;
     }
@@ -1626,7 +1790,7 @@ static void write_method(struct xw *x, const alloc_enterprise *ae)
         return;
     }
     worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9); /* A4 */
+    page_frame(x, ws);
     worksheet_set_print_scale(ws, 80);
     const char *const *lines = x->zh ? method_zh : method_en;
     size_t n = x->zh ? sizeof method_zh / sizeof *method_zh : sizeof method_en / sizeof *method_en;
@@ -1656,7 +1820,8 @@ static void kv(struct xw *x, lxw_worksheet *ws, int r, enum label l, const char 
 }
 
 static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, const alloc_enterprise *ae,
-                          const struct factor_rows *fr, int etot, const int *period_rows, time_t created)
+                          const struct factor_rows *fr, int etot, const int *period_rows, time_t created,
+                          const char *digest)
 {
     const ledger_enterprise *e = ae->e;
     static const double w[] = {30, 18, 16, 24, 24, 16, 14, 14, 14};
@@ -1681,6 +1846,7 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     kv(x, ws, r++, L_PERIOD, period);
     kv(x, ws, r++, L_TOOL, tool);
     kv(x, ws, r++, L_CREATED, when);
+    kv(x, ws, r++, L_INPUTS_DIGEST, digest);
 
     /* Emissions by method: references to the Electricity totals. */
     r++;
@@ -1808,29 +1974,45 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
         str(x, ws, r, 3, l->inputs[i].sha256, x->text);
     }
 
-    /* Charts, to the right of the tables. */
+    /* Charts: on a page of their own below the tables, placed in pixels
+     * from the page's first row so that none covers another or a cell. The
+     * sizes fit one landscape A4 page at the scale that fits the tables'
+     * width (their nine columns are about 1,235 pixels wide). */
+    r += 1;
+    lxw_row_t breaks[] = {(lxw_row_t)r, 0};
+    ck(x, worksheet_set_h_pagebreaks(ws, breaks));
     int n = (int)ae->nmonths;
-    lxw_chart *col = workbook_add_chart(x->wb, LXW_CHART_COLUMN_STACKED);
-    lxw_chart *line = workbook_add_chart(x->wb, LXW_CHART_LINE);
-    lxw_chart *pie = workbook_add_chart(x->wb, LXW_CHART_PIE);
-    if (col == NULL || line == NULL || pie == NULL) {
-        ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
-        return;
-    }
-    for (int s = 0; s < 6; s++) {
-        lxw_chart_series *cs = chart_add_series(col, NULL, NULL);
-        if (cs == NULL) {
-            ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    /* Only sources with kWh: a series of zeros is noise in a legend. */
+    int shown[6], nshown = 0;
+    for (int s = 0; s < 6; s++)
+        if (ae->kwh.source[e_sources[s]] != 0)
+            shown[nshown++] = s;
+    static const double full_w = 1180, top_h = 380, half_w = 585, low_h = 390, gap = 10;
+    if (nshown > 0) {
+        lxw_chart *col = new_chart(x, LXW_CHART_COLUMN_STACKED);
+        if (col == NULL)
             return;
+        for (int k = 0; k < nshown; k++) {
+            lxw_chart_series *cs = chart_add_series(col, NULL, NULL);
+            if (cs == NULL) {
+                ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+                return;
+            }
+            int c = E_GRID + shown[k];
+            chart_series_set_categories(cs, "Electricity", 1, E_MONTH, (lxw_row_t)n, E_MONTH);
+            chart_series_set_values(cs, "Electricity", 1, (lxw_col_t)c, (lxw_row_t)n, (lxw_col_t)c);
+            chart_series_set_name_range(cs, "Electricity", 0, (lxw_col_t)c);
         }
-        chart_series_set_categories(cs, "Electricity", 1, E_MONTH, (lxw_row_t)n, E_MONTH);
-        chart_series_set_values(cs, "Electricity", 1, (lxw_col_t)(E_GRID + s), (lxw_row_t)n,
-                                (lxw_col_t)(E_GRID + s));
-        chart_series_set_name_range(cs, "Electricity", 0, (lxw_col_t)(E_GRID + s));
+        chart_title_set_name(col, L(x, L_CHART_MONTHLY));
+        chart_axis_set_name(col->y_axis, "kWh");
+        chart_axis_set_num_format(col->y_axis, "#,##0");
+        chart_axis_set_min(col->y_axis, 0);
+        chart_legend_set_position(col, LXW_CHART_LEGEND_BOTTOM);
+        place_chart(x, ws, r, 0, 0, 4, full_w, top_h, col);
     }
-    chart_title_set_name(col, L(x, L_CHART_MONTHLY));
-    chart_axis_set_name(col->y_axis, "kWh");
-    chart_legend_set_position(col, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart *line = new_chart(x, LXW_CHART_LINE);
+    if (line == NULL)
+        return;
     lxw_chart_series *ls = chart_add_series(line, NULL, NULL);
     if (ls == NULL) {
         ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
@@ -1841,37 +2023,58 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     chart_series_set_name_range(ls, "Electricity", 0, E_CBAM_T);
     chart_title_set_name(line, L(x, L_CHART_CBAM));
     chart_axis_set_name(line->y_axis, "tCO2");
+    chart_axis_set_num_format(line->y_axis, "#,##0");
+    chart_axis_set_min(line->y_axis, 0);
     chart_legend_set_position(line, LXW_CHART_LEGEND_NONE);
-    lxw_chart_series *ps = chart_add_series(pie, NULL, NULL);
-    if (ps == NULL) {
-        ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
-        return;
+    double low_y = nshown > 0 ? 4 + top_h + gap : 4;
+    place_chart(x, ws, r, 0, 0, low_y, half_w, low_h, line);
+    if (nshown > 0) {
+        lxw_chart *pie = new_chart(x, LXW_CHART_PIE);
+        if (pie == NULL)
+            return;
+        lxw_chart_series *ps = chart_add_series(pie, NULL, NULL);
+        if (ps == NULL) {
+            ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        chart_series_set_categories(ps, "Electricity", 0, E_GRID, 0, E_SUPPLIER);
+        chart_series_set_values(ps, "Electricity", (lxw_row_t)etot, E_GRID, (lxw_row_t)etot, E_SUPPLIER);
+        /* Percentages on the slices; a source without kWh has neither a
+         * label nor a legend entry. */
+        lxw_chart_data_label hidden = {.hide = 1}, plain_label = {0};
+        lxw_chart_data_label *labels[7];
+        int16_t deleted[7];
+        int nd = 0;
+        for (int s = 0; s < 6; s++) {
+            bool zero = ae->kwh.source[e_sources[s]] == 0;
+            labels[s] = zero ? &hidden : &plain_label;
+            if (zero)
+                deleted[nd++] = (int16_t)s;
+        }
+        labels[6] = NULL;
+        deleted[nd] = -1;
+        /* in this order: custom labels turn the value on, the options
+         * turn it off again (libxlsxwriter 1.1.4) */
+        ck(x, chart_series_set_labels_custom(ps, labels));
+        chart_series_set_labels_options(ps, LXW_FALSE, LXW_FALSE, LXW_FALSE);
+        chart_series_set_labels_percentage(ps);
+        chart_series_set_labels_num_format(ps, "0.0%");
+        if (nd > 0)
+            ck(x, chart_legend_delete_series(pie, deleted));
+        chart_legend_set_position(pie, LXW_CHART_LEGEND_RIGHT);
+        chart_title_set_name(pie, L(x, L_CHART_MIX));
+        place_chart(x, ws, r, 0, half_w + gap, low_y, half_w, low_h, pie);
     }
-    chart_series_set_categories(ps, "Electricity", 0, E_GRID, 0, E_SUPPLIER);
-    chart_series_set_values(ps, "Electricity", (lxw_row_t)etot, E_GRID, (lxw_row_t)etot, E_SUPPLIER);
-    chart_title_set_name(pie, L(x, L_CHART_MIX));
-    /* Below the tables, so that a printed page stays one table wide. */
-    r += 2;
-    lxw_chart_options wide = {.x_scale = 1.55, .y_scale = 1.2};
-    lxw_chart_options half = {.x_scale = 1.2, .y_scale = 1.2};
-    ck(x, worksheet_insert_chart_opt(ws, (lxw_row_t)r, 0, col, &wide));
-    ck(x, worksheet_insert_chart_opt(ws, (lxw_row_t)r + 20, 0, line, &half));
-    ck(x, worksheet_insert_chart_opt(ws, (lxw_row_t)r + 20, 3, pie, &half));
 }
 
-time_t report_xlsx_created(int to_ord)
+time_t report_xlsx_created(void)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     long v;
     if (sde != NULL && parse_int(sde, strlen(sde), 0, 4102444800L, &v) == PARSE_OK)
         return (time_t)v;
-    /* The first second after the reporting period: a function of the inputs. */
-    int next = to_ord + 1;
-    struct tm tm = {0};
-    tm.tm_year = period_ord_year(next) - 1900;
-    tm.tm_mon = period_ord_month(next) - 1;
-    tm.tm_mday = 1;
-    return timegm(&tm);
+    time_t now = time(NULL);
+    return now == (time_t)-1 || now == 0 ? 1 : now;
 }
 
 /* ---- staging: where libxlsxwriter keeps the parts before zipping them ---- */
@@ -1983,10 +2186,7 @@ static const char *const required_parts[] = {
     "xl/worksheets/sheet5.xml",
     "xl/worksheets/sheet6.xml",
     "xl/worksheets/sheet7.xml",
-    "xl/drawings/drawing1.xml",
-    "xl/charts/chart1.xml",
-    "xl/charts/chart2.xml",
-    "xl/charts/chart3.xml",
+    "xl/drawings/drawing1.xml", /* Summary's */
 };
 
 /* libxlsxwriter writes a creation time of 0 as "now"; the workbook is made
@@ -2030,6 +2230,9 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
         return CBAM_ERR_CANTCREAT;
     }
     make_formats(&x);
+    char digest[HASH_HEX_SIZE];
+    ledger_inputs_digest(l, digest);
+    page_texts(&x, ae->e, ae->from_ord, ae->to_ord, digest);
 
     /* Document properties: ids and names cut on a character boundary. */
     char title[256], subject[256], keywords[256], company[256];
@@ -2067,7 +2270,7 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     write_quality(&x, ae, dl);
     write_method(&x, ae);
     if (summary != NULL) {
-        write_summary(&x, summary, l, ae, &fr, etot, period_rows, o->created);
+        write_summary(&x, summary, l, ae, &fr, etot, period_rows, o->created, digest);
         worksheet_activate(summary);
     }
     free(period_rows);
@@ -2108,17 +2311,21 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
         return CBAM_ERR_CANTCREAT;
     }
     /* Read it back: libxlsxwriter does not check its staging writes. With
-     * Hourly the sheets are eight, and its chart is the fourth. */
+     * Hourly the sheets are eight, and its chart has the second drawing. */
+    enum { MAX_CHARTS = 8 };
+    static const char *const chart_parts[MAX_CHARTS] = {
+        "xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml", "xl/charts/chart4.xml",
+        "xl/charts/chart5.xml", "xl/charts/chart6.xml", "xl/charts/chart7.xml", "xl/charts/chart8.xml"};
     size_t nreq = sizeof required_parts / sizeof *required_parts;
-    const char *parts[sizeof required_parts / sizeof *required_parts + 3];
+    const char *parts[sizeof required_parts / sizeof *required_parts + 2 + MAX_CHARTS];
     memcpy(parts, required_parts, sizeof required_parts);
     if (ae->hourly != NULL) {
         parts[nreq++] = "xl/worksheets/sheet8.xml";
-        if (ae->hourly->nmatched > 0) {
+        if (ae->hourly->nmatched > 0)
             parts[nreq++] = "xl/drawings/drawing2.xml";
-            parts[nreq++] = "xl/charts/chart4.xml";
-        }
     }
+    for (int i = 0; i < x.ncharts && i < MAX_CHARTS; i++)
+        parts[nreq++] = chart_parts[i];
     if ((o->created == 0 && !set_epoch_zero(path, why, sizeof why)) ||
         !xlsxzip_verify(path, parts, nreq, why, sizeof why)) {
         diag_add(errs, DIAG_ERROR, target, 0, 0,

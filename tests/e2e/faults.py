@@ -143,13 +143,13 @@ with tempfile.TemporaryDirectory() as tmp:
     c.ok(stat.S_ISFIFO(os.lstat(os.path.join(d, "fifo.json")).st_mode), "the FIFO is still a FIFO")
     try:
         # A null device of our own: the test never risks the machine's /dev/null.
-        os.mknod(os.path.join(d, "null"), stat.S_IFCHR | 0o666, os.makedev(1, 3))
-        os.symlink("null", os.path.join(d, "to-null.json"))
-        for name in ("null", "to-null.json"):
+        os.mknod(os.path.join(d, "null.json"), stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        os.symlink("null.json", os.path.join(d, "to-null.json"))
+        for name in ("null.json", "to-null.json"):
             p = run(["report"] + one + ["--json", "tg/" + name], tmp)
             c.ok(p.returncode == 73 and ("tg/%s: error: is" % name) in p.stderr and "character device" in p.stderr,
                  "device as output (%s): %d %s" % (name, p.returncode, p.stderr))
-        c.ok(stat.S_ISCHR(os.lstat(os.path.join(d, "null")).st_mode), "the device is still a device")
+        c.ok(stat.S_ISCHR(os.lstat(os.path.join(d, "null.json")).st_mode), "the device is still a device")
         c.ok(os.path.islink(os.path.join(d, "to-null.json")), "the link to it is still a link")
     except PermissionError as e:
         skip("device-target", "cannot make a device node here: %s" % e)

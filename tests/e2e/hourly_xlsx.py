@@ -269,7 +269,7 @@ with tempfile.TemporaryDirectory() as tmp:
          "Method explains hourly matching")
     c.ok(not any(v.startswith("Evidence: monthly totals do not show") for v in method),
          "Method's evidence line speaks of the hourly months")
-    c.ok(wb["CBAM_Communication"]["A3"].value is None, "no direct-line note: every direct kWh is hour-matched")
+    c.ok(wb["CBAM_Communication"]["B3"].value is None, "no direct-line note: every direct kWh is hour-matched")
 
     # 2. Chinese.
     p = run(["report", "-q", "-e", "e.csv", "-p", "p.csv", "--enterprise", "E1", "--to", "2025-03", "-o", "zh.xlsx",
@@ -304,7 +304,7 @@ with tempfile.TemporaryDirectory() as tmp:
         r = by_label(hws).get("2025-04")
         c.ok(r is not None and hws.cell(r, 2).value == reason and
              all(hws.cell(r, col).value is None for col in range(3, 15)), "%s: April's row gives the reason" % lang)
-        c.ok(wb["CBAM_Communication"]["A3"].value ==
+        c.ok(wb["CBAM_Communication"]["B3"].value ==
              "Monthly totals: the one-hour match required for direct-link/PPA evidence is not demonstrated.",
              "%s: the direct-line note for April's monthly kWh" % lang)
         c.ok(finite_everywhere(os.path.join(tmp, out)) == [], "%s: no NaN or infinity" % lang)
@@ -339,7 +339,7 @@ with tempfile.TemporaryDirectory() as tmp:
     c.ok("Day" not in rows and chart_anchors(os.path.join(tmp, "n.xlsx"), "Hourly")[0] == [], "no heatmap, no chart")
     c.ok(nws.cell(rows["Matched share (24/7, CFE score)"], 2).value is None, "no share without load")
     c.ok(finite_everywhere(os.path.join(tmp, "n.xlsx")) == [], "no NaN or infinity")
-    c.ok(wb["CBAM_Communication"]["A3"].value is not None, "the direct-line note: nothing was matched")
+    c.ok(wb["CBAM_Communication"]["B3"].value is not None, "the direct-line note: nothing was matched")
 
 # hourly.c's reasons have their Chinese in labels.c, word for word.
 hourly_c = open(os.path.join(SRC, "hourly.c"), encoding="utf-8").read()

@@ -31,6 +31,9 @@ from hostile_cases import Cases  # noqa: E402
 EXPECTED_FAILURES = set()
 
 VALGRIND = os.environ.get("CBAM_VALGRIND")
+# Files are compared byte for byte across runs: the creation time is fixed
+# (without SOURCE_DATE_EPOCH a workbook records when it was made).
+os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
 TEMPLATE = os.path.join(os.environ.get("CBAM_SHARED_REFERENCE", ""), "cbam-communication-template-v2.1.1.xlsx")
 
 cases = Cases(EXPECTED_FAILURES)

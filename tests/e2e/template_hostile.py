@@ -407,10 +407,10 @@ def outputs(tmp):
     original = open(mine, "rb").read()
     os.symlink("official.xlsx", os.path.join(d, "link.xlsx"))
     os.link(mine, os.path.join(d, "hard.xlsx"))
-    os.makedirs(os.path.join(d, "sub"))
+    os.makedirs(os.path.join(d, "sub.xlsx"))
     for what, o, js, tpl in (("-o the template", "official.xlsx", "t.json", mine),
                              ("-o ./the template", "./official.xlsx", "t.json", mine),
-                             ("-o the template by sub/..", "sub/../official.xlsx", "t.json", mine),
+                             ("-o the template by sub.xlsx/..", "sub.xlsx/../official.xlsx", "t.json", mine),
                              ("-o a symbolic link to the template", "link.xlsx", "t.json", mine),
                              ("-o a hard link to the template", "hard.xlsx", "t.json", mine),
                              ("--template a link, -o the file", "official.xlsx", "t.json", "link.xlsx"),
@@ -419,12 +419,12 @@ def outputs(tmp):
         c.ok(p.returncode == 64 and "template" in p.stderr, "%s: exit %d, want 64: %s" % (what, p.returncode,
                                                                                           p.stderr.strip()))
         c.ok(open(mine, "rb").read() == original, "%s: the template untouched" % what)
-        c.ok(sorted(os.listdir(d)) == ["hard.xlsx", "link.xlsx", "official.xlsx", "sub"], "%s: nothing written: %s"
+        c.ok(sorted(os.listdir(d)) == ["hard.xlsx", "link.xlsx", "official.xlsx", "sub.xlsx"], "%s: nothing written: %s"
              % (what, sorted(os.listdir(d))))
     # Outputs that cannot be written: 73, naming the output.
     for what, o in (("a directory that does not exist", "nodir/filled.xlsx"),
                     ("a file as a directory", "official.xlsx/filled.xlsx"),
-                    ("a directory as the output", "sub"), ("under /proc", "/proc/filled.xlsx")):
+                    ("a directory as the output", "sub.xlsx"), ("under /proc", "/proc/filled.xlsx")):
         p = run(args_for(mine, o, None), d)
         c.ok(p.returncode == 73 and o in p.stderr, "-o %s: exit %d, want 73 naming it: %s" % (
             what, p.returncode, p.stderr.strip()))

@@ -2,6 +2,7 @@
 JSON of the same run: sheet names, every figure, text-vs-number types, formulas,
 text that looks like a formula, print setup, and byte-identical reruns."""
 import csv
+import datetime
 import json
 import os
 import shutil
@@ -281,17 +282,53 @@ with tempfile.TemporaryDirectory() as tmp:
     c.ok(cats.get("00123") == ("Iron or steel products", "no (direct emissions only)"), "bolt category %r" % (cats.get("00123"),))
     c.ok(cats.get("+SUM") == ("Cement", "yes"), "cement category %r" % (cats.get("+SUM"),))
 
-    # 3. Byte-identical reruns; SOURCE_DATE_EPOCH sets the creation time.
-    run(args + ["--enterprise", "X1", "-o", "y.xlsx"], h)
-    c.ok(open(os.path.join(h, "x.xlsx"), "rb").read() == open(os.path.join(h, "y.xlsx"), "rb").read(),
-         "two runs give byte-identical workbooks")
-    run(args + ["--enterprise", "X1", "-o", "z.xlsx"], h, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    # 3. Byte-identical reruns under one SOURCE_DATE_EPOCH, which sets the
+    #    creation time; without it, the time the run made the file (issue 13:
+    #    "Created (UTC)" is not a date the run did not happen on), and the
+    #    inputs' hash says what it was made from.
+    sde = {"SOURCE_DATE_EPOCH": "1767225600"}
+    run(args + ["--enterprise", "X1", "-o", "y.xlsx"], h, env=sde)
+    run(args + ["--enterprise", "X1", "-o", "z.xlsx"], h, env=sde)
+    c.ok(open(os.path.join(h, "y.xlsx"), "rb").read() == open(os.path.join(h, "z.xlsx"), "rb").read(),
+         "two runs with one SOURCE_DATE_EPOCH give byte-identical workbooks")
     with zipfile.ZipFile(os.path.join(h, "z.xlsx")) as z:
         core = z.read("docProps/core.xml").decode()
     c.ok("2026-01-01T00:00:00Z" in core, "SOURCE_DATE_EPOCH is the creation time")
-    with zipfile.ZipFile(os.path.join(h, "x.xlsx")) as z:
+    env_now = dict(os.environ)
+    env_now.pop("SOURCE_DATE_EPOCH", None)
+    t0 = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    p = subprocess.run(command(args + ["--enterprise", "X1", "-o", "now.xlsx", "--json", "now.json"]), cwd=h,
+                       capture_output=True, text=True, env=env_now)
+    t1 = datetime.datetime.now(datetime.timezone.utc)
+    with zipfile.ZipFile(os.path.join(h, "now.xlsx")) as z:
         core = z.read("docProps/core.xml").decode()
-    c.ok("2024-02-01T00:00:00Z" in core, "without it, the day after the period")
+    stamp = core.split("<dcterms:created", 1)[1].split(">", 1)[1].split("<", 1)[0] if "<dcterms:created" in core else ""
+    try:
+        made = datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        made = None
+    c.ok(p.returncode == 0 and made is not None and t0 <= made <= t1,
+         "without it, the creation time is the run's: %r not in [%s, %s]" % (stamp, t0, t1))
+    summary = openpyxl.load_workbook(os.path.join(h, "now.xlsx"))["Summary"]
+    kv = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, 20)}
+    with open(os.path.join(h, "now.json")) as f:
+        digest = json.load(f)["inputs_sha256"]
+    c.ok(kv.get("Created (UTC)") == made.strftime("%Y-%m-%d %H:%M:%S") if made else False,
+         "Summary's Created (UTC) is the run's time: %r" % kv.get("Created (UTC)"))
+    c.ok(kv.get("Inputs' hash (SHA-256)") == digest and len(digest) == 64,
+         "Summary names the inputs' hash, the JSON's: %r" % kv.get("Inputs' hash (SHA-256)"))
+
+    # 3b. An output's name must say what it is: a workbook under .csv is
+    #     opened as text and a JSON under .xlsx not at all (issue 13).
+    for opts, what in ((["-o", "r.csv"], "-o r.csv"), (["-o", "r"], "-o r"), (["--json", "r.xlsx"], "--json r.xlsx"),
+                       (["-o", "r.xlsx", "--json", "r.txt"], "--json r.txt"), (["-o", ".xlsx"], "-o .xlsx")):
+        p = run(args + ["--enterprise", "X1"] + opts, h)
+        c.ok(p.returncode == 64 and ("is written as" in p.stderr) and
+             not any(os.path.exists(os.path.join(h, n)) for n in ("r.csv", "r", "r.xlsx", "r.txt", ".xlsx")),
+             "%s is refused (64), nothing written: %d %s" % (what, p.returncode, p.stderr.strip()[-160:]))
+    p = run(args + ["--enterprise", "X1", "-o", "UPPER.XLSX", "--json", "UPPER.Json"], h)
+    c.ok(p.returncode == 0 and os.path.exists(os.path.join(h, "UPPER.XLSX")),
+         ".XLSX and .Json in capitals are accepted: %d %s" % (p.returncode, p.stderr[-160:]))
 
     # 4. Chinese labels, English CBAM sheet.
     p = run(args + ["--enterprise", "X1", "-o", "zh.xlsx", "--lang", "zh"], h)
