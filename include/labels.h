@@ -147,6 +147,15 @@ enum label {
     L_REASON_GREEN_TAINTED,
     /* print and hand-over (issue 13) */
     L_INPUTS_DIGEST,
+    L_MONTHS_WITH_ROWS,
+    L_USED_LOCATION,
+    L_USED_RESIDUAL,
+    L_USED_CBAM,
+    L_USED_SUPPLIER,
+    L_ROLE_ELECTRICITY,
+    L_ROLE_PRODUCTION,
+    L_ROLE_ENTERPRISES,
+    L_ROLE_FACTORS,
     L__COUNT
 };
 

@@ -190,6 +190,15 @@ static const char *const table[L__COUNT][2] = {
                                 "written with a time?)",
                                 "本月绿电来源数据的时间间隔超过一小时（是否为带时间的日数据？）"},
     [L_INPUTS_DIGEST] = {"Inputs' hash (SHA-256)", "输入文件哈希（SHA-256）"},
+    [L_MONTHS_WITH_ROWS] = {"Months with rows", "有数据的月数"},
+    [L_USED_LOCATION] = {"location", "基于位置"},
+    [L_USED_RESIDUAL] = {"residual (market)", "剩余组合（基于市场）"},
+    [L_USED_CBAM] = {"CBAM", "CBAM"},
+    [L_USED_SUPPLIER] = {"supplier (market)", "供应商（基于市场）"},
+    [L_ROLE_ELECTRICITY] = {"electricity", "用电"},
+    [L_ROLE_PRODUCTION] = {"production", "产量"},
+    [L_ROLE_ENTERPRISES] = {"enterprises", "企业"},
+    [L_ROLE_FACTORS] = {"factors", "排放因子"},
 };
 
 const char *label(enum label l, bool zh)

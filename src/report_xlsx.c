@@ -306,18 +306,21 @@ static void widths(struct xw *x, lxw_worksheet *ws, const double *w, int n)
         ck(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w[c], NULL));
 }
 
-static void header(struct xw *x, lxw_worksheet *ws, int r, const char *const *labels, int n)
+/* A header row whose labels wrap in their columns; returns its height in points. */
+static double wrapped_header(struct xw *x, lxw_worksheet *ws, int r, const char *const *labels, int n,
+                             const double *col_widths)
 {
-    double height = 15;
+    int lines = 1;
     for (int c = 0; c < n; c++) {
         str(x, ws, r, c, labels[c], x->head);
-        size_t len = strlen(labels[c]);
-        if (len > 26)
-            height = 46; /* three lines of a wrapped header */
-        else if (len > 14 && height < 32)
-            height = 32;
+        /* words wrap, characters do not: a little less than the width fits */
+        int l = wrapped_lines(labels[c], col_widths[c] * 0.8);
+        if (l > lines)
+            lines = l;
     }
+    double height = 15.0 * lines;
     ck(x, worksheet_set_row(ws, (lxw_row_t)r, height, NULL));
+    return height;
 }
 
 /* A chart whose texts are in the workbook's font. */
@@ -392,15 +395,31 @@ static void use_factor(struct factor_rows *fr, const factor *f, const char *what
     fr->n++;
 }
 
-static void collect_factors(const alloc_enterprise *ae, struct factor_rows *fr)
+static void collect_factors(struct xw *x, const alloc_enterprise *ae, struct factor_rows *fr)
 {
     for (size_t i = 0; i < ae->nmonths; i++) {
-        use_factor(fr, ae->months[i].f.location, "location");
-        use_factor(fr, ae->months[i].f.residual, "residual (market)");
-        use_factor(fr, ae->months[i].f.cbam, "CBAM");
+        use_factor(fr, ae->months[i].f.location, L(x, L_USED_LOCATION));
+        use_factor(fr, ae->months[i].f.residual, L(x, L_USED_RESIDUAL));
+        use_factor(fr, ae->months[i].f.cbam, L(x, L_USED_CBAM));
     }
     for (size_t i = 0; i < ae->e->nsuppliers; i++)
-        use_factor(fr, ae->e->suppliers[i], "supplier (market)");
+        use_factor(fr, ae->e->suppliers[i], L(x, L_USED_SUPPLIER));
+}
+
+/* An input's role ("electricity") in the workbook's language. */
+static const char *role_text(struct xw *x, const char *role)
+{
+    static const struct {
+        const char *role;
+        enum label l;
+    } roles[] = {{"electricity", L_ROLE_ELECTRICITY},
+                 {"production", L_ROLE_PRODUCTION},
+                 {"enterprises", L_ROLE_ENTERPRISES},
+                 {"factors", L_ROLE_FACTORS}};
+    for (size_t i = 0; role != NULL && i < sizeof roles / sizeof *roles; i++)
+        if (strcmp(role, roles[i].role) == 0)
+            return L(x, roles[i].l);
+    return role;
 }
 
 static void write_factors(struct xw *x, const struct factor_rows *fr)
@@ -411,7 +430,7 @@ static void write_factors(struct xw *x, const struct factor_rows *fr)
     const char *h[] = {L(x, L_ID),     L(x, L_VALUE), L(x, L_UNIT),   L(x, L_YEAR), L(x, L_KIND),
                        L(x, L_SOURCE), L(x, L_URL),   L(x, L_STATUS), L(x, L_NOTE), L(x, L_USED_FOR)};
     static const double w[] = {26, 12, 12, 7, 14, 60, 26, 11, 60, 20};
-    header(x, ws, 0, h, 10);
+    wrapped_header(x, ws, 0, h, 10, w);
     widths(x, ws, w, 10);
     size_t nreplaced = 0;
     for (size_t i = 0; i < fr->n; i++) {
@@ -516,7 +535,7 @@ static int write_electricity(struct xw *x, const alloc_enterprise *ae, const str
                            L(x, L_CBAM_T),       L(x, L_UNALLOCATED_KWH),
                            L(x, L_NOTE)};
     static const double w[E__N] = {9, 14, 14, 12, 14, 13, 14, 15, 14, 14, 12, 12, 12, 12, 14, 14, 14, 14, 24};
-    header(x, ws, 0, h, E__N);
+    wrapped_header(x, ws, 0, h, E__N, w);
     widths(x, ws, w, E__N);
 
     char a[16], b[16], c[16], d[16], g[16], i_[16], j[16], k[16], l_[16], m[16], n_[16];
@@ -629,23 +648,6 @@ static double kwh_chars(double v)
     if (n < 1)
         n = 1;
     return n + (n - 1) / 3 + (v < 0);
-}
-
-/* A header row whose labels wrap in their columns; returns its height in points. */
-static double wrapped_header(struct xw *x, lxw_worksheet *ws, int r, const char *const *labels, int n,
-                             const double *col_widths)
-{
-    int lines = 1;
-    for (int c = 0; c < n; c++) {
-        str(x, ws, r, c, labels[c], x->head);
-        /* words wrap, characters do not: a little less than the width fits */
-        int l = wrapped_lines(labels[c], col_widths[c] * 0.8);
-        if (l > lines)
-            lines = l;
-    }
-    double height = 15.0 * lines;
-    ck(x, worksheet_set_row(ws, (lxw_row_t)r, height, NULL));
-    return height;
 }
 
 /* A wrapped paragraph merged over columns 0..last of row r. */
@@ -935,7 +937,7 @@ static void write_hourly(struct xw *x, const ledger *l, const alloc_enterprise *
     for (size_t i = 0; i < l->ninputs; i++, r++) {
         str(x, ws, r, 0, l->inputs[i].path, x->wrap);
         fit_row(x, ws, r, 1, (const char *const[]){l->inputs[i].path}, &w[0]);
-        str(x, ws, r, 1, l->inputs[i].role, NULL);
+        str(x, ws, r, 1, role_text(x, l->inputs[i].role), NULL);
         num(x, ws, r, 2, (double)l->inputs[i].rows, x->kwh);
         str(x, ws, r, 3, l->inputs[i].sha256, x->text); /* runs over the empty cells to its right */
     }
@@ -1229,7 +1231,7 @@ static void write_products(struct xw *x, const alloc_enterprise *ae, int *period
                            L(x, L_MWH_PER_T)};
     static const double w[P__N] = {14, 22, 11, 9,  11, 11, 13, 13, 11, 14, 13,
                                    12, 11, 12, 12, 12, 12, 12, 12, 12, 12, 11};
-    header(x, ws, 0, h, P__N);
+    wrapped_header(x, ws, 0, h, P__N, w);
     widths(x, ws, w, P__N);
     const char *period_label = L(x, L_PERIOD_TOTAL);
     size_t nsup = ae->e->nsuppliers;
@@ -1470,9 +1472,8 @@ static void write_cbam(struct xw *x, const alloc_enterprise *ae, const int *peri
     w[CC_EF_SOURCE] = 12;
     w[CC_MWH_T] = 14;
     w[CC_EF] = 14;
-    header(x, ws, H, h, CC__N);
+    wrapped_header(x, ws, H, h, CC__N, w);
     widths(x, ws, w, CC__N);
-    fit_row(x, ws, H, CC__N, h, w);
     ck(x, worksheet_merge_range(ws, 1, 1, 1, CC_NAME, "", x->wrap));
     str(x, ws, 1, 1, intro, x->wrap);
     double intro_w = 0;
@@ -1580,7 +1581,7 @@ static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_l
     ck(x, worksheet_set_column(ws, 4, (lxw_col_t)(ncols - 1), MONTH_W, NULL));
 
     str(x, ws, 0, 0, L(x, L_DIAGNOSTICS), x->title);
-    header(x, ws, 1, h, 4);
+    wrapped_header(x, ws, 1, h, 4, w);
     ck(x, worksheet_merge_range(ws, 1, 4, 1, (lxw_col_t)(4 + k - 1), "", x->head));
     str(x, ws, 1, 4, h[4], x->head);
     int r = 2;
@@ -1616,10 +1617,8 @@ static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_l
     /* Completeness: one row per meter series, one column per month. */
     r += 2;
     str(x, ws, r++, 0, L(x, L_COMPLETENESS), x->title);
-    str(x, ws, r, 0, L(x, L_METER), x->head);
-    str(x, ws, r, 1, L(x, L_SUPPLY), x->head);
-    str(x, ws, r, 2, L(x, L_PRODUCT), x->head);
-    str(x, ws, r, 3, NULL, x->head);
+    const char *gh[] = {L(x, L_METER), L(x, L_SUPPLY), L(x, L_PRODUCT), L(x, L_MONTHS_WITH_ROWS)};
+    wrapped_header(x, ws, r, gh, 4, w);
     for (int mi = 0; mi < nmonths; mi++) {
         char per[8];
         period_format(ae->months[mi].ord, per, sizeof per);
@@ -1634,12 +1633,17 @@ static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_l
         const char *texts[] = {sr->meter, sr->product};
         const double tw[] = {w[0], w[2]};
         fit_row(x, ws, r, 2, texts, tw);
+        int npresent = 0;
         for (int mi = 0; mi < nmonths; mi++) {
             bool present = false;
             for (size_t m = 0; m < sr->n && !present; m++)
                 present = sr->marks[m].ord == ae->months[mi].ord;
+            npresent += present;
             str(x, ws, r, 4 + mi, present ? L(x, L_PRESENT) : L(x, L_MISSING), present ? x->ok : x->missing);
         }
+        char count[32];
+        snprintf(count, sizeof count, "%d / %d", npresent, nmonths);
+        str(x, ws, r, 3, count, npresent < nmonths ? x->warn : NULL);
         r++;
     }
 }
@@ -1853,7 +1857,7 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     str(x, ws, r++, 0, L(x, L_RESULTS), x->title);
     const char *h[] = {L(x, L_METHOD), L(x, L_T_CO2),        L(x, L_KG_PER_KWH),
                        L(x, L_FACTOR), L(x, L_FACTOR_VALUE), L(x, L_SOURCE_CODE)};
-    header(x, ws, r++, h, 6);
+    wrapped_header(x, ws, r++, h, 6, w);
     char ref[64], cons[16], tc[16];
     cell(cons, etot, E_CONS, true);
 
@@ -1940,7 +1944,7 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     const char *ph[] = {L(x, L_PRODUCT),        L(x, L_CN_CODE),         L(x, L_QUANTITY_T),
                         L(x, L_QUANTITY_SEE_T), L(x, L_ELECTRICITY_KWH), L(x, L_SEE_LOCATION),
                         L(x, L_SEE_MARKET),     L(x, L_SEE_CBAM),        L(x, L_MWH_PER_T)};
-    header(x, ws, r++, ph, 9);
+    wrapped_header(x, ws, r++, ph, 9, w);
     for (size_t k = 0; k < ae->nproducts; k++, r++) {
         size_t pi = ae->product_order[k];
         const alloc_product *ap = &ae->products[pi];
@@ -1966,10 +1970,10 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     /* Inputs with their SHA-256. */
     str(x, ws, r++, 0, L(x, L_INPUTS), x->title);
     const char *ih[] = {L(x, L_PATH), L(x, L_ROLE), L(x, L_ROWS), L(x, L_SHA256)};
-    header(x, ws, r++, ih, 4);
+    wrapped_header(x, ws, r++, ih, 4, w);
     for (size_t i = 0; i < l->ninputs; i++, r++) {
         str(x, ws, r, 0, l->inputs[i].path, x->text);
-        str(x, ws, r, 1, l->inputs[i].role, NULL);
+        str(x, ws, r, 1, role_text(x, l->inputs[i].role), NULL);
         num(x, ws, r, 2, (double)l->inputs[i].rows, x->kwh);
         str(x, ws, r, 3, l->inputs[i].sha256, x->text);
     }
@@ -2256,7 +2260,7 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     ck(&x, workbook_set_properties(x.wb, &props));
 
     struct factor_rows fr = {NULL, 0};
-    collect_factors(ae, &fr);
+    collect_factors(&x, ae, &fr);
     int *period_rows = xcalloc(ae->nproducts ? ae->nproducts : 1, sizeof *period_rows);
 
     /* Sheets in reading order; Summary refers to the others, so it is filled last. */
