@@ -579,6 +579,37 @@ static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_s
     return counts[BATCH_FAILED] > 0 ? EXIT_SOME_FAILED : 0;
 }
 
+/* mkdir -p: a cron job or a shard's reports/shard-3 may name a directory
+ * whose parents do not exist yet. false with errno set. */
+static bool make_dirs(const char *path)
+{
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf) {
+        errno = len ? ENAMETOOLONG : ENOENT;
+        return false;
+    }
+    memcpy(buf, path, len + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char saved = buf[i];
+        buf[i] = '\0';
+        bool ok = mkdir(buf, 0777) == 0 || errno == EEXIST;
+        buf[i] = saved;
+        if (!ok)
+            return false;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return false;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return false;
+    }
+    return true;
+}
+
 /* Takes the lock of out_dir: one run (or merge) per output directory at a
  * time. 0 with *fd set, else the exit code (reported). */
 static int take_lock(const char *out_dir, int *fd)
@@ -691,7 +722,7 @@ int cli_cmd_batch(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     bool tty = !quiet && isatty(STDERR_FILENO);
-    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+    if (!make_dirs(out_dir)) {
         fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", out_dir, strerror(errno));
         return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
     }

@@ -99,7 +99,9 @@ with tempfile.TemporaryDirectory() as tmp:
     j0 = next(j for j in ok if j["client"] == "client-00")
     c.close(j0["electricity_kwh"], 12078.0, "client-00 kWh")
     c.close(j0["emissions_t_co2"]["location"], 0.5306 * 12078 / 1000, "client-00 location t", rel=1e-12)
-    c.ok(len(p.stdout.strip().splitlines()) == N, "one log line per client when not on a terminal")
+    # One line per client, then the totals line (issue 13: cron's output ends with the totals).
+    log = p.stdout.strip().splitlines()
+    c.ok(len(log) == N + 1 and " totals: " in log[-1], "one log line per client, then the totals, when not on a terminal")
     c.ok(all(line[:4] == "2026" or line[:2] == "20" for line in p.stdout.splitlines()), "timestamped lines")
 
     # 2. A second run redoes nothing.
