@@ -84,14 +84,20 @@ static const char batch_help[] =
     "Each client's inputs are read (and hashed) in its own process: an input that is not a\n"
     "regular file (a FIFO, a device, a directory) fails that client only, and so does one that\n"
     "takes longer than --client-timeout.\n"
-    "On a terminal a progress line shows clients done, failures, elapsed time and ETA; else\n"
-    "one line per client with a timestamp. A second run (or --merge) at the same time on the\n"
-    "same DIR exits 75. SIGINT/SIGTERM stop the run: running clients stop without partial\n"
-    "files, the summary lists who did not run.\n"
+    "A client that fails keeps its last good workbook; the summary says so (output_from\n"
+    "earlier_run, with that output's date and inputs hash) instead of showing it as this run's.\n"
+    "The summary also gives each client's period and warnings. --merge copies each client's\n"
+    "files from its shard into DIR.\n"
+    "On a terminal a progress line shows clients done, failures, elapsed time and ETA, and the\n"
+    "last line names the failed clients and why; else one line per client with a timestamp,\n"
+    "then a totals line. A closed standard output (| head -1) does not stop the run.\n"
+    "A second run (or --merge) at the same time on the same DIR exits 75. SIGINT/SIGTERM stop\n"
+    "the run: running clients stop without partial files, the summary lists who did not run.\n"
     "\n"
     "Exit status: 0 all clients ok or skipped, 1 some clients failed (see the summary),\n"
     "64 usage, 65 a bad manifest or folder names, 66 unreadable manifest or folder,\n"
-    "73 DIR not writable, 75 DIR in use by another run, 130/143 stopped by SIGINT/SIGTERM.\n";
+    "73 DIR, the summary or standard output not writable, 75 DIR in use by another run,\n"
+    "130/143 stopped by SIGINT/SIGTERM.\n";
 
 static volatile sig_atomic_t stop_signal;
 
