@@ -557,7 +557,7 @@ static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_s
     for (size_t i = 0; i < p->n; i++) {
         const batch_job *j = &p->jobs[i];
         counts[j->status]++;
-        kept += j->from == BATCH_FROM_EARLIER;
+        kept += j->status == BATCH_FAILED && j->from == BATCH_FROM_EARLIER;
         if ((j->status == BATCH_OK || j->status == BATCH_SKIPPED) && j->info.warnings > 0)
             warnings += (size_t)j->info.warnings;
     }
