@@ -30,6 +30,21 @@
 
 enum batch_status { BATCH_PENDING, BATCH_OK, BATCH_FAILED, BATCH_SKIPPED, BATCH_NOT_RUN };
 
+/* Which run made the workbook that is in the output directory for a client:
+ * a failed client keeps its last good workbook, and the summary must not
+ * pass that off as this run's. */
+enum batch_output_from { BATCH_FROM_NONE, BATCH_FROM_THIS_RUN, BATCH_FROM_UNCHANGED, BATCH_FROM_EARLIER };
+
+/* What a client's output says about itself, read back from its report JSON
+ * (inputs_sha256, the enterprises' period_from/period_to, the diagnostics)
+ * and the workbook's modification time. */
+typedef struct batch_output_info {
+    char inputs_sha256[HASH_HEX_SIZE]; /* "" when unknown */
+    char period_from[16], period_to[16]; /* the earliest and the latest enterprise's; "" when unknown */
+    long warnings;    /* the warnings in its JSON's diagnostics; -1 when unknown */
+    char written[24]; /* when the workbook was written: its mtime, UTC, 2026-01-02T03:04:05Z; "" unknown */
+} batch_output_info;
+
 /* What the manifest says about one electricity file (columns source, map,
  * encoding, product): what `report` takes after -e FILE. */
 typedef struct batch_file_opts {
@@ -62,6 +77,9 @@ typedef struct batch_job {
     double seconds;
     double kwh, location_t, market_t, cbam_t, green_share;
     bool has_green_share, has_totals;
+    enum batch_output_from from;
+    batch_output_info info;    /* of this run's output (ok) or the recorded one (skipped) */
+    batch_output_info earlier; /* from == BATCH_FROM_EARLIER: the kept workbook of an earlier run */
 } batch_job;
 
 typedef struct batch_plan {
@@ -128,6 +146,22 @@ void batch_load_state(batch_plan *p, const char *out_dir);
 /* Records the jobs that succeeded (and keeps earlier records of others). */
 enum cbam_err batch_save_state(const batch_plan *p, const char *out_dir, diag_list *dl);
 
+/* Reads dir/job->json and the date of dir/job->output into *info (fields it
+ * cannot read stay unknown). false when the workbook is not in dir. */
+bool batch_output_read(const char *dir, const batch_job *job, batch_output_info *info);
+
+/* For a job that did not write its outputs in this run (failed, not run):
+ * sets from (BATCH_FROM_EARLIER when its workbook of an earlier run is still
+ * in out_dir, else BATCH_FROM_NONE) and earlier. Other jobs are left alone. */
+void batch_note_earlier(batch_job *j, const char *out_dir);
+
+/* For people: "this run", "an earlier run, kept (written DATE, inputs
+ * HASH12)", "none (no earlier output)"... */
+void batch_output_from_text(const batch_job *j, char *buf, size_t size);
+
+/* "this_run", "unchanged", "earlier_run" or "none" (the summary's output_from). */
+const char *batch_output_from_name(enum batch_output_from f);
+
 /* batch-summary.json and batch-summary.xlsx in out_dir. */
 enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag_list *dl);
 
@@ -136,8 +170,12 @@ enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl);
 
 /* Reads the summaries of n shard directories into p (--merge). CBAM_ERR_DATA
  * (reported, naming the client and both directories) when a client is in
- * two of them: the same shard given twice would count it twice. */
-enum cbam_err batch_merge(const char *const *dirs, size_t n, batch_plan *p, diag_list *dl);
+ * two of them: the same shard given twice would count it twice. Then copies
+ * each client's files that are in its shard into out_dir, so the merged
+ * summary lists only files that are there (a client whose workbook is in
+ * neither is BATCH_FROM_NONE; one left in out_dir by an earlier merge is
+ * BATCH_FROM_EARLIER). CBAM_ERR_CANTCREAT (reported) when a copy failed. */
+enum cbam_err batch_merge(const char *const *dirs, size_t n, const char *out_dir, batch_plan *p, diag_list *dl);
 
 const char *batch_status_name(enum batch_status s);
 

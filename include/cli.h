@@ -80,6 +80,13 @@ int cli_cmd_template(int argc, char **argv);
 int cli_cmd_factors(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
 int cli_cmd_batch(int argc, char **argv);
+/* report and validate with the signature of the others (cli.c's list of commands). */
+int cli_cmd_report_main(int argc, char **argv);
+int cli_cmd_validate_main(int argc, char **argv);
+
+/* Makes a write to a closed pipe an error (EPIPE) instead of a death by
+ * SIGPIPE: report and batch then finish their files and say so. */
+void cli_ignore_sigpipe(void);
 
 /* Prints "cbamcalc: message" and a hint to see --help; returns 64. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

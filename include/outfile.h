@@ -64,6 +64,11 @@ enum cbam_err outfile_commit(outfile *of, diag_list *dl);
  * (committed or aborted) whatever the outcome. */
 enum cbam_err outfile_commit_all(outfile *ofs, size_t n, diag_list *dl);
 
+/* dst becomes a complete copy of the regular file src, or stays as it was
+ * (written as outfile_open/outfile_commit do). CBAM_ERR_NOINPUT or
+ * CBAM_ERR_CANTCREAT, reported. */
+enum cbam_err outfile_copy(const char *src, const char *dst, diag_list *dl);
+
 /* Removes the temporary file; the target is left as it was. */
 void outfile_abort(outfile *of);
 

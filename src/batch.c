@@ -42,6 +42,32 @@ const char *batch_status_name(enum batch_status s)
     return "?";
 }
 
+const char *batch_output_from_name(enum batch_output_from f)
+{
+    switch (f) {
+    case BATCH_FROM_NONE: return "none";
+    case BATCH_FROM_THIS_RUN: return "this_run";
+    case BATCH_FROM_UNCHANGED: return "unchanged";
+    case BATCH_FROM_EARLIER: return "earlier_run";
+    }
+    return "none";
+}
+
+void batch_output_from_text(const batch_job *j, char *buf, size_t size)
+{
+    switch (j->from) {
+    case BATCH_FROM_THIS_RUN: snprintf(buf, size, "this run"); return;
+    case BATCH_FROM_UNCHANGED: snprintf(buf, size, "an earlier run (inputs unchanged)"); return;
+    case BATCH_FROM_EARLIER:
+        snprintf(buf, size, "an earlier run, kept (written %s, inputs %.12s)",
+                 j->earlier.written[0] ? j->earlier.written : "at an unknown date",
+                 j->earlier.inputs_sha256[0] ? j->earlier.inputs_sha256 : "unknown");
+        return;
+    case BATCH_FROM_NONE: break;
+    }
+    snprintf(buf, size, "none (no earlier output)");
+}
+
 static void job_free(batch_job *j)
 {
     free(j->client);
@@ -118,9 +144,21 @@ static bool has_control(const char *s, size_t len)
     return false;
 }
 
+/* An ordinary name that stays in the output directory: not empty, no '/'
+ * or '\\', no leading '.', no line break or other control character. */
+static bool plain_name(const char *s, size_t len)
+{
+    return len > 0 && memchr(s, '/', len) == NULL && memchr(s, '\\', len) == NULL && s[0] != '.' &&
+           !has_control(s, len);
+}
+
+static bool safe_name(const char *s)
+{
+    return plain_name(s, strlen(s));
+}
+
 /* The output's name, and the JSON's beside it (the stem with .json). An
- * explicit name must stay in the output directory and be an ordinary name:
- * no '/' or '\\', no leading '.', no line break or other control character. */
+ * explicit name must be a plain_name(). */
 static bool set_outputs(batch_job *j, const char *output, size_t len)
 {
     char name[OUTNAME_MAX + 60];
@@ -128,8 +166,7 @@ static bool set_outputs(batch_job *j, const char *output, size_t len)
         outname_safe(j->client, name, sizeof name - 8);
         memcpy(name + strlen(name), ".xlsx", 6);
     } else {
-        if (len >= sizeof name - 8 || memchr(output, '/', len) != NULL || memchr(output, '\\', len) != NULL ||
-            output[0] == '.' || has_control(output, len))
+        if (len >= sizeof name - 8 || !plain_name(output, len))
             return false;
         memcpy(name, output, len);
         name[len] = '\0';
@@ -151,8 +188,7 @@ static bool set_template_output(batch_job *j, const char *given, size_t len)
     free(j->template_output);
     j->template_output = NULL;
     if (len > 0) {
-        if (len >= sizeof name || memchr(given, '/', len) != NULL || memchr(given, '\\', len) != NULL ||
-            given[0] == '.' || has_control(given, len))
+        if (len >= sizeof name || !plain_name(given, len))
             return false;
         j->template_output = xstrndup(given, len);
         return true;
@@ -810,6 +846,88 @@ static void totals_from(batch_job *j, json_t *o)
     j->green_share = json_number_value(g);
 }
 
+static void info_clear(batch_output_info *info)
+{
+    memset(info, 0, sizeof *info);
+    info->warnings = -1;
+}
+
+/* A string of the JSON object o into buf when it fits (else buf stays ""). */
+static void str_into(json_t *o, const char *key, char *buf, size_t size)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    if (v != NULL && strlen(v) < size && !has_control(v, strlen(v)))
+        memcpy(buf, v, strlen(v) + 1);
+}
+
+bool batch_output_read(const char *dir, const batch_job *job, batch_output_info *info)
+{
+    info_clear(info);
+    char *xlsx = join_name(dir, job->output);
+    struct stat st;
+    bool there = stat(xlsx, &st) == 0 && S_ISREG(st.st_mode);
+    free(xlsx);
+    if (!there)
+        return false;
+    struct tm tm;
+    if (gmtime_r(&st.st_mtime, &tm) != NULL)
+        strftime(info->written, sizeof info->written, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char *jpath = join_name(dir, job->json);
+    json_t *root = load_json(jpath);
+    free(jpath);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return true; /* the workbook is there; what it holds is unknown */
+    }
+    str_into(root, "inputs_sha256", info->inputs_sha256, sizeof info->inputs_sha256);
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(root, "enterprises"), i, o) {
+        char from[sizeof info->period_from] = "", to[sizeof info->period_to] = "";
+        str_into(o, "period_from", from, sizeof from);
+        str_into(o, "period_to", to, sizeof to);
+        if (from[0] && (!info->period_from[0] || strcmp(from, info->period_from) < 0))
+            memcpy(info->period_from, from, sizeof from);
+        if (to[0] && strcmp(to, info->period_to) > 0)
+            memcpy(info->period_to, to, sizeof to);
+    }
+    json_t *diags = json_object_get(root, "diagnostics");
+    if (json_is_array(diags)) {
+        info->warnings = 0;
+        json_array_foreach(diags, i, o) {
+            const char *sev = json_string_value(json_object_get(o, "severity"));
+            info->warnings += sev != NULL && strcmp(sev, "warning") == 0;
+        }
+    }
+    json_decref(root);
+    return true;
+}
+
+void batch_note_earlier(batch_job *j, const char *out_dir)
+{
+    if (j->status == BATCH_FAILED || j->status == BATCH_NOT_RUN)
+        j->from = batch_output_read(out_dir, j, &j->earlier) ? BATCH_FROM_EARLIER : BATCH_FROM_NONE;
+}
+
+/* The info's known fields into o (the date only when asked: this run's own
+ * outputs carry none, so reruns stay byte-identical). */
+static void info_to_json(const batch_output_info *info, json_t *o, bool with_date);
+
+/* Back from a state record or a summary. */
+static void info_from_json(json_t *o, batch_output_info *info)
+{
+    info_clear(info);
+    if (!json_is_object(o))
+        return;
+    str_into(o, "inputs_sha256", info->inputs_sha256, sizeof info->inputs_sha256);
+    str_into(o, "period_from", info->period_from, sizeof info->period_from);
+    str_into(o, "period_to", info->period_to, sizeof info->period_to);
+    str_into(o, "written_utc", info->written, sizeof info->written);
+    json_t *w = json_object_get(o, "warnings");
+    if (json_is_integer(w) && json_integer_value(w) >= 0)
+        info->warnings = (long)json_integer_value(w);
+}
+
 bool batch_job_unchanged(const batch_job *job, const char *out_dir)
 {
     return job->prev_key[0] != '\0' && job->key[0] != '\0' && strcmp(job->prev_key, job->key) == 0 &&
@@ -831,6 +949,7 @@ void batch_load_state(batch_plan *p, const char *out_dir)
             continue;
         memcpy(j->prev_key, key, HASH_HEX_SIZE);
         totals_from(j, rec); /* the summary's figures when it is skipped */
+        info_from_json(rec, &j->info);
     }
     json_decref(state);
 }
@@ -841,6 +960,18 @@ static void put(json_t *o, const char *k, json_t *v)
 {
     if (v == NULL || json_object_set_new(o, k, v) != 0)
         xalloc_die();
+}
+
+static json_t *str_or_null(const char *s) { return s[0] ? json_string(s) : json_null(); }
+
+static void info_to_json(const batch_output_info *info, json_t *o, bool with_date)
+{
+    if (with_date)
+        put(o, "written_utc", str_or_null(info->written));
+    put(o, "inputs_sha256", str_or_null(info->inputs_sha256));
+    put(o, "period_from", str_or_null(info->period_from));
+    put(o, "period_to", str_or_null(info->period_to));
+    put(o, "warnings", info->warnings >= 0 ? json_integer(info->warnings) : json_null());
 }
 
 static json_t *totals_object(const batch_job *j, json_t *o)
@@ -892,6 +1023,7 @@ enum cbam_err batch_save_state(const batch_plan *p, const char *out_dir, diag_li
             put(rec, "key", json_string(j->key));
             put(rec, "output", json_string(j->output));
             put(rec, "json", json_string(j->json));
+            info_to_json(&j->info, rec, false);
             put(clients, j->client, totals_object(j, rec));
         } else if (j->status == BATCH_FAILED) {
             json_object_del(clients, j->client); /* its outputs are no longer current */
@@ -921,7 +1053,7 @@ enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag
     put(tool, "version", json_string(PACKAGE_VERSION));
     put(root, "tool", tool);
     json_t *jobs = json_array();
-    size_t counts[5] = {0};
+    size_t counts[5] = {0}, kept = 0, warnings = 0;
     for (size_t i = 0; i < p->n; i++) {
         const batch_job *j = &sorted[i];
         counts[j->status]++;
@@ -933,6 +1065,20 @@ enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag
         put(o, "output", json_string(j->output));
         put(o, "json", json_string(j->json));
         put(o, "template_output", j->template_output ? json_string(j->template_output) : json_null());
+        put(o, "output_from", json_string(batch_output_from_name(j->from)));
+        batch_output_info none;
+        info_clear(&none);
+        bool current = j->status == BATCH_OK || j->status == BATCH_SKIPPED;
+        info_to_json(current ? &j->info : &none, o, false);
+        if (j->from == BATCH_FROM_EARLIER) {
+            json_t *e = json_object();
+            info_to_json(&j->earlier, e, true);
+            put(o, "earlier_output", e);
+        } else {
+            put(o, "earlier_output", json_null());
+        }
+        kept += j->from == BATCH_FROM_EARLIER;
+        warnings += current && j->info.warnings > 0 ? (size_t)j->info.warnings : 0;
         if (json_array_append_new(jobs, totals_object(j, o)) != 0)
             xalloc_die();
     }
@@ -942,6 +1088,8 @@ enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag
     put(c, "failed", json_integer((json_int_t)counts[BATCH_FAILED]));
     put(c, "skipped", json_integer((json_int_t)counts[BATCH_SKIPPED]));
     put(c, "not_run", json_integer((json_int_t)counts[BATCH_NOT_RUN]));
+    put(c, "kept_earlier_output", json_integer((json_int_t)kept));
+    put(c, "warnings", json_integer((json_int_t)warnings));
     put(root, "counts", c);
     char *jpath = join_name(out_dir, SUMMARY_JSON);
     enum cbam_err err = write_json_file(jpath, root, dl);
@@ -972,41 +1120,55 @@ enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag
             format_set_num_format(kwh, "#,##0");
             format_set_num_format(t3, "#,##0.000");
             format_set_num_format(pct, "0.0%");
-            static const char *const h[] = {"Client", "Status", "Output", "Consumption (kWh)",
-                                            "Location-based (tCO2)", "Market-based (tCO2)",
-                                            "CBAM indirect (tCO2)", "Green share", "Error"};
-            static const double w[] = {18, 9, 24, 16, 16, 16, 16, 10, 90};
+            static const char *const h[] = {"Client", "Status", "Output", "Output from", "Period", "Warnings",
+                                            "Consumption (kWh)", "Location-based (tCO2)", "Market-based (tCO2)",
+                                            "CBAM indirect (tCO2)", "Green share", "Inputs SHA-256", "Error"};
+            static const double w[] = {18, 9, 24, 40, 17, 9, 16, 16, 16, 16, 10, 16, 90};
+            enum { NCOLS = sizeof h / sizeof h[0] };
 #define CK(expr)                                                                                          \
     do {                                                                                                  \
         lxw_error e_ = (expr);                                                                            \
         if (le == LXW_NO_ERROR)                                                                           \
             le = e_;                                                                                      \
     } while (0)
-            for (int k = 0; k < 9; k++) {
+            for (int k = 0; k < NCOLS; k++) {
                 CK(worksheet_write_string(ws, 0, (lxw_col_t)k, h[k], head));
                 CK(worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k, w[k], NULL));
             }
             for (size_t i = 0; i < p->n && le == LXW_NO_ERROR; i++) {
                 const batch_job *j = &sorted[i];
                 lxw_row_t r = (lxw_row_t)i + 1;
+                bool current = j->status == BATCH_OK || j->status == BATCH_SKIPPED;
+                char from[200], period[40];
+                batch_output_from_text(j, from, sizeof from);
                 CK(worksheet_write_string(ws, r, 0, j->client, NULL));
                 CK(worksheet_write_string(ws, r, 1, batch_status_name(j->status), NULL));
-                CK(worksheet_write_string(ws, r, 2, j->output, NULL));
+                if (j->from != BATCH_FROM_NONE) /* only a file that is there */
+                    CK(worksheet_write_string(ws, r, 2, j->output, NULL));
+                CK(worksheet_write_string(ws, r, 3, from, NULL));
+                if (current && j->info.period_from[0]) {
+                    snprintf(period, sizeof period, "%s..%s", j->info.period_from, j->info.period_to);
+                    CK(worksheet_write_string(ws, r, 4, period, NULL));
+                }
+                if (current && j->info.warnings >= 0)
+                    CK(worksheet_write_number(ws, r, 5, (double)j->info.warnings, NULL));
                 if (j->has_totals && isfinite(j->kwh) && isfinite(j->location_t) && isfinite(j->market_t) &&
                     isfinite(j->cbam_t)) {
-                    CK(worksheet_write_number(ws, r, 3, j->kwh, kwh));
-                    CK(worksheet_write_number(ws, r, 4, j->location_t, t3));
-                    CK(worksheet_write_number(ws, r, 5, j->market_t, t3));
-                    CK(worksheet_write_number(ws, r, 6, j->cbam_t, t3));
+                    CK(worksheet_write_number(ws, r, 6, j->kwh, kwh));
+                    CK(worksheet_write_number(ws, r, 7, j->location_t, t3));
+                    CK(worksheet_write_number(ws, r, 8, j->market_t, t3));
+                    CK(worksheet_write_number(ws, r, 9, j->cbam_t, t3));
                     if (j->has_green_share && isfinite(j->green_share))
-                        CK(worksheet_write_number(ws, r, 7, j->green_share, pct));
+                        CK(worksheet_write_number(ws, r, 10, j->green_share, pct));
                 }
+                if (current && j->info.inputs_sha256[0])
+                    CK(worksheet_write_string(ws, r, 11, j->info.inputs_sha256, NULL));
                 if (j->error[0])
-                    CK(worksheet_write_string(ws, r, 8, j->error, NULL));
+                    CK(worksheet_write_string(ws, r, 12, j->error, NULL));
             }
             worksheet_freeze_panes(ws, 1, 0);
             if (p->n > 0)
-                CK(worksheet_autofilter(ws, 0, 0, (lxw_row_t)p->n, 8));
+                CK(worksheet_autofilter(ws, 0, 0, (lxw_row_t)p->n, NCOLS - 1));
 #undef CK
             lxw_error ce = workbook_close(wb);
             if (le == LXW_NO_ERROR)
@@ -1063,21 +1225,64 @@ enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl)
         j->error[n] = '\0';
         j->exit_code = (int)json_integer_value(json_object_get(o, "exit_code"));
         totals_from(j, o);
+        info_from_json(o, &j->info);
+        info_from_json(json_object_get(o, "earlier_output"), &j->earlier);
+        /* A summary of an older version has no output_from: its status tells. */
+        j->from = j->status == BATCH_OK ? BATCH_FROM_THIS_RUN
+                  : j->status == BATCH_SKIPPED ? BATCH_FROM_UNCHANGED : BATCH_FROM_NONE;
+        const char *from = json_string_value(json_object_get(o, "output_from"));
+        for (int f = BATCH_FROM_NONE; from != NULL && f <= BATCH_FROM_EARLIER; f++)
+            if (strcmp(from, batch_output_from_name((enum batch_output_from)f)) == 0)
+                j->from = (enum batch_output_from)f;
     }
     json_decref(root);
     free(path);
     return err;
 }
 
-enum cbam_err batch_merge(const char *const *dirs, size_t n, batch_plan *p, diag_list *dl)
+/* Copies a merged client's files from its shard directory into out_dir, and
+ * says which run made the workbook that is then in out_dir. */
+static enum cbam_err merge_outputs(batch_job *j, const char *shard, const char *out_dir, diag_list *dl)
+{
+    enum cbam_err err = CBAM_OK;
+    const char *names[] = {j->output, j->json, j->template_output};
+    bool copied = !outfile_same_target(shard, out_dir); /* a shard merged into itself: nothing to copy */
+    bool in_shard = exists_in(shard, j->output);
+    for (size_t k = 0; copied && k < 3; k++) {
+        if (names[k] == NULL || names[k][0] == '\0' || !exists_in(shard, names[k]))
+            continue;
+        char *src = join_name(shard, names[k]), *dst = join_name(out_dir, names[k]);
+        enum cbam_err e = outfile_copy(src, dst, dl);
+        if (e != CBAM_OK) {
+            err = CBAM_ERR_CANTCREAT;
+            in_shard = false; /* not copied: what is in out_dir decides */
+        }
+        free(src);
+        free(dst);
+    }
+    if (in_shard && j->from != BATCH_FROM_NONE)
+        return err; /* as the shard's summary says */
+    /* The shard has no workbook for it (or it was not copied): a workbook
+     * left in out_dir by an earlier merge is an earlier run's. */
+    j->from = batch_output_read(out_dir, j, &j->earlier) ? BATCH_FROM_EARLIER : BATCH_FROM_NONE;
+    if (j->status == BATCH_OK || j->status == BATCH_SKIPPED) {
+        /* The shard says ok but its files are gone: not this run's output. */
+        j->has_totals = j->has_totals && j->from != BATCH_FROM_NONE;
+    }
+    return err;
+}
+
+enum cbam_err batch_merge(const char *const *dirs, size_t n, const char *out_dir, batch_plan *p, diag_list *dl)
 {
     enum cbam_err err = CBAM_OK;
     strmap *seen = strmap_new(); /* client -> index of its shard directory + 1 */
+    size_t *shard_of = NULL; /* per job: the index of its shard directory */
     for (size_t d = 0; d < n; d++) {
         size_t first = p->n;
         enum cbam_err e = batch_read_summary(dirs[d], p, dl);
         if (err == CBAM_OK)
             err = e;
+        shard_of = xreallocarray(shard_of, p->n ? p->n : 1, sizeof *shard_of);
         size_t kept = first, dups = 0;
         char first_dup[600] = "";
         for (size_t i = first; i < p->n; i++) {
@@ -1091,6 +1296,7 @@ enum cbam_err batch_merge(const char *const *dirs, size_t n, batch_plan *p, diag
                 continue;
             }
             strmap_put(seen, client, strlen(client), (void *)(uintptr_t)(d + 1));
+            shard_of[kept] = d;
             p->jobs[kept++] = p->jobs[i];
         }
         if (dups > 0) {
@@ -1109,5 +1315,25 @@ enum cbam_err batch_merge(const char *const *dirs, size_t n, batch_plan *p, diag
         p->n = kept;
     }
     strmap_free(seen);
-    return err;
+    /* Only a good merge writes anything. */
+    for (size_t i = 0; err == CBAM_OK && i < p->n; i++) {
+        /* Names from a shard's summary must stay inside out_dir, as a manifest's do. */
+        batch_job *j = &p->jobs[i];
+        if (!safe_name(j->output) || !safe_name(j->json) ||
+            (j->template_output != NULL && !safe_name(j->template_output))) {
+            char *path = join_name(dirs[shard_of[i]], SUMMARY_JSON);
+            diag_add(dl, DIAG_ERROR, path, 0, 0, "client %s has an output name that is not a plain file name",
+                     j->client);
+            free(path);
+            err = CBAM_ERR_DATA;
+        }
+    }
+    enum cbam_err copy_err = CBAM_OK;
+    for (size_t i = 0; err == CBAM_OK && i < p->n; i++) {
+        enum cbam_err e = merge_outputs(&p->jobs[i], dirs[shard_of[i]], out_dir, dl);
+        if (copy_err == CBAM_OK)
+            copy_err = e;
+    }
+    free(shard_of);
+    return err != CBAM_OK ? err : copy_err;
 }

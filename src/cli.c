@@ -3,30 +3,80 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char top_help[] =
-    "Usage: cbamcalc COMMAND [OPTIONS]\n"
-    "\n"
-    "Electricity emissions of exporting manufacturers: location-based and market-based\n"
-    "(GHG Protocol Scope 2) and EU CBAM indirect, per enterprise, month and product.\n"
-    "\n"
-    "Commands:\n"
-    "  report    compute the figures from meter and production CSV files\n"
-    "  validate  check the input files and print every problem; writes nothing\n"
-    "  template  fill the Commission's CBAM communication template (v2.1.1) for one enterprise\n"
-    "  factors   list or show the emission factors (factors list | factors show ID)\n"
-    "  batch     run report for many clients (a manifest or a folder per client)\n"
-    "  demo      run report on the bundled example (Yuncheng green-power park)\n"
-    "\n"
-    "Options:\n"
-    "  -h, --help     show this help (COMMAND --help for a command's options)\n"
-    "  -V, --version  show the version\n"
-    "\n"
-    "Exit status: 0 ok, 64 usage error, 65 data error, 66 input missing or unreadable,\n"
-    "73 output not writable. See cbamcalc(1).\n";
+/* Every command, once: the dispatch, the help and the messages all read this
+ * list, so a new command cannot be left out of one of them. */
+static const struct command {
+    const char *name, *what;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"report", "compute the figures from meter and production CSV files", cli_cmd_report_main},
+    {"validate", "check the input files and print every problem; writes nothing", cli_cmd_validate_main},
+    {"template", "fill the Commission's CBAM communication template (v2.1.1) for one enterprise",
+     cli_cmd_template},
+    {"factors", "list or show the emission factors (factors list | factors show ID)", cli_cmd_factors},
+    {"batch", "run report for many clients (a manifest or a folder per client), unattended", cli_cmd_batch},
+    {"demo", "run report on the bundled example (Yuncheng green-power park)", cli_cmd_demo},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+int cli_cmd_report_main(int argc, char **argv)
+{
+    return cli_cmd_report(argc, argv, false);
+}
+
+int cli_cmd_validate_main(int argc, char **argv)
+{
+    return cli_cmd_report(argc, argv, true);
+}
+
+void cli_ignore_sigpipe(void)
+{
+    /* A closed pipe (cbamcalc ... 2>&1 | head -1) is a failed write, told
+     * by the exit code, not a death by SIGPIPE halfway through the outputs,
+     * a batch run or the last message. */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void print_help(FILE *to)
+{
+    fputs("Usage: cbamcalc COMMAND [OPTIONS]\n"
+          "\n"
+          "Electricity emissions of exporting manufacturers: location-based and market-based\n"
+          "(GHG Protocol Scope 2) and EU CBAM indirect, per enterprise, month and product.\n"
+          "\n"
+          "Commands:\n",
+          to);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(to, "  %-9s %s\n", commands[i].name, commands[i].what);
+    fputs("\n"
+          "Options:\n"
+          "  -h, --help     show this help (COMMAND --help for a command's options)\n"
+          "  -V, --version  show the version\n"
+          "\n"
+          "Exit status: 0 ok, 64 usage error, 65 data error, 66 input missing or unreadable,\n"
+          "73 output not writable; batch also 1 some clients failed, 75 output directory in use,\n"
+          "130/143 stopped by SIGINT/SIGTERM. See cbamcalc(1).\n",
+          to);
+}
+
+/* "report, validate, ..., batch or demo". */
+static void command_list(char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < NCOMMANDS && len < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == NCOMMANDS ? " or " : ", ";
+        int w = snprintf(buf + len, size - len, "%s%s", sep, commands[i].name);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+}
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -62,28 +112,25 @@ int cli_main(int argc, char **argv)
 
 static int dispatch(int argc, char **argv)
 {
-    if (argc < 2)
-        return cli_usage_error(NULL, "a command is required (report, validate, factors, demo)");
+    char list[256];
+    command_list(list, sizeof list);
+    if (argc < 2) {
+        /* Someone trying the tool, or a script that lost its arguments: say what there is. */
+        fprintf(stderr, "cbamcalc: a command is required (%s)\n\n", list);
+        print_help(stderr);
+        return cbam_err_exit_code(CBAM_ERR_USAGE);
+    }
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(top_help, stdout);
+        print_help(stdout);
         return 0;
     }
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
         printf("cbamcalc %s\n", PACKAGE_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "report") == 0)
-        return cli_cmd_report(argc - 1, argv + 1, false);
-    if (strcmp(cmd, "validate") == 0)
-        return cli_cmd_report(argc - 1, argv + 1, true);
-    if (strcmp(cmd, "template") == 0)
-        return cli_cmd_template(argc - 1, argv + 1);
-    if (strcmp(cmd, "factors") == 0)
-        return cli_cmd_factors(argc - 1, argv + 1);
-    if (strcmp(cmd, "demo") == 0)
-        return cli_cmd_demo(argc - 1, argv + 1);
-    if (strcmp(cmd, "batch") == 0)
-        return cli_cmd_batch(argc - 1, argv + 1);
-    return cli_usage_error(NULL, "unknown command '%s'; expected report, validate, template, factors, batch or demo", cmd);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    return cli_usage_error(NULL, "unknown command '%s'; expected %s", cmd, list);
 }

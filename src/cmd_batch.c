@@ -10,6 +10,7 @@
 #include "strmap.h"
 #include "parse.h"
 #include "workers.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -83,14 +84,20 @@ static const char batch_help[] =
     "Each client's inputs are read (and hashed) in its own process: an input that is not a\n"
     "regular file (a FIFO, a device, a directory) fails that client only, and so does one that\n"
     "takes longer than --client-timeout.\n"
-    "On a terminal a progress line shows clients done, failures, elapsed time and ETA; else\n"
-    "one line per client with a timestamp. A second run (or --merge) at the same time on the\n"
-    "same DIR exits 75. SIGINT/SIGTERM stop the run: running clients stop without partial\n"
-    "files, the summary lists who did not run.\n"
+    "A client that fails keeps its last good workbook; the summary says so (output_from\n"
+    "earlier_run, with that output's date and inputs hash) instead of showing it as this run's.\n"
+    "The summary also gives each client's period and warnings. --merge copies each client's\n"
+    "files from its shard into DIR.\n"
+    "On a terminal a progress line shows clients done, failures, elapsed time and ETA, and the\n"
+    "last line names the failed clients and why; else one line per client with a timestamp,\n"
+    "then a totals line. A closed standard output (| head -1) does not stop the run.\n"
+    "A second run (or --merge) at the same time on the same DIR exits 75. SIGINT/SIGTERM stop\n"
+    "the run: running clients stop without partial files, the summary lists who did not run.\n"
     "\n"
     "Exit status: 0 all clients ok or skipped, 1 some clients failed (see the summary),\n"
     "64 usage, 65 a bad manifest or folder names, 66 unreadable manifest or folder,\n"
-    "73 DIR not writable, 75 DIR in use by another run, 130/143 stopped by SIGINT/SIGTERM.\n";
+    "73 DIR, the summary or standard output not writable, 75 DIR in use by another run,\n"
+    "130/143 stopped by SIGINT/SIGTERM.\n";
 
 static volatile sig_atomic_t stop_signal;
 
@@ -165,6 +172,7 @@ struct child_msg {
     cli_report_outcome out;
     int skipped; /* unchanged since its last good outputs: nothing done */
     char key[HASH_HEX_SIZE];
+    batch_output_info info; /* what its new outputs say (period, warnings, inputs hash) */
 };
 _Static_assert(sizeof(struct child_msg) <= PIPE_BUF, "a child's answer must be one atomic write");
 
@@ -211,6 +219,8 @@ static void run_child(batch_job *j, const struct run_ctx *rc, int fd)
         a.silent = true;
         code = cli_run_report_ex(&a, &m.out);
         memcpy(m.key, j->key, sizeof m.key);
+        if (code == 0)
+            batch_output_read(rc->out_dir, j, &m.info); /* read here: in parallel, not in the parent */
     }
     if (write(fd, &m, sizeof m) != (ssize_t)sizeof m)
         code = 70;
@@ -232,19 +242,30 @@ static void fmt_time(double s, char *buf, size_t size)
     snprintf(buf, size, "%02d:%02d", (t / 60) % 100000, t % 60);
 }
 
-static void log_line(const batch_job *j)
+static void timestamp(char *when, size_t size)
 {
-    char when[32];
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (j->status == BATCH_FAILED)
-        printf("%s %s failed (exit %d, %.2f s): %s\n", when, j->client, j->exit_code, j->seconds, j->error);
-    else
-        printf("%s %s %s%s%.2f s\n", when, j->client, batch_status_name(j->status),
-               j->status == BATCH_SKIPPED ? " (unchanged) " : " ", j->seconds);
-    fflush(stdout);
+    strftime(when, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* One line per client when not on a terminal (cron mails it, a log keeps it). */
+static void log_line(const batch_job *j)
+{
+    char when[32], from[200], warn[48] = "";
+    timestamp(when, sizeof when);
+    if (j->status == BATCH_FAILED || j->status == BATCH_NOT_RUN) {
+        batch_output_from_text(j, from, sizeof from);
+        printf("%s %s %s (exit %d, %.2f s): %s; output: %s\n", when, j->client, batch_status_name(j->status),
+               j->exit_code, j->seconds, j->error, from);
+    } else {
+        if (j->info.warnings > 0)
+            snprintf(warn, sizeof warn, ", %ld warning%s", j->info.warnings, j->info.warnings == 1 ? "" : "s");
+        printf("%s %s %s%s%.2f s%s\n", when, j->client, batch_status_name(j->status),
+               j->status == BATCH_SKIPPED ? " (unchanged) " : " ", j->seconds, warn);
+    }
+    fflush(stdout); /* a closed pipe (| head -1) fails here, without ending the run */
 }
 
 /* Reads a finished child's answer into its job. */
@@ -273,10 +294,12 @@ static void collect(batch_plan *p, struct slot *s, int status, const struct run_
             snprintf(j->error, sizeof j->error, "the job ended without a result (%s %d)",
                      WIFSIGNALED(status) ? "signal" : "exit", WIFSIGNALED(status) ? WTERMSIG(status) : code);
         }
+        batch_note_earlier(j, rc->out_dir);
         return;
     }
     if (m.skipped) {
-        j->status = BATCH_SKIPPED; /* its totals are the recorded ones */
+        j->status = BATCH_SKIPPED; /* its totals and info are the recorded ones */
+        j->from = BATCH_FROM_UNCHANGED;
         return;
     }
     j->exit_code = m.out.exit_code;
@@ -284,9 +307,12 @@ static void collect(batch_plan *p, struct slot *s, int status, const struct run_
         j->status = BATCH_FAILED;
         j->has_totals = false;
         snprintf(j->error, sizeof j->error, "%s", m.out.error);
+        batch_note_earlier(j, rc->out_dir); /* its last good workbook stays: say whose it is */
         return;
     }
     j->status = BATCH_OK;
+    j->from = BATCH_FROM_THIS_RUN;
+    j->info = m.info;
     memcpy(j->key, m.key, sizeof j->key); /* recorded in the state file */
     j->has_totals = true;
     j->kwh = m.out.kwh;
@@ -452,6 +478,7 @@ static void run_pool(batch_plan *p, struct run_ctx *rc, int jobs_at_once, bool t
             j->status = BATCH_NOT_RUN;
             snprintf(j->error, sizeof j->error, "stopped by signal %d before it ran", (int)stop_signal);
         }
+        batch_note_earlier(j, rc->out_dir); /* also those that could not be started */
         if (j->status != BATCH_OK && j->status != BATCH_SKIPPED)
             j->has_totals = false; /* not the recorded totals of an earlier run */
     }
@@ -472,6 +499,53 @@ static bool parse_shard(const char *s, int *k, int *n)
     return true;
 }
 
+/* Why a client failed, short: the message of its error without the
+ * FILE:LINE:COL part, cut at a character boundary. */
+static void short_reason(const char *error, char *buf, size_t size)
+{
+    const char *msg = strstr(error, "error: ");
+    msg = msg != NULL ? msg + 7 : error;
+    size_t max = 70, len = strlen(msg);
+    size_t n = utf8_cut(msg, len, max < size - 4 ? max : size - 4);
+    snprintf(buf, size, "%.*s%s", (int)n, msg, n < len ? "..." : "");
+}
+
+/* "; failed: a (why; earlier output kept), b (...) and 3 more" into buf;
+ * "" when none failed. With why, at most 3 are named (one line on a terminal). */
+static void failed_clients(const batch_plan *p, bool why, char *buf, size_t size)
+{
+    size_t named = 0, more = 0, len = 0, max = why ? 3 : 10;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->n; i++) {
+        const batch_job *j = &p->jobs[i];
+        if (j->status != BATCH_FAILED)
+            continue;
+        if (named == max) {
+            more++;
+            continue;
+        }
+        char reason[120] = "", part[400];
+        if (why) {
+            short_reason(j->error, reason, sizeof reason);
+            snprintf(part, sizeof part, "%s (%s; %s)", j->client, reason,
+                     j->from == BATCH_FROM_EARLIER ? "its earlier output kept" : "no earlier output");
+        } else {
+            snprintf(part, sizeof part, "%s", j->client);
+        }
+        int w = snprintf(buf + len, size - len, "%s%s", named ? ", " : "; failed: ", part);
+        if (w < 0 || (size_t)w >= size - len) {
+            buf[len] = '\0'; /* no room: counted instead */
+            more++;
+            max = named;
+            continue;
+        }
+        len += (size_t)w;
+        named++;
+    }
+    if (more > 0 && len < size)
+        snprintf(buf + len, size - len, " and %zu more", more);
+}
+
 static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_state, bool tty)
 {
     enum cbam_err err = CBAM_OK;
@@ -479,18 +553,67 @@ static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_s
         err = batch_save_state(p, out_dir, dl);
     if (err == CBAM_OK)
         err = batch_write_summary(p, out_dir, dl);
-    size_t counts[5] = {0};
-    for (size_t i = 0; i < p->n; i++)
-        counts[p->jobs[i].status]++;
-    if (tty)
-        fprintf(stderr, "cbamcalc: %zu ok, %zu skipped (unchanged), %zu failed, %zu not run; summary in "
-                        "%s/batch-summary.xlsx\n",
-                counts[BATCH_OK], counts[BATCH_SKIPPED], counts[BATCH_FAILED], counts[BATCH_NOT_RUN], out_dir);
+    size_t counts[5] = {0}, kept = 0, warnings = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const batch_job *j = &p->jobs[i];
+        counts[j->status]++;
+        kept += j->status == BATCH_FAILED && j->from == BATCH_FROM_EARLIER;
+        if ((j->status == BATCH_OK || j->status == BATCH_SKIPPED) && j->info.warnings > 0)
+            warnings += (size_t)j->info.warnings;
+    }
+    char failed[2048];
+    failed_clients(p, tty, failed, sizeof failed);
+    char totals[256];
+    snprintf(totals, sizeof totals, "%zu ok, %zu skipped (unchanged), %zu failed (%zu kept an earlier output), "
+                                    "%zu not run, %zu warning%s",
+             counts[BATCH_OK], counts[BATCH_SKIPPED], counts[BATCH_FAILED], kept, counts[BATCH_NOT_RUN], warnings,
+             warnings == 1 ? "" : "s");
+    if (tty) {
+        /* The last line on a terminal: who failed and why, in short. */
+        fprintf(stderr, "cbamcalc: %s%s; summary in %s/%s\n", totals, failed, out_dir, BATCH_SUMMARY_XLSX);
+    } else {
+        /* Cron, systemd, a log file: the per-client lines end with the totals. */
+        char when[32];
+        timestamp(when, sizeof when);
+        printf("%s totals: %s%s; summary in %s/%s\n", when, totals, failed, out_dir, BATCH_SUMMARY_JSON);
+        fflush(stdout);
+    }
     if (err != CBAM_OK)
         return cbam_err_exit_code(err);
     if (stop_signal)
         return 128 + stop_signal;
     return counts[BATCH_FAILED] > 0 ? EXIT_SOME_FAILED : 0;
+}
+
+/* mkdir -p: a cron job or a shard's reports/shard-3 may name a directory
+ * whose parents do not exist yet. false with errno set. */
+static bool make_dirs(const char *path)
+{
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf) {
+        errno = len ? ENAMETOOLONG : ENOENT;
+        return false;
+    }
+    memcpy(buf, path, len + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char saved = buf[i];
+        buf[i] = '\0';
+        bool ok = mkdir(buf, 0777) == 0 || errno == EEXIST;
+        buf[i] = saved;
+        if (!ok)
+            return false;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return false;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return false;
+    }
+    return true;
 }
 
 /* Takes the lock of out_dir: one run (or merge) per output directory at a
@@ -593,6 +716,8 @@ int cli_cmd_batch(int argc, char **argv)
     if (merge && template_path != NULL)
         return cli_usage_error("batch", "--merge combines summaries; --template does not go with it");
 
+    /* `batch ... | head -1`: the log may go, the run finishes and its summary agrees with the files. */
+    cli_ignore_sigpipe();
     /* First the signals: from here on SIGINT/SIGTERM end the run cleanly,
      * whatever it is waiting for. No SA_RESTART: a blocked read returns. */
     struct sigaction sa;
@@ -603,7 +728,7 @@ int cli_cmd_batch(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     bool tty = !quiet && isatty(STDERR_FILENO);
-    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+    if (!make_dirs(out_dir)) {
         fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", out_dir, strerror(errno));
         return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
     }
@@ -617,10 +742,17 @@ int cli_cmd_batch(int argc, char **argv)
     batch_plan plan = {.templates = template_path != NULL};
 
     if (merge) {
-        enum cbam_err err = batch_merge((const char *const *)argv + optind, (size_t)(argc - optind), &plan, &dl);
-        if (err != CBAM_OK)
+        enum cbam_err err =
+            batch_merge((const char *const *)argv + optind, (size_t)(argc - optind), out_dir, &plan, &dl);
+        if (err != CBAM_OK && err != CBAM_ERR_CANTCREAT) {
             fprintf(stderr, "cbamcalc: the shards cannot be merged; nothing was written\n");
-        rc = err != CBAM_OK ? cbam_err_exit_code(err) : finish(&plan, out_dir, &dl, false, tty);
+            rc = cbam_err_exit_code(err);
+        } else {
+            /* A copy that failed is named above; the summary says what is there. */
+            rc = finish(&plan, out_dir, &dl, false, tty);
+            if (err != CBAM_OK)
+                rc = cbam_err_exit_code(err);
+        }
         batch_plan_free(&plan);
         diag_list_free(&dl);
         close(lock);

@@ -518,6 +518,27 @@ static bool copy_into(int fd, const char *src, mode_t mode)
     return ok;
 }
 
+enum cbam_err outfile_copy(const char *src, const char *dst, diag_list *dl)
+{
+    struct stat st;
+    bool found = stat(src, &st) == 0;
+    if (!found || !S_ISREG(st.st_mode)) {
+        diag_add(dl, DIAG_ERROR, src, 0, 0, "cannot copy to %s: %s", dst,
+                 found ? "not a regular file" : strerror(errno));
+        return CBAM_ERR_NOINPUT;
+    }
+    outfile of;
+    enum cbam_err err = outfile_open(&of, dst, dl);
+    if (err != CBAM_OK)
+        return err;
+    if (fflush(of.fp) != 0 || !copy_into(fileno(of.fp), src, st.st_mode)) {
+        diag_add(dl, DIAG_ERROR, dst, 0, 0, "copying %s failed: %s", src, strerror(errno));
+        outfile_abort(&of);
+        return CBAM_ERR_CANTCREAT;
+    }
+    return outfile_commit(&of, dl);
+}
+
 /* Keeps the target's present content under a hidden name next to it, so a
  * failed commit can put it back. No backup when there is no target yet. */
 static enum cbam_err make_backup(outfile *of, diag_list *dl)

@@ -309,19 +309,89 @@ START_TEST(merge_refuses_a_client_twice)
     diag_list dl;
     diag_list_init(&dl);
     const char *good[] = {d1, d2};
-    ck_assert_int_eq(batch_merge(good, 2, &p, &dl), CBAM_OK);
+    ck_assert_int_eq(batch_merge(good, 2, dir, &p, &dl), CBAM_OK);
     ck_assert_uint_eq(p.n, 3);
     batch_plan_free(&p);
     const char *twice[] = {d1, d2, d1};
-    ck_assert_int_eq(batch_merge(twice, 3, &p, &dl), CBAM_ERR_DATA);
+    ck_assert_int_eq(batch_merge(twice, 3, dir, &p, &dl), CBAM_ERR_DATA);
     char want[400];
     snprintf(want, sizeof want, "client a is in shard %s and in shard %s (and 1 more clients)", d1, d1);
     ck_assert(has_error(&dl, 0, 0, want));
     batch_plan_free(&p);
     const char *overlap[] = {d1, d3};
-    ck_assert_int_eq(batch_merge(overlap, 2, &p, &dl), CBAM_ERR_DATA);
+    ck_assert_int_eq(batch_merge(overlap, 2, dir, &p, &dl), CBAM_ERR_DATA);
     snprintf(want, sizeof want, "client b is in shard %s and in shard %s;", d1, d3);
     ck_assert(has_error(&dl, 0, 0, want));
+    batch_plan_free(&p);
+    diag_list_free(&dl);
+}
+END_TEST
+
+/* What a kept output is: the workbook's date, and its JSON's inputs hash,
+ * periods (the earliest and latest enterprise's) and warnings. */
+START_TEST(output_read)
+{
+    batch_job j = {.output = "c.xlsx", .json = "c.json", .status = BATCH_FAILED};
+    batch_output_info info;
+    ck_assert(!batch_output_read(dir, &j, &info)); /* no workbook: nothing kept */
+    batch_note_earlier(&j, dir);
+    ck_assert_int_eq(j.from, BATCH_FROM_NONE);
+    put_file("c.xlsx", "PK");
+    ck_assert(batch_output_read(dir, &j, &info)); /* a workbook without its JSON */
+    ck_assert_str_eq(info.inputs_sha256, "");
+    ck_assert_int_eq(info.warnings, -1);
+    ck_assert_uint_eq(strlen(info.written), 20);
+    put_file("c.json", "{\"inputs_sha256\":\"ab12\",\"enterprises\":["
+                       "{\"period_from\":\"2025-03\",\"period_to\":\"2025-06\"},"
+                       "{\"period_from\":\"2025-01\",\"period_to\":\"2025-04\"}],"
+                       "\"diagnostics\":[{\"severity\":\"warning\"},{\"severity\":\"note\"},"
+                       "{\"severity\":\"warning\"}]}");
+    batch_note_earlier(&j, dir);
+    ck_assert_int_eq(j.from, BATCH_FROM_EARLIER);
+    ck_assert_str_eq(j.earlier.inputs_sha256, "ab12");
+    ck_assert_str_eq(j.earlier.period_from, "2025-01");
+    ck_assert_str_eq(j.earlier.period_to, "2025-06");
+    ck_assert_int_eq(j.earlier.warnings, 2);
+    char text[200];
+    batch_output_from_text(&j, text, sizeof text);
+    ck_assert_ptr_nonnull(strstr(text, "an earlier run, kept (written 20"));
+    ck_assert_ptr_nonnull(strstr(text, "inputs ab12)"));
+    j.status = BATCH_OK; /* its own outputs: left alone */
+    j.from = BATCH_FROM_THIS_RUN;
+    batch_note_earlier(&j, dir);
+    ck_assert_int_eq(j.from, BATCH_FROM_THIS_RUN);
+}
+END_TEST
+
+/* --merge copies a shard's files into the merged directory, and lists no file that is not there. */
+START_TEST(merge_copies_outputs)
+{
+    static const char *const s1[] = {"a", "b"};
+    shard("s1", s1, 2);
+    put_file("s1/a.xlsx", "workbook a");
+    put_file("s1/a.json", "{}");
+    char d1[160], out[160];
+    snprintf(d1, sizeof d1, "%s/s1", dir);
+    snprintf(out, sizeof out, "%s/all", dir);
+    ck_assert_int_eq(mkdir(out, 0777), 0);
+    batch_plan p = {0};
+    diag_list dl;
+    diag_list_init(&dl);
+    const char *dirs[] = {d1};
+    ck_assert_int_eq(batch_merge(dirs, 1, out, &p, &dl), CBAM_OK);
+    ck_assert_uint_eq(p.n, 2);
+    ck_assert_int_eq(p.jobs[0].from, BATCH_FROM_THIS_RUN);
+    ck_assert_int_eq(p.jobs[1].from, BATCH_FROM_NONE); /* b's files are in no shard */
+    char path[200];
+    snprintf(path, sizeof path, "%s/a.xlsx", out);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    char buf[32] = "";
+    ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+    fclose(f);
+    ck_assert_str_eq(buf, "workbook a");
+    snprintf(path, sizeof path, "%s/b.xlsx", out);
+    ck_assert_int_ne(access(path, F_OK), 0);
     batch_plan_free(&p);
     diag_list_free(&dl);
 }
@@ -339,6 +409,8 @@ Suite *suite_batch(void)
     tcase_add_test(tc, output_collisions);
     tcase_add_test(tc, manifest_100k);
     tcase_add_test(tc, merge_refuses_a_client_twice);
+    tcase_add_test(tc, output_read);
+    tcase_add_test(tc, merge_copies_outputs);
     suite_add_tcase(s, tc);
     return s;
 }
