@@ -343,6 +343,15 @@ static lxw_chart *new_chart(struct xw *x, uint8_t type)
     return ch;
 }
 
+/* A new series of ch; NULL (the error kept) when out of memory. */
+static lxw_chart_series *add_series(struct xw *x, lxw_chart *ch)
+{
+    lxw_chart_series *cs = chart_add_series(ch, NULL, NULL);
+    if (cs == NULL)
+        ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    return cs;
+}
+
 /* Inserts ch with its top left corner x_px, y_px pixels right of and below
  * the top left of cell (r, c), w_px by h_px pixels (a chart is 480 by 288
  * unscaled). */
@@ -895,11 +904,9 @@ static void write_hourly(struct xw *x, const ledger *l, const alloc_enterprise *
             return;
         static const lxw_color_t colours[HOURLY__GREEN] = {0xED7D31, 0x70AD47, 0x4472C4, 0x00A3A3};
         for (int s = 1; s < pcols; s++) {
-            lxw_chart_series *cs = chart_add_series(ch, NULL, NULL);
-            if (cs == NULL) {
-                ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            lxw_chart_series *cs = add_series(x, ch);
+            if (cs == NULL)
                 return;
-            }
             chart_series_set_categories(cs, "Hourly", (lxw_row_t)p_head + 1, 0, (lxw_row_t)p_head + 24, 0);
             chart_series_set_values(cs, "Hourly", (lxw_row_t)p_head + 1, (lxw_col_t)s, (lxw_row_t)p_head + 24,
                                     (lxw_col_t)s);
@@ -1997,11 +2004,9 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
         if (col == NULL)
             return;
         for (int k = 0; k < nshown; k++) {
-            lxw_chart_series *cs = chart_add_series(col, NULL, NULL);
-            if (cs == NULL) {
-                ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            lxw_chart_series *cs = add_series(x, col);
+            if (cs == NULL)
                 return;
-            }
             int c = E_GRID + shown[k];
             chart_series_set_categories(cs, "Electricity", 1, E_MONTH, (lxw_row_t)n, E_MONTH);
             chart_series_set_values(cs, "Electricity", 1, (lxw_col_t)c, (lxw_row_t)n, (lxw_col_t)c);
@@ -2017,11 +2022,9 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     lxw_chart *line = new_chart(x, LXW_CHART_LINE);
     if (line == NULL)
         return;
-    lxw_chart_series *ls = chart_add_series(line, NULL, NULL);
-    if (ls == NULL) {
-        ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    lxw_chart_series *ls = add_series(x, line);
+    if (ls == NULL)
         return;
-    }
     chart_series_set_categories(ls, "Electricity", 1, E_MONTH, (lxw_row_t)n, E_MONTH);
     chart_series_set_values(ls, "Electricity", 1, E_CBAM_T, (lxw_row_t)n, E_CBAM_T);
     chart_series_set_name_range(ls, "Electricity", 0, E_CBAM_T);
@@ -2036,11 +2039,9 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
         lxw_chart *pie = new_chart(x, LXW_CHART_PIE);
         if (pie == NULL)
             return;
-        lxw_chart_series *ps = chart_add_series(pie, NULL, NULL);
-        if (ps == NULL) {
-            ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        lxw_chart_series *ps = add_series(x, pie);
+        if (ps == NULL)
             return;
-        }
         chart_series_set_categories(ps, "Electricity", 0, E_GRID, 0, E_SUPPLIER);
         chart_series_set_values(ps, "Electricity", (lxw_row_t)etot, E_GRID, (lxw_row_t)etot, E_SUPPLIER);
         /* Percentages on the slices; a source without kWh has neither a
