@@ -43,7 +43,7 @@ struct xw {
     bool bad_number; /* a figure was not finite: a bug, nothing is written */
     lxw_format *title, *head, *text, *bold, *kwh, *kwh_bold, *t3, *t3_bold, *ef, *share, *see, *wrap, *ok,
         *missing, *warn, *warn_wrap, *na;
-    lxw_format *plain; /* cells without a format of their own: NULL in English, the CJK font in Chinese */
+    lxw_format *plain; /* cells without a format of their own: top-aligned, in Chinese the CJK font */
     /* Every printed page's header and footer (page_frame). */
     char page_header[LXW_HEADER_FOOTER_MAX + 1], page_footer[LXW_HEADER_FOOTER_MAX + 1];
     int ncharts; /* inserted so far: the parts the written file must have */
@@ -176,6 +176,8 @@ static lxw_format *format(struct xw *x, const char *num_format, bool bold)
         format_set_bold(f);
     if (x->zh)
         format_set_font_name(f, CJK_FONT);
+    /* a row made tall by a wrapped text reads from its top in every column */
+    format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
     return f;
 }
 
@@ -216,7 +218,7 @@ static void make_formats(struct xw *x)
     x->na = format(x, NULL, false);
     format_set_font_color(x->na, 0x7F7F7F);
     format_set_align(x->na, LXW_ALIGN_RIGHT);
-    x->plain = x->zh ? format(x, NULL, false) : NULL;
+    x->plain = format(x, NULL, false);
 }
 
 /* Appends text to a header or footer, "&" doubled (it starts a code there)
