@@ -1932,6 +1932,12 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
              cell(f, etot, E_ONSITE, true), cons);
     }
     r++;
+    if (ae->hourly != NULL && ae->hourly->has_share) {
+        /* The hour-by-hour score beside the volumetric share (Hourly explains it). */
+        str(x, ws, r, 0, L(x, L_MATCHED_SHARE), x->bold);
+        num(x, ws, r, 1, ae->hourly->matched_share, x->share);
+        str(x, ws, r++, 2, x->zh ? "见 Hourly 表" : "see Hourly", NULL);
+    }
     if (ae->kwh.source[SUPPLY_SUPPLIER] > 0) {
         /* Supplier factors: in the market-based figure, not in CBAM's. */
         char note[2048];

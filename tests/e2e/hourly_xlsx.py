@@ -141,6 +141,12 @@ def check_hourly(path, ent, zh=False):
          "the rule is explained: %r" % rule[:80])
     if zh:
         return ws
+    # Summary shows the hourly score beside the green share (issue 13).
+    sm = by_label(wb["Summary"])
+    r = sm.get("Matched share (24/7, CFE score)")
+    c.ok(r is not None and h["matched_share"] is not None and
+         abs(wb["Summary"].cell(r, 2).value - h["matched_share"]) < 1e-12,
+         "Summary shows the matched share %r" % (h["matched_share"],))
     kv = {"Interval of the meter data (minutes)": 60, "Months with interval rows": len(h["months"]),
           "Months matched hour by hour": h["matched_months"], "Hours in the matched months": h["hours"],
           "Load (kWh)": h["load_kwh"], "Unmatched load (kWh)": h["unmatched_load_kwh"],
