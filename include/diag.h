@@ -4,12 +4,17 @@
  * and column. A diag_list collects them for the reports (JSON, workbook) and
  * can echo each to a stream as it arrives (stderr on the command line).
  *
+ * Each message is kept in English and, when the catalogue (msgzh.h) has the
+ * format, also in Chinese (message_zh) for a report written with --lang zh.
+ * Terminal output and JSON stay English.
+ *
  * Ownership: a diag_list owns copies of every string passed to diag_add();
  * diag_list_free() releases them. Callers keep their own strings.
  */
 #ifndef CBAM_DIAG_H
 #define CBAM_DIAG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,6 +28,7 @@ typedef struct diag {
     int column;       /* 1-based field number; 0 when not about a field */
     char *enterprise; /* the enterprise it is about, NULL when about a file or the run */
     char *message;
+    char *message_zh; /* the message in Chinese; NULL when the catalogue has no entry */
 } diag;
 
 typedef struct diag_list {
@@ -54,7 +60,31 @@ void diag_add_ent(diag_list *dl, enum diag_severity sev, const char *enterprise,
 void diag_add_at(diag_list *dl, enum diag_severity sev, const char *file, long line, int column,
                  const char *enterprise, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/* diag_add_at() for wrappers that take their own format and arguments. */
+void diag_addv(diag_list *dl, enum diag_severity sev, const char *file, long line, int column, const char *enterprise,
+               const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+
+/* A message formatted beforehand in both languages (message_zh NULL or ""
+ * when there is no Chinese): for text made where no diag_list is at hand. */
+void diag_add_text(diag_list *dl, enum diag_severity sev, const char *file, long line, int column,
+                   const char *enterprise, const char *message, const char *message_zh);
+
+/* Adds a copy of d (both languages) to dl, counted and echoed as diag_add() does. */
+void diag_add_copy(diag_list *dl, const diag *d);
+
+/* Formats fmt as diag_add() does, cut to DIAG_MESSAGE_MAX on a character
+ * boundary, and the Chinese form into zh when the catalogue has one (else
+ * zh is ""). Both buffers are DIAG_MESSAGE_MAX bytes. */
+void diag_vformat2(char en[DIAG_MESSAGE_MAX], char zh[DIAG_MESSAGE_MAX], const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 const char *diag_severity_name(enum diag_severity sev);
+
+/* The message a reader of language zh sees: message_zh when zh and there is
+ * one, else message. */
+const char *diag_text(const diag *d, bool zh);
+/* The severity as a reader sees it: "error"/"warning"/"note", or 错误/警告/提示. */
+const char *diag_severity_text(enum diag_severity sev, bool zh);
 
 /* Writes "file:line:col: severity: message\n" (parts that are unknown left out). */
 void diag_print(FILE *f, const diag *d);

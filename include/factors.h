@@ -4,7 +4,8 @@
  * --factors DIR adds CSV files of the same form, and an id found there
  * replaces the shipped one. Every value is held in kgCO2/kWh (= tCO2/MWh)
  * together with the id, unit, year, source, url, status and note that the
- * reports print beside it.
+ * reports print beside it, and the note in Chinese where a file gives one
+ * (an optional note_zh column).
  *
  * Ownership: the database owns every factor and string in it; pointers from
  * factors_find() and factors_lookup() live until factors_free().
@@ -16,6 +17,7 @@
 #include "csvin.h"
 #include "diag.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum factor_kind {
@@ -43,6 +45,7 @@ typedef struct factor {
     double value;    /* kgCO2/kWh */
     char *unit;      /* as written in the source file */
     char *source, *url, *status, *note;
+    char *note_zh; /* the note in Chinese; "" when the file has none */
     char *file; /* where it was defined, for messages */
     long line;
     char *replaced; /* a user file's factor that replaced a shipped id: what the shipped one was; else NULL */
@@ -82,5 +85,9 @@ size_t factors_count(const factors_db *db);
 const factor *factors_at(const factors_db *db, size_t i); /* in load order */
 
 const char *factors_kind_name(enum factor_kind k);
+
+/* The note a reader of language zh sees: note_zh when zh and there is one,
+ * else note (never NULL). */
+const char *factor_note(const factor *f, bool zh);
 
 #endif

@@ -8,6 +8,20 @@
 
 enum label {
     L_TITLE,
+    /* the terminal summary (report_text.c): English as it has always printed */
+    L_SUM_NO_DATA,
+    L_SUM_ENTERPRISE,
+    L_SUM_CONSUMPTION,
+    L_SUM_GREEN_SHARE,
+    L_SUM_CERTIFICATES,
+    L_SUM_UNALLOCATED,
+    L_SUM_EMISSIONS,
+    L_SUM_LOCATION,
+    L_SUM_MARKET,
+    L_SUM_PRODUCTS,
+    L_SUM_GRID,
+    L_SUM_SUPPLIER,
+    L_SUM_LOAD,
     L_ENTERPRISE,
     L_NAME,
     L_NAME_EN,

@@ -31,10 +31,12 @@ static void show(const factor *f)
 {
     printf("id:       %s\nkind:     %s\ncountry:  %s\nregion:   %s\nyear:     %d\n"
            "value:    %.15g kgCO2/kWh (written as %s)\nsource:   %s\nurl:      %s\n"
-           "status:   %s\nnote:     %s\ndefined:  %s:%ld\n",
+           "status:   %s\nnote:     %s\n",
            f->id, factors_kind_name(f->kind), f->country, f->region[0] ? f->region : "(national)", f->year,
-           f->value, f->unit, f->source, f->url[0] ? f->url : "-", f->status, f->note[0] ? f->note : "-",
-           f->file, f->line);
+           f->value, f->unit, f->source, f->url[0] ? f->url : "-", f->status, f->note[0] ? f->note : "-");
+    if (f->note_zh != NULL && f->note_zh[0] != '\0')
+        printf("note_zh:  %s\n", f->note_zh);
+    printf("defined:  %s:%ld\n", f->file, f->line);
     if (f->replaced != NULL)
         printf("replaces: the shipped factor of this id (%s)\n", f->replaced);
 }

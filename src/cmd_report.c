@@ -679,7 +679,7 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
     if (err == CBAM_OK && !a->validate_only)
         err = outputs_write(a, l, &res, &dl);
     if (err == CBAM_OK && a->summary)
-        report_text_write(stdout, &res);
+        report_text_write_lang(stdout, &res, a->zh);
 
     if (out != NULL) {
         memset(out, 0, sizeof *out);

@@ -203,8 +203,9 @@ static void consume(csvin *r, const struct batch *b)
     for (size_t i = 0; i < b->nrecs && !atomic_load(&r->stop); i++) {
         const struct rec *rc = &b->recs[i];
         if (rc->kind != REC_ROW) {
-            diag_add(r->dl, rc->kind == REC_ERROR ? DIAG_ERROR : DIAG_NOTE, r->name, rc->line,
-                     (int)rc->nfields, "%s", b->text + b->foff[rc->first]);
+            /* The message in English, then in Chinese ("" when none): see fail(). */
+            diag_add_text(r->dl, rc->kind == REC_ERROR ? DIAG_ERROR : DIAG_NOTE, r->name, rc->line,
+                          (int)rc->nfields, NULL, b->text + b->foff[rc->first], b->text + b->foff[rc->first + 1]);
             continue;
         }
         for (size_t f = 0; f < rc->nfields; f++)
@@ -306,9 +307,22 @@ static void *capped_realloc(void *p, size_t n)
     return realloc(p, n);
 }
 
+/* Queues a message as two fields, English and Chinese (diag_vformat2()):
+ * it is made on the reader's thread, and becomes a diagnostic on the
+ * consumer's. */
+static void add_message(struct batch *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void add_message(struct batch *b, const char *fmt, va_list ap)
+{
+    char en[DIAG_MESSAGE_MAX], zh[DIAG_MESSAGE_MAX];
+    diag_vformat2(en, zh, fmt, ap);
+    batch_add_field(b, en, strlen(en));
+    batch_add_field(b, zh, strlen(zh));
+}
+
 /* A structural error: drops the record being assembled, queues the message
  * in its place, and ends the input. */
-static void fail(csvin *r, long line, int column, const char *msg)
+static void fail(csvin *r, long line, int column, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void fail(csvin *r, long line, int column, const char *fmt, ...)
 {
     if (r->failed)
         return;
@@ -316,14 +330,21 @@ static void fail(csvin *r, long line, int column, const char *msg)
     struct batch *b = r->cur;
     b->text_len = r->rec_text;
     b->nf = r->rec_nf;
-    batch_add_field(b, msg, strlen(msg));
+    va_list ap;
+    va_start(ap, fmt);
+    add_message(b, fmt, ap);
+    va_end(ap);
     batch_add_rec(b, (struct rec){line, r->rec_nf, (size_t)column, REC_ERROR, false});
 }
 
 /* A note about the whole file, delivered before its rows. */
-static void note(csvin *r, const char *msg)
+static void note(csvin *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(csvin *r, const char *fmt, ...)
 {
-    batch_add_field(r->cur, msg, strlen(msg));
+    va_list ap;
+    va_start(ap, fmt);
+    add_message(r->cur, fmt, ap);
+    va_end(ap);
     batch_add_rec(r->cur, (struct rec){0, r->rec_nf, 0, REC_NOTE, false});
     r->rec_text = r->cur->text_len;
     r->rec_nf = r->cur->nf;
@@ -372,10 +393,7 @@ static void on_field(void *data, size_t len, void *vr)
     }
     if (r->nfields == CSVIN_FIELDS_MAX || r->cur->text_len - r->rec_text + len + 1 > CSVIN_RECORD_MAX) {
         /* Said at once: reading on to the end of a 20 MB line gains nothing. */
-        char lim[96];
-        snprintf(lim, sizeof lim, "more than %d fields or %d bytes in one record", CSVIN_FIELDS_MAX,
-                 CSVIN_RECORD_MAX);
-        fail(r, r->next_line, 0, lim);
+        fail(r, r->next_line, 0, "more than %d fields or %d bytes in one record", CSVIN_FIELDS_MAX, CSVIN_RECORD_MAX);
         return;
     }
     batch_add_field(r->cur, s, len);
@@ -426,21 +444,22 @@ static unsigned find_control(const char *s, size_t len)
 static void control_error(csvin *r, long line, size_t i, unsigned cp)
 {
     const char *name = cp == 0x7f ? "DEL" : cp < 0x20 ? c0_names[cp] : cp < 0xA0 ? c1_names[cp - 0x80] : NULL;
-    char msg[200];
-    if (name == NULL)
-        snprintf(msg, sizeof msg,
-                 "field contains U+%04X, %s; expected printable text",
-                 cp, cp >= 0xFFFE ? "which is not a character (a workbook cannot hold it)"
-                                  : "an invisible mark (it makes an id look like another)");
+    int col = (int)i + 1;
+    if (name == NULL && cp >= 0xFFFE)
+        fail(r, line, col,
+             "field contains U+%04X, which is not a character (a workbook cannot hold it); expected printable text",
+             cp);
+    else if (name == NULL)
+        fail(r, line, col,
+             "field contains U+%04X, an invisible mark (it makes an id look like another); expected printable text",
+             cp);
     else if (cp == '\n' || cp == '\r')
-        snprintf(msg, sizeof msg,
-                 "a line break (U+%04X, %s) inside a quoted field; expected every record on one line "
-                 "(a cell with several lines cannot be read as a row)",
-                 cp, name);
+        fail(r, line, col,
+             "a line break (U+%04X, %s) inside a quoted field; expected every record on one line "
+             "(a cell with several lines cannot be read as a row)",
+             cp, name);
     else
-        snprintf(msg, sizeof msg, "field contains the control character U+%04X (%s); expected printable text",
-                 cp, name);
-    fail(r, line, (int)i + 1, msg);
+        fail(r, line, col, "field contains the control character U+%04X (%s); expected printable text", cp, name);
 }
 
 /* NUL bytes, invalid UTF-8 and control characters in the record's fields;
@@ -456,12 +475,10 @@ static bool check_field_text(csvin *r, long line)
             return false;
         }
         if (!utf8_valid(s, len, &bad)) {
-            char msg[160];
-            snprintf(msg, sizeof msg,
-                     "invalid UTF-8 (byte 0x%02x at offset %zu of the field); save the file as "
-                     "UTF-8, or give --encoding gb18030 for a GBK file",
-                     (unsigned char)s[bad], bad);
-            fail(r, line, (int)i + 1, msg);
+            fail(r, line, (int)i + 1,
+                 "invalid UTF-8 (byte 0x%02x at offset %zu of the field); save the file as "
+                 "UTF-8, or give --encoding gb18030 for a GBK file",
+                 (unsigned char)s[bad], bad);
             return false;
         }
         unsigned cp = find_control(s, len);
@@ -515,20 +532,17 @@ static void parse_failure(csvin *r)
     long start = r->next_line;
     long line = start + r->embedded_nl + count_breaks((const char *)r->parser.entry_buf, r->parser.entry_pos);
     int column = (int)r->nfields + 1;
-    char msg[320];
-    if (st == CSV_ENOMEM || st == CSV_ETOOBIG) {
-        snprintf(msg, sizeof msg, "a field longer than %d bytes", CSVIN_FIELD_MAX);
-    } else {
-        /* A stray quote swallows lines up to the next quote: say where it opened. */
-        char opened[80] = "";
-        if (line != start)
-            snprintf(opened, sizeof opened, " (the quoted field began on line %ld)", start);
-        snprintf(msg, sizeof msg,
-                 "malformed quoting%s: a quote inside an unquoted field, or text after a closing "
-                 "quote; expected \"...\" around the whole field with inner quotes doubled",
-                 opened);
-    }
-    fail(r, line, column, msg);
+    if (st == CSV_ENOMEM || st == CSV_ETOOBIG)
+        fail(r, line, column, "a field longer than %d bytes", CSVIN_FIELD_MAX);
+    else if (line != start) /* a stray quote swallows lines up to the next quote: say where it opened */
+        fail(r, line, column,
+             "malformed quoting (the quoted field began on line %ld): a quote inside an unquoted field, or text "
+             "after a closing quote; expected \"...\" around the whole field with inner quotes doubled",
+             start);
+    else
+        fail(r, line, column,
+             "malformed quoting: a quote inside an unquoted field, or text after a closing "
+             "quote; expected \"...\" around the whole field with inner quotes doubled");
 }
 
 static void csv_bytes(csvin *r, const unsigned char *p, size_t len)
@@ -733,13 +747,15 @@ static void convert_slice(csvin *r, const unsigned char *p, size_t len, bool at_
             continue;
         if (e == EINVAL && !at_end)
             break; /* the rest of a character comes with the next chunk */
-        char msg[200];
-        snprintf(msg, sizeof msg,
-                 "%s (byte 0x%02x) is not valid %s text; save the file as UTF-8, or give "
-                 "--encoding",
-                 e == EINVAL ? "the file ends inside a character" : "a byte sequence",
+        if (e == EINVAL)
+            fail(r, r->conv_lines + 1, 0,
+                 "the file ends inside a character (byte 0x%02x) is not valid %s text; save the file as UTF-8, "
+                 "or give --encoding",
                  (unsigned char)*in, r->format.encoding);
-        fail(r, r->conv_lines + 1, 0, msg);
+        else
+            fail(r, r->conv_lines + 1, 0,
+                 "a byte sequence (byte 0x%02x) is not valid %s text; save the file as UTF-8, or give --encoding",
+                 (unsigned char)*in, r->format.encoding);
         in_left = 0;
     }
     if (in_left > 0)
@@ -788,17 +804,18 @@ static void decide(csvin *r, bool at_end)
 {
     const unsigned char *p = r->sniff;
     size_t n = r->sniff_len, skip = 0;
-    const char *enc = NULL, *why = NULL;
+    const char *enc = NULL;
+    bool bom = false, not_utf8 = false; /* what the encoding was told by */
     r->decided = true;
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         enc = "UTF-8", skip = 3;
     else if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
-        enc = "UTF-16LE", skip = 2, why = "its byte-order mark";
+        enc = "UTF-16LE", skip = 2, bom = true;
     else if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
-        enc = "UTF-16BE", skip = 2, why = "its byte-order mark";
+        enc = "UTF-16BE", skip = 2, bom = true;
     if (r->want_encoding != NULL) {
         enc = r->want_encoding;
-        why = NULL;
+        bom = false;
         if (strcmp(enc, "UTF-8") != 0 && skip == 3)
             skip = 0; /* a UTF-8 mark in a file said to be otherwise: let it show */
     } else if (enc == NULL) {
@@ -814,8 +831,7 @@ static void decide(csvin *r, bool at_end)
                 cut = n;
         }
         enc = utf8_valid((const char *)p, cut, NULL) ? "UTF-8" : "GB18030";
-        if (strcmp(enc, "GB18030") == 0)
-            why = "it is not valid UTF-8";
+        not_utf8 = strcmp(enc, "GB18030") == 0;
     }
     r->format.encoding = enc;
     if (strcmp(enc, "UTF-8") != 0) {
@@ -825,11 +841,10 @@ static void decide(csvin *r, bool at_end)
             return;
         }
     }
-    if (why != NULL) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "read as %s text: %s (give --encoding to choose another)", enc, why);
-        note(r, msg);
-    }
+    if (bom)
+        note(r, "read as %s text: its byte-order mark (give --encoding to choose another)", enc);
+    else if (not_utf8)
+        note(r, "read as %s text: it is not valid UTF-8 (give --encoding to choose another)", enc);
 
     /* The delimiter, from the first line of the converted text. */
     const unsigned char *text = p + skip;

@@ -1,6 +1,7 @@
 /* diag.c - collecting and printing diagnostics (see diag.h). */
 #include "config.h"
 #include "diag.h"
+#include "msgzh.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -19,6 +20,7 @@ void diag_list_free(diag_list *dl)
         free(dl->items[i].file);
         free(dl->items[i].enterprise);
         free(dl->items[i].message);
+        free(dl->items[i].message_zh);
     }
     free(dl->items);
     memset(dl, 0, sizeof *dl);
@@ -32,6 +34,23 @@ const char *diag_severity_name(enum diag_severity sev)
     case DIAG_ERROR: return "error";
     }
     return "error";
+}
+
+const char *diag_severity_text(enum diag_severity sev, bool zh)
+{
+    if (!zh)
+        return diag_severity_name(sev);
+    switch (sev) {
+    case DIAG_NOTE: return "提示";
+    case DIAG_WARNING: return "警告";
+    case DIAG_ERROR: return "错误";
+    }
+    return "错误";
+}
+
+const char *diag_text(const diag *d, bool zh)
+{
+    return zh && d->message_zh != NULL ? d->message_zh : d->message;
 }
 
 /* True for a code point that would act on a terminal instead of showing:
@@ -106,36 +125,52 @@ void diag_print_dropped(FILE *f, const diag_list *dl)
         fprintf(f, "cbamcalc: note: %zu further diagnostics were counted but not listed\n", dl->dropped);
 }
 
-static void add(diag_list *dl, enum diag_severity sev, const char *file, long line, int column,
-                const char *enterprise, const char *fmt, va_list ap)
+/* vsnprintf into msg (DIAG_MESSAGE_MAX bytes); what does not fit is cut on
+ * a character boundary, so the message stays valid UTF-8, and ends in "...". */
+static void format_cut(char *msg, const char *fmt, va_list ap)
 {
-    char msg[DIAG_MESSAGE_MAX];
-    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(msg, DIAG_MESSAGE_MAX, fmt, ap);
     if (n < 0)
         msg[0] = '\0';
-    else if ((size_t)n >= sizeof msg) {
-        /* Cut on a character boundary so the message stays valid UTF-8. */
-        size_t cut = utf8_cut(msg, sizeof msg - 1, sizeof msg - 4);
+    else if ((size_t)n >= DIAG_MESSAGE_MAX) {
+        size_t cut = utf8_cut(msg, DIAG_MESSAGE_MAX - 1, DIAG_MESSAGE_MAX - 4);
         memcpy(msg + cut, "...", 4);
     }
+}
 
-    switch (sev) {
+void diag_vformat2(char en[DIAG_MESSAGE_MAX], char zh[DIAG_MESSAGE_MAX], const char *fmt, va_list ap)
+{
+    /* The catalogue's tests hold each Chinese format to the English one's
+     * conversions, so it reads the same arguments. */
+    const char *zfmt = msgzh_lookup(fmt);
+    va_list ap2;
+    va_copy(ap2, ap);
+    format_cut(en, fmt, ap);
+    if (zfmt != NULL)
+        format_cut(zh, zfmt, ap2);
+    else
+        zh[0] = '\0';
+    va_end(ap2);
+}
+
+/* Stores d (its strings owned by dl from here on), counted and echoed. */
+static void store(diag_list *dl, diag d)
+{
+    switch (d.severity) {
     case DIAG_ERROR: dl->errors++; break;
     case DIAG_WARNING: dl->warnings++; break;
     case DIAG_NOTE: dl->notes++; break;
     }
-
-    diag d = {sev,         file ? xstrdup(file) : NULL, line, column, enterprise ? xstrdup(enterprise) : NULL,
-              xstrdup(msg)};
-    if (dl->echo != NULL && sev >= dl->echo_min)
+    if (dl->echo != NULL && d.severity >= dl->echo_min)
         diag_print(dl->echo, &d);
     /* Errors are always kept (ingest stops a file after INGEST_MAX_ERRORS):
      * the first error is what a batch summary shows, whatever came before. */
-    if (dl->count >= DIAG_MAX_STORED && sev != DIAG_ERROR) {
+    if (dl->count >= DIAG_MAX_STORED && d.severity != DIAG_ERROR) {
         dl->dropped++;
         free(d.file);
         free(d.enterprise);
         free(d.message);
+        free(d.message_zh);
         return;
     }
     if (dl->count == dl->cap) {
@@ -145,12 +180,38 @@ static void add(diag_list *dl, enum diag_severity sev, const char *file, long li
     dl->items[dl->count++] = d;
 }
 
+void diag_add_text(diag_list *dl, enum diag_severity sev, const char *file, long line, int column,
+                   const char *enterprise, const char *message, const char *message_zh)
+{
+    diag d = {sev,
+              file ? xstrdup(file) : NULL,
+              line,
+              column,
+              enterprise ? xstrdup(enterprise) : NULL,
+              xstrdup(message),
+              message_zh != NULL && message_zh[0] != '\0' ? xstrdup(message_zh) : NULL};
+    store(dl, d);
+}
+
+void diag_add_copy(diag_list *dl, const diag *d)
+{
+    diag_add_text(dl, d->severity, d->file, d->line, d->column, d->enterprise, d->message, d->message_zh);
+}
+
+void diag_addv(diag_list *dl, enum diag_severity sev, const char *file, long line, int column, const char *enterprise,
+               const char *fmt, va_list ap)
+{
+    char msg[DIAG_MESSAGE_MAX], zh[DIAG_MESSAGE_MAX];
+    diag_vformat2(msg, zh, fmt, ap);
+    diag_add_text(dl, sev, file, line, column, enterprise, msg, zh);
+}
+
 void diag_add(diag_list *dl, enum diag_severity sev, const char *file, long line, int column, const char *fmt,
               ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    add(dl, sev, file, line, column, NULL, fmt, ap);
+    diag_addv(dl, sev, file, line, column, NULL, fmt, ap);
     va_end(ap);
 }
 
@@ -158,7 +219,7 @@ void diag_add_ent(diag_list *dl, enum diag_severity sev, const char *enterprise,
 {
     va_list ap;
     va_start(ap, fmt);
-    add(dl, sev, NULL, 0, 0, enterprise, fmt, ap);
+    diag_addv(dl, sev, NULL, 0, 0, enterprise, fmt, ap);
     va_end(ap);
 }
 
@@ -207,6 +268,6 @@ void diag_add_at(diag_list *dl, enum diag_severity sev, const char *file, long l
 {
     va_list ap;
     va_start(ap, fmt);
-    add(dl, sev, file, line, column, enterprise, fmt, ap);
+    diag_addv(dl, sev, file, line, column, enterprise, fmt, ap);
     va_end(ap);
 }

@@ -102,6 +102,13 @@ const char *factors_kind_name(enum factor_kind k)
     return (int)k >= 0 && k < FACTOR_KIND__COUNT ? kind_names[k] : "?";
 }
 
+const char *factor_note(const factor *f, bool zh)
+{
+    if (zh && f->note_zh != NULL && f->note_zh[0] != '\0')
+        return f->note_zh;
+    return f->note != NULL ? f->note : "";
+}
+
 static const char *const statuses[] = {"confirmed", "secondary", "user"};
 
 /* Units accepted in factor files, with the multiplier to kgCO2/kWh. */
@@ -133,6 +140,7 @@ static void factor_free(factor *f)
     free(f->status);
     free(f->replaced);
     free(f->note);
+    free(f->note_zh);
     free(f->file);
     free(f);
 }
@@ -190,6 +198,7 @@ enum col {
     C_URL,
     C_STATUS,
     C_NOTE,
+    C_NOTE_ZH,
     C__N
 };
 
@@ -197,7 +206,7 @@ static const columns_spec factor_columns[C__N] = {
     [C_ID] = {"id", true},         [C_KIND] = {"kind", true},     [C_COUNTRY] = {"country", true},
     [C_REGION] = {"region", true}, [C_YEAR] = {"year", true},     [C_VALUE] = {"value", true},
     [C_UNIT] = {"unit", true},     [C_SOURCE] = {"source", true}, [C_URL] = {"url", false},
-    [C_STATUS] = {"status", true}, [C_NOTE] = {"note", false},
+    [C_STATUS] = {"status", true}, [C_NOTE] = {"note", false},     [C_NOTE_ZH] = {"note_zh", false},
 };
 
 struct load_ctx {
@@ -323,6 +332,7 @@ static int on_factor_row(void *vc, const csvin_row *row)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
     f->note = field_dup(row, c->cols.idx[C_NOTE]);
+    f->note_zh = field_dup(row, c->cols.idx[C_NOTE_ZH]);
     if (c->replace && strcmp(f->status, "user") != 0) {
         /* A user's file vouches for its own values: never shown as the
          * shipped tables' "confirmed" or "secondary". */
@@ -331,6 +341,13 @@ static int on_factor_row(void *vc, const csvin_row *row)
         snprintf(note, n, "%s%s(the file says status %s)", f->note, f->note[0] ? " " : "", f->status);
         free(f->note);
         f->note = note;
+        if (f->note_zh[0] != '\0') {
+            n = strlen(f->note_zh) + strlen(f->status) + 64;
+            note = xmalloc(n);
+            snprintf(note, n, "%s（文件标注的状态为 %s）", f->note_zh, f->status);
+            free(f->note_zh);
+            f->note_zh = note;
+        }
         free(f->status);
         f->status = xstrdup("user");
     }
@@ -528,6 +545,7 @@ enum cbam_err factors_resolve_arg(factors_db *db, const char *arg, const char *w
         f->url = xstrdup("");
         f->status = xstrdup("user");
         f->note = xstrdup("value given by the user; its evidence is the user's to keep");
+        f->note_zh = xstrdup("用户输入的数值；其依据由用户自行留存");
         f->file = xstrdup("command line");
         append(db, f);
         *out = f;

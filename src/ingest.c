@@ -252,13 +252,11 @@ const char *ingest_kind_name(enum ingest_kind kind)
 __attribute__((format(printf, 4, 5))) static int row_error(struct ctx *c, const csvin_row *row, int col,
                                                            const char *fmt, ...)
 {
-    char msg[2 * DIAG_MESSAGE_MAX]; /* longer than diag keeps: diag_add cuts it, with "..." */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    diag_addv(c->dl, DIAG_ERROR, c->name, row->line, col >= 0 ? col + 1 : 0, NULL, fmt, ap);
     va_end(ap);
     c->err = CBAM_ERR_DATA;
-    diag_add(c->dl, DIAG_ERROR, c->name, row->line, col >= 0 ? col + 1 : 0, "%s", msg);
     if (++c->errors >= INGEST_MAX_ERRORS) {
         diag_add(c->dl, DIAG_ERROR, c->name, row->line, 0, "%d errors in this file; stopped reading it",
                  INGEST_MAX_ERRORS);
@@ -274,12 +272,10 @@ __attribute__((format(printf, 5, 6))) static void row_warning(struct ctx *c, enu
 {
     if (++c->repeats[kind] > REPEAT_LIMIT)
         return;
-    char msg[2 * DIAG_MESSAGE_MAX]; /* longer than diag keeps: diag_add cuts it, with "..." */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    diag_addv(c->dl, DIAG_WARNING, c->name, row->line, col >= 0 ? col + 1 : 0, NULL, fmt, ap);
     va_end(ap);
-    diag_add(c->dl, DIAG_WARNING, c->name, row->line, col >= 0 ? col + 1 : 0, "%s", msg);
 }
 
 static bool has(const struct ctx *c, int k) { return c->cols.idx[k] >= 0; }
@@ -2131,10 +2127,8 @@ static enum cbam_err ctx_finish(struct ctx *c, enum cbam_err err, const csvin_st
         if (err == CBAM_OK && c->records_before_header == 0)
             diag_add(c->dl, DIAG_ERROR, c->name, 0, 0, "empty file; expected a header line and %s rows",
                      ingest_kind_name(c->kind));
-        for (size_t i = 0; i < c->header_diags.count; i++) {
-            const diag *d = &c->header_diags.items[i];
-            diag_add(c->dl, d->severity, d->file, d->line, d->column, "%s", d->message);
-        }
+        for (size_t i = 0; i < c->header_diags.count; i++)
+            diag_add_copy(c->dl, &c->header_diags.items[i]);
         if (c->records_before_header >= HEADER_SEARCH || (err == CBAM_OK && c->records_before_header > 0))
             diag_add(c->dl, DIAG_ERROR, c->name, c->best_line, 0,
                      "no header with the %s columns in the first %zu rows; line %ld was taken as the header "

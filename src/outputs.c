@@ -308,10 +308,8 @@ static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
 /* Adds the diagnostics of from to dl, in their order (echoed as dl echoes). */
 static void add_all(diag_list *dl, const diag_list *from)
 {
-    for (size_t i = 0; i < from->count; i++) {
-        const diag *d = &from->items[i];
-        diag_add_at(dl, d->severity, d->file, d->line, d->column, d->enterprise, "%s", d->message);
-    }
+    for (size_t i = 0; i < from->count; i++)
+        diag_add_copy(dl, &from->items[i]);
 }
 
 /* Makes and writes the items one after the other here, up to the first

@@ -1,6 +1,12 @@
-/* report_text.c - human-readable summary (see report_text.h). */
+/* report_text.c - human-readable summary (see report_text.h).
+ *
+ * One layout for both languages: the words come from labels.c (whose
+ * English is what the summary always printed), sentences are written per
+ * language, and labels are padded by display width (a CJK character takes
+ * two columns), so the numbers line up in Chinese as in English. */
 #include "config.h"
 #include "report_text.h"
+#include "labels.h"
 #include "numfmt.h"
 #include "utf8.h"
 #include "parse.h"
@@ -13,117 +19,231 @@ char *report_text_number(char *buf, size_t size, double v, int decimals)
     return numfmt_fixed(buf, size, v, decimals);
 }
 
-static void factor_line(FILE *f, const char *label, double t, double kwh, const factor *fa, const char *code)
+/* True for the code points a terminal shows two columns wide: East Asian
+ * Wide and Fullwidth (Hangul Jamo, CJK, kana, Hangul, compatibility and
+ * full-width forms, the supplementary ideographs). */
+static bool wide(unsigned long cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+           (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+size_t report_text_width(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = strlen(s), cols = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_seq_len(u + i, len - i);
+        if (n <= 1) {
+            cols++;
+            i++;
+            continue;
+        }
+        unsigned long cp = u[i] & (0xFFu >> (n + 1));
+        for (size_t k = 1; k < n; k++)
+            cp = cp << 6 | (u[i + k] & 0x3Fu);
+        cols += wide(cp) ? 2 : 1;
+        i += n;
+    }
+    return cols;
+}
+
+/* Writes s left-aligned in `width` columns, as "%-*s" does for ASCII. */
+static void put_left(FILE *f, const char *s, size_t width)
+{
+    size_t w = report_text_width(s);
+    fputs(s, f);
+    for (; w < width; w++)
+        fputc(' ', f);
+}
+
+/* A source as the summary names it: its input-file id in English (grid,
+ * green_trade, ...), the Chinese term in Chinese. */
+static const char *source_text(int s, bool zh)
+{
+    static const enum label zh_name[SUPPLY__COUNT] = {
+        [SUPPLY_GRID] = L_SUM_GRID,           [SUPPLY_GREEN_TRADE] = L_SRC_TRADE, [SUPPLY_GREEN_PPA] = L_SRC_PPA,
+        [SUPPLY_GREEN_DIRECT] = L_SRC_DIRECT, [SUPPLY_ONSITE] = L_SRC_ONSITE,     [SUPPLY_SUPPLIER] = L_SUM_SUPPLIER,
+        [SUPPLY_CERTIFICATE] = L_SUM_CERTIFICATES,
+    };
+    return zh && s >= 0 && s < SUPPLY__COUNT ? label(zh_name[s], true) : supply_name((enum supply_source)s);
+}
+
+static void factor_line(FILE *f, bool zh, enum label what, double t, double kwh, const factor *fa, const char *code)
 {
     char a[48], b[48];
-    fprintf(f, "  %-16s %16s t  %8s kg/kWh", label, report_text_number(a, sizeof a, t, 3),
+    fputs("  ", f);
+    put_left(f, label(what, zh), 16);
+    fprintf(f, " %16s t  %8s kg/kWh", report_text_number(a, sizeof a, t, 3),
             kwh > 0 ? report_text_number(b, sizeof b, t * 1000.0 / kwh, 4) : "-");
-    if (fa != NULL)
+    if (fa != NULL && zh)
+        fprintf(f, "   排放因子 %s = %.4f%s", fa->id, fa->value, fa->replaced ? "（已被您的 --factors 文件替换）" : "");
+    else if (fa != NULL)
         fprintf(f, "   factor %s = %.4f%s", fa->id, fa->value, fa->replaced ? " (REPLACED by your --factors file)" : "");
     else
-        fputs("   factor differs by month", f);
+        fputs(zh ? "   排放因子逐月不同" : "   factor differs by month", f);
     if (code != NULL)
-        fprintf(f, ", code %s", code);
+        fprintf(f, zh ? "，代码 %s" : ", code %s", code);
     fputc('\n', f);
 }
 
+/* hourly.c's reason in Chinese where labels.c has it; else as it is. */
+static const char *reason_text(const char *reason, bool zh)
+{
+    for (int l = L_REASON_TAINTED; zh && l <= L_REASON_GREEN_TAINTED; l++)
+        if (strcmp(label((enum label)l, false), reason) == 0)
+            return label((enum label)l, true);
+    return reason;
+}
+
 /* The hour-by-hour matching: the 24/7 share and the surplus per source. */
-static void hourly_lines(FILE *f, const alloc_enterprise *ae)
+static void hourly_lines(FILE *f, const alloc_enterprise *ae, bool zh)
 {
     const hourly_ent *h = ae->hourly;
     char a[48], b[48], c[48];
     if (h == NULL)
         return;
     if (h->nmatched == 0) {
-        fprintf(f, "  Hourly matching: none of the %zu month%s with interval rows could be matched:\n", h->nmonths,
-                h->nmonths == 1 ? "" : "s");
+        if (zh)
+            fprintf(f, "  逐小时匹配：%zu 个有分时数据的月份均未能匹配：\n", h->nmonths);
+        else
+            fprintf(f, "  Hourly matching: none of the %zu month%s with interval rows could be matched:\n",
+                    h->nmonths, h->nmonths == 1 ? "" : "s");
         for (size_t i = 0; i < h->nmonths && i < 3; i++) {
             char per[8];
             period_format(h->months[i].ord, per, sizeof per);
-            fprintf(f, "    %s: %s\n", per, h->months[i].reason);
+            fprintf(f, zh ? "    %s：%s\n" : "    %s: %s\n", per, reason_text(h->months[i].reason, zh));
         }
         if (h->nmonths > 3)
-            fputs("    (the other months: see the JSON's hourly.months)\n", f);
+            fputs(zh ? "    （其他月份：见 JSON 的 hourly.months）\n" : "    (the other months: see the JSON's hourly.months)\n",
+                  f);
         return;
     }
-    fprintf(f, "  Hourly matching (%zu month%s, %u hours, %u-minute data)\n", h->nmatched, h->nmatched == 1 ? "" : "s",
-            h->hours, h->interval_minutes);
-    fprintf(f, "    %-14s %18s   matched share %s %%  (volumetric %s %%)\n", "load",
+    if (zh)
+        fprintf(f, "  逐小时匹配（%zu 个月，%u 小时，%u 分钟数据）\n", h->nmatched, h->hours, h->interval_minutes);
+    else
+        fprintf(f, "  Hourly matching (%zu month%s, %u hours, %u-minute data)\n", h->nmatched,
+                h->nmatched == 1 ? "" : "s", h->hours, h->interval_minutes);
+    fputs("    ", f);
+    put_left(f, label(L_SUM_LOAD, zh), 14);
+    fprintf(f, zh ? " %18s   逐小时匹配率 %s %%（电量占比 %s %%）\n" : " %18s   matched share %s %%  (volumetric %s %%)\n",
             report_text_number(a, sizeof a, h->load_kwh, 0),
             h->has_share ? report_text_number(b, sizeof b, h->matched_share * 100, 1) : "-",
             h->has_share ? report_text_number(c, sizeof c, h->volumetric_share * 100, 1) : "-");
     for (int g = 0; g < HOURLY__GREEN; g++) {
         if (h->supply_kwh[g] == 0)
             continue;
-        fprintf(f, "    %-14s %18s   matched %s, surplus %s\n", supply_name(hourly_green_source((enum hourly_green)g)),
+        fputs("    ", f);
+        put_left(f, source_text(hourly_green_source((enum hourly_green)g), zh), 14);
+        fprintf(f, zh ? " %18s   匹配 %s，余电 %s\n" : " %18s   matched %s, surplus %s\n",
                 report_text_number(a, sizeof a, h->supply_kwh[g], 0), report_text_number(b, sizeof b, h->matched_kwh[g], 0),
                 report_text_number(c, sizeof c, h->surplus_kwh[g], 0));
     }
-    if (h->nmatched < h->nmonths)
-        fprintf(f, "    (%zu month%s with interval rows not matched: see the JSON's hourly.months)\n",
-                h->nmonths - h->nmatched, h->nmonths - h->nmatched == 1 ? "" : "s");
+    size_t left = h->nmonths - h->nmatched;
+    if (left > 0 && zh)
+        fprintf(f, "    （%zu 个有分时数据的月份未匹配：见 JSON 的 hourly.months）\n", left);
+    else if (left > 0)
+        fprintf(f, "    (%zu month%s with interval rows not matched: see the JSON's hourly.months)\n", left,
+                left == 1 ? "" : "s");
+}
+
+/* One "    NAME   NUMBER" line of the electricity block, without its end. */
+static void kwh_line(FILE *f, const char *name, double kwh)
+{
+    char a[48];
+    fputs("    ", f);
+    put_left(f, name, 14);
+    fprintf(f, " %18s", report_text_number(a, sizeof a, kwh, 0));
+}
+
+static void products(FILE *f, const alloc_enterprise *ae, bool zh)
+{
+    char a[48], b[48], c[48], d[48], e1[48], e2[48];
+    fputs("  ", f);
+    put_left(f, label(L_SUM_PRODUCTS, zh), 8);
+    fprintf(f, " %29s %14s %9s   %s\n", "t", "kWh", "MWh/t",
+            zh ? "单位产品间接排放 tCO2/t：基于位置 / 基于市场 / CBAM"
+               : "SEE indirect tCO2/t: location / market / CBAM");
+    for (size_t k = 0; k < ae->nproducts; k++) {
+        const alloc_product *ap = &ae->products[ae->product_order[k]];
+        /* Ids are cut to 20 bytes on a character boundary, then padded (in
+         * Chinese by display width, so a Chinese id keeps the columns). */
+        size_t idn = utf8_cut(ap->p->id, strlen(ap->p->id), 20);
+        char id[24];
+        memcpy(id, ap->p->id, idn);
+        id[idn] = '\0';
+        fputs("    ", f);
+        if (zh)
+            put_left(f, id, 20);
+        else
+            fprintf(f, "%s%*s", id, (int)(20 - idn), "");
+        fprintf(f, " %14s %14s %9s   %s / %s / %s\n", report_text_number(a, sizeof a, ap->quantity_t, 1),
+                report_text_number(b, sizeof b, ap->kwh, 0),
+                ap->has_see ? report_text_number(c, sizeof c, ap->mwh_per_t, 3) : "-",
+                ap->has_see ? report_text_number(d, sizeof d, ap->see.location, 4) : "-",
+                ap->has_see ? report_text_number(e1, sizeof e1, ap->see.market, 4) : "-",
+                ap->has_see ? report_text_number(e2, sizeof e2, ap->see.cbam, 4) : "-");
+    }
 }
 
 void report_text_write(FILE *f, const alloc_result *r)
 {
-    char a[48], b[48], c[48], d[48], e1[48], e2[48];
+    report_text_write_lang(f, r, false);
+}
+
+void report_text_write_lang(FILE *f, const alloc_result *r, bool zh)
+{
+    char b[48];
     if (r->n == 0)
-        fputs("No enterprise has data in the selected period.\n", f);
+        fprintf(f, "%s\n", label(L_SUM_NO_DATA, zh));
     for (size_t i = 0; i < r->n; i++) {
         const alloc_enterprise *ae = &r->ents[i];
         const ledger_enterprise *e = ae->e;
         char from[8], to[8];
         period_format(ae->from_ord, from, sizeof from);
         period_format(ae->to_ord, to, sizeof to);
-        fprintf(f, "%sEnterprise %s%s%s  (%s%s%s)  %s .. %s\n", i ? "\n" : "", e->id, e->name ? "  " : "",
-                e->name ? e->name : "", e->country, e->province ? " / " : "", e->province ? e->province : "",
-                from, to);
-        fputs("  Electricity (kWh)\n", f);
+        fprintf(f, zh ? "%s%s %s%s%s（%s%s%s）  %s .. %s\n" : "%s%s %s%s%s  (%s%s%s)  %s .. %s\n", i ? "\n" : "",
+                label(L_SUM_ENTERPRISE, zh), e->id, e->name ? "  " : "", e->name ? e->name : "", e->country,
+                e->province ? " / " : "", e->province ? e->province : "", from, to);
+        fprintf(f, "  %s\n", label(L_ELECTRICITY_KWH, zh));
         for (int s = 0; s < SUPPLY__COUNT; s++) {
             if (s == SUPPLY_CERTIFICATE || ae->kwh.source[s] == 0)
                 continue;
-            fprintf(f, "    %-14s %18s\n", supply_name((enum supply_source)s),
-                    report_text_number(a, sizeof a, ae->kwh.source[s], 0));
+            kwh_line(f, source_text(s, zh), ae->kwh.source[s]);
+            fputc('\n', f);
         }
-        fprintf(f, "    %-14s %18s", "consumption", report_text_number(a, sizeof a, ae->kwh.consumption, 0));
+        kwh_line(f, label(L_SUM_CONSUMPTION, zh), ae->kwh.consumption);
         if (ae->has_green_share)
-            fprintf(f, "   green share %s %%", report_text_number(b, sizeof b, ae->green_share * 100, 1));
+            fprintf(f, "   %s %s %%", label(L_SUM_GREEN_SHARE, zh),
+                    report_text_number(b, sizeof b, ae->green_share * 100, 1));
         fputc('\n', f);
-        if (ae->kwh.source[SUPPLY_CERTIFICATE] > 0)
-            fprintf(f, "    %-14s %18s   (a claim, not consumption; used %s)\n", "certificates",
-                    report_text_number(a, sizeof a, ae->kwh.source[SUPPLY_CERTIFICATE], 0),
+        if (ae->kwh.source[SUPPLY_CERTIFICATE] > 0) {
+            kwh_line(f, label(L_SUM_CERTIFICATES, zh), ae->kwh.source[SUPPLY_CERTIFICATE]);
+            fprintf(f, zh ? "   （声明，不是用电量；有效 %s）\n" : "   (a claim, not consumption; used %s)\n",
                     report_text_number(b, sizeof b, ae->kwh.certificates_used, 0));
-        if (ae->kwh.unallocated > 0)
-            fprintf(f, "    %-14s %18s   (not attributed to a product)\n", "unallocated",
-                    report_text_number(a, sizeof a, ae->kwh.unallocated, 0));
-        hourly_lines(f, ae);
-        fputs("  Emissions\n", f);
-        factor_line(f, "location-based", ae->em.location, ae->kwh.consumption, ae->f.location, NULL);
-        factor_line(f, "market-based", ae->em.market, ae->kwh.consumption, ae->f.residual, NULL);
-        for (size_t k = 0; k < e->nsuppliers; k++)
-            fprintf(f, "  %-16s %16s    %8s           + supplier factor %s = %.4f for the supplier kWh\n", "", "",
-                    "", e->suppliers[k]->id, e->suppliers[k]->value);
-        factor_line(f, "CBAM indirect", ae->em.cbam, ae->kwh.consumption, ae->f.cbam, ae->cbam_code);
-        if (e->nsuppliers > 0)
-            fputs("  (a supplier's factor counts for the market-based figure only: CBAM accepts an actual factor\n"
-                  "   only for a direct technical link or a PPA, IR 2025/2547 Annex II D.4.3; the supplier kWh\n"
-                  "   carry the CBAM grid factor)\n",
-                  f);
-        if (ae->nproducts == 0)
-            continue;
-        fprintf(f, "  Products %29s %14s %9s   SEE indirect tCO2/t: location / market / CBAM\n", "t", "kWh",
-                "MWh/t");
-        for (size_t k = 0; k < ae->nproducts; k++) {
-            const alloc_product *ap = &ae->products[ae->product_order[k]];
-            /* Ids are cut to 20 bytes on a character boundary, then padded. */
-            size_t idn = utf8_cut(ap->p->id, strlen(ap->p->id), 20);
-            fprintf(f, "    %.*s%*s %14s %14s %9s   %s / %s / %s\n", (int)idn, ap->p->id, (int)(20 - idn), "",
-                    report_text_number(a, sizeof a, ap->quantity_t, 1),
-                    report_text_number(b, sizeof b, ap->kwh, 0),
-                    ap->has_see ? report_text_number(c, sizeof c, ap->mwh_per_t, 3) : "-",
-                    ap->has_see ? report_text_number(d, sizeof d, ap->see.location, 4) : "-",
-                    ap->has_see ? report_text_number(e1, sizeof e1, ap->see.market, 4) : "-",
-                    ap->has_see ? report_text_number(e2, sizeof e2, ap->see.cbam, 4) : "-");
         }
+        if (ae->kwh.unallocated > 0) {
+            kwh_line(f, label(L_SUM_UNALLOCATED, zh), ae->kwh.unallocated);
+            fputs(zh ? "   （未分摊到产品）\n" : "   (not attributed to a product)\n", f);
+        }
+        hourly_lines(f, ae, zh);
+        fprintf(f, "  %s\n", label(L_SUM_EMISSIONS, zh));
+        factor_line(f, zh, L_SUM_LOCATION, ae->em.location, ae->kwh.consumption, ae->f.location, NULL);
+        factor_line(f, zh, L_SUM_MARKET, ae->em.market, ae->kwh.consumption, ae->f.residual, NULL);
+        for (size_t k = 0; k < e->nsuppliers; k++)
+            fprintf(f, zh ? "  %-16s %16s    %8s           + 供应商排放因子 %s = %.4f，用于供应商电量\n"
+                          : "  %-16s %16s    %8s           + supplier factor %s = %.4f for the supplier kWh\n",
+                    "", "", "", e->suppliers[k]->id, e->suppliers[k]->value);
+        factor_line(f, zh, L_CBAM, ae->em.cbam, ae->kwh.consumption, ae->f.cbam, ae->cbam_code);
+        if (e->nsuppliers > 0)
+            fputs(zh ? "  （供应商排放因子只用于基于市场的排放量：CBAM 只对直接技术连接或购电协议接受实际排放因子，\n"
+                       "   IR 2025/2547 附件 II D.4.3；供应商电量按 CBAM 电网排放因子计算）\n"
+                     : "  (a supplier's factor counts for the market-based figure only: CBAM accepts an actual factor\n"
+                       "   only for a direct technical link or a PPA, IR 2025/2547 Annex II D.4.3; the supplier kWh\n"
+                       "   carry the CBAM grid factor)\n",
+                  f);
+        if (ae->nproducts > 0)
+            products(f, ae, zh);
     }
 }

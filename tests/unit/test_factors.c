@@ -1,7 +1,9 @@
 /* test_factors.c - the shipped factor tables, loading rules and look-up. */
 #include "config.h"
+#include "embedded.h"
 #include "factors.h"
 #include "tests.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -222,11 +224,90 @@ START_TEST(factors_dir_leaves_out_shipped_non_factor_tables)
 }
 END_TEST
 
+/* Fields per record of a shipped table: each row as many as its header. */
+struct widths {
+    size_t header, bad_line, rows;
+};
+
+static int count_fields(void *vw, const csvin_row *row)
+{
+    struct widths *w = vw;
+    if (w->rows++ == 0)
+        w->header = row->nfields;
+    else if (row->nfields != w->header && w->bad_line == 0)
+        w->bad_line = (size_t)row->line;
+    return 0;
+}
+
+START_TEST(shipped_notes_in_chinese)
+{
+    static const char *const tables[] = {"factors/cbam-defaults.csv", "factors/cn-mee-grid.csv",
+                                         "factors/cn-other.csv", "factors/parks.csv"};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        const struct embedded_file *ef = embedded_find(tables[i]);
+        ck_assert_ptr_nonnull(ef);
+        static const char hdr[] = "id,kind,country,region,year,value,unit,source,url,status,note,note_zh\n";
+        ck_assert_msg(ef->size > sizeof hdr && memcmp(ef->data, hdr, sizeof hdr - 1) == 0, "%s: header", tables[i]);
+        struct widths w = {0};
+        diag_list dl;
+        diag_list_init(&dl);
+        ck_assert_int_eq(csvin_read_mem(tables[i], ef->data, ef->size, NULL, count_fields, &w, &dl, NULL), CBAM_OK);
+        diag_list_free(&dl);
+        ck_assert_uint_eq(w.header, 12);
+        ck_assert_msg(w.bad_line == 0, "%s:%zu: not 12 fields", tables[i], w.bad_line);
+    }
+    factors_db *db = builtin();
+    for (size_t i = 0; i < factors_count(db); i++) {
+        const factor *f = factors_at(db, i);
+        ck_assert_msg(f->note_zh != NULL && f->note_zh[0] != '\0', "%s: no note_zh", f->id);
+        ck_assert(utf8_valid(f->note_zh, strlen(f->note_zh), NULL));
+        ck_assert_str_eq(factor_note(f, true), f->note_zh);
+        ck_assert_str_eq(factor_note(f, false), f->note);
+        /* A secondary factor says so in Chinese too. */
+        if (strcmp(f->status, "secondary") == 0)
+            ck_assert_msg(strstr(f->note_zh, "二手") != NULL, "%s", f->id);
+    }
+    factors_free(db);
+}
+END_TEST
+
+/* A user's factor file loads with or without the note_zh column; without
+ * it, the Chinese reader sees the English note. */
+START_TEST(user_files_with_and_without_note_zh)
+{
+    factors_db *db = factors_new();
+    diag_list dl;
+    diag_list_init(&dl);
+    static const char without[] = "id,kind,country,region,year,value,unit,source,url,status,note\n"
+                                  "a,supplier,CN,,2025,0.3,kgCO2/kWh,s,,user,my note\n";
+    static const char with[] = "id,kind,country,region,year,value,unit,source,note_zh,status\n"
+                               "b,supplier,CN,,2025,0.3,kgCO2/kWh,s,我的说明,secondary\n";
+    ck_assert_int_eq(factors_load_mem(db, "a.csv", without, sizeof without - 1, 1, &dl), CBAM_OK);
+    ck_assert_int_eq(factors_load_mem(db, "b.csv", with, sizeof with - 1, 1, &dl), CBAM_OK);
+    ck_assert_uint_eq(dl.count, 0);
+    const factor *a = factors_find(db, "a"), *b = factors_find(db, "b");
+    ck_assert_str_eq(a->note_zh, "");
+    ck_assert_str_eq(factor_note(a, true), "my note");
+    ck_assert_str_eq(factor_note(a, false), "my note");
+    /* A user's file never claims a shipped status, in either language. */
+    ck_assert_str_eq(b->status, "user");
+    ck_assert_str_eq(b->note, "(the file says status secondary)");
+    ck_assert_str_eq(factor_note(b, true), "我的说明（文件标注的状态为 secondary）");
+    const factor *cl = NULL;
+    ck_assert_int_eq(factors_resolve_arg(db, "0.5", "--grid-factor", &cl, &dl), CBAM_OK);
+    ck_assert_ptr_nonnull(strstr(factor_note(cl, true), "用户"));
+    diag_list_free(&dl);
+    factors_free(db);
+}
+END_TEST
+
 Suite *suite_factors(void)
 {
     Suite *s = suite_create("factors");
     TCase *tc = tcase_create("all");
     tcase_add_test(tc, shipped_values_match_the_reference);
+    tcase_add_test(tc, shipped_notes_in_chinese);
+    tcase_add_test(tc, user_files_with_and_without_note_zh);
     tcase_add_test(tc, lookup_falls_back_to_the_latest_earlier_year);
     tcase_add_test(tc, bad_factor_files);
     tcase_add_test(tc, user_file_replaces_shipped_id_and_converts_units);

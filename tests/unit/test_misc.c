@@ -89,7 +89,7 @@ START_TEST(diag_print_escapes_controls)
     FILE *mem = open_memstream(&out, &outlen);
     ck_assert_ptr_nonnull(mem);
     diag d = {DIAG_ERROR, (char *)"evil\x1b]0;x\x07.csv", 3, 2, NULL,
-              (char *)"bad value \x1b[2J\x9b\xc2\x9b tab\there \xe2\x80\xae \xE5\xB1\xB1"};
+              (char *)"bad value \x1b[2J\x9b\xc2\x9b tab\there \xe2\x80\xae \xE5\xB1\xB1", NULL};
     diag_print(mem, &d);
     fclose(mem);
     ck_assert_str_eq(out, "evil\\x1b]0;x\\x07.csv:3:2: error: bad value \\x1b[2J\\x9b\\u{009b} tab\\x09here "
