@@ -457,9 +457,10 @@ static void write_factors(struct xw *x, const struct factor_rows *fr)
         str(x, ws, r, 6, f->url, NULL);
         str(x, ws, r, 7, f->status,
             f->replaced != NULL || (f->status && strcmp(f->status, "user") == 0) ? x->warn : NULL);
-        str(x, ws, r, 8, f->note, x->wrap);
+        const char *note = factor_note(f, x->zh);
+        str(x, ws, r, 8, note, x->wrap);
         str(x, ws, r, 9, fr->v[i].used_for, NULL);
-        const char *texts[] = {f->source, f->note};
+        const char *texts[] = {f->source, note};
         const double tw[] = {w[5], w[8]};
         fit_row(x, ws, r, 2, texts, tw);
         nreplaced += f->replaced != NULL;
@@ -1576,7 +1577,7 @@ static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_l
         const diag *d = &dl->items[i];
         if (d->enterprise != NULL && strcmp(d->enterprise, ae->e->id) != 0)
             continue;
-        w[0] = fit_width(w[0], diag_severity_name(d->severity), 10, 40);
+        w[0] = fit_width(w[0], diag_severity_text(d->severity, x->zh), 10, 40);
         w[1] = fit_width(w[1], d->file, 12, 40);
     }
     for (size_t si = 0; si < ae->e->nseries; si++) {
@@ -1600,15 +1601,16 @@ static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_l
         if (d->enterprise != NULL && strcmp(d->enterprise, ae->e->id) != 0)
             continue; /* about another enterprise of the same inputs */
         listed++;
-        str(x, ws, r, 0, diag_severity_name(d->severity), d->severity == DIAG_ERROR ? x->missing : NULL);
+        str(x, ws, r, 0, diag_severity_text(d->severity, x->zh), d->severity == DIAG_ERROR ? x->missing : NULL);
         str(x, ws, r, 1, d->file, x->wrap);
         if (d->line > 0)
             num(x, ws, r, 2, (double)d->line, NULL);
         if (d->column > 0)
             num(x, ws, r, 3, d->column, NULL);
         ck(x, worksheet_merge_range(ws, (lxw_row_t)r, 4, (lxw_row_t)r, (lxw_col_t)(4 + k - 1), "", x->wrap));
-        str(x, ws, r, 4, d->message, x->wrap);
-        const char *texts[] = {d->file, d->message};
+        const char *message = diag_text(d, x->zh);
+        str(x, ws, r, 4, message, x->wrap);
+        const char *texts[] = {d->file, message};
         const double tw[] = {w[1], w[4] * 0.9};
         fit_row(x, ws, r, 2, texts, tw);
         r++;
@@ -1619,7 +1621,8 @@ static void write_quality(struct xw *x, const alloc_enterprise *ae, const diag_l
         ck(x, worksheet_autofilter(ws, 1, 0, (lxw_row_t)(r - 1), 3));
     if (dl->dropped > 0) {
         char msg[96];
-        snprintf(msg, sizeof msg, "%zu further diagnostics were counted but not listed", dl->dropped);
+        snprintf(msg, sizeof msg, x->zh ? "另有 %zu 条诊断信息已计数但未列出" : "%zu further diagnostics were counted but not listed",
+                 dl->dropped);
         str(x, ws, r++, 4, msg, NULL);
     }
 
