@@ -553,27 +553,32 @@ static void list_meter_gaps(const ledger *l, const alloc_enterprise *ae, diag_li
                                          plen ? ", " : "", per, covered, dim);
             npartial++;
         }
-        char who[200];
-        if (s->meter[0] != '\0')
-            snprintf(who, sizeof who, "meter %s (%s)", s->meter, supply_name(s->source));
-        else
-            snprintf(who, sizeof who, "the %s rows of this file", supply_name(s->source));
-        if (npartial > 0) {
-            diag_add_at(dl, DIAG_WARNING, l->inputs[s->file].path, 0, 0, ae->e->id,
-                        "enterprise %s: %s cover%s only part of %zu month%s: %s; the missing days are missing "
-                        "from those months' electricity",
-                        ae->e->id, who, s->meter[0] ? "s" : "", npartial, npartial == 1 ? "" : "s", partial);
-        }
+        /* One format per case, so that each has its own Chinese text (msgzh.c). */
+        const char *src = supply_name(s->source);
+        const char *pl_part = npartial == 1 ? "" : "s", *pl_n = n == 1 ? "" : "s";
+        const char *path = l->inputs[s->file].path;
+        if (npartial > 0 && s->meter[0] != '\0')
+            diag_add_at(dl, DIAG_WARNING, path, 0, 0, ae->e->id,
+                        "enterprise %s: meter %s (%s) covers only part of %zu month%s: %s; the missing days are "
+                        "missing from those months' electricity",
+                        ae->e->id, s->meter, src, npartial, pl_part, partial);
+        else if (npartial > 0)
+            diag_add_at(dl, DIAG_WARNING, path, 0, 0, ae->e->id,
+                        "enterprise %s: the %s rows of this file cover only part of %zu month%s: %s; the missing "
+                        "days are missing from those months' electricity",
+                        ae->e->id, src, npartial, pl_part, partial);
         if (n == 0)
             continue;
-        if (s->meter[0] == '\0')
-            snprintf(who, sizeof who, "this file has no %s rows", supply_name(s->source));
+        if (s->meter[0] != '\0')
+            diag_add_at(dl, DIAG_WARNING, path, 0, 0, ae->e->id,
+                        "enterprise %s: meter %s (%s) has no rows for %zu month%s inside the period: %s; that "
+                        "electricity is missing from those months unless it is really 0 (then give a row with 0)",
+                        ae->e->id, s->meter, src, n, pl_n, list);
         else
-            snprintf(who + strlen(who), sizeof who - strlen(who), " has no rows");
-        diag_add_at(dl, DIAG_WARNING, l->inputs[s->file].path, 0, 0, ae->e->id,
-                    "enterprise %s: %s for %zu month%s inside the period: %s; that electricity is missing from "
-                    "those months unless it is really 0 (then give a row with 0)",
-                    ae->e->id, who, n, n == 1 ? "" : "s", list);
+            diag_add_at(dl, DIAG_WARNING, path, 0, 0, ae->e->id,
+                        "enterprise %s: this file has no %s rows for %zu month%s inside the period: %s; that "
+                        "electricity is missing from those months unless it is really 0 (then give a row with 0)",
+                        ae->e->id, src, n, pl_n, list);
     }
 }
 

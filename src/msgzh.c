@@ -228,13 +228,6 @@ static const msgzh_pair table[] = {
     {"enterprise %s, product %s: production but no electricity in any of its months; its specific "
      "emissions are undefined (null), not 0",
      "企业 %s，产品 %s：有产量，但其所有月份均无用电量；其单位产品排放无定义（null），而不是 0"},
-    {"enterprise %s: %s cover%s only part of %zu month%s: %s; the missing days are missing from those "
-     "months' electricity",
-     "企业 %s：%s%.0s只覆盖了 %zu 个月%.0s的部分天数：%s；缺少的天数不计入这些月份的用电量"},
-    {"enterprise %s: %s for %zu month%s inside the period: %s; that electricity is missing from those "
-     "months unless it is really 0 (then give a row with 0)",
-     "企业 %s：%s，报告期内共 %zu 个月%.0s：%s；除非这些月份确实为 0（此时请填写一行 0），"
-     "否则这部分用电量缺失"},
     {"enterprise %s: %s lack%s %zu interval%s on %zu day%s: %s; those intervals are missing from the "
      "hours and months they belong to%s",
      "企业 %s：%s%.0s缺少 %zu 个时段%.0s的数据，分布在 %zu 天%.0s：%s；这些时段不计入其所属的小时和月份%s"},
@@ -245,6 +238,13 @@ static const msgzh_pair table[] = {
      "interval rows",
      "企业 %s：%zu 个逐小时匹配的月份%.0s（%s）还有%.0s来自月度数据的直连或购电协议电量："
      "这部分电量未能证明逐小时匹配（IR 2025/2547 附件 II D.4.3）；请提供这些计量点的分时数据"},
+    {"enterprise %s: meter %s (%s) covers only part of %zu month%s: %s; the missing days are missing "
+     "from those months' electricity",
+     "企业 %s：电表 %s（%s）只覆盖了 %zu 个月%.0s的部分天数：%s；缺少的天数不计入这些月份的用电量"},
+    {"enterprise %s: meter %s (%s) has no rows for %zu month%s inside the period: %s; that electricity "
+     "is missing from those months unless it is really 0 (then give a row with 0)",
+     "企业 %s：电表 %s（%s）在报告期内有 %zu 个月%.0s没有数据：%s；除非这些月份确实为 "
+     "0（此时请填写一行 0），否则这部分用电量缺失"},
     {"enterprise %s: monthly totals in %zu month%s (%s): the one-hour match required for direct-link/PPA "
      "evidence (IR 2025/2547 Annex II D.4.3) is not demonstrated for their monthly direct-line/PPA rows; "
      "the other months are matched hour by hour",
@@ -292,6 +292,9 @@ static const msgzh_pair table[] = {
      "year's tonnes are never split into months)",
      "企业 %s：产量按 %d 全年给出，但用电量未覆盖全年：%zu 个月%.0s没有用电量（%s）；"
      "请提供每个月的用电量或月度产量（年产量不会拆分到各月）"},
+    {"enterprise %s: the %s rows of this file cover only part of %zu month%s: %s; the missing days "
+     "are missing from those months' electricity",
+     "企业 %s：本文件的 %s 数据只覆盖了 %zu 个月%.0s的部分天数：%s；缺少的天数不计入这些月份的用电量"},
     {"enterprise %s: the period spans data years with different factors; each month names its own, and a "
      "period-level factor that differs is left empty",
      "企业 %s：报告期跨越排放因子不同的数据年份；各月分别注明所用因子，期间层面不一致的因子留空"},
@@ -308,6 +311,10 @@ static const msgzh_pair table[] = {
      "企业 %s：供应商排放因子 %s 只用于基于市场的排放量；CBAM 排放量对这部分电量采用电网排放因子：CBAM "
      "只对直接技术连接或购电协议接受实际排放因子（IR 2025/2547 附件 II D.4.3），"
      "园区的综合排放因子二者都不是，除非电力来自直接技术连接的发电设施，或来自实物交付的购电协议"},
+    {"enterprise %s: this file has no %s rows for %zu month%s inside the period: %s; that electricity "
+     "is missing from those months unless it is really 0 (then give a row with 0)",
+     "企业 %s：本文件没有 %s 数据的月份（报告期内共 %zu 个月%.0s）：%s；除非这些月份确实为 "
+     "0（此时请填写一行 0），否则这部分用电量缺失"},
     {"enterprise_id is empty; expected the enterprise's id",
      "enterprise_id（企业编号）为空；应填写企业编号"},
     {"factor '%s' REPLACES the shipped %s (%s kgCO2/kWh, status %s) with %s kgCO2/kWh from this file: "
