@@ -535,9 +535,11 @@ static void ef_cell(struct xw *x, lxw_worksheet *ws, int r, int c, const struct 
 
 static int write_electricity(struct xw *x, const alloc_enterprise *ae, const struct factor_rows *fr)
 {
-    lxw_worksheet *ws = sheet(x, "Electricity", 0);
+    /* 19 columns: two pages wide (about 9 pt print, not 6), the month on both */
+    lxw_worksheet *ws = sheet_wide(x, "Electricity", 0, 2);
     if (ws == NULL)
         return 0;
+    ck(x, worksheet_repeat_columns(ws, E_MONTH, E_MONTH));
     const char *h[E__N] = {L(x, L_MONTH),        L(x, L_GRID),
                            L(x, L_GREEN_TRADE),  L(x, L_GREEN_PPA),
                            L(x, L_GREEN_DIRECT), L(x, L_ONSITE),
@@ -1230,9 +1232,11 @@ static void product_row(struct xw *x, lxw_worksheet *ws, int r, const char *id, 
  * ledger index), for the Summary and CBAM_Communication to refer to. */
 static void write_products(struct xw *x, const alloc_enterprise *ae, int *period_rows)
 {
-    lxw_worksheet *ws = sheet(x, "Products", 0);
+    /* 22 columns: two pages wide, the product and month columns on both */
+    lxw_worksheet *ws = sheet_wide(x, "Products", 0, 2);
     if (ws == NULL)
         return;
+    ck(x, worksheet_repeat_columns(ws, P_ID, P_MONTH));
     const char *h[P__N] = {L(x, L_PRODUCT),         L(x, L_PRODUCT_NAME), L(x, L_CN_CODE),
                            L(x, L_MONTH),           L(x, L_QUANTITY_T),   L(x, L_QUANTITY_SEE_T),
                            L(x, L_KWH_SUB),         L(x, L_KWH_ALLOC),    L(x, L_KEY),

@@ -71,9 +71,11 @@ def check_workbook(path, ent, label_total="Total", period_label="period"):
     c.ok(ws.freeze_panes == "A2", "Electricity header frozen (%s)" % ws.freeze_panes)
     c.ok(ws.auto_filter.ref is not None, "Electricity has an autofilter")
     c.ok(ws.page_setup.orientation == "landscape", "Electricity prints landscape")
-    # fitToWidth 1 is the default and so absent from the XML; 0 pages high means "as many as needed".
-    c.ok(ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight in (0, "0") and
-         ws.sheet_properties.pageSetUpPr.fitToPage, "Electricity fits one page wide")
+    # Two pages wide (issue 13: 19 columns on one page print at 6 pt), the month repeated on each;
+    # 0 pages high means "as many as needed".
+    c.ok(ws.page_setup.fitToWidth in (2, "2") and ws.page_setup.fitToHeight in (0, "0") and
+         ws.sheet_properties.pageSetUpPr.fitToPage, "Electricity fits two pages wide")
+    c.ok(ws.print_title_cols in ("A:A", "$A:$A"), "Electricity repeats the month column (%r)" % ws.print_title_cols)
 
     # Products: the period line of each product equals the JSON.
     ws, wf = wb_v["Products"], wb_f["Products"]

@@ -47,8 +47,9 @@ TABULAR = {"Electricity", "Products", "CBAM_Communication", "Factors", "Data_Qua
 SCALED = {"Method"}                      # may print at a scale instead of fit to width
 A4 = "9"
 # CBAM_Communication: the template's 53 columns, readable only over several pages side by side
-PAGES_WIDE = {"CBAM_Communication": 4}   # fit to this many pages wide; others 1
-MAX_PAGES = {"Summary": 2, "Electricity": 1, "Factors": 1, "Method": 3, "CBAM_Communication": 4}
+# Electricity (19 columns) and Products (22): two pages side by side print at about 9 pt, one at 6
+PAGES_WIDE = {"CBAM_Communication": 4, "Electricity": 2, "Products": 2}   # fit to this many pages wide; others 1
+MAX_PAGES = {"Summary": 2, "Electricity": 2, "Factors": 1, "Method": 3, "CBAM_Communication": 4}
 MAX_PAGES_BOOKS = ("en-YC-AP01", "en-YC-FD02", "zh-YC-AP01")   # the demo's own workbooks
 RIGHT_SLACK_PT = 14                      # no word ends within 14 pt (0.2 in) of the right edge or beyond
 BAND_PT = 20                             # the header: words within 20 pt of the page's top-most word
