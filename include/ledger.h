@@ -201,6 +201,8 @@ typedef struct ledger {
         int ord;
     } *tou;                         /* marks holding time-of-use rows */
     size_t ntou, tou_cap;
+    char **settings; /* what the command line changed about reading and factors (ledger_add_setting) */
+    size_t nsettings;
 } ledger;
 
 ledger *ledger_new(void);
@@ -209,10 +211,17 @@ void ledger_free(ledger *l);
 /* Adds an input; returns its index (used as `file` in marks and products). */
 int ledger_add_input(ledger *l, const char *path, const char *role);
 
-/* The inputs' hash: SHA-256 over the lines "SHA256 ROLE\n" of every input,
- * sorted, so the same files give the same hash in any order on the command
- * line. Workbook footers print its first 12 digits; JSON and the batch
- * summary carry it whole. out gets 64 hex digits and a NUL. */
+/* Records a setting that changes the figures of the same files (a factor
+ * given on the command line, a period, a column map, a file's source):
+ * one line of text, copied, which goes into the inputs' hash. */
+void ledger_add_setting(ledger *l, const char *line);
+
+/* The inputs' hash: SHA-256 over the lines "SHA256 ROLE\n" of every input
+ * and "setting LINE\n" of every setting, sorted, so the same files and
+ * settings give the same hash in any order on the command line; without
+ * settings it is the files' alone. Workbook footers print its first 12
+ * digits; JSON and the batch summary carry it whole. out gets 64 hex
+ * digits and a NUL. */
 void ledger_inputs_digest(const ledger *l, char out[65]);
 
 /* An enterprise whose id folds (utf8_fold_id) like id but differs from it:

@@ -4,8 +4,9 @@
  * outname_safe() keeps Chinese (any valid UTF-8 letter) so that 运城一厂 and
  * 运城二厂 get different files. An outname_set records every name a run will
  * write with its owner, and finds two owners of one file: equal names, or
- * names that differ only in ASCII letter case (one file on Windows and macOS
- * file systems and on the shares they mount).
+ * names that differ only in letter case, ASCII or not, or in full-width
+ * forms (one file on Windows and macOS file systems and on the shares they
+ * mount; utf8_fold_case).
  *
  * Ownership: an outname_set copies every name and owner it is given;
  * outname_set_free() releases them. Owner strings it returns stay valid until then.
@@ -40,8 +41,8 @@ outname_set *outname_set_new(void);
 void outname_set_free(outname_set *s);
 
 /* Records name as owner's ("client A (line 3)"): NULL when it is new; else
- * the earlier owner of a name equal to it after ASCII case folding (bytes
- * beyond ASCII compared as they are), and nothing is recorded. Hashed: O(1). */
+ * the earlier owner of a name equal to it after case folding
+ * (utf8_fold_case), and nothing is recorded. Hashed: O(1). */
 const char *outname_set_add(outname_set *s, const char *name, const char *owner);
 
 /* The owner of name (compared the same way), or NULL. */

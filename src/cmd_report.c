@@ -197,6 +197,15 @@ static bool add_input(const char **list, size_t *n, const char *path)
 
 enum mode { MODE_REPORT, MODE_VALIDATE, MODE_TEMPLATE };
 
+/* An output that names an input or the template, or an existing thing
+ * that is not a file (a device, a pipe, a directory): it is refused when
+ * opened, with its own reason and exit code (73 for a device). */
+static bool refused_later(const cli_report_args *a, const char *out)
+{
+    struct stat st;
+    return outputs_input_named(a, out) != NULL || (stat(out, &st) == 0 && !S_ISREG(st.st_mode));
+}
+
 static int report_main(int argc, char **argv, enum mode mode)
 {
     bool validate_only = mode == MODE_VALIDATE;
@@ -387,14 +396,14 @@ static int report_main(int argc, char **argv, enum mode mode)
         return cli_usage_error(cmd, "validate writes nothing; use 'cbamcalc report'");
     if (a.xlsx_out != NULL && strcmp(a.xlsx_out, "-") == 0)
         return cli_usage_error(cmd, "-o needs a file name; a workbook is not written to standard output");
-    /* A wrong extension; an output that names an input is refused later
-     * with that reason, the graver one. */
+    /* A wrong extension; an output that names an input, or a device or a
+     * pipe, is refused later with that reason, the graver one. */
     const char *book = a.xlsx_out != NULL ? a.xlsx_out : a.template_out;
-    if (book != NULL && !outname_has_ext(book, ".xlsx") && outputs_input_named(&a, book) == NULL)
+    if (book != NULL && !outname_has_ext(book, ".xlsx") && !refused_later(&a, book))
         return cli_usage_error(cmd, "-o %s: a workbook is written as .xlsx; name it so (e.g. -o report.xlsx), or use "
                                "--json for JSON", book);
     if (a.json_out != NULL && strcmp(a.json_out, "-") != 0 && !outname_has_ext(a.json_out, ".json") &&
-        outputs_input_named(&a, a.json_out) == NULL)
+        !refused_later(&a, a.json_out))
         return cli_usage_error(cmd, "--json %s: the JSON report is written as .json; name it so (e.g. --json "
                                "report.json)", a.json_out);
     size_t stdin_uses = 0;
@@ -479,6 +488,72 @@ static enum cbam_err worse(enum cbam_err a, enum cbam_err b)
     return a;
 }
 
+/* Appends " KEY=VALUE" to a setting line when value is given. */
+static void setting_part(char *buf, size_t size, const char *key, const char *value)
+{
+    size_t len = strlen(buf);
+    if (value != NULL && len < size)
+        snprintf(buf + len, size - len, " %s=%s", key, value);
+}
+
+/* What this run was told about an electricity file beyond its bytes (its
+ * source, product, encoding, interval label, header map): a setting of the
+ * inputs' hash, keyed by the file's SHA-256. Nothing when nothing was told. */
+static void file_setting(ledger *l, size_t in, const cli_report_args *a, size_t i)
+{
+    char line[2048] = "", num[16];
+    if (a->electricity_source[i] > 0)
+        setting_part(line, sizeof line, "source", supply_name((enum supply_source)(a->electricity_source[i] - 1)));
+    setting_part(line, sizeof line, "product", a->electricity_product[i]);
+    setting_part(line, sizeof line, "encoding", a->electricity_encoding[i]);
+    snprintf(num, sizeof num, "%d", a->electricity_label[i]);
+    setting_part(line, sizeof line, "label", a->electricity_label[i] != 0 ? num : NULL);
+    for (size_t k = 0; k < a->nelectricity_map[i] && k < CLI_MAX_FILE_MAP; k++) {
+        setting_part(line, sizeof line, "map", a->electricity_map[i][k].canonical);
+        setting_part(line, sizeof line, "as", a->electricity_map[i][k].header);
+    }
+    if (line[0] == '\0' || in >= l->ninputs)
+        return;
+    char full[2200];
+    snprintf(full, sizeof full, "%s%s", l->inputs[in].sha256, line);
+    ledger_add_setting(l, full);
+}
+
+/* The run's own settings that change figures: the period, the factors
+ * given on the command line (by id and value), the encoding, interval
+ * label and header map for every file. */
+static void run_settings(ledger *l, const cli_report_args *a, const alloc_opts *ao)
+{
+    char line[2048] = "", buf[64];
+    if (a->from_ord || a->to_ord) {
+        char from[8] = "", to[8] = "";
+        if (a->from_ord)
+            period_format(a->from_ord, from, sizeof from);
+        if (a->to_ord)
+            period_format(a->to_ord, to, sizeof to);
+        snprintf(buf, sizeof buf, "%s..%s", from, to);
+        setting_part(line, sizeof line, "period", buf);
+    }
+    const factor *ov[] = {ao->grid_override, ao->residual_override, ao->cbam_override};
+    static const char *const names[] = {"grid-factor", "residual-factor", "cbam-grid-factor"};
+    for (size_t i = 0; i < 3; i++) {
+        if (ov[i] == NULL)
+            continue;
+        snprintf(buf, sizeof buf, "%.17g", ov[i]->value);
+        setting_part(line, sizeof line, names[i], ov[i]->id);
+        setting_part(line, sizeof line, "value", buf);
+    }
+    setting_part(line, sizeof line, "encoding", a->encoding);
+    snprintf(buf, sizeof buf, "%d", a->interval_label);
+    setting_part(line, sizeof line, "label", a->interval_label != 0 ? buf : NULL);
+    for (size_t k = 0; k < a->nmap; k++) {
+        setting_part(line, sizeof line, "map", a->map[k].canonical);
+        setting_part(line, sizeof line, "as", a->map[k].header);
+    }
+    if (line[0] != '\0')
+        ledger_add_setting(l, line + 1);
+}
+
 static enum cbam_err ingest_all(ledger *l, const factors_db *db, enum ingest_kind kind, const cli_report_args *a,
                                 const ingest_opts *io, struct progress *pr, diag_list *dl)
 {
@@ -512,7 +587,10 @@ static enum cbam_err ingest_all(ledger *l, const factors_db *db, enum ingest_kin
         }
         /* A FIFO or a device would block or never end: refused before reading. */
         enum cbam_err ck = outfile_check_input(paths[i], dl);
+        size_t in = l->ninputs;
         err = worse(err, ck != CBAM_OK ? ck : ingest_file(l, db, kind, paths[i], &fo, dl));
+        if (kind == INGEST_ELECTRICITY && l->ninputs > in)
+            file_setting(l, in, a, i);
         end_progress(pr);
     }
     return err;
@@ -656,6 +734,7 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
         }
     }
     if (err == CBAM_OK) {
+        run_settings(l, a, &ao);
         err = alloc_run(l, db, &ao, &res, &dl);
         if (err == CBAM_OK && res.n == 0 && !a->validate_only) {
             diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "no enterprise has data in the selected period");

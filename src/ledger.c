@@ -304,6 +304,9 @@ void ledger_free(ledger *l)
     }
     free(l->inputs);
     free(l->tou);
+    for (size_t i = 0; i < l->nsettings; i++)
+        free(l->settings[i]);
+    free(l->settings);
     free(l);
 }
 
@@ -325,19 +328,28 @@ static int cmp_line(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void ledger_add_setting(ledger *l, const char *line)
+{
+    l->settings = xreallocarray(l->settings, l->nsettings + 1, sizeof *l->settings);
+    l->settings[l->nsettings++] = xstrdup(line);
+}
+
 void ledger_inputs_digest(const ledger *l, char out[65])
 {
-    char **lines = xreallocarray(NULL, l->ninputs + 1, sizeof *lines);
+    size_t nl = l->ninputs + l->nsettings;
+    char **lines = xreallocarray(NULL, nl + 1, sizeof *lines);
     size_t total = 0;
-    for (size_t i = 0; i < l->ninputs; i++) {
-        size_t n = 64 + 1 + strlen(l->inputs[i].role) + 2;
+    for (size_t i = 0; i < nl; i++) {
+        const char *a = i < l->ninputs ? l->inputs[i].sha256 : "setting";
+        const char *b = i < l->ninputs ? l->inputs[i].role : l->settings[i - l->ninputs];
+        size_t n = strlen(a) + 1 + strlen(b) + 2;
         lines[i] = xmalloc(n);
-        snprintf(lines[i], n, "%s %s\n", l->inputs[i].sha256, l->inputs[i].role);
+        snprintf(lines[i], n, "%s %s\n", a, b);
         total += strlen(lines[i]);
     }
-    qsort(lines, l->ninputs, sizeof *lines, cmp_line);
+    qsort(lines, nl, sizeof *lines, cmp_line);
     char *text = xmalloc(total + 1), *p = text;
-    for (size_t i = 0; i < l->ninputs; i++) {
+    for (size_t i = 0; i < nl; i++) {
         size_t n = strlen(lines[i]);
         memcpy(p, lines[i], n);
         p += n;

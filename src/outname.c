@@ -147,13 +147,13 @@ size_t outname_set_count(const outname_set *s)
 }
 
 /* The comparison key: ASCII letters folded to lower case, other bytes as they are. */
+/* The key two names share when they are one file on a file system that
+ * ignores letter case (NTFS, SMB shares, APFS): beyond ASCII too (ÖKO and
+ * öko, full-width ＡＢＣ and ａｂｃ). */
 static char *folded(const char *name, size_t *len)
 {
-    *len = strlen(name);
-    char *k = xmalloc(*len + 1);
-    for (size_t i = 0; i < *len; i++)
-        k[i] = fold(name[i]);
-    k[*len] = '\0';
+    char *k = utf8_fold_case(name);
+    *len = strlen(k);
     return k;
 }
 

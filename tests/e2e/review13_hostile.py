@@ -38,11 +38,8 @@ EXPECTED_FAILURES = {
     "merge_ok_without_its_workbook",
     "kept_workbook_described_by_stale_json",
     "manifest_output_wrong_extension",
-    "collision_non_ascii_case",
-    "inputs_hash_blind_to_options",
     "closed_stdout_logs_into_lock_exit_0",
     "terminal_run_writes_no_log",
-    "json_to_device_exit_code",
     "full_log_reason",
     "totals_line_disagrees_with_counts",
 }

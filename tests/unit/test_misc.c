@@ -489,6 +489,18 @@ START_TEST(inputs_digest_is_a_set)
     ck_assert_str_eq(a, b);
     ck_assert_str_ne(a, c);
     ck_assert_uint_eq(strlen(a), 64);
+    /* A setting (a factor given on the command line, a map) makes another
+     * hash of the same files; two settings in either order make one. */
+    char s1[65], s2[65];
+    ledger_add_setting(l1, "grid-factor=cn-mee-avg-2022 value=0.5366");
+    ledger_inputs_digest(l1, s1);
+    ck_assert_str_ne(s1, a);
+    ledger_add_setting(l1, "map=kwh as=电量");
+    ledger_add_setting(l2, "map=kwh as=电量");
+    ledger_add_setting(l2, "grid-factor=cn-mee-avg-2022 value=0.5366");
+    ledger_inputs_digest(l1, s1);
+    ledger_inputs_digest(l2, s2);
+    ck_assert_str_eq(s1, s2);
     ledger *l0 = ledger_new();
     ledger_inputs_digest(l0, d);
     /* no inputs: the SHA-256 of nothing */
