@@ -262,8 +262,12 @@ static void page_texts(struct xw *x, const ledger_enterprise *e, int from_ord, i
     hf_append(x->page_header, e->id, 64);
     const char *name = e->name ? e->name : e->name_en;
     if (name != NULL) {
-        hf_append(x->page_header, "  ", room);
-        hf_append(x->page_header, name, room);
+        /* about 40 characters: a longer name would run into the sheet's name */
+        size_t before = strlen(x->page_header), cap = before + 2 + 72 < room ? before + 2 + 72 : room;
+        hf_append(x->page_header, "  ", cap);
+        hf_append(x->page_header, name, cap);
+        if (strlen(x->page_header) - before - 2 < strlen(name) && strlen(x->page_header) + 3 <= room)
+            hf_append(x->page_header, "…", room);
     }
     size_t n = strlen(x->page_header);
     snprintf(x->page_header + n, sizeof x->page_header - n, "&C&A&R%s .. %s", from, to);
@@ -2047,7 +2051,11 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     chart_series_set_name_range(ls, "Electricity", 0, E_CBAM_T);
     chart_title_set_name(line, L(x, L_CHART_CBAM));
     chart_axis_set_name(line->y_axis, "tCO2");
-    chart_axis_set_num_format(line->y_axis, "#,##0");
+    /* whole tonnes with separators; a small enterprise's tenths would all read 0 or 1 */
+    double max_t = 0;
+    for (size_t i = 0; i < ae->nmonths; i++)
+        max_t = fmax(max_t, ae->months[i].em.cbam);
+    chart_axis_set_num_format(line->y_axis, max_t >= 20 ? "#,##0" : "#,##0.00");
     chart_axis_set_min(line->y_axis, 0);
     chart_legend_set_position(line, LXW_CHART_LEGEND_NONE);
     double low_y = nshown > 0 ? 4 + top_h + gap : 4;
