@@ -116,6 +116,13 @@ __attribute__((format(printf, 7, 8))) static void fnum(struct xw *x, lxw_workshe
        worksheet_write_formula_num(ws, (lxw_row_t)r, (lxw_col_t)c, formula, f ? f : x->plain, cached == 0 ? 0.0 : cached));
 }
 
+/* Points a wrapped line takes: Chinese glyphs (Noto Sans CJK, DengXian)
+ * stand taller than Calibri's 15 pt line. */
+static double line_pt(const struct xw *x)
+{
+    return x->zh ? 17.0 : 15.0;
+}
+
 /* Lines that text needs in a wrapped column of the given width (in
  * characters; a CJK character takes two). */
 static int wrapped_lines(const char *text, double width)
@@ -148,7 +155,7 @@ static void fit_row(struct xw *x, lxw_worksheet *ws, int r, int n, const char *c
             lines = l;
     }
     if (lines > 1)
-        ck(x, worksheet_set_row(ws, (lxw_row_t)r, 15.0 * lines, NULL));
+        ck(x, worksheet_set_row(ws, (lxw_row_t)r, line_pt(x) * lines, NULL));
 }
 
 /* "B7" for row 6, column 1 (0-based), optionally absolute ("$B$7"). */
@@ -326,7 +333,7 @@ static double wrapped_header(struct xw *x, lxw_worksheet *ws, int r, const char 
         if (l > lines)
             lines = l;
     }
-    double height = 15.0 * lines;
+    double height = lines > 1 ? line_pt(x) * lines : 15.0;
     ck(x, worksheet_set_row(ws, (lxw_row_t)r, height, NULL));
     return height;
 }
