@@ -172,9 +172,8 @@ static bool set_outputs(batch_job *j, const char *output, size_t len)
         name[len] = '\0';
     }
     j->output = xstrdup(name);
-    char *dot = strrchr(name, '.');
-    if (dot != NULL && strcmp(dot, ".xlsx") == 0)
-        *dot = '\0';
+    if (outname_has_ext(name, ".xlsx"))
+        name[strlen(name) - 5] = '\0'; /* C.XLSX has the JSON C.json, as report's */
     memcpy(name + strlen(name), ".json", 6);
     j->json = xstrdup(name);
     return true;
@@ -456,6 +455,19 @@ static void unknown_columns(struct manifest_ctx *c, const csvin_row *row)
     }
 }
 
+/* A plain output name given in the manifest that does not end in .xlsx: as
+ * report -o, a workbook named .csv or .json would be taken for another kind
+ * of file (and gamma.json would get the JSON gamma.json.json). */
+static bool not_xlsx(const char *s, size_t len)
+{
+    char name[OUTNAME_MAX + 80];
+    if (len == 0 || len >= sizeof name || !plain_name(s, len))
+        return false; /* empty: the default name; not plain: reported as such */
+    memcpy(name, s, len);
+    name[len] = '\0';
+    return !outname_has_ext(name, ".xlsx");
+}
+
 static int on_manifest_row(void *vc, const csvin_row *row)
 {
     struct manifest_ctx *c = vc;
@@ -509,7 +521,13 @@ static int on_manifest_row(void *vc, const csvin_row *row)
     if (ok)
         per_file_columns(c, row, j, e_parts, part_file);
     s = mfield(c, row, M_OUTPUT, &len);
-    if (!set_outputs(j, s, len)) {
+    if (not_xlsx(s, len)) {
+        row_error(c, row, M_OUTPUT,
+                  "output \"%s\" is the workbook's name but does not end in .xlsx; expected a name such as "
+                  "client-a.xlsx (its JSON is then client-a.json)",
+                  diag_quote(q, sizeof q, s, len));
+        set_outputs(j, "", 0);
+    } else if (!set_outputs(j, s, len)) {
         row_error(c, row, M_OUTPUT,
                   "output \"%s\" is not a file name; expected a name inside the output directory, such as "
                   "client-a.xlsx (no '/', '\\', leading '.', line break or other control character)",
@@ -522,6 +540,12 @@ static int on_manifest_row(void *vc, const csvin_row *row)
                   "template_output is given for client %s, but the run has no --template OFFICIAL.xlsx; expected "
                   "--template (or an empty column)",
                   j->client);
+    } else if (c->p->templates && not_xlsx(s, len)) {
+        row_error(c, row, M_TEMPLATE,
+                  "template_output \"%s\" is a workbook's name but does not end in .xlsx; expected a name such "
+                  "as client-a.template.xlsx",
+                  diag_quote(q, sizeof q, s, len));
+        set_template_output(j, "", 0);
     } else if (c->p->templates && !set_template_output(j, s, len)) {
         row_error(c, row, M_TEMPLATE,
                   "template_output \"%s\" is not a file name; expected a name inside the output directory, such "

@@ -265,8 +265,11 @@ with tempfile.TemporaryDirectory() as tmp:
     # 12. Two clients, one file (letter case, x and x.xlsx, the summary's name): 65, both named, nothing run.
     for rows, text in ((["ACME,cn/e0.csv,,,", "acme,cn/e1.csv,,,"],
                         "m.csv:3:5: error: client acme writes acme.xlsx, but client ACME (line 2) writes ACME.xlsx"),
+                       (["a,cn/e0.csv,,,x.xlsx", "b,cn/e1.csv,,,X.XLSX"],
+                        "m.csv:3:5: error: client b writes X.XLSX, but client a (line 2) writes x.xlsx"),
+                       # x would give x.json, as x.xlsx does: a workbook's name ends in .xlsx (as report -o).
                        (["a,cn/e0.csv,,,x", "b,cn/e1.csv,,,x.xlsx"],
-                        "m.csv:3:5: error: client b writes x.json, but client a (line 2) writes x.json"),
+                        "m.csv:2:5: error: output \"x\" is the workbook's name but does not end in .xlsx"),
                        (["a,cn/e0.csv,,,batch-summary.xlsx"], "but the batch run itself writes batch-summary.xlsx"),
                        (['a,cn/e0.csv,,,"two\nlines.xlsx"'], "m.csv:2:5: error: a line break (U+000A, LF) inside")):
         with open(os.path.join(tmp, "m.csv"), "w") as f:

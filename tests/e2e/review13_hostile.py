@@ -37,7 +37,6 @@ EXPECTED_FAILURES = {
     "merge_two_clients_one_file",
     "merge_ok_without_its_workbook",
     "kept_workbook_described_by_stale_json",
-    "manifest_output_wrong_extension",
     "collision_non_ascii_case",
     "inputs_hash_blind_to_options",
     "closed_stdout_logs_into_lock_exit_0",
