@@ -637,6 +637,101 @@ static int take_lock(const char *out_dir, int *fd)
     return 0;
 }
 
+static char *landing_dir(const char *path);
+
+/* The file an output named path lands on: symbolic links followed (the
+ * file itself when it exists, else its directory's real path and its name). */
+static char *landing(const char *given)
+{
+    char *real = realpath(given, NULL);
+    if (real != NULL)
+        return real;
+    /* A link to a file not there yet (alpha.json -> beta.json before beta's
+     * first run): follow the links by hand. */
+    char *path = xstrdup(given);
+    for (int depth = 0; depth < 16; depth++) {
+        struct stat st;
+        char link[4096];
+        ssize_t n;
+        if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode) || (n = readlink(path, link, sizeof link - 1)) <= 0)
+            break;
+        link[n] = '\0';
+        const char *slash = strrchr(path, '/');
+        size_t dl = link[0] == '/' || slash == NULL ? 0 : (size_t)(slash - path) + 1;
+        char *next = xmalloc(dl + (size_t)n + 1);
+        memcpy(next, path, dl);
+        memcpy(next + dl, link, (size_t)n + 1);
+        free(path);
+        path = next;
+    }
+    char *out = landing_dir(path);
+    free(path);
+    return out;
+}
+
+static char *landing_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+    char *rdir = realpath(dir, NULL);
+    free(dir);
+    if (rdir == NULL)
+        return xstrdup(path);
+    size_t n = strlen(rdir) + strlen(slash ? slash + 1 : path) + 2;
+    char *out = xmalloc(n);
+    snprintf(out, n, "%s/%s", rdir, slash ? slash + 1 : path);
+    free(rdir);
+    return out;
+}
+
+/* Each client is its own report process, so report's check that two
+ * outputs do not land on one file never sees two clients: here, before
+ * anything runs, over every client's workbook, JSON and template and the
+ * run's own files in out_dir (alpha.json a symbolic link to beta.json would
+ * leave beta's report under alpha's name). CBAM_ERR_CANTCREAT (reported,
+ * as report's own check) when two meet. where names the manifest or
+ * the shard summary. */
+static enum cbam_err check_landings(const batch_plan *p, const char *out_dir, const char *where, diag_list *dl)
+{
+    strmap *seen = strmap_new();
+    size_t cap = 3 * p->n + 4, n = 0;
+    char **owners = xcalloc(cap, sizeof *owners);
+    enum cbam_err err = CBAM_OK;
+    static const char *const own[] = {BATCH_SUMMARY_XLSX, BATCH_SUMMARY_JSON, BATCH_STATE_FILE};
+    for (size_t i = 0; i < p->n + 1 && err == CBAM_OK; i++) {
+        const batch_job *j = i < p->n ? &p->jobs[i] : NULL;
+        const char *names[3] = {j ? j->output : own[0], j ? j->json : own[1], j ? j->template_output : own[2]};
+        for (size_t k = 0; k < 3 && err == CBAM_OK; k++) {
+            if (names[k] == NULL || names[k][0] == '\0')
+                continue;
+            char path[4400], owner[4600];
+            snprintf(path, sizeof path, "%s/%s", out_dir, names[k]);
+            if (j != NULL)
+                snprintf(owner, sizeof owner, "client %s's %s", j->client, path);
+            else
+                snprintf(owner, sizeof owner, "the run's own %s", path);
+            char *real = landing(path);
+            uintptr_t prev = (uintptr_t)strmap_get(seen, real, strlen(real));
+            if (prev != 0) {
+                diag_add(dl, DIAG_ERROR, where, j ? j->line : 0, 0,
+                         "%s is the same file as %s (a symbolic link, or two names for one file); expected a "
+                         "file of its own for each output: nothing was run",
+                         owner, owners[prev - 1]);
+                err = CBAM_ERR_CANTCREAT;
+            } else {
+                owners[n] = xstrdup(owner);
+                strmap_put(seen, real, strlen(real), (void *)(uintptr_t)++n);
+            }
+            free(real);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(owners[i]);
+    free(owners);
+    strmap_free(seen);
+    return err;
+}
+
 /* The manifest must be a file: a FIFO or a device would hold the run before
  * it starts. 0, or the exit code (reported). */
 static int manifest_is_file(const char *path)
@@ -781,6 +876,8 @@ int cli_cmd_batch(int argc, char **argv)
             }
         }
     }
+    if (err == CBAM_OK)
+        err = check_landings(&plan, out_dir, scan ? scan : argv[optind], &dl);
     if (stop_signal) {
         fprintf(stderr, "cbamcalc: stopped by signal %d before any client ran\n", (int)stop_signal);
         rc = 128 + stop_signal;
