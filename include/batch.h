@@ -55,6 +55,12 @@ typedef struct batch_file_opts {
     char *map_buf;
 } batch_file_opts;
 
+/* A file as this batch left it: what tells that another run (another
+ * manifest sharing the directory, a report by hand) replaced it since. */
+typedef struct batch_stamp {
+    long long size, mtime_ns; /* -1: no such file */
+} batch_stamp;
+
 typedef struct batch_job {
     char *client;
     long line; /* in the manifest; 0 for --scan */
@@ -69,6 +75,10 @@ typedef struct batch_job {
     batch_file_opts *eopts; /* NULL, or one per electricity file */
     char key[HASH_HEX_SIZE];      /* SHA-256 of everything the outputs depend on ("" until known) */
     char prev_key[HASH_HEX_SIZE]; /* the key of its last good outputs (the state file); "" when none */
+    /* The workbook, JSON and template as the run that wrote them left them
+     * (the state file): outputs that differ are not that run's. */
+    batch_stamp stamp[3];
+    bool has_stamp;
 
     /* The result. */
     enum batch_status status;
@@ -137,7 +147,8 @@ void batch_plan_shard(batch_plan *p, int k, int n);
 enum cbam_err batch_job_key(batch_job *job, const char *const *factor_files, size_t nfactor_files);
 
 /* Whether job->key equals the key of its last good outputs and those are
- * still in out_dir: the job can be skipped. */
+ * still in out_dir as that run left them (their size and modification time
+ * as recorded, the JSON's inputs_sha256 as recorded): the job can be skipped. */
 bool batch_job_unchanged(const batch_job *job, const char *out_dir);
 
 /* The record of earlier runs in an output directory (.cbamcalc-state.json):
@@ -152,7 +163,10 @@ bool batch_output_read(const char *dir, const batch_job *job, batch_output_info 
 
 /* For a job that did not write its outputs in this run (failed, not run):
  * sets from (BATCH_FROM_EARLIER when its workbook of an earlier run is still
- * in out_dir, else BATCH_FROM_NONE) and earlier. Other jobs are left alone. */
+ * in out_dir, else BATCH_FROM_NONE) and earlier. The JSON beside it
+ * describes it only when both are as a recorded run left them (or, with no
+ * record, were written within seconds of each other); else its inputs and
+ * period are unknown. Other jobs are left alone. */
 void batch_note_earlier(batch_job *j, const char *out_dir);
 
 /* For people: "this run", "an earlier run, kept (written DATE, inputs

@@ -927,10 +927,60 @@ bool batch_output_read(const char *dir, const batch_job *job, batch_output_info 
     return true;
 }
 
+static void stamp_of(const char *dir, const char *name, batch_stamp *st)
+{
+    struct stat sb;
+    char *path = name != NULL ? join_name(dir, name) : NULL;
+    if (path != NULL && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        st->size = (long long)sb.st_size;
+        st->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+    } else {
+        st->size = st->mtime_ns = -1;
+    }
+    free(path);
+}
+
+/* Whether the job's files k (0 workbook, 1 JSON, 2 template) are as recorded. */
+static bool stamps_match(const batch_job *job, const char *out_dir, int from, int to)
+{
+    if (!job->has_stamp)
+        return false;
+    const char *names[3] = {job->output, job->json, job->template_output};
+    for (int k = from; k <= to; k++) {
+        batch_stamp now;
+        stamp_of(out_dir, names[k], &now);
+        if (now.size != job->stamp[k].size || now.mtime_ns != job->stamp[k].mtime_ns)
+            return false;
+    }
+    return true;
+}
+
+/* Whether the JSON beside the workbook describes it: both as the recorded
+ * run left them, or with no record, written within a few seconds of each
+ * other (report writes both at once). A workbook re-made by hand without
+ * --json keeps an older JSON that does not describe it. */
+static bool json_describes_workbook(const batch_job *j, const char *out_dir)
+{
+    if (j->has_stamp)
+        return stamps_match(j, out_dir, 0, 1);
+    batch_stamp x, js;
+    stamp_of(out_dir, j->output, &x);
+    stamp_of(out_dir, j->json, &js);
+    long long d = x.mtime_ns - js.mtime_ns;
+    return js.size >= 0 && d < 5000000000LL && d > -5000000000LL;
+}
+
 void batch_note_earlier(batch_job *j, const char *out_dir)
 {
-    if (j->status == BATCH_FAILED || j->status == BATCH_NOT_RUN)
-        j->from = batch_output_read(out_dir, j, &j->earlier) ? BATCH_FROM_EARLIER : BATCH_FROM_NONE;
+    if (j->status != BATCH_FAILED && j->status != BATCH_NOT_RUN)
+        return;
+    j->from = batch_output_read(out_dir, j, &j->earlier) ? BATCH_FROM_EARLIER : BATCH_FROM_NONE;
+    if (j->from == BATCH_FROM_EARLIER && !json_describes_workbook(j, out_dir)) {
+        char written[sizeof j->earlier.written];
+        memcpy(written, j->earlier.written, sizeof written);
+        info_clear(&j->earlier); /* its inputs and period are unknown; its date is its own */
+        memcpy(j->earlier.written, written, sizeof written);
+    }
 }
 
 /* The info's known fields into o (the date only when asked: this run's own
@@ -954,9 +1004,21 @@ static void info_from_json(json_t *o, batch_output_info *info)
 
 bool batch_job_unchanged(const batch_job *job, const char *out_dir)
 {
-    return job->prev_key[0] != '\0' && job->key[0] != '\0' && strcmp(job->prev_key, job->key) == 0 &&
-           exists_in(out_dir, job->output) && exists_in(out_dir, job->json) &&
-           (job->template_output == NULL || exists_in(out_dir, job->template_output)); /* else build them again */
+    if (job->prev_key[0] == '\0' || job->key[0] == '\0' || strcmp(job->prev_key, job->key) != 0 ||
+        !exists_in(out_dir, job->output) || !exists_in(out_dir, job->json) ||
+        (job->template_output != NULL && !exists_in(out_dir, job->template_output)))
+        return false; /* build them again */
+    /* Another run (a second manifest on this directory, a report by hand)
+     * may have replaced them since: then they are not what the record says. */
+    if (!stamps_match(job, out_dir, 0, job->template_output != NULL ? 2 : 1) || !job->info.inputs_sha256[0])
+        return false;
+    char *jpath = join_name(out_dir, job->json);
+    json_t *root = load_json(jpath);
+    free(jpath);
+    const char *h = json_string_value(json_object_get(root, "inputs_sha256"));
+    bool same = h != NULL && strcmp(h, job->info.inputs_sha256) == 0;
+    json_decref(root);
+    return same;
 }
 
 void batch_load_state(batch_plan *p, const char *out_dir)
@@ -968,6 +1030,17 @@ void batch_load_state(batch_plan *p, const char *out_dir)
     for (size_t i = 0; i < p->n && json_is_object(clients); i++) {
         batch_job *j = &p->jobs[i];
         json_t *rec = json_object_get(clients, j->client);
+        json_t *stamps = json_object_get(rec, "files");
+        if (json_is_array(stamps) && json_array_size(stamps) == 3) {
+            j->has_stamp = true;
+            for (size_t k = 0; k < 3; k++) {
+                json_t *f = json_array_get(stamps, k);
+                json_t *sz = json_object_get(f, "size"), *mt = json_object_get(f, "mtime_ns");
+                j->has_stamp &= json_is_integer(sz) && json_is_integer(mt);
+                j->stamp[k].size = (long long)json_integer_value(sz);
+                j->stamp[k].mtime_ns = (long long)json_integer_value(mt);
+            }
+        }
         const char *key = json_string_value(json_object_get(rec, "key"));
         if (key == NULL || strlen(key) != HASH_HEX_SIZE - 1)
             continue;
@@ -1048,9 +1121,25 @@ enum cbam_err batch_save_state(const batch_plan *p, const char *out_dir, diag_li
             put(rec, "output", json_string(j->output));
             put(rec, "json", json_string(j->json));
             info_to_json(&j->info, rec, false);
+            /* The files as this run left them: the next run skips the
+             * client only if nobody has replaced them since. */
+            const char *names[3] = {j->output, j->json, j->template_output};
+            json_t *files = json_array();
+            for (int k = 0; k < 3; k++) {
+                batch_stamp st;
+                stamp_of(out_dir, names[k], &st);
+                json_t *f = json_object();
+                put(f, "size", json_integer(st.size));
+                put(f, "mtime_ns", json_integer(st.mtime_ns));
+                if (json_array_append_new(files, f) != 0)
+                    xalloc_die();
+            }
+            put(rec, "files", files);
             put(clients, j->client, totals_object(j, rec));
         } else if (j->status == BATCH_FAILED) {
-            json_object_del(clients, j->client); /* its outputs are no longer current */
+            /* Its outputs are no longer current (no key: never skipped),
+             * but the record still tells whether the kept ones are that run's. */
+            json_object_del(json_object_get(clients, j->client), "key");
         }
     }
     enum cbam_err err = write_json_file(path, state, dl);

@@ -27,7 +27,6 @@ from hostile_cases import Cases  # noqa: E402
 
 # Known defects (review of issue 13); each name is a case below.
 EXPECTED_FAILURES = {
-    "skip_trusts_outputs_another_run_replaced",
     "merge_not_run_clients_exit_0",
     "merge_missing_shard_exit_0",
     "merge_reads_a_running_shard",
@@ -35,7 +34,6 @@ EXPECTED_FAILURES = {
     "killed_run_summary_claims_this_run",
     "merge_two_clients_one_file",
     "merge_ok_without_its_workbook",
-    "kept_workbook_described_by_stale_json",
     "collision_non_ascii_case",
     "inputs_hash_blind_to_options",
     "closed_stdout_logs_into_lock_exit_0",
