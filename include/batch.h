@@ -92,9 +92,19 @@ typedef struct batch_job {
     batch_output_info earlier; /* from == BATCH_FROM_EARLIER: the kept workbook of an earlier run */
 } batch_job;
 
+/* Which run a summary is of: so that a summary left by a killed run, or a
+ * shard's summary of another run, is not taken for the current one. */
+typedef struct batch_run {
+    char id[48];          /* unique per run: start time, host's process id, random */
+    char started[24], finished[24]; /* UTC, 2026-01-02T03:04:05Z; finished "" while running */
+    bool running;         /* the summary written when a run starts: nothing in it is current */
+    int shard_k, shard_n; /* --shard K/N; 1/1 unsharded; 0/0 a merge */
+} batch_run;
+
 typedef struct batch_plan {
     batch_job *jobs;
     size_t n, cap;
+    batch_run run; /* the run that writes (or wrote, when read back) the summary */
     /* Set before reading: the run fills the official template (--template),
      * so every client gets a template_output (the manifest's column, else
      * the workbook's stem + ".template.xlsx"). Without it the column is an
@@ -176,11 +186,17 @@ void batch_output_from_text(const batch_job *j, char *buf, size_t size);
 /* "this_run", "unchanged", "earlier_run" or "none" (the summary's output_from). */
 const char *batch_output_from_name(enum batch_output_from f);
 
-/* batch-summary.json and batch-summary.xlsx in out_dir. */
+/* Starts p->run: a new id, the start time, running. */
+void batch_run_start(batch_run *r, int shard_k, int shard_n);
+
+/* batch-summary.json and batch-summary.xlsx in out_dir; the JSON's "run"
+ * says which run (p->run) and whether it is still running (then every
+ * client is "pending"). */
 enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag_list *dl);
 
-/* Reads the batch-summary.json of a shard's output directory into p (for --merge). */
-enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl);
+/* Reads the batch-summary.json of a shard's output directory into p (for
+ * --merge), its run into *run. */
+enum cbam_err batch_read_summary(const char *dir, batch_plan *p, batch_run *run, diag_list *dl);
 
 /* Reads the summaries of n shard directories into p (--merge). CBAM_ERR_DATA
  * (reported, naming the client and both directories) when a client is in
@@ -188,7 +204,12 @@ enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl);
  * each client's files that are in its shard into out_dir, so the merged
  * summary lists only files that are there (a client whose workbook is in
  * neither is BATCH_FROM_NONE; one left in out_dir by an earlier merge is
- * BATCH_FROM_EARLIER). CBAM_ERR_CANTCREAT (reported) when a copy failed. */
+ * BATCH_FROM_EARLIER). CBAM_ERR_DATA (reported) also for a summary of a
+ * run that did not finish (killed: it says running), a missing shard (each
+ * summary says it is shard K of N: all N must be there, each once), or two
+ * clients writing one file (letter case ignored). A client its shard lists
+ * ok or skipped whose workbook, JSON or template is not in the shard is
+ * failed. CBAM_ERR_CANTCREAT (reported) when a copy failed. */
 enum cbam_err batch_merge(const char *const *dirs, size_t n, const char *out_dir, batch_plan *p, diag_list *dl);
 
 const char *batch_status_name(enum batch_status s);

@@ -70,7 +70,8 @@ static const char batch_help[] =
     "      --shard K/N     run only this machine's share: the clients whose id hashes to K of N\n"
     "                      (the same split on every machine: a Slurm array or Kubernetes job)\n"
     "      --merge         combine the summaries of the shards' output directories (each\n"
-    "                      client in one shard only)\n"
+    "                      client in one shard only; all N shards, each finished; 75 while\n"
+    "                      one is running; 1 when clients failed or did not run)\n"
     "      --factors DIR   add the factor CSV files in DIR, as in report\n"
     "      --template OFFICIAL.xlsx  also fill the Commission's communication template for\n"
     "                      every client (read once; see 'cbamcalc template --help'): the\n"
@@ -549,6 +550,8 @@ static void failed_clients(const batch_plan *p, bool why, char *buf, size_t size
 static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_state, bool tty)
 {
     enum cbam_err err = CBAM_OK;
+    timestamp(p->run.finished, sizeof p->run.finished);
+    p->run.running = false;
     if (save_state)
         err = batch_save_state(p, out_dir, dl);
     if (err == CBAM_OK)
@@ -582,7 +585,8 @@ static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_s
         return cbam_err_exit_code(err);
     if (stop_signal)
         return 128 + stop_signal;
-    return counts[BATCH_FAILED] > 0 ? EXIT_SOME_FAILED : 0;
+    /* A merge of a stopped shard lists clients not run: no current output. */
+    return counts[BATCH_FAILED] + counts[BATCH_NOT_RUN] + counts[BATCH_PENDING] > 0 ? EXIT_SOME_FAILED : 0;
 }
 
 /* mkdir -p: a cron job or a shard's reports/shard-3 may name a directory
@@ -732,6 +736,31 @@ static enum cbam_err check_landings(const batch_plan *p, const char *out_dir, co
     return err;
 }
 
+/* A shard whose run is still going (it holds its lock) would be read half
+ * done: its lock is taken shared for the whole merge (a run takes it
+ * exclusively). 0, or 75 (reported). fds gets the locks to close. */
+static int lock_shards(char *const *dirs, size_t n, const char *out_dir, int *fds)
+{
+    for (size_t i = 0; i < n; i++) {
+        fds[i] = -1;
+        if (outfile_same_target(dirs[i], out_dir))
+            continue; /* merged into itself: its lock is ours already */
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dirs[i], BATCH_LOCK_FILE);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+            continue; /* never run here: its summary (missing) says so */
+        if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+            fprintf(stderr, "cbamcalc: shard %s is in use by a batch run (%s is locked): its summary and files "
+                            "are not final yet; nothing was merged\n", dirs[i], path);
+            close(fd);
+            return EXIT_LOCKED;
+        }
+        fds[i] = fd;
+    }
+    return 0;
+}
+
 /* The manifest must be a file: a FIFO or a device would hold the run before
  * it starts. 0, or the exit code (reported). */
 static int manifest_is_file(const char *path)
@@ -837,9 +866,16 @@ int cli_cmd_batch(int argc, char **argv)
     batch_plan plan = {.templates = template_path != NULL};
 
     if (merge) {
-        enum cbam_err err =
-            batch_merge((const char *const *)argv + optind, (size_t)(argc - optind), out_dir, &plan, &dl);
-        if (err != CBAM_OK && err != CBAM_ERR_CANTCREAT) {
+        size_t nshards = (size_t)(argc - optind);
+        int *shard_locks = xcalloc(nshards, sizeof *shard_locks);
+        rc = lock_shards(argv + optind, nshards, out_dir, shard_locks);
+        enum cbam_err err = CBAM_OK;
+        batch_run_start(&plan.run, 0, 0);
+        if (rc == 0)
+            err = batch_merge((const char *const *)argv + optind, nshards, out_dir, &plan, &dl);
+        if (rc != 0) {
+            /* reported */
+        } else if (err != CBAM_OK && err != CBAM_ERR_CANTCREAT) {
             fprintf(stderr, "cbamcalc: the shards cannot be merged; nothing was written\n");
             rc = cbam_err_exit_code(err);
         } else {
@@ -848,6 +884,10 @@ int cli_cmd_batch(int argc, char **argv)
             if (err != CBAM_OK)
                 rc = cbam_err_exit_code(err);
         }
+        for (size_t i = 0; i < nshards; i++)
+            if (shard_locks[i] >= 0)
+                close(shard_locks[i]);
+        free(shard_locks);
         batch_plan_free(&plan);
         diag_list_free(&dl);
         close(lock);
@@ -893,6 +933,16 @@ int cli_cmd_batch(int argc, char **argv)
     }
     remove_stale_temporaries(out_dir, &plan);
     batch_plan_shard(&plan, shard_k, shard_n); /* this machine's share */
+    /* The previous summary goes at once: a run killed from here on leaves
+     * a summary that says it is running (every client pending), never one
+     * of an earlier run that presents itself as this one's. */
+    batch_run_start(&plan.run, shard_k, shard_n);
+    if (batch_write_summary(&plan, out_dir, &dl) != CBAM_OK) {
+        batch_plan_free(&plan);
+        diag_list_free(&dl);
+        close(lock);
+        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
+    }
 
     char **factor_files = NULL;
     size_t nfactor_files = 0;
