@@ -266,7 +266,8 @@ static void log_line(const batch_job *j)
         printf("%s %s %s%s%.2f s%s\n", when, j->client, batch_status_name(j->status),
                j->status == BATCH_SKIPPED ? " (unchanged) " : " ", j->seconds, warn);
     }
-    fflush(stdout); /* a closed pipe (| head -1) fails here, without ending the run */
+    if (fflush(stdout) != 0) /* a closed pipe (| head -1) fails here, without ending the run */
+        cli_note_stdout_error(errno);
 }
 
 /* Reads a finished child's answer into its job. */
@@ -375,7 +376,7 @@ static void start_job(batch_plan *p, size_t k, struct slot *slots, int nslots, c
 /* Runs the pending jobs, at most jobs_at_once at a time. SIGCHLD, SIGINT and
  * SIGTERM are blocked but while waiting in pselect(): no wake-up is lost
  * between looking at the children and going to sleep. */
-static void run_pool(batch_plan *p, struct run_ctx *rc, int jobs_at_once, bool tty)
+static void run_pool(batch_plan *p, struct run_ctx *rc, int jobs_at_once, bool tty, bool log)
 {
     struct slot *slots = xcalloc((size_t)jobs_at_once, sizeof *slots);
     size_t next = 0, done = 0, failed = 0, total = p->n;
@@ -421,7 +422,7 @@ static void run_pool(batch_plan *p, struct run_ctx *rc, int jobs_at_once, bool t
                 done++;
                 if (tty)
                     progress(done, total, failed, start);
-                else
+                if (log)
                     log_line(j);
                 slots[k].pid = 0;
                 running--;
@@ -511,15 +512,17 @@ static void short_reason(const char *error, char *buf, size_t size)
     snprintf(buf, size, "%.*s%s", (int)n, msg, n < len ? "..." : "");
 }
 
-/* "; failed: a (why; earlier output kept), b (...) and 3 more" into buf;
- * "" when none failed. With why, at most 3 are named (one line on a terminal). */
-static void failed_clients(const batch_plan *p, bool why, char *buf, size_t size)
+/* "; failed: a (why; earlier output kept), b (...) and 3 more" into buf
+ * (label "failed", the clients of that status); "" when there are none.
+ * With why, at most 3 are named (one line on a terminal). */
+static void failed_clients(const batch_plan *p, enum batch_status status, const char *label, bool why, char *buf,
+                           size_t size)
 {
     size_t named = 0, more = 0, len = 0, max = why ? 3 : 10;
     buf[0] = '\0';
     for (size_t i = 0; i < p->n; i++) {
         const batch_job *j = &p->jobs[i];
-        if (j->status != BATCH_FAILED)
+        if (j->status != status)
             continue;
         if (named == max) {
             more++;
@@ -533,7 +536,7 @@ static void failed_clients(const batch_plan *p, bool why, char *buf, size_t size
         } else {
             snprintf(part, sizeof part, "%s", j->client);
         }
-        int w = snprintf(buf + len, size - len, "%s%s", named ? ", " : "; failed: ", part);
+        int w = snprintf(buf + len, size - len, "%s%s%s", named ? ", " : "; ", named ? "" : label, part);
         if (w < 0 || (size_t)w >= size - len) {
             buf[len] = '\0'; /* no room: counted instead */
             more++;
@@ -547,7 +550,7 @@ static void failed_clients(const batch_plan *p, bool why, char *buf, size_t size
         snprintf(buf + len, size - len, " and %zu more", more);
 }
 
-static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_state, bool tty)
+static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_state, bool tty, bool log)
 {
     enum cbam_err err = CBAM_OK;
     timestamp(p->run.finished, sizeof p->run.finished);
@@ -560,26 +563,31 @@ static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_s
     for (size_t i = 0; i < p->n; i++) {
         const batch_job *j = &p->jobs[i];
         counts[j->status]++;
-        kept += j->status == BATCH_FAILED && j->from == BATCH_FROM_EARLIER;
+        kept += j->from == BATCH_FROM_EARLIER; /* failed or not run: as the summary's counts */
         if ((j->status == BATCH_OK || j->status == BATCH_SKIPPED) && j->info.warnings > 0)
             warnings += (size_t)j->info.warnings;
     }
-    char failed[2048];
-    failed_clients(p, tty, failed, sizeof failed);
+    char failed[2048], not_run[1024];
     char totals[256];
-    snprintf(totals, sizeof totals, "%zu ok, %zu skipped (unchanged), %zu failed (%zu kept an earlier output), "
-                                    "%zu not run, %zu warning%s",
-             counts[BATCH_OK], counts[BATCH_SKIPPED], counts[BATCH_FAILED], kept, counts[BATCH_NOT_RUN], warnings,
+    snprintf(totals, sizeof totals, "%zu ok, %zu skipped (unchanged), %zu failed, %zu not run (%zu kept an "
+                                    "earlier output), %zu warning%s",
+             counts[BATCH_OK], counts[BATCH_SKIPPED], counts[BATCH_FAILED], counts[BATCH_NOT_RUN], kept, warnings,
              warnings == 1 ? "" : "s");
+    failed_clients(p, BATCH_NOT_RUN, "not run: ", false, not_run, sizeof not_run);
     if (tty) {
         /* The last line on a terminal: who failed and why, in short. */
-        fprintf(stderr, "cbamcalc: %s%s; summary in %s/%s\n", totals, failed, out_dir, BATCH_SUMMARY_XLSX);
-    } else {
+        failed_clients(p, BATCH_FAILED, "failed: ", true, failed, sizeof failed);
+        fprintf(stderr, "cbamcalc: %s%s%s; summary in %s/%s\n", totals, failed, not_run, out_dir,
+                BATCH_SUMMARY_XLSX);
+    }
+    if (log) {
         /* Cron, systemd, a log file: the per-client lines end with the totals. */
         char when[32];
         timestamp(when, sizeof when);
-        printf("%s totals: %s%s; summary in %s/%s\n", when, totals, failed, out_dir, BATCH_SUMMARY_JSON);
-        fflush(stdout);
+        failed_clients(p, BATCH_FAILED, "failed: ", false, failed, sizeof failed);
+        printf("%s totals: %s%s%s; summary in %s/%s\n", when, totals, failed, not_run, out_dir, BATCH_SUMMARY_JSON);
+        if (fflush(stdout) != 0)
+            cli_note_stdout_error(errno);
     }
     if (err != CBAM_OK)
         return cbam_err_exit_code(err);
@@ -851,7 +859,11 @@ int cli_cmd_batch(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    /* A progress line on a terminal's standard error; the log (a line per
+     * client, a totals line) on standard output unless that is the same
+     * terminal: `batch ... > batch.log` typed at a terminal keeps its log. */
     bool tty = !quiet && isatty(STDERR_FILENO);
+    bool log = !tty || !isatty(STDOUT_FILENO);
     if (!make_dirs(out_dir)) {
         fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", out_dir, strerror(errno));
         return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
@@ -880,7 +892,7 @@ int cli_cmd_batch(int argc, char **argv)
             rc = cbam_err_exit_code(err);
         } else {
             /* A copy that failed is named above; the summary says what is there. */
-            rc = finish(&plan, out_dir, &dl, false, tty);
+            rc = finish(&plan, out_dir, &dl, false, tty, log);
             if (err != CBAM_OK)
                 rc = cbam_err_exit_code(err);
         }
@@ -980,8 +992,8 @@ int cli_cmd_batch(int argc, char **argv)
                               .template_path = template_path, .processes = processes, .tpl = tpl,
                               .factor_files = (const char *const *)factor_files, .nfactor_files = nfactor_files,
                               .force = force, .client_timeout = client_timeout};
-        run_pool(&plan, &ctx, (int)jobs, tty);
-        rc = finish(&plan, out_dir, &dl, true, tty);
+        run_pool(&plan, &ctx, (int)jobs, tty, log);
+        rc = finish(&plan, out_dir, &dl, true, tty, log);
     }
     template_close(tpl);
 

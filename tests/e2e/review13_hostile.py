@@ -30,11 +30,7 @@ EXPECTED_FAILURES = {
     "killed_run_summary_claims_this_run",
     "collision_non_ascii_case",
     "inputs_hash_blind_to_options",
-    "closed_stdout_logs_into_lock_exit_0",
-    "terminal_run_writes_no_log",
     "json_to_device_exit_code",
-    "full_log_reason",
-    "totals_line_disagrees_with_counts",
 }
 
 VALGRIND = os.environ.get("CBAM_VALGRIND")
