@@ -55,6 +55,12 @@ typedef struct batch_file_opts {
     char *map_buf;
 } batch_file_opts;
 
+/* A file as this batch left it: what tells that another run (another
+ * manifest sharing the directory, a report by hand) replaced it since. */
+typedef struct batch_stamp {
+    long long size, mtime_ns; /* -1: no such file */
+} batch_stamp;
+
 typedef struct batch_job {
     char *client;
     long line; /* in the manifest; 0 for --scan */
@@ -69,6 +75,10 @@ typedef struct batch_job {
     batch_file_opts *eopts; /* NULL, or one per electricity file */
     char key[HASH_HEX_SIZE];      /* SHA-256 of everything the outputs depend on ("" until known) */
     char prev_key[HASH_HEX_SIZE]; /* the key of its last good outputs (the state file); "" when none */
+    /* The workbook, JSON and template as the run that wrote them left them
+     * (the state file): outputs that differ are not that run's. */
+    batch_stamp stamp[3];
+    bool has_stamp;
 
     /* The result. */
     enum batch_status status;
@@ -82,9 +92,19 @@ typedef struct batch_job {
     batch_output_info earlier; /* from == BATCH_FROM_EARLIER: the kept workbook of an earlier run */
 } batch_job;
 
+/* Which run a summary is of: so that a summary left by a killed run, or a
+ * shard's summary of another run, is not taken for the current one. */
+typedef struct batch_run {
+    char id[48];          /* unique per run: start time, host's process id, random */
+    char started[24], finished[24]; /* UTC, 2026-01-02T03:04:05Z; finished "" while running */
+    bool running;         /* the summary written when a run starts: nothing in it is current */
+    int shard_k, shard_n; /* --shard K/N; 1/1 unsharded; 0/0 a merge */
+} batch_run;
+
 typedef struct batch_plan {
     batch_job *jobs;
     size_t n, cap;
+    batch_run run; /* the run that writes (or wrote, when read back) the summary */
     /* Set before reading: the run fills the official template (--template),
      * so every client gets a template_output (the manifest's column, else
      * the workbook's stem + ".template.xlsx"). Without it the column is an
@@ -137,7 +157,8 @@ void batch_plan_shard(batch_plan *p, int k, int n);
 enum cbam_err batch_job_key(batch_job *job, const char *const *factor_files, size_t nfactor_files);
 
 /* Whether job->key equals the key of its last good outputs and those are
- * still in out_dir: the job can be skipped. */
+ * still in out_dir as that run left them (their size and modification time
+ * as recorded, the JSON's inputs_sha256 as recorded): the job can be skipped. */
 bool batch_job_unchanged(const batch_job *job, const char *out_dir);
 
 /* The record of earlier runs in an output directory (.cbamcalc-state.json):
@@ -152,7 +173,10 @@ bool batch_output_read(const char *dir, const batch_job *job, batch_output_info 
 
 /* For a job that did not write its outputs in this run (failed, not run):
  * sets from (BATCH_FROM_EARLIER when its workbook of an earlier run is still
- * in out_dir, else BATCH_FROM_NONE) and earlier. Other jobs are left alone. */
+ * in out_dir, else BATCH_FROM_NONE) and earlier. The JSON beside it
+ * describes it only when both are as a recorded run left them (or, with no
+ * record, were written within seconds of each other); else its inputs and
+ * period are unknown. Other jobs are left alone. */
 void batch_note_earlier(batch_job *j, const char *out_dir);
 
 /* For people: "this run", "an earlier run, kept (written DATE, inputs
@@ -162,11 +186,17 @@ void batch_output_from_text(const batch_job *j, char *buf, size_t size);
 /* "this_run", "unchanged", "earlier_run" or "none" (the summary's output_from). */
 const char *batch_output_from_name(enum batch_output_from f);
 
-/* batch-summary.json and batch-summary.xlsx in out_dir. */
+/* Starts p->run: a new id, the start time, running. */
+void batch_run_start(batch_run *r, int shard_k, int shard_n);
+
+/* batch-summary.json and batch-summary.xlsx in out_dir; the JSON's "run"
+ * says which run (p->run) and whether it is still running (then every
+ * client is "pending"). */
 enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag_list *dl);
 
-/* Reads the batch-summary.json of a shard's output directory into p (for --merge). */
-enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl);
+/* Reads the batch-summary.json of a shard's output directory into p (for
+ * --merge), its run into *run. */
+enum cbam_err batch_read_summary(const char *dir, batch_plan *p, batch_run *run, diag_list *dl);
 
 /* Reads the summaries of n shard directories into p (--merge). CBAM_ERR_DATA
  * (reported, naming the client and both directories) when a client is in
@@ -174,7 +204,12 @@ enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl);
  * each client's files that are in its shard into out_dir, so the merged
  * summary lists only files that are there (a client whose workbook is in
  * neither is BATCH_FROM_NONE; one left in out_dir by an earlier merge is
- * BATCH_FROM_EARLIER). CBAM_ERR_CANTCREAT (reported) when a copy failed. */
+ * BATCH_FROM_EARLIER). CBAM_ERR_DATA (reported) also for a summary of a
+ * run that did not finish (killed: it says running), a missing shard (each
+ * summary says it is shard K of N: all N must be there, each once), or two
+ * clients writing one file (letter case ignored). A client its shard lists
+ * ok or skipped whose workbook, JSON or template is not in the shard is
+ * failed. CBAM_ERR_CANTCREAT (reported) when a copy failed. */
 enum cbam_err batch_merge(const char *const *dirs, size_t n, const char *out_dir, batch_plan *p, diag_list *dl);
 
 const char *batch_status_name(enum batch_status s);

@@ -88,6 +88,10 @@ int cli_cmd_validate_main(int argc, char **argv);
  * SIGPIPE: report and batch then finish their files and say so. */
 void cli_ignore_sigpipe(void);
 
+/* Records why a write to standard output failed (the first errno), so that
+ * the last check names it: stdio keeps an error flag, not its errno. */
+void cli_note_stdout_error(int err);
+
 /* Prints "cbamcalc: message" and a hint to see --help; returns 64. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

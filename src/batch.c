@@ -172,9 +172,8 @@ static bool set_outputs(batch_job *j, const char *output, size_t len)
         name[len] = '\0';
     }
     j->output = xstrdup(name);
-    char *dot = strrchr(name, '.');
-    if (dot != NULL && strcmp(dot, ".xlsx") == 0)
-        *dot = '\0';
+    if (outname_has_ext(name, ".xlsx"))
+        name[strlen(name) - 5] = '\0'; /* C.XLSX has the JSON C.json, as report's */
     memcpy(name + strlen(name), ".json", 6);
     j->json = xstrdup(name);
     return true;
@@ -456,6 +455,19 @@ static void unknown_columns(struct manifest_ctx *c, const csvin_row *row)
     }
 }
 
+/* A plain output name given in the manifest that does not end in .xlsx: as
+ * report -o, a workbook named .csv or .json would be taken for another kind
+ * of file (and gamma.json would get the JSON gamma.json.json). */
+static bool not_xlsx(const char *s, size_t len)
+{
+    char name[OUTNAME_MAX + 80];
+    if (len == 0 || len >= sizeof name || !plain_name(s, len))
+        return false; /* empty: the default name; not plain: reported as such */
+    memcpy(name, s, len);
+    name[len] = '\0';
+    return !outname_has_ext(name, ".xlsx");
+}
+
 static int on_manifest_row(void *vc, const csvin_row *row)
 {
     struct manifest_ctx *c = vc;
@@ -509,7 +521,13 @@ static int on_manifest_row(void *vc, const csvin_row *row)
     if (ok)
         per_file_columns(c, row, j, e_parts, part_file);
     s = mfield(c, row, M_OUTPUT, &len);
-    if (!set_outputs(j, s, len)) {
+    if (not_xlsx(s, len)) {
+        row_error(c, row, M_OUTPUT,
+                  "output \"%s\" is the workbook's name but does not end in .xlsx; expected a name such as "
+                  "client-a.xlsx (its JSON is then client-a.json)",
+                  diag_quote(q, sizeof q, s, len));
+        set_outputs(j, "", 0);
+    } else if (!set_outputs(j, s, len)) {
         row_error(c, row, M_OUTPUT,
                   "output \"%s\" is not a file name; expected a name inside the output directory, such as "
                   "client-a.xlsx (no '/', '\\', leading '.', line break or other control character)",
@@ -522,6 +540,12 @@ static int on_manifest_row(void *vc, const csvin_row *row)
                   "template_output is given for client %s, but the run has no --template OFFICIAL.xlsx; expected "
                   "--template (or an empty column)",
                   j->client);
+    } else if (c->p->templates && not_xlsx(s, len)) {
+        row_error(c, row, M_TEMPLATE,
+                  "template_output \"%s\" is a workbook's name but does not end in .xlsx; expected a name such "
+                  "as client-a.template.xlsx",
+                  diag_quote(q, sizeof q, s, len));
+        set_template_output(j, "", 0);
     } else if (c->p->templates && !set_template_output(j, s, len)) {
         row_error(c, row, M_TEMPLATE,
                   "template_output \"%s\" is not a file name; expected a name inside the output directory, such "
@@ -903,10 +927,60 @@ bool batch_output_read(const char *dir, const batch_job *job, batch_output_info 
     return true;
 }
 
+static void stamp_of(const char *dir, const char *name, batch_stamp *st)
+{
+    struct stat sb;
+    char *path = name != NULL ? join_name(dir, name) : NULL;
+    if (path != NULL && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        st->size = (long long)sb.st_size;
+        st->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+    } else {
+        st->size = st->mtime_ns = -1;
+    }
+    free(path);
+}
+
+/* Whether the job's files k (0 workbook, 1 JSON, 2 template) are as recorded. */
+static bool stamps_match(const batch_job *job, const char *out_dir, int from, int to)
+{
+    if (!job->has_stamp)
+        return false;
+    const char *names[3] = {job->output, job->json, job->template_output};
+    for (int k = from; k <= to; k++) {
+        batch_stamp now;
+        stamp_of(out_dir, names[k], &now);
+        if (now.size != job->stamp[k].size || now.mtime_ns != job->stamp[k].mtime_ns)
+            return false;
+    }
+    return true;
+}
+
+/* Whether the JSON beside the workbook describes it: both as the recorded
+ * run left them, or with no record, written within a few seconds of each
+ * other (report writes both at once). A workbook re-made by hand without
+ * --json keeps an older JSON that does not describe it. */
+static bool json_describes_workbook(const batch_job *j, const char *out_dir)
+{
+    if (j->has_stamp)
+        return stamps_match(j, out_dir, 0, 1);
+    batch_stamp x, js;
+    stamp_of(out_dir, j->output, &x);
+    stamp_of(out_dir, j->json, &js);
+    long long d = x.mtime_ns - js.mtime_ns;
+    return js.size >= 0 && d < 5000000000LL && d > -5000000000LL;
+}
+
 void batch_note_earlier(batch_job *j, const char *out_dir)
 {
-    if (j->status == BATCH_FAILED || j->status == BATCH_NOT_RUN)
-        j->from = batch_output_read(out_dir, j, &j->earlier) ? BATCH_FROM_EARLIER : BATCH_FROM_NONE;
+    if (j->status != BATCH_FAILED && j->status != BATCH_NOT_RUN)
+        return;
+    j->from = batch_output_read(out_dir, j, &j->earlier) ? BATCH_FROM_EARLIER : BATCH_FROM_NONE;
+    if (j->from == BATCH_FROM_EARLIER && !json_describes_workbook(j, out_dir)) {
+        char written[sizeof j->earlier.written];
+        memcpy(written, j->earlier.written, sizeof written);
+        info_clear(&j->earlier); /* its inputs and period are unknown; its date is its own */
+        memcpy(j->earlier.written, written, sizeof written);
+    }
 }
 
 /* The info's known fields into o (the date only when asked: this run's own
@@ -930,9 +1004,21 @@ static void info_from_json(json_t *o, batch_output_info *info)
 
 bool batch_job_unchanged(const batch_job *job, const char *out_dir)
 {
-    return job->prev_key[0] != '\0' && job->key[0] != '\0' && strcmp(job->prev_key, job->key) == 0 &&
-           exists_in(out_dir, job->output) && exists_in(out_dir, job->json) &&
-           (job->template_output == NULL || exists_in(out_dir, job->template_output)); /* else build them again */
+    if (job->prev_key[0] == '\0' || job->key[0] == '\0' || strcmp(job->prev_key, job->key) != 0 ||
+        !exists_in(out_dir, job->output) || !exists_in(out_dir, job->json) ||
+        (job->template_output != NULL && !exists_in(out_dir, job->template_output)))
+        return false; /* build them again */
+    /* Another run (a second manifest on this directory, a report by hand)
+     * may have replaced them since: then they are not what the record says. */
+    if (!stamps_match(job, out_dir, 0, job->template_output != NULL ? 2 : 1) || !job->info.inputs_sha256[0])
+        return false;
+    char *jpath = join_name(out_dir, job->json);
+    json_t *root = load_json(jpath);
+    free(jpath);
+    const char *h = json_string_value(json_object_get(root, "inputs_sha256"));
+    bool same = h != NULL && strcmp(h, job->info.inputs_sha256) == 0;
+    json_decref(root);
+    return same;
 }
 
 void batch_load_state(batch_plan *p, const char *out_dir)
@@ -944,6 +1030,17 @@ void batch_load_state(batch_plan *p, const char *out_dir)
     for (size_t i = 0; i < p->n && json_is_object(clients); i++) {
         batch_job *j = &p->jobs[i];
         json_t *rec = json_object_get(clients, j->client);
+        json_t *stamps = json_object_get(rec, "files");
+        if (json_is_array(stamps) && json_array_size(stamps) == 3) {
+            j->has_stamp = true;
+            for (size_t k = 0; k < 3; k++) {
+                json_t *f = json_array_get(stamps, k);
+                json_t *sz = json_object_get(f, "size"), *mt = json_object_get(f, "mtime_ns");
+                j->has_stamp &= json_is_integer(sz) && json_is_integer(mt);
+                j->stamp[k].size = (long long)json_integer_value(sz);
+                j->stamp[k].mtime_ns = (long long)json_integer_value(mt);
+            }
+        }
         const char *key = json_string_value(json_object_get(rec, "key"));
         if (key == NULL || strlen(key) != HASH_HEX_SIZE - 1)
             continue;
@@ -1024,15 +1121,95 @@ enum cbam_err batch_save_state(const batch_plan *p, const char *out_dir, diag_li
             put(rec, "output", json_string(j->output));
             put(rec, "json", json_string(j->json));
             info_to_json(&j->info, rec, false);
+            /* The files as this run left them: the next run skips the
+             * client only if nobody has replaced them since. */
+            const char *names[3] = {j->output, j->json, j->template_output};
+            json_t *files = json_array();
+            for (int k = 0; k < 3; k++) {
+                batch_stamp st;
+                stamp_of(out_dir, names[k], &st);
+                json_t *f = json_object();
+                put(f, "size", json_integer(st.size));
+                put(f, "mtime_ns", json_integer(st.mtime_ns));
+                if (json_array_append_new(files, f) != 0)
+                    xalloc_die();
+            }
+            put(rec, "files", files);
             put(clients, j->client, totals_object(j, rec));
         } else if (j->status == BATCH_FAILED) {
-            json_object_del(clients, j->client); /* its outputs are no longer current */
+            /* Its outputs are no longer current (no key: never skipped),
+             * but the record still tells whether the kept ones are that run's. */
+            json_object_del(json_object_get(clients, j->client), "key");
         }
     }
     enum cbam_err err = write_json_file(path, state, dl);
     json_decref(state);
     free(path);
     return err;
+}
+
+void batch_run_start(batch_run *r, int shard_k, int shard_n)
+{
+    memset(r, 0, sizeof *r);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    if (gmtime_r(&ts.tv_sec, &tm) != NULL)
+        strftime(r->started, sizeof r->started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* Unique enough for runs on many machines at once: the time to the
+     * nanosecond, the process id and a few random bytes when there are. */
+    unsigned int rnd = (unsigned int)ts.tv_nsec;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        unsigned int x;
+        if (read(fd, &x, sizeof x) == (ssize_t)sizeof x)
+            rnd ^= x;
+        close(fd);
+    }
+    snprintf(r->id, sizeof r->id, "%lld.%09ld-%ld-%08x", (long long)ts.tv_sec, ts.tv_nsec, (long)getpid(), rnd);
+    r->running = true;
+    r->shard_k = shard_k;
+    r->shard_n = shard_n;
+}
+
+static json_t *run_to_json(const batch_run *r)
+{
+    json_t *o = json_object();
+    put(o, "id", json_string(r->id));
+    put(o, "state", json_string(r->running ? "running" : "finished"));
+    put(o, "started_utc", str_or_null(r->started));
+    put(o, "finished_utc", r->running ? json_null() : str_or_null(r->finished));
+    if (r->shard_n > 0) {
+        json_t *sh = json_object();
+        put(sh, "k", json_integer(r->shard_k));
+        put(sh, "n", json_integer(r->shard_n));
+        put(o, "shard", sh);
+    } else {
+        put(o, "shard", json_null());
+    }
+    return o;
+}
+
+/* false when the summary has no run (an older version's, or not a summary). */
+static bool run_from_json(json_t *o, batch_run *r)
+{
+    memset(r, 0, sizeof *r);
+    const char *id = json_string_value(json_object_get(o, "id"));
+    const char *state = json_string_value(json_object_get(o, "state"));
+    if (id == NULL || state == NULL || strlen(id) >= sizeof r->id)
+        return false;
+    memcpy(r->id, id, strlen(id) + 1);
+    r->running = strcmp(state, "finished") != 0;
+    str_into(o, "started_utc", r->started, sizeof r->started);
+    str_into(o, "finished_utc", r->finished, sizeof r->finished);
+    json_t *sh = json_object_get(o, "shard");
+    json_t *k = json_object_get(sh, "k"), *n = json_object_get(sh, "n");
+    if (json_is_integer(k) && json_is_integer(n) && json_integer_value(n) >= 1 && json_integer_value(n) <= 100000 &&
+        json_integer_value(k) >= 1 && json_integer_value(k) <= json_integer_value(n)) {
+        r->shard_k = (int)json_integer_value(k);
+        r->shard_n = (int)json_integer_value(n);
+    }
+    return true;
 }
 
 static int cmp_job(const void *a, const void *b)
@@ -1052,9 +1229,22 @@ enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag
     put(tool, "name", json_string(PACKAGE_NAME));
     put(tool, "version", json_string(PACKAGE_VERSION));
     put(root, "tool", tool);
+    put(root, "run", run_to_json(&p->run));
     json_t *jobs = json_array();
     size_t counts[5] = {0}, kept = 0, warnings = 0;
     for (size_t i = 0; i < p->n; i++) {
+        batch_job pending;
+        if (p->run.running) {
+            /* Written when the run starts: nothing of an earlier run's is
+             * presented as this one's while it runs, or after it was killed. */
+            pending = sorted[i];
+            pending.status = BATCH_PENDING;
+            pending.from = BATCH_FROM_NONE;
+            pending.has_totals = false;
+            pending.error[0] = '\0';
+            pending.exit_code = 0;
+            sorted[i] = pending;
+        }
         const batch_job *j = &sorted[i];
         counts[j->status]++;
         json_t *o = json_object();
@@ -1088,6 +1278,7 @@ enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag
     put(c, "failed", json_integer((json_int_t)counts[BATCH_FAILED]));
     put(c, "skipped", json_integer((json_int_t)counts[BATCH_SKIPPED]));
     put(c, "not_run", json_integer((json_int_t)counts[BATCH_NOT_RUN]));
+    put(c, "pending", json_integer((json_int_t)counts[BATCH_PENDING]));
     put(c, "kept_earlier_output", json_integer((json_int_t)kept));
     put(c, "warnings", json_integer((json_int_t)warnings));
     put(root, "counts", c);
@@ -1187,11 +1378,12 @@ enum cbam_err batch_write_summary(const batch_plan *p, const char *out_dir, diag
     return err;
 }
 
-enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl)
+enum cbam_err batch_read_summary(const char *dir, batch_plan *p, batch_run *run, diag_list *dl)
 {
     char *path = join_name(dir, SUMMARY_JSON);
     json_error_t e;
     json_t *root = json_load_file(path, 0, &e);
+    memset(run, 0, sizeof *run);
     if (root == NULL) {
         diag_add(dl, DIAG_ERROR, path, e.line > 0 ? e.line : 0, e.column > 0 ? e.column : 0,
                  "cannot read this batch summary: %s", e.text);
@@ -1201,6 +1393,19 @@ enum cbam_err batch_read_summary(const char *dir, batch_plan *p, diag_list *dl)
     size_t i;
     json_t *o;
     enum cbam_err err = CBAM_OK;
+    if (!run_from_json(json_object_get(root, "run"), run)) {
+        diag_add(dl, DIAG_ERROR, path, 0, 0,
+                 "this batch summary does not say which run wrote it (no \"run\": an older cbamcalc's?); "
+                 "expected a shard's summary of this version: run the shard again");
+        err = CBAM_ERR_DATA;
+    } else if (run->running) {
+        diag_add(dl, DIAG_ERROR, path, 0, 0,
+                 "the run that wrote this summary (started %s) did not finish: it was stopped (kill -9, out of "
+                 "memory, a lost node) and its files are partly of that run, partly earlier; expected a finished "
+                 "run: run the shard again",
+                 run->started[0] ? run->started : "at an unknown time");
+        err = CBAM_ERR_DATA;
+    }
     json_array_foreach(json_object_get(root, "jobs"), i, o) {
         const char *client = json_string_value(json_object_get(o, "client"));
         const char *status = json_string_value(json_object_get(o, "status"));
@@ -1248,6 +1453,26 @@ static enum cbam_err merge_outputs(batch_job *j, const char *shard, const char *
     const char *names[] = {j->output, j->json, j->template_output};
     bool copied = !outfile_same_target(shard, out_dir); /* a shard merged into itself: nothing to copy */
     bool in_shard = exists_in(shard, j->output);
+    if (j->status == BATCH_OK || j->status == BATCH_SKIPPED) {
+        for (size_t k = 0; k < 3; k++) {
+            if (names[k] == NULL || names[k][0] == '\0' || exists_in(shard, names[k]))
+                continue;
+            /* Its shard says ok, but this run's figures are in no file: failed. */
+            char *where = join_name(shard, names[k]);
+            snprintf(j->error, sizeof j->error,
+                     "its shard's summary says %s, but %s is not there (moved or removed since); expected the "
+                     "shard's outputs: run the shard again",
+                     batch_status_name(j->status), where);
+            j->error[utf8_cut(j->error, strlen(j->error), sizeof j->error - 1)] = '\0';
+            free(where);
+            j->status = BATCH_FAILED;
+            j->has_totals = false;
+            j->from = BATCH_FROM_NONE;
+            j->exit_code = cbam_err_exit_code(CBAM_ERR_NOINPUT);
+            in_shard = false;
+            break;
+        }
+    }
     for (size_t k = 0; copied && k < 3; k++) {
         if (names[k] == NULL || names[k][0] == '\0' || !exists_in(shard, names[k]))
             continue;
@@ -1262,6 +1487,10 @@ static enum cbam_err merge_outputs(batch_job *j, const char *shard, const char *
     }
     if (in_shard && j->from != BATCH_FROM_NONE)
         return err; /* as the shard's summary says */
+    if (j->status == BATCH_FAILED || j->status == BATCH_NOT_RUN) {
+        batch_note_earlier(j, out_dir);
+        return err;
+    }
     /* The shard has no workbook for it (or it was not copied): a workbook
      * left in out_dir by an earlier merge is an earlier run's. */
     j->from = batch_output_read(out_dir, j, &j->earlier) ? BATCH_FROM_EARLIER : BATCH_FROM_NONE;
@@ -1277,11 +1506,33 @@ enum cbam_err batch_merge(const char *const *dirs, size_t n, const char *out_dir
     enum cbam_err err = CBAM_OK;
     strmap *seen = strmap_new(); /* client -> index of its shard directory + 1 */
     size_t *shard_of = NULL; /* per job: the index of its shard directory */
+    int shard_n = 0;
+    unsigned char *have = NULL; /* have[k - 1]: the index of shard k's directory + 1 */
     for (size_t d = 0; d < n; d++) {
         size_t first = p->n;
-        enum cbam_err e = batch_read_summary(dirs[d], p, dl);
+        batch_run run;
+        enum cbam_err e = batch_read_summary(dirs[d], p, &run, dl);
         if (err == CBAM_OK)
             err = e;
+        if (e == CBAM_OK) {
+            char *path = join_name(dirs[d], SUMMARY_JSON);
+            if (run.shard_n < 1) {
+                diag_add(dl, DIAG_ERROR, path, 0, 0, "is not a shard's summary (a merged one?); expected the "
+                                                     "summary of a batch run");
+                err = CBAM_ERR_DATA;
+            } else if (shard_n != 0 && run.shard_n != shard_n) {
+                diag_add(dl, DIAG_ERROR, path, 0, 0, "is shard %d of %d, the others are of %d; expected the "
+                                                     "shards of one split", run.shard_k, run.shard_n, shard_n);
+                err = CBAM_ERR_DATA;
+            } else {
+                if (shard_n == 0) {
+                    shard_n = run.shard_n;
+                    have = xcalloc((size_t)shard_n, sizeof *have);
+                }
+                have[run.shard_k - 1] = 1;
+            }
+            free(path);
+        }
         shard_of = xreallocarray(shard_of, p->n ? p->n : 1, sizeof *shard_of);
         size_t kept = first, dups = 0;
         char first_dup[600] = "";
@@ -1315,6 +1566,40 @@ enum cbam_err batch_merge(const char *const *dirs, size_t n, const char *out_dir
         p->n = kept;
     }
     strmap_free(seen);
+    /* Every shard of the split, or clients would be missing without a word. */
+    for (int k = 0; err == CBAM_OK && k < shard_n; k++) {
+        if (have[k])
+            continue;
+        diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                 "shard %d of %d is missing (its clients would be in no summary); expected the output "
+                 "directories of all %d shards",
+                 k + 1, shard_n, shard_n);
+        err = CBAM_ERR_DATA;
+    }
+    free(have);
+    /* Two shards' clients writing one file (shards of two manifests): one
+     * copy would replace the other under both names. */
+    outname_set *names = outname_set_new();
+    for (size_t i = 0; err == CBAM_OK && i < p->n; i++) {
+        const batch_job *j = &p->jobs[i];
+        const char *outs[3] = {j->output, j->json, j->template_output};
+        for (int k = 0; k < 3 && err == CBAM_OK; k++) {
+            if (outs[k] == NULL || outs[k][0] == '\0')
+                continue;
+            char owner[1024];
+            snprintf(owner, sizeof owner, "client %s of %s writes %s", j->client, dirs[shard_of[i]], outs[k]);
+            const char *prev = outname_set_add(names, outs[k], owner);
+            if (prev == NULL)
+                continue;
+            char *path = join_name(dirs[shard_of[i]], SUMMARY_JSON);
+            diag_add(dl, DIAG_ERROR, path, 0, 0,
+                     "client %s writes %s, but %s; expected a file of its own for each client (shards of two "
+                     "manifests?)", j->client, outs[k], prev);
+            free(path);
+            err = CBAM_ERR_DATA;
+        }
+    }
+    outname_set_free(names);
     /* Only a good merge writes anything. */
     for (size_t i = 0; err == CBAM_OK && i < p->n; i++) {
         /* Names from a shard's summary must stay inside out_dir, as a manifest's do. */

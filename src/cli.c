@@ -3,10 +3,13 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Every command, once: the dispatch, the help and the messages all read this
  * list, so a new command cannot be left out of one of them. */
@@ -89,6 +92,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return cbam_err_exit_code(CBAM_ERR_USAGE);
 }
 
+static int stdout_errno;    /* the first failed write's */
+static bool stdout_was_closed; /* descriptor 1 was closed when we started */
+
+void cli_note_stdout_error(int err)
+{
+    if (stdout_errno == 0)
+        stdout_errno = err;
+}
+
 /* What was printed must have arrived: `factors list > /dev/full` or a
  * summary into a full disk is an unwritable output (73), not a success. */
 static int check_stdout(int rc)
@@ -96,17 +108,47 @@ static int check_stdout(int rc)
     errno = 0;
     if (fflush(stdout) == 0 && !ferror(stdout))
         return rc;
-    int e = errno ? errno : EIO;
+    cli_note_stdout_error(errno);
+    int e = stdout_errno ? stdout_errno : EIO;
     if (rc != 0)
         return rc; /* already failed, and said why */
-    fprintf(stderr, "cbamcalc: writing to standard output failed: %s\n", strerror(e));
+    if (stdout_was_closed)
+        fprintf(stderr, "cbamcalc: writing to standard output failed: it is closed (>&-)\n");
+    else
+        fprintf(stderr, "cbamcalc: writing to standard output failed: %s\n", strerror(e));
     return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
+}
+
+/* Started with descriptor 0, 1 or 2 closed (>&-, a supervisor): the next
+ * file opened (the batch lock, an output) would become standard output and
+ * take the log. Each closed one is opened on a device instead: standard
+ * output on /dev/full, so that whatever is printed fails as a closed output
+ * does (73), and nothing lands in a file (without /dev/full: /dev/null). */
+static void reopen_closed_std_fds(void)
+{
+    static const char *const dev[3] = {"/dev/null", "/dev/full", "/dev/null"};
+    static const int mode[3] = {O_RDONLY, O_WRONLY, O_WRONLY};
+    for (int fd = 0; fd < 3; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int got = open(dev[fd], mode[fd] | O_NOCTTY);
+        if (got < 0 && fd == 1)
+            got = open("/dev/null", O_WRONLY | O_NOCTTY);
+        if (got >= 0 && got != fd) {
+            /* The lower ones are open, so this cannot be: keep nothing on the wrong number. */
+            close(got);
+            continue;
+        }
+        if (fd == 1)
+            stdout_was_closed = true;
+    }
 }
 
 static int dispatch(int argc, char **argv);
 
 int cli_main(int argc, char **argv)
 {
+    reopen_closed_std_fds();
     return check_stdout(dispatch(argc, argv));
 }
 

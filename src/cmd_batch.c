@@ -70,7 +70,8 @@ static const char batch_help[] =
     "      --shard K/N     run only this machine's share: the clients whose id hashes to K of N\n"
     "                      (the same split on every machine: a Slurm array or Kubernetes job)\n"
     "      --merge         combine the summaries of the shards' output directories (each\n"
-    "                      client in one shard only)\n"
+    "                      client in one shard only; all N shards, each finished; 75 while\n"
+    "                      one is running; 1 when clients failed or did not run)\n"
     "      --factors DIR   add the factor CSV files in DIR, as in report\n"
     "      --template OFFICIAL.xlsx  also fill the Commission's communication template for\n"
     "                      every client (read once; see 'cbamcalc template --help'): the\n"
@@ -265,7 +266,8 @@ static void log_line(const batch_job *j)
         printf("%s %s %s%s%.2f s%s\n", when, j->client, batch_status_name(j->status),
                j->status == BATCH_SKIPPED ? " (unchanged) " : " ", j->seconds, warn);
     }
-    fflush(stdout); /* a closed pipe (| head -1) fails here, without ending the run */
+    if (fflush(stdout) != 0) /* a closed pipe (| head -1) fails here, without ending the run */
+        cli_note_stdout_error(errno);
 }
 
 /* Reads a finished child's answer into its job. */
@@ -374,7 +376,7 @@ static void start_job(batch_plan *p, size_t k, struct slot *slots, int nslots, c
 /* Runs the pending jobs, at most jobs_at_once at a time. SIGCHLD, SIGINT and
  * SIGTERM are blocked but while waiting in pselect(): no wake-up is lost
  * between looking at the children and going to sleep. */
-static void run_pool(batch_plan *p, struct run_ctx *rc, int jobs_at_once, bool tty)
+static void run_pool(batch_plan *p, struct run_ctx *rc, int jobs_at_once, bool tty, bool log)
 {
     struct slot *slots = xcalloc((size_t)jobs_at_once, sizeof *slots);
     size_t next = 0, done = 0, failed = 0, total = p->n;
@@ -420,7 +422,7 @@ static void run_pool(batch_plan *p, struct run_ctx *rc, int jobs_at_once, bool t
                 done++;
                 if (tty)
                     progress(done, total, failed, start);
-                else
+                if (log)
                     log_line(j);
                 slots[k].pid = 0;
                 running--;
@@ -510,15 +512,17 @@ static void short_reason(const char *error, char *buf, size_t size)
     snprintf(buf, size, "%.*s%s", (int)n, msg, n < len ? "..." : "");
 }
 
-/* "; failed: a (why; earlier output kept), b (...) and 3 more" into buf;
- * "" when none failed. With why, at most 3 are named (one line on a terminal). */
-static void failed_clients(const batch_plan *p, bool why, char *buf, size_t size)
+/* "; failed: a (why; earlier output kept), b (...) and 3 more" into buf
+ * (label "failed", the clients of that status); "" when there are none.
+ * With why, at most 3 are named (one line on a terminal). */
+static void failed_clients(const batch_plan *p, enum batch_status status, const char *label, bool why, char *buf,
+                           size_t size)
 {
     size_t named = 0, more = 0, len = 0, max = why ? 3 : 10;
     buf[0] = '\0';
     for (size_t i = 0; i < p->n; i++) {
         const batch_job *j = &p->jobs[i];
-        if (j->status != BATCH_FAILED)
+        if (j->status != status)
             continue;
         if (named == max) {
             more++;
@@ -532,7 +536,7 @@ static void failed_clients(const batch_plan *p, bool why, char *buf, size_t size
         } else {
             snprintf(part, sizeof part, "%s", j->client);
         }
-        int w = snprintf(buf + len, size - len, "%s%s", named ? ", " : "; failed: ", part);
+        int w = snprintf(buf + len, size - len, "%s%s%s", named ? ", " : "; ", named ? "" : label, part);
         if (w < 0 || (size_t)w >= size - len) {
             buf[len] = '\0'; /* no room: counted instead */
             more++;
@@ -546,9 +550,11 @@ static void failed_clients(const batch_plan *p, bool why, char *buf, size_t size
         snprintf(buf + len, size - len, " and %zu more", more);
 }
 
-static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_state, bool tty)
+static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_state, bool tty, bool log)
 {
     enum cbam_err err = CBAM_OK;
+    timestamp(p->run.finished, sizeof p->run.finished);
+    p->run.running = false;
     if (save_state)
         err = batch_save_state(p, out_dir, dl);
     if (err == CBAM_OK)
@@ -557,32 +563,38 @@ static int finish(batch_plan *p, const char *out_dir, diag_list *dl, bool save_s
     for (size_t i = 0; i < p->n; i++) {
         const batch_job *j = &p->jobs[i];
         counts[j->status]++;
-        kept += j->status == BATCH_FAILED && j->from == BATCH_FROM_EARLIER;
+        kept += j->from == BATCH_FROM_EARLIER; /* failed or not run: as the summary's counts */
         if ((j->status == BATCH_OK || j->status == BATCH_SKIPPED) && j->info.warnings > 0)
             warnings += (size_t)j->info.warnings;
     }
-    char failed[2048];
-    failed_clients(p, tty, failed, sizeof failed);
+    char failed[2048], not_run[1024];
     char totals[256];
-    snprintf(totals, sizeof totals, "%zu ok, %zu skipped (unchanged), %zu failed (%zu kept an earlier output), "
-                                    "%zu not run, %zu warning%s",
-             counts[BATCH_OK], counts[BATCH_SKIPPED], counts[BATCH_FAILED], kept, counts[BATCH_NOT_RUN], warnings,
+    snprintf(totals, sizeof totals, "%zu ok, %zu skipped (unchanged), %zu failed, %zu not run (%zu kept an "
+                                    "earlier output), %zu warning%s",
+             counts[BATCH_OK], counts[BATCH_SKIPPED], counts[BATCH_FAILED], counts[BATCH_NOT_RUN], kept, warnings,
              warnings == 1 ? "" : "s");
+    failed_clients(p, BATCH_NOT_RUN, "not run: ", false, not_run, sizeof not_run);
     if (tty) {
         /* The last line on a terminal: who failed and why, in short. */
-        fprintf(stderr, "cbamcalc: %s%s; summary in %s/%s\n", totals, failed, out_dir, BATCH_SUMMARY_XLSX);
-    } else {
+        failed_clients(p, BATCH_FAILED, "failed: ", true, failed, sizeof failed);
+        fprintf(stderr, "cbamcalc: %s%s%s; summary in %s/%s\n", totals, failed, not_run, out_dir,
+                BATCH_SUMMARY_XLSX);
+    }
+    if (log) {
         /* Cron, systemd, a log file: the per-client lines end with the totals. */
         char when[32];
         timestamp(when, sizeof when);
-        printf("%s totals: %s%s; summary in %s/%s\n", when, totals, failed, out_dir, BATCH_SUMMARY_JSON);
-        fflush(stdout);
+        failed_clients(p, BATCH_FAILED, "failed: ", false, failed, sizeof failed);
+        printf("%s totals: %s%s%s; summary in %s/%s\n", when, totals, failed, not_run, out_dir, BATCH_SUMMARY_JSON);
+        if (fflush(stdout) != 0)
+            cli_note_stdout_error(errno);
     }
     if (err != CBAM_OK)
         return cbam_err_exit_code(err);
     if (stop_signal)
         return 128 + stop_signal;
-    return counts[BATCH_FAILED] > 0 ? EXIT_SOME_FAILED : 0;
+    /* A merge of a stopped shard lists clients not run: no current output. */
+    return counts[BATCH_FAILED] + counts[BATCH_NOT_RUN] + counts[BATCH_PENDING] > 0 ? EXIT_SOME_FAILED : 0;
 }
 
 /* mkdir -p: a cron job or a shard's reports/shard-3 may name a directory
@@ -634,6 +646,126 @@ static int take_lock(const char *out_dir, int *fd)
         return EXIT_LOCKED;
     }
     *fd = lock;
+    return 0;
+}
+
+static char *landing_dir(const char *path);
+
+/* The file an output named path lands on: symbolic links followed (the
+ * file itself when it exists, else its directory's real path and its name). */
+static char *landing(const char *given)
+{
+    char *real = realpath(given, NULL);
+    if (real != NULL)
+        return real;
+    /* A link to a file not there yet (alpha.json -> beta.json before beta's
+     * first run): follow the links by hand. */
+    char *path = xstrdup(given);
+    for (int depth = 0; depth < 16; depth++) {
+        struct stat st;
+        char link[4096];
+        ssize_t n;
+        if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode) || (n = readlink(path, link, sizeof link - 1)) <= 0)
+            break;
+        link[n] = '\0';
+        const char *slash = strrchr(path, '/');
+        size_t dl = link[0] == '/' || slash == NULL ? 0 : (size_t)(slash - path) + 1;
+        char *next = xmalloc(dl + (size_t)n + 1);
+        memcpy(next, path, dl);
+        memcpy(next + dl, link, (size_t)n + 1);
+        free(path);
+        path = next;
+    }
+    char *out = landing_dir(path);
+    free(path);
+    return out;
+}
+
+static char *landing_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+    char *rdir = realpath(dir, NULL);
+    free(dir);
+    if (rdir == NULL)
+        return xstrdup(path);
+    size_t n = strlen(rdir) + strlen(slash ? slash + 1 : path) + 2;
+    char *out = xmalloc(n);
+    snprintf(out, n, "%s/%s", rdir, slash ? slash + 1 : path);
+    free(rdir);
+    return out;
+}
+
+/* Each client is its own report process, so report's check that two
+ * outputs do not land on one file never sees two clients: here, before
+ * anything runs, over every client's workbook, JSON and template and the
+ * run's own files in out_dir (alpha.json a symbolic link to beta.json would
+ * leave beta's report under alpha's name). CBAM_ERR_CANTCREAT (reported,
+ * as report's own check) when two meet. where names the manifest or
+ * the shard summary. */
+static enum cbam_err check_landings(const batch_plan *p, const char *out_dir, const char *where, diag_list *dl)
+{
+    strmap *seen = strmap_new();
+    size_t cap = 3 * p->n + 4, n = 0;
+    char **owners = xcalloc(cap, sizeof *owners);
+    enum cbam_err err = CBAM_OK;
+    static const char *const own[] = {BATCH_SUMMARY_XLSX, BATCH_SUMMARY_JSON, BATCH_STATE_FILE};
+    for (size_t i = 0; i < p->n + 1 && err == CBAM_OK; i++) {
+        const batch_job *j = i < p->n ? &p->jobs[i] : NULL;
+        const char *names[3] = {j ? j->output : own[0], j ? j->json : own[1], j ? j->template_output : own[2]};
+        for (size_t k = 0; k < 3 && err == CBAM_OK; k++) {
+            if (names[k] == NULL || names[k][0] == '\0')
+                continue;
+            char path[4400], owner[4600];
+            snprintf(path, sizeof path, "%s/%s", out_dir, names[k]);
+            if (j != NULL)
+                snprintf(owner, sizeof owner, "client %s's %s", j->client, path);
+            else
+                snprintf(owner, sizeof owner, "the run's own %s", path);
+            char *real = landing(path);
+            uintptr_t prev = (uintptr_t)strmap_get(seen, real, strlen(real));
+            if (prev != 0) {
+                diag_add(dl, DIAG_ERROR, where, j ? j->line : 0, 0,
+                         "%s is the same file as %s (a symbolic link, or two names for one file); expected a "
+                         "file of its own for each output: nothing was run",
+                         owner, owners[prev - 1]);
+                err = CBAM_ERR_CANTCREAT;
+            } else {
+                owners[n] = xstrdup(owner);
+                strmap_put(seen, real, strlen(real), (void *)(uintptr_t)++n);
+            }
+            free(real);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(owners[i]);
+    free(owners);
+    strmap_free(seen);
+    return err;
+}
+
+/* A shard whose run is still going (it holds its lock) would be read half
+ * done: its lock is taken shared for the whole merge (a run takes it
+ * exclusively). 0, or 75 (reported). fds gets the locks to close. */
+static int lock_shards(char *const *dirs, size_t n, const char *out_dir, int *fds)
+{
+    for (size_t i = 0; i < n; i++) {
+        fds[i] = -1;
+        if (outfile_same_target(dirs[i], out_dir))
+            continue; /* merged into itself: its lock is ours already */
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dirs[i], BATCH_LOCK_FILE);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+            continue; /* never run here: its summary (missing) says so */
+        if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+            fprintf(stderr, "cbamcalc: shard %s is in use by a batch run (%s is locked): its summary and files "
+                            "are not final yet; nothing was merged\n", dirs[i], path);
+            close(fd);
+            return EXIT_LOCKED;
+        }
+        fds[i] = fd;
+    }
     return 0;
 }
 
@@ -727,7 +859,11 @@ int cli_cmd_batch(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    /* A progress line on a terminal's standard error; the log (a line per
+     * client, a totals line) on standard output unless that is the same
+     * terminal: `batch ... > batch.log` typed at a terminal keeps its log. */
     bool tty = !quiet && isatty(STDERR_FILENO);
+    bool log = !tty || !isatty(STDOUT_FILENO);
     if (!make_dirs(out_dir)) {
         fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", out_dir, strerror(errno));
         return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
@@ -742,17 +878,28 @@ int cli_cmd_batch(int argc, char **argv)
     batch_plan plan = {.templates = template_path != NULL};
 
     if (merge) {
-        enum cbam_err err =
-            batch_merge((const char *const *)argv + optind, (size_t)(argc - optind), out_dir, &plan, &dl);
-        if (err != CBAM_OK && err != CBAM_ERR_CANTCREAT) {
+        size_t nshards = (size_t)(argc - optind);
+        int *shard_locks = xcalloc(nshards, sizeof *shard_locks);
+        rc = lock_shards(argv + optind, nshards, out_dir, shard_locks);
+        enum cbam_err err = CBAM_OK;
+        batch_run_start(&plan.run, 0, 0);
+        if (rc == 0)
+            err = batch_merge((const char *const *)argv + optind, nshards, out_dir, &plan, &dl);
+        if (rc != 0) {
+            /* reported */
+        } else if (err != CBAM_OK && err != CBAM_ERR_CANTCREAT) {
             fprintf(stderr, "cbamcalc: the shards cannot be merged; nothing was written\n");
             rc = cbam_err_exit_code(err);
         } else {
             /* A copy that failed is named above; the summary says what is there. */
-            rc = finish(&plan, out_dir, &dl, false, tty);
+            rc = finish(&plan, out_dir, &dl, false, tty, log);
             if (err != CBAM_OK)
                 rc = cbam_err_exit_code(err);
         }
+        for (size_t i = 0; i < nshards; i++)
+            if (shard_locks[i] >= 0)
+                close(shard_locks[i]);
+        free(shard_locks);
         batch_plan_free(&plan);
         diag_list_free(&dl);
         close(lock);
@@ -781,6 +928,8 @@ int cli_cmd_batch(int argc, char **argv)
             }
         }
     }
+    if (err == CBAM_OK)
+        err = check_landings(&plan, out_dir, scan ? scan : argv[optind], &dl);
     if (stop_signal) {
         fprintf(stderr, "cbamcalc: stopped by signal %d before any client ran\n", (int)stop_signal);
         rc = 128 + stop_signal;
@@ -796,6 +945,16 @@ int cli_cmd_batch(int argc, char **argv)
     }
     remove_stale_temporaries(out_dir, &plan);
     batch_plan_shard(&plan, shard_k, shard_n); /* this machine's share */
+    /* The previous summary goes at once: a run killed from here on leaves
+     * a summary that says it is running (every client pending), never one
+     * of an earlier run that presents itself as this one's. */
+    batch_run_start(&plan.run, shard_k, shard_n);
+    if (batch_write_summary(&plan, out_dir, &dl) != CBAM_OK) {
+        batch_plan_free(&plan);
+        diag_list_free(&dl);
+        close(lock);
+        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
+    }
 
     char **factor_files = NULL;
     size_t nfactor_files = 0;
@@ -833,8 +992,8 @@ int cli_cmd_batch(int argc, char **argv)
                               .template_path = template_path, .processes = processes, .tpl = tpl,
                               .factor_files = (const char *const *)factor_files, .nfactor_files = nfactor_files,
                               .force = force, .client_timeout = client_timeout};
-        run_pool(&plan, &ctx, (int)jobs, tty);
-        rc = finish(&plan, out_dir, &dl, true, tty);
+        run_pool(&plan, &ctx, (int)jobs, tty, log);
+        rc = finish(&plan, out_dir, &dl, true, tty, log);
     }
     template_close(tpl);
 

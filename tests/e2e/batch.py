@@ -125,7 +125,11 @@ with tempfile.TemporaryDirectory() as tmp:
     # 3. -j 1 and -j 4 give identical files.
     run(["batch", "manifest.csv", "--out-dir", "j1", "-j", "1"], tmp, env)
     run(["batch", "manifest.csv", "--out-dir", "j4", "-j", "4"], tmp, env)
-    c.ok(digests(os.path.join(tmp, "j1")) == digests(os.path.join(tmp, "j4")), "-j 1 and -j 4 identical")
+    # The summary's "run" (its id and times) is each run's own; all else is identical.
+    d1, d4 = digests(os.path.join(tmp, "j1")), digests(os.path.join(tmp, "j4"))
+    s1, s4 = summary(os.path.join(tmp, "j1")), summary(os.path.join(tmp, "j4"))
+    c.ok(d1.pop("batch-summary.json") and d4.pop("batch-summary.json") and d1 == d4 and
+         s1.pop("run")["id"] != s4.pop("run")["id"] and s1 == s4, "-j 1 and -j 4 identical")
 
     # 4. A second run on a directory in use exits 75 and changes nothing.
     lock = os.open(os.path.join(tmp, "j1", ".cbamcalc-batch.lock"), os.O_RDWR)
@@ -265,8 +269,11 @@ with tempfile.TemporaryDirectory() as tmp:
     # 12. Two clients, one file (letter case, x and x.xlsx, the summary's name): 65, both named, nothing run.
     for rows, text in ((["ACME,cn/e0.csv,,,", "acme,cn/e1.csv,,,"],
                         "m.csv:3:5: error: client acme writes acme.xlsx, but client ACME (line 2) writes ACME.xlsx"),
+                       (["a,cn/e0.csv,,,x.xlsx", "b,cn/e1.csv,,,X.XLSX"],
+                        "m.csv:3:5: error: client b writes X.XLSX, but client a (line 2) writes x.xlsx"),
+                       # x would give x.json, as x.xlsx does: a workbook's name ends in .xlsx (as report -o).
                        (["a,cn/e0.csv,,,x", "b,cn/e1.csv,,,x.xlsx"],
-                        "m.csv:3:5: error: client b writes x.json, but client a (line 2) writes x.json"),
+                        "m.csv:2:5: error: output \"x\" is the workbook's name but does not end in .xlsx"),
                        (["a,cn/e0.csv,,,batch-summary.xlsx"], "but the batch run itself writes batch-summary.xlsx"),
                        (['a,cn/e0.csv,,,"two\nlines.xlsx"'], "m.csv:2:5: error: a line break (U+000A, LF) inside")):
         with open(os.path.join(tmp, "m.csv"), "w") as f:

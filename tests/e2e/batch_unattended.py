@@ -122,7 +122,7 @@ with tempfile.TemporaryDirectory() as tmp:
          "the log line of the failed client names the kept output: %s" % p.stdout)
     # ---- 2. Not on a terminal (cron): the log ends with a totals line ----
     last = lines[-1] if lines else ""
-    c.ok(UTC.match(last.split(" ")[0]) is not None and " totals: " in last and "2 failed (1 kept an earlier output)"
+    c.ok(UTC.match(last.split(" ")[0]) is not None and " totals: " in last and "2 failed, 0 not run (1 kept an earlier output)"
          in last and "failed: beta, gamma" in last and "warning" in last and "batch-summary.json" in last,
          "totals line: %r" % last)
 

@@ -189,8 +189,8 @@ START_TEST(output_collisions)
         const char *rows;
         const char *text;
     } bad[] = {
-        /* x and x.xlsx share x.json */
-        {"a,e.csv,,,x\nb,e.csv,,,x.xlsx\n", "client b writes x.json, but client a (line 2) writes x.json"},
+        /* x would write x.json as x.xlsx does: a workbook's name must end in .xlsx (as report -o) */
+        {"a,e.csv,,,x.xlsx\nb,e.csv,,,x\n", "output \"x\" is the workbook's name but does not end in .xlsx"},
         /* letter case: one file on Windows */
         {"ACME,e.csv,,,\nacme,e.csv,,,\n", "client acme writes acme.xlsx, but client ACME (line 2) writes ACME.xlsx"
                                            " (letter case is ignored"},
@@ -198,7 +198,8 @@ START_TEST(output_collisions)
         {"a/b,e.csv,,,\na:b,e.csv,,,\n", "client a:b writes a_b.xlsx, but client a/b (line 2) writes a_b.xlsx"},
         /* the run's own files */
         {"batch-summary,e.csv,,,\n", "but the batch run itself writes batch-summary.xlsx"},
-        {"a,e.csv,,,Batch-Summary.json\n", "but the batch run itself writes batch-summary.json"},
+        /* no client writes a .json of its choosing (the run's own batch-summary.json) */
+        {"a,e.csv,,,Batch-Summary.json\n", "output \"Batch-Summary.json\" is the workbook's name but does not end"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char text[512];
@@ -278,9 +279,11 @@ START_TEST(manifest_100k)
 END_TEST
 
 /* Makes dir/name/batch-summary.json with these clients. */
-static void shard(const char *name, const char *const *clients, size_t n)
+static void shard(const char *name, const char *const *clients, size_t n, int k, int of)
 {
-    char sub[160], text[1024] = "{\"jobs\":[";
+    char sub[160], text[1024];
+    snprintf(text, sizeof text, "{\"run\":{\"id\":\"%s\",\"state\":\"finished\",\"shard\":{\"k\":%d,\"n\":%d}},"
+                                "\"jobs\":[", name, k, of);
     snprintf(sub, sizeof sub, "%s/%s", dir, name);
     ck_assert_int_eq(mkdir(sub, 0777), 0);
     for (size_t i = 0; i < n; i++) {
@@ -298,9 +301,9 @@ static void shard(const char *name, const char *const *clients, size_t n)
 START_TEST(merge_refuses_a_client_twice)
 {
     static const char *const s1[] = {"a", "b"}, *const s2[] = {"c"}, *const s3[] = {"d", "b"};
-    shard("s1", s1, 2);
-    shard("s2", s2, 1);
-    shard("s3", s3, 2);
+    shard("s1", s1, 2, 1, 2);
+    shard("s2", s2, 1, 2, 2);
+    shard("s3", s3, 2, 2, 2);
     char d1[160], d2[160], d3[160];
     snprintf(d1, sizeof d1, "%s/s1", dir);
     snprintf(d2, sizeof d2, "%s/s2", dir);
@@ -367,7 +370,7 @@ END_TEST
 START_TEST(merge_copies_outputs)
 {
     static const char *const s1[] = {"a", "b"};
-    shard("s1", s1, 2);
+    shard("s1", s1, 2, 1, 1);
     put_file("s1/a.xlsx", "workbook a");
     put_file("s1/a.json", "{}");
     char d1[160], out[160];
@@ -382,6 +385,7 @@ START_TEST(merge_copies_outputs)
     ck_assert_uint_eq(p.n, 2);
     ck_assert_int_eq(p.jobs[0].from, BATCH_FROM_THIS_RUN);
     ck_assert_int_eq(p.jobs[1].from, BATCH_FROM_NONE); /* b's files are in no shard */
+    ck_assert_int_eq(p.jobs[1].status, BATCH_FAILED);  /* so it is not ok, whatever its shard says */
     char path[200];
     snprintf(path, sizeof path, "%s/a.xlsx", out);
     FILE *f = fopen(path, "r");
