@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <sys/stat.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,10 +423,7 @@ static int report_main(int argc, char **argv, enum mode mode)
 
 int cli_cmd_report(int argc, char **argv, bool validate_only)
 {
-    /* A closed pipe (cbamcalc report ... 2>&1 | head -1) is a failed write,
-     * told by the exit code, not a death by SIGPIPE halfway through the
-     * outputs or the last message. */
-    signal(SIGPIPE, SIG_IGN);
+    cli_ignore_sigpipe();
     return report_main(argc, argv, validate_only ? MODE_VALIDATE : MODE_REPORT);
 }
 

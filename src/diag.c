@@ -202,7 +202,13 @@ void diag_addv(diag_list *dl, enum diag_severity sev, const char *file, long lin
                const char *fmt, va_list ap)
 {
     char msg[DIAG_MESSAGE_MAX], zh[DIAG_MESSAGE_MAX];
-    diag_vformat2(msg, zh, fmt, ap);
+    if (sev != DIAG_ERROR && dl->count >= DIAG_MAX_STORED) {
+        /* past the cap it is only counted and echoed: no Chinese text to make */
+        format_cut(msg, fmt, ap);
+        zh[0] = '\0';
+    } else {
+        diag_vformat2(msg, zh, fmt, ap);
+    }
     diag_add_text(dl, sev, file, line, column, enterprise, msg, zh);
 }
 

@@ -74,7 +74,7 @@ static void str(struct xw *x, lxw_worksheet *ws, int r, int c, const char *s, lx
 {
     if (f == NULL)
         f = x->plain;
-    if (f == x->title && f != NULL) /* 14 pt: Chinese glyphs overrun a 15 pt row into the next */
+    if (f == x->title) /* 14 pt: Chinese glyphs overrun a 15 pt row into the next */
         ck(x, worksheet_set_row(ws, (lxw_row_t)r, 21, NULL));
     if (s == NULL || *s == '\0') {
         ck(x, worksheet_write_blank(ws, (lxw_row_t)r, (lxw_col_t)c, f));
