@@ -97,6 +97,7 @@ typedef struct alloc_enterprise {
     alloc_product *products; /* by ledger product index */
     size_t nproducts;
     size_t *product_order; /* product indexes sorted by product id: the output order */
+    struct cbamcost_ent *cost; /* CBAM cost of its goods (--cbam-price); NULL when not asked (owned) */
 } alloc_enterprise;
 
 /* Without --from and --to, one enterprise's rows may span at most this many

@@ -57,6 +57,14 @@ typedef struct cli_report_args {
     bool quiet;           /* errors only on stderr */
     bool silent;          /* nothing on stderr (batch jobs report through the outcome) */
     int jobs;             /* --split: processes writing the files (-j); 0 or 1: this one alone */
+    /* CBAM cost (cbamcost.h): priced when has_cbam_price */
+    bool has_cbam_price;
+    double cbam_price;        /* --cbam-price EUR per tCO2 */
+    int cbam_year;            /* --cbam-year; 0: each month's own */
+    const char *benchmarks;   /* --benchmarks FILE; NULL: none (upper bound) */
+    char benchmark_column;    /* --benchmark-column A|B; 0: not chosen */
+    const char *direct;       /* --direct FILE; NULL: direct emissions not given */
+    struct scenario_opts *scenario; /* `scenario`: the changes; NULL for report */
 } cli_report_args;
 
 /* What a report run gives back (batch mode keeps it in its summary). */
@@ -80,6 +88,7 @@ int cli_cmd_template(int argc, char **argv);
 int cli_cmd_factors(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
 int cli_cmd_batch(int argc, char **argv);
+int cli_cmd_scenario(int argc, char **argv);
 /* report and validate with the signature of the others (cli.c's list of commands). */
 int cli_cmd_report_main(int argc, char **argv);
 int cli_cmd_validate_main(int argc, char **argv);

@@ -23,6 +23,7 @@
 typedef struct report_xlsx_opts {
     bool zh;        /* Chinese labels (--lang zh) */
     time_t created; /* document creation time: fixed for reproducible files */
+    const struct scenario_result *scenario; /* `scenario -o`: adds the Scenario sheet; NULL: none */
 } report_xlsx_opts;
 
 /* Writes the workbook of enterprise ae to path (a temporary name: the

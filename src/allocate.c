@@ -1,6 +1,7 @@
 /* allocate.c - emissions per enterprise, month and product (see allocate.h). */
 #include "config.h"
 #include "allocate.h"
+#include "cbamcost.h"
 #include "cbamgoods.h"
 #include "intensity.h"
 #include "numfmt.h"
@@ -934,6 +935,10 @@ void alloc_result_free(alloc_result *r)
         free(ae->products);
         free(ae->product_order);
         hourly_ent_free(ae->hourly);
+        if (ae->cost != NULL) {
+            cbamcost_ent_free(ae->cost);
+            free(ae->cost);
+        }
     }
     free(r->ents);
     memset(r, 0, sizeof *r);

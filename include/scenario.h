@@ -1,0 +1,130 @@
+/* scenario.h - "what if": one enterprise's figures with more green power
+ * (or less of a source), beside its figures as they are (`cbamcalc
+ * scenario`; README "Scenarios").
+ *
+ * A change is a yearly amount of kWh of one source. It is spread over the
+ * period's months with electricity in proportion to a profile: the source's
+ * own kWh when the enterprise already has that source, else (a new source)
+ * its consumption; on-site PV, or a source given --profile SRC=solar, by the
+ * monthly solar profile of its province (factors/solar-profile.csv). The
+ * period gets months/12 of the yearly amount (the solar profile: each
+ * month's share of a year). Added kWh replace grid kWh of the same month,
+ * in the same proportions between the shared pool and each sub-meter, so
+ * that no product's consumption changes; what exceeds the month's grid is
+ * a surplus (exported or curtailed), reported, never consumed, and the grid
+ * never goes below 0. A removal takes kWh away from the source (never below
+ * 0) and nothing replaces it.
+ *
+ * Both sides are computed by the same engine (alloc_run) on monthly totals:
+ * interval rows' hour matching is not simulated (said in every output).
+ *
+ * Ownership: a scenario_result owns both alloc_results, the months and the
+ * costs; scenario_result_free releases them. Pointers into the ledger and
+ * factor database (products, factors) need those to outlive it.
+ */
+#ifndef CBAM_SCENARIO_H
+#define CBAM_SCENARIO_H
+
+#include "allocate.h"
+#include "cbam_error.h"
+#include "cbamcost.h"
+#include "diag.h"
+#include "factors.h"
+#include "ledger.h"
+#include "supply.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SCENARIO_MAX_CHANGES 16
+
+enum scenario_profile {
+    SCENARIO_PROFILE_AUTO,        /* the source's own if present, else solar for onsite, else consumption */
+    SCENARIO_PROFILE_SOURCE,      /* the source's own monthly kWh */
+    SCENARIO_PROFILE_CONSUMPTION, /* the enterprise's monthly consumption */
+    SCENARIO_PROFILE_SOLAR,       /* the province's monthly solar profile */
+    SCENARIO_PROFILE_FLAT,        /* the same kWh every month */
+};
+
+typedef struct scenario_change {
+    enum supply_source source;
+    double kwh_per_year;
+    bool remove; /* --remove: take away; else --add */
+    enum scenario_profile profile;
+} scenario_change;
+
+typedef struct scenario_opts {
+    scenario_change changes[SCENARIO_MAX_CHANGES];
+    size_t nchanges;
+    bool has_tariff[SUPPLY__COUNT];
+    double tariff_yuan_per_kwh[SUPPLY__COUNT]; /* --tariff SRC=YUAN */
+    bool has_fx;
+    double fx_yuan_per_eur; /* --fx */
+    bool has_price;
+    cbamcost_opts cost; /* --cbam-price, --cbam-year */
+} scenario_opts;
+
+typedef struct scenario_month {
+    int ord;
+    double planned_kwh[SUPPLY__COUNT]; /* the yearly amounts' share for this month (removals negative) */
+    double used_kwh[SUPPLY__COUNT];    /* what reaches the load: planned, less the surplus */
+    double surplus_kwh;                /* added kWh beyond the month's grid: not consumed */
+    double grid_before_kwh, grid_after_kwh;
+} scenario_month;
+
+/* Electricity cost of one side: kWh by source x tariff (yuan). */
+typedef struct scenario_money {
+    bool has_electricity;        /* every source with kWh has a tariff */
+    double electricity_yuan;
+    bool has_per_kwh;
+    double electricity_yuan_per_kwh; /* over consumption */
+    const char *missing;             /* the first source with kWh and no tariff, else NULL */
+    bool has_cbam;                   /* --cbam-price given */
+    double cbam_eur;                 /* certificates of its CBAM goods x price */
+    bool has_all_in;                 /* electricity and CBAM, with --fx */
+    double all_in_yuan_per_kwh;      /* (electricity yuan + CBAM EUR x fx) / consumption kWh */
+} scenario_money;
+
+typedef struct scenario_product_money {
+    bool has_electricity;
+    double electricity_yuan;
+    bool has_per_t;
+    double electricity_yuan_per_t;
+} scenario_product_money;
+
+typedef struct scenario_side {
+    alloc_result res;          /* the one enterprise: res.ents[0] */
+    cbamcost_ent cost;         /* valid when has_cost */
+    bool has_cost;
+    scenario_money money;
+    scenario_product_money *products; /* by ledger product index */
+} scenario_side;
+
+typedef struct scenario_result {
+    scenario_opts opts;
+    const ledger_enterprise *e;
+    scenario_side base, scen;
+    scenario_month *months; /* the period's months, from..to */
+    size_t nmonths;
+    double surplus_kwh;                      /* summed over the months */
+    double added_kwh[SUPPLY__COUNT];         /* consumed, summed (removals negative) */
+    const char *profile_text[SUPPLY__COUNT]; /* how each changed source was spread, for the reader */
+    const char *solar_source;                /* the solar profile's citation, when used */
+    bool monthly_only;                       /* the enterprise has interval rows: hour matching not simulated */
+} scenario_result;
+
+/* Computes the baseline (as the ledger is), changes the ledger's kWh of
+ * enterprise e as o says, and computes the scenario. l is changed: it then
+ * holds the scenario's kWh. CBAM_ERR_USAGE for a change that cannot be made
+ * (removing a source the enterprise does not have), CBAM_ERR_DATA for what
+ * alloc_run refuses. With db_cost NULL no cost is computed. */
+enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db, const alloc_opts *ao,
+                           const cbamcost_db *db_cost, const scenario_opts *o, scenario_result *out,
+                           diag_list *dl);
+void scenario_result_free(scenario_result *r);
+
+/* "source", "consumption", "solar", "flat"; parse accepts the same words. */
+const char *scenario_profile_name(enum scenario_profile p);
+bool scenario_profile_parse(const char *s, enum scenario_profile *out);
+
+#endif
