@@ -123,6 +123,9 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
                            diag_list *dl);
 void scenario_result_free(scenario_result *r);
 
+/* Why product p's CBAM cost changes or not, in one sentence (into buf). */
+void scenario_product_reason(const scenario_result *r, size_t p, char *buf, size_t size);
+
 /* "source", "consumption", "solar", "flat"; parse accepts the same words. */
 const char *scenario_profile_name(enum scenario_profile p);
 bool scenario_profile_parse(const char *s, enum scenario_profile *out);
