@@ -401,10 +401,9 @@ static int report_main(int argc, char **argv, enum mode mode)
         case OPT_PROFILE:
         case OPT_TARIFF:
         case OPT_FX: {
-            const char *name = argv[optind - 1];
-            if (mode != MODE_SCENARIO)
-                return cli_usage_error(cmd, "%s goes with 'cbamcalc scenario'", name);
             static const char *const opt_names[] = {"add", "remove", "profile", "tariff", "fx"};
+            if (mode != MODE_SCENARIO)
+                return cli_usage_error(cmd, "--%s goes with 'cbamcalc scenario'", opt_names[c - OPT_ADD]);
             int rc = cli_scenario_option(&so, opt_names[c - OPT_ADD], optarg);
             if (rc != 0)
                 return rc;
@@ -660,6 +659,22 @@ static void run_settings(ledger *l, const cli_report_args *a, const alloc_opts *
     }
     snprintf(buf, sizeof buf, "%d", a->interval_label);
     setting_part(line, sizeof line, "label", a->interval_label != 0 ? buf : NULL);
+    const scenario_opts *so = a->scenario;
+    for (size_t k = 0; so != NULL && k < so->nchanges; k++) {
+        const scenario_change *c = &so->changes[k];
+        snprintf(buf, sizeof buf, "%s=%.17g", supply_name(c->source), c->kwh_per_year);
+        setting_part(line, sizeof line, c->remove ? "remove" : "add", buf);
+        setting_part(line, sizeof line, "profile", scenario_profile_name(c->profile));
+    }
+    for (int k = 0; so != NULL && k < SUPPLY__COUNT; k++)
+        if (so->has_tariff[k]) {
+            snprintf(buf, sizeof buf, "%s=%.17g", supply_name((enum supply_source)k), so->tariff_yuan_per_kwh[k]);
+            setting_part(line, sizeof line, "tariff", buf);
+        }
+    if (so != NULL && so->has_fx) {
+        snprintf(buf, sizeof buf, "%.17g", so->fx_yuan_per_eur);
+        setting_part(line, sizeof line, "fx", buf);
+    }
     for (size_t k = 0; k < a->nmap; k++) {
         setting_part(line, sizeof line, "map", a->map[k].canonical);
         setting_part(line, sizeof line, "as", a->map[k].header);

@@ -535,7 +535,7 @@ static json_t *source_kwh(struct jw *w, const double k[SUPPLY__COUNT])
 {
     json_t *o = checked(json_object());
     for (int s = 0; s < SUPPLY__COUNT; s++)
-        put(o, supply_name((enum supply_source)s) , num(w, k[s]));
+        put(o, s == SUPPLY_CERTIFICATE ? "certificates" : supply_name((enum supply_source)s), num(w, k[s]));
     return o;
 }
 
