@@ -167,6 +167,7 @@ enum {
     OPT_PROFILE,
     OPT_TARIFF,
     OPT_FX,
+    OPT_REPLACE,
 };
 
 static const struct option report_options[] = {
@@ -204,6 +205,7 @@ static const struct option report_options[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"tariff", required_argument, NULL, OPT_TARIFF},
     {"fx", required_argument, NULL, OPT_FX},
+    {"replace", required_argument, NULL, OPT_REPLACE},
     {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -400,8 +402,9 @@ static int report_main(int argc, char **argv, enum mode mode)
         case OPT_REMOVE:
         case OPT_PROFILE:
         case OPT_TARIFF:
-        case OPT_FX: {
-            static const char *const opt_names[] = {"add", "remove", "profile", "tariff", "fx"};
+        case OPT_FX:
+        case OPT_REPLACE: {
+            static const char *const opt_names[] = {"add", "remove", "profile", "tariff", "fx", "replace"};
             if (mode != MODE_SCENARIO)
                 return cli_usage_error(cmd, "--%s goes with 'cbamcalc scenario'", opt_names[c - OPT_ADD]);
             int rc = cli_scenario_option(&so, opt_names[c - OPT_ADD], optarg);
@@ -671,6 +674,7 @@ static void run_settings(ledger *l, const cli_report_args *a, const alloc_opts *
             snprintf(buf, sizeof buf, "%s=%.17g", supply_name((enum supply_source)k), so->tariff_yuan_per_kwh[k]);
             setting_part(line, sizeof line, "tariff", buf);
         }
+    setting_part(line, sizeof line, "replace", so != NULL && so->replace != SUPPLY_GRID ? supply_name(so->replace) : NULL);
     if (so != NULL && so->has_fx) {
         snprintf(buf, sizeof buf, "%.17g", so->fx_yuan_per_eur);
         setting_part(line, sizeof line, "fx", buf);
@@ -1043,9 +1047,9 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
             fprintf(stderr, "cbamcalc: wrote %zu workbook%s and JSON file%s%s to %s%s\n", res.n, res.n == 1 ? "" : "s",
                     res.n == 1 ? "" : "s", a->template_dir ? " and filled templates" : "", a->xlsx_dir, warn);
     }
-    if (have_scenario)
-        scenario_result_free(&sr); /* res is its baseline */
-    else
+    if (a->scenario != NULL)
+        scenario_result_free(&sr); /* res, when set, is its baseline */
+    if (!have_scenario)
         alloc_result_free(&res);
     ledger_free(l);
     cbamcost_db_free(cdb);

@@ -24,6 +24,8 @@ const char cli_scenario_help[] =
     "                           supplier) replacing grid kWh month by month; what exceeds a\n"
     "                           month's grid is a surplus (exported or curtailed), reported\n"
     "      --remove SRC=KWH     kWh of SRC taken away (never below 0)\n"
+    "      --replace grid|supplier  what added kWh replace (default grid; supplier for a\n"
+    "                           park's blended supply)\n"
     "      --profile SRC=P      how SRC's yearly kWh is spread over the months: source (its\n"
     "                           own monthly kWh; the default when the enterprise has it),\n"
     "                           consumption (the default for a new source), solar (the\n"
@@ -62,6 +64,13 @@ int cli_scenario_option(struct scenario_opts *so, const char *opt, const char *a
     const char *value;
     enum supply_source src;
     double v;
+    if (strcmp(opt, "replace") == 0) {
+        if (!supply_parse(arg, strlen(arg), &src) || (src != SUPPLY_GRID && src != SUPPLY_SUPPLIER))
+            return cli_usage_error("scenario", "--replace %s: expected grid or supplier (what the added kWh "
+                                   "replace)", arg);
+        so->replace = src;
+        return 0;
+    }
     if (strcmp(opt, "fx") == 0) {
         if (parse_number(arg, strlen(arg), &v) != PARSE_OK || v <= 0)
             return cli_usage_error("scenario", "--fx %s: expected yuan per euro, a number such as 7.8", arg);

@@ -651,6 +651,8 @@ enum cbam_err report_json_write_scenario(FILE *out, const ledger *l, const scena
     }
     put(o, "changes", changes);
     put(o, "solar_profile_source", str(r->solar_source));
+    /* months' grid_before_kwh / grid_after_kwh are this source's kWh */
+    put(o, "replaces", str(supply_name(r->opts.replace)));
     json_t *tar = checked(json_object());
     for (int k = 0; k < SUPPLY__COUNT; k++)
         if (r->opts.has_tariff[k])

@@ -258,7 +258,7 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
     out->months = xcalloc(ae->nmonths ? ae->nmonths : 1, sizeof *out->months);
     for (size_t i = 0; i < ae->nmonths; i++) {
         out->months[i].ord = ae->months[i].ord;
-        out->months[i].grid_before_kwh = ae->months[i].kwh.source[SUPPLY_GRID];
+        out->months[i].grid_before_kwh = ae->months[i].kwh.source[o->replace];
     }
     double solar[12];
     const char *solar_src = NULL;
@@ -286,6 +286,22 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
                      "--add supplier: %s has no supplier kWh whose factor the added kWh could take; give the "
                      "supply as its own source (green_direct, green_ppa, green_trade) or add supplier rows",
                      e->id);
+            err = CBAM_ERR_USAGE;
+            break;
+        }
+        double replaceable = 0, supplier = 0;
+        for (size_t i = 0; i < ae->nmonths; i++) {
+            replaceable += ae->months[i].kwh.source[o->replace];
+            supplier += ae->months[i].kwh.source[SUPPLY_SUPPLIER];
+        }
+        if (!c->remove && replaceable <= 0) {
+            /* Everything would be a surplus: a result nobody meant. */
+            diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                     "--add %s: %s has no %s kWh in the period for the added kWh to replace%s",
+                     supply_name(c->source), e->id, supply_name(o->replace),
+                     o->replace == SUPPLY_GRID && supplier > 0
+                         ? "; its power comes from a supplier (a park's blended supply): give --replace supplier"
+                         : "");
             err = CBAM_ERR_USAGE;
             break;
         }
@@ -331,7 +347,7 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
                 for (size_t p = 0; p < m->ncells; p++)
                     before[p] = m->cells[p].sub_kwh[SUPPLY_SUPPLIER];
             }
-            double used = shift(m, SUPPLY_GRID, (int)c->source, planned[i]);
+            double used = shift(m, o->replace, (int)c->source, planned[i]);
             if (before != NULL) {
                 supplier_kg_for(m, kg_per_kwh, before_pool, before, m->ncells);
                 free(before);
@@ -346,7 +362,7 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
     if (err == CBAM_OK) {
         for (size_t i = 0; i < out->nmonths; i++) {
             ledger_month *m = month_of(e, out->months[i].ord);
-            out->months[i].grid_after_kwh = m ? month_source(m, SUPPLY_GRID) : 0;
+            out->months[i].grid_after_kwh = m ? month_source(m, o->replace) : 0;
             out->surplus_kwh += out->months[i].surplus_kwh;
         }
         /* The scenario's own run repeats the baseline's warnings: only its
