@@ -80,10 +80,13 @@ static void direct(const char *text)
     ck_assert_int_eq(cbamcost_load_direct(cdb, file_of(text), &dl, NULL), CBAM_OK);
 }
 
-/* Runs the allocation and prices enterprise E1 at EUR 80 per tCO2. */
+/* Runs the allocation and prices enterprise E1 at EUR 80 per tCO2 (again
+ * from scratch when called again). */
 static const alloc_enterprise *price(int year)
 {
     alloc_opts none = {0};
+    cbamcost_ent_free(&ce);
+    alloc_result_free(&res);
     ck_assert_int_eq(alloc_run(l, db, &none, &res, &dl), CBAM_OK);
     ck_assert_uint_ge(res.n, 1);
     cbamcost_opts o = {.price_eur_per_t = 80, .year = year};
@@ -268,13 +271,11 @@ START_TEST(year_of_import)
     ck_assert_double_eq_tol(c->adjustment_t, 36.05, 1e-9);
     ck_assert_double_eq_tol(c->certificates_t, 104.45, 1e-9);
     ck_assert_int_eq(c->year_from, 2030);
-    cbamcost_ent_free(&ce);
 
     ae = price(2034);
     c = good(ae, "CEM");
     ck_assert(c->phase_factor == 0 && c->adjustment_t == 0);
     ck_assert_double_eq_tol(c->certificates_t, 140.5, 1e-9);
-    cbamcost_ent_free(&ce);
 
     /* After the table's end: the last year's (no free allocation). */
     ae = price(2040);
@@ -321,7 +322,6 @@ START_TEST(data_before_2026_priced_as_2026)
     ck_assert_uint_eq(count_messages("priced as if the goods were imported in 2026"), 1);
     ck_assert_uint_eq(count_messages("its data of 2025"), 1);
     ck_assert_uint_eq(count_messages("--cbam-year"), 1);
-    cbamcost_ent_free(&ce);
 
     /* --cbam-year says the year: no warning. */
     size_t before = dl.count;
