@@ -212,6 +212,152 @@ static const char *const table[L__COUNT][2] = {
     [L_ROLE_PRODUCTION] = {"production", "产量"},
     [L_ROLE_ENTERPRISES] = {"enterprises", "企业"},
     [L_ROLE_FACTORS] = {"factors", "排放因子"},
+    [L_COST_TITLE] = {"CBAM cost (EUR)", "CBAM 成本（欧元）"},
+    [L_COST_PRICE] = {"Certificate price (EUR/tCO2)", "CBAM 证书价格（欧元/吨CO2）"},
+    [L_COST_CATEGORY] = {"CBAM goods category", "CBAM 货物类别"},
+    [L_COST_INDIRECT_LIABLE] = {"Indirect counted in liability", "间接排放是否计入应缴排放"},
+    [L_YES] = {"yes", "是"},
+    [L_NO] = {"no", "否"},
+    [L_COST_DIRECT_RATE] = {"Direct emissions (tCO2/t)", "直接排放（吨CO2/吨）"},
+    [L_COST_DIRECT] = {"Direct emissions (tCO2)", "直接排放（吨CO2）"},
+    [L_NOT_GIVEN] = {"not given", "未提供"},
+    [L_COST_INDIRECT_LIABLE_T] = {"Indirect in the liability (tCO2)", "计入应缴的间接排放（吨CO2）"},
+    [L_COST_LIABILITY] = {"Embedded emissions in the liability (tCO2)", "应缴的隐含排放（吨CO2）"},
+    [L_COST_BENCHMARK] = {"Benchmark (tCO2/t)", "基准值（吨CO2/吨）"},
+    [L_NONE] = {"none", "无"},
+    [L_COST_FACTOR] = {"CBAM factor", "CBAM 系数"},
+    [L_COST_ADJUSTMENT] = {"Free allocation adjustment (tCO2)", "免费配额调整（吨CO2）"},
+    [L_COST_CERTIFICATES] = {"CBAM certificates (tCO2)", "CBAM 证书（吨CO2）"},
+    [L_COST_EUR] = {"Cost (EUR)", "成本（欧元）"},
+    [L_COST_EUR_PER_T] = {"Cost per t of product (EUR/t)", "每吨产品成本（欧元/吨）"},
+    [L_CST_NOT_CBAM] = {"not a CBAM good", "非 CBAM 货物"},
+    [L_CST_COMPLETE] = {"complete", "完整"},
+    [L_CST_UPPER_BOUND] = {"upper bound (no benchmark)", "上限（无基准值）"},
+    [L_CST_INDIRECT_ONLY] = {"electricity's part only", "仅电力部分"},
+    [L_CST_NO_PRODUCTION] = {"nothing to price", "无可计价产量"},
+    [L_CREASON_COMPLETE] = {"direct emissions and a benchmark are given: the adjustment is made.",
+                            "已提供直接排放与基准值：已作免费配额调整。"},
+    [L_CREASON_UPPER_BOUND] = {"no benchmark for its CN code (--benchmarks): the adjustment is 0 and the cost an "
+                               "upper bound.",
+                               "其 CN 编码无基准值（--benchmarks）：免费配额调整为 0，成本为上限。"},
+    [L_CREASON_INDIRECT_ONLY] = {"direct emissions not given (--direct): the figure is the electricity's part only, "
+                                 "before any adjustment.",
+                                 "未提供直接排放（--direct）：数字仅为电力部分，未作免费配额调整。"},
+    [L_CREASON_NO_PRODUCTION] = {"no tonnes in the months with electricity: nothing to price.",
+                                 "有用电的月份没有产量：无可计价数量。"},
+    [L_COST_FLOORED] = {" The adjustment exceeds the liability: 0 certificates, never fewer.",
+                        "免费配额调整超过应缴排放：证书为 0，不为负。"},
+    [L_COST_NOT_CBAM_GOODS] = {"Not CBAM goods (no certificates): ", "非 CBAM 货物（无需证书）："},
+    [L_COST_NO_GOODS] = {"No product of this enterprise is a CBAM good: no certificates.",
+                         "本企业没有属于 CBAM 货物的产品：无需证书。"},
+    [L_COST_NOTE_UPPER] = {"Without a benchmark for a good's CN code (--benchmarks) its free allocation adjustment "
+                           "is 0: its certificates and cost are an upper bound.",
+                           "某货物的 CN 编码无基准值（--benchmarks）时，其免费配额调整为 0：证书数量与成本为上限。"},
+    [L_COST_NOTE_CHINA] = {"No carbon price paid in China is deducted for indirect emissions: China's national ETS "
+                           "covers direct emissions only.",
+                           "间接排放不扣减在中国支付的碳价：全国碳排放权交易市场只覆盖直接排放。"},
+    [L_COST_NOTE_FACTOR] = {"CBAM factor (share of the benchmark given back, Directive 2003/87/EC Art. 10a(1a)): ",
+                            "CBAM 系数（按基准值返还的比例，指令 2003/87/EC 第 10a(1a) 条）："},
+    [L_COST_WEIGHTED] = {"tonne-weighted over the years ", "按产量加权，年份 "},
+    [L_COST_PRICED_AS_2026] = {"months before 2026 priced with 2026's factor",
+                               "2026 年之前的月份按 2026 年系数计价"},
+    [L_COST_TOTAL_GOODS] = {"CBAM goods together", "CBAM 货物合计"},
+    [L_USED_COST] = {"CBAM cost", "CBAM 成本"},
+    [L_COST_INPUTS] = {"CBAM cost inputs (each value in the unit of its Unit cell)",
+                       "CBAM 成本输入（数值单位见各行“发布单位”）"},
+    [L_UNIT_CBAM_FACTOR] = {"share of the benchmark (tCO2/t)", "基准值（tCO2/t）的比例"},
+    [L_METHOD_COST] =
+        {"CBAM cost (Summary, CBAM cost; Regulation (EU) 2023/956 Art. 7, 22 and 31): the embedded emissions in the "
+         "liability of a CBAM good are its direct emissions (when given, --direct: tCO2/t x tonnes) plus its indirect "
+         "(CBAM) emissions only when its goods category counts them (Annex II lists the goods whose liability counts "
+         "direct emissions only: iron and steel, aluminium, hydrogen; cement and fertilisers count both). Free "
+         "allocation adjustment (Art. 31) = benchmark (tCO2/t) x CBAM factor of the year of import (Directive "
+         "2003/87/EC Art. 10a(1a): 97.5 % in 2026 down to 0 from 2034; on Factors) x tonnes. The benchmarks are the "
+         "user's (--benchmarks, each row with its file and line on Factors) since the Commission's values are "
+         "provisional; without one the adjustment is 0 and the cost an upper bound; without direct emissions no "
+         "adjustment is made (the figure is then the electricity's part only). Certificates = MAX(0, liability - "
+         "adjustment); cost (EUR) = certificates x price (--cbam-price, EUR per tCO2). No carbon price paid in China "
+         "is deducted (Art. 9): China's national ETS covers direct emissions only.",
+         "CBAM 成本（Summary 表“CBAM 成本”；欧盟法规 2023/956 第 7、22、31 条）：CBAM 货物应缴的隐含排放 = 直接排放（"
+         "提供时，--direct：吨CO2/吨 × 产量）+ 间接（CBAM）排放（仅当其货物类别计入间接排放；附件二列出只计直接排放"
+         "的货物：钢铁、铝、氢；水泥与化肥两者均计）。免费配额调整（第 31 条）= 基准值（吨CO2/吨）× 进口年份的 CBAM "
+         "系数（指令 2003/87/EC 第 10a(1a) 条：2026 年 97.5 %，至 2034 年起为 0；见 Factors 表）× 产量。基准值由用户"
+         "提供（--benchmarks，每行在 Factors 表注明文件与行号），因欧盟委员会的数值尚为暂定；无基准值时调整为 0，成"
+         "本为上限；未提供直接排放时不作调整（数字仅为电力部分）。证书 = MAX(0, 应缴排放 − 调整)；成本（欧元）= 证"
+         "书 × 价格（--cbam-price，欧元/吨CO2）。不扣减在中国支付的碳价（第 9 条）：全国碳市场只覆盖直接排放。"},
+    [L_METHOD_SCENARIO] =
+        {"Scenario (sheet Scenario, cbamcalc scenario): a change is a yearly amount of kWh of one source, spread over "
+         "the period's months (months/12 of it, or the solar profile's shares) in proportion to its profile. Added "
+         "kWh replace grid kWh of the same month, in the same proportions between the shared pool and each "
+         "sub-meter, so that no product's consumption changes; kWh beyond a month's grid are a surplus (exported or "
+         "curtailed), reported and never consumed; the grid never goes below 0. A removal takes kWh away from its "
+         "source. Baseline and scenario are computed by the same engine on monthly totals (hour matching is not "
+         "simulated); their change is a formula, scenario - baseline.",
+         "情景（Scenario 表，cbamcalc scenario）：每项变更为某来源的年电量，按其月度曲线分配到期间各月（期间月数/12，"
+         "或光伏曲线的各月占比）。新增电量替代同月电网电量，在共用电量与各分表间按相同比例替代，因此各产品用电量不"
+         "变；超出当月电网电量的部分为余电（外送或弃电），单独列出，不计入用电量；电网电量不低于 0。减少某来源时从"
+         "该来源扣减电量。现状与情景由同一计算引擎按月度汇总计算（不模拟逐小时匹配）；变化为公式：情景 − 现状。"},
+    [L_SCN_TITLE] = {"Scenario: the enterprise's figures with the changes below, beside its figures as they are",
+                     "情景：按下列变更后的企业数字，与现状对比"},
+    [L_SCN_RULE] =
+        {"Added kWh replace grid kWh of the same month (the grid never goes below 0; kWh beyond it are a surplus, "
+         "exported or curtailed, never consumed); no product's consumption changes. Baseline and scenario come from "
+         "the same engine; the change is a formula (scenario - baseline). Method: see the Method sheet.",
+         "新增电量替代同月电网电量（电网电量不低于 0；超出部分为余电，外送或弃电，不计入用电量）；各产品用电量不变。"
+         "现状与情景由同一计算引擎得出；变化为公式（情景 − 现状）。方法见 Method 表。"},
+    [L_SCN_CHANGES] = {"Changes", "变更"},
+    [L_SCN_CHANGE] = {"Change", "变更方式"},
+    [L_SCN_ADD] = {"add", "增加"},
+    [L_SCN_REMOVE] = {"remove", "减少"},
+    [L_SCN_KWH_YEAR] = {"kWh per year", "每年电量（kWh）"},
+    [L_SCN_PROFILE] = {"Spread over the months", "月度分配方式"},
+    [L_SCN_TARIFF] = {"Tariff (yuan/kWh)", "电价（元/kWh）"},
+    [L_SCN_SOLAR_SOURCE] = {"Solar profile: ", "光伏月度曲线来源："},
+    [L_SCN_FX] = {"Exchange rate (yuan per EUR, --fx)", "汇率（元/欧元，--fx）"},
+    [L_SCN_COMPARE] = {"Enterprise: baseline and scenario", "企业：现状与情景"},
+    [L_SCN_BASELINE] = {"Baseline", "现状"},
+    [L_SCN_SCENARIO] = {"Scenario", "情景"},
+    [L_SCN_DIFF] = {"Change (scenario - baseline)", "变化（情景 − 现状）"},
+    [L_SCN_ELEC_YUAN] = {"Electricity cost (yuan)", "电费（元）"},
+    [L_SCN_ELEC_PER_KWH] = {"Electricity cost (yuan/kWh)", "度电成本（元/kWh）"},
+    [L_SCN_ALL_IN] = {"All-in cost (yuan/kWh: electricity and CBAM)", "综合成本（元/kWh：电费与 CBAM）"},
+    [L_SCN_TARIFF_MISSING] = {"tariff missing for ", "缺少电价："},
+    [L_SCN_PRODUCTS] = {"Products: baseline and scenario", "产品：现状与情景"},
+    [L_SCN_R_UNCHANGED] = {"CBAM cost unchanged: indirect emissions do not count in the CBAM liability of its goods "
+                           "category (Reg. (EU) 2023/956 Annex II); they are still reported, and fall with the "
+                           "green power.",
+                           "CBAM 成本不变：其货物类别的 CBAM 应缴排放不计间接排放（欧盟法规 2023/956 附件二）；间接"
+                           "排放仍需报告，并随绿电减少。"},
+    [L_SCN_R_SAVING] = {"CBAM cost falls: indirect emissions count in the CBAM liability of its goods category, so "
+                        "each grid kWh replaced saves certificates. Saving (EUR): ",
+                        "CBAM 成本下降：其货物类别的 CBAM 应缴排放计入间接排放，每替代 1 kWh 电网电量即减少证书。"
+                        "节省（欧元）："},
+    [L_SCN_R_RISES] = {"CBAM cost rises (EUR): ", "CBAM 成本上升（欧元）："},
+    [L_SCN_R_SAME] = {"CBAM cost unchanged: the change does not alter its certificates.",
+                      "CBAM 成本不变：此变更不改变其证书数量。"},
+    [L_SCN_R_NOT_CBAM] = {"Not a CBAM good: no certificates on either side.", "非 CBAM 货物：两种情况下均无需证书。"},
+    [L_SCN_R_NO_PRICE] = {"No --cbam-price given: the CBAM cost is not computed.",
+                          "未提供 --cbam-price：未计算 CBAM 成本。"},
+    [L_SCN_PLANNED_OF] = {"Planned, ", "计划："},
+    [L_SCN_USED_OF] = {"Used, ", "实际使用："},
+    [L_SCN_GRID_BEFORE] = {"Grid before (kWh)", "变更前电网（kWh）"},
+    [L_SCN_GRID_AFTER] = {"Grid after (kWh)", "变更后电网（kWh）"},
+    [L_SCN_SURPLUS_A] = {"Surplus: ", "余电：新增电量中有 "},
+    [L_SCN_SURPLUS_B] = {" kWh of the added power exceed the grid kWh they replace in ",
+                         " kWh 超过其在 "},
+    [L_SCN_SURPLUS_C] = {" of the period's months: exported or curtailed, not counted as consumed.",
+                         " 个月份中替代的电网电量：外送或弃电，不计入用电量。"},
+    [L_SCN_MONTHLY_ONLY] = {"This enterprise has interval (hourly) rows: both sides are computed on monthly totals; "
+                            "the hour-by-hour matching is not simulated.",
+                            "本企业有分时（小时）数据：现状与情景均按月度汇总计算，未模拟逐小时匹配。"},
+    [L_SCN_CHART] = {"Grid before and after the change, and the added power used, by month (kWh)",
+                     "各月变更前后的电网电量与新增电量使用（kWh）"},
+    [L_PROF_AUTO] = {"its own monthly kWh, else on-site PV by the solar profile, else consumption",
+                     "按该来源现有月度电量；新增的自发自用按光伏曲线；否则按用电量"},
+    [L_PROF_SOURCE] = {"in proportion to the source's own monthly kWh", "按该来源现有月度电量比例"},
+    [L_PROF_CONSUMPTION] = {"in proportion to monthly consumption", "按月度用电量比例"},
+    [L_PROF_SOLAR] = {"by the province's monthly solar profile", "按本省月度光伏曲线"},
+    [L_PROF_FLAT] = {"the same kWh every month", "每月相同电量"},
 };
 
 const char *label(enum label l, bool zh)

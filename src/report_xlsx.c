@@ -14,10 +14,12 @@
  */
 #include "config.h"
 #include "report_xlsx.h"
+#include "cbamcost.h"
 #include "cbamgoods.h"
 #include "hash.h"
 #include "labels.h"
 #include "parse.h"
+#include "scenario.h"
 #include "utf8.h"
 #include "xalloc.h"
 #include "xlsxpatch.h"
@@ -47,6 +49,10 @@ struct xw {
     /* Every printed page's header and footer (page_frame). */
     char page_header[LXW_HEADER_FOOTER_MAX + 1], page_footer[LXW_HEADER_FOOTER_MAX + 1];
     int ncharts; /* inserted so far: the parts the written file must have */
+    bool scenario_drawing; /* the Scenario sheet has its chart: one more drawing part */
+    /* Formats of the CBAM cost and Scenario parts, made when first used
+     * (extra_formats): a workbook without them keeps its styles. */
+    lxw_format *bold_wrap, *eur2, *surplus;
 };
 
 /* The font of a Chinese workbook: Excel's and WPS's own default for
@@ -230,6 +236,18 @@ static void make_formats(struct xw *x)
     x->plain = format(x, NULL, false);
 }
 
+static void extra_formats(struct xw *x)
+{
+    if (x->bold_wrap != NULL)
+        return;
+    x->bold_wrap = format(x, NULL, true);
+    format_set_text_wrap(x->bold_wrap);
+    x->eur2 = format(x, "#,##0.00", false);
+    x->surplus = format(x, NULL, false);
+    format_set_bg_color(x->surplus, 0xFCE4D6);
+    format_set_font_color(x->surplus, 0xC00000);
+}
+
 /* Appends text to a header or footer, "&" doubled (it starts a code there)
  * and control characters as spaces, cut on a character boundary so that
  * buf stays within room bytes. */
@@ -389,6 +407,15 @@ struct used_factor {
 struct factor_rows {
     struct used_factor *v;
     size_t n;
+    /* The CBAM cost's inputs (ae->cost): below the factor table, under a
+     * title row, in the same columns. */
+    const cbamcost_phase *phase[2];
+    size_t nphase;
+    const cbamcost_benchmark **bm;
+    size_t nbm;
+    const cbamcost_direct **dir;
+    size_t ndir;
+    int cost_title; /* the title row; 0 when there are no cost rows */
 };
 
 static int factor_row(const struct factor_rows *fr, const factor *f)
@@ -419,6 +446,65 @@ static void use_factor(struct factor_rows *fr, const factor *f, const char *what
     fr->n++;
 }
 
+/* The CBAM factors, benchmarks and direct emissions the cost of ae's goods
+ * used, each once, for their rows on Factors. */
+static void collect_cost_inputs(const alloc_enterprise *ae, struct factor_rows *fr)
+{
+    const cbamcost_ent *c = ae->cost;
+    if (c == NULL)
+        return;
+    if (c->phase_lo != NULL)
+        fr->phase[fr->nphase++] = c->phase_lo;
+    if (c->phase_hi != NULL && c->phase_hi != c->phase_lo)
+        fr->phase[fr->nphase++] = c->phase_hi;
+    size_t n = c->nproducts < ae->nproducts ? c->nproducts : ae->nproducts;
+    fr->bm = xcalloc(n ? n : 1, sizeof *fr->bm);
+    fr->dir = xcalloc(n ? n : 1, sizeof *fr->dir);
+    for (size_t k = 0; k < ae->nproducts; k++) {
+        size_t pi = ae->product_order[k];
+        if (pi >= n || c->products[pi].status == CBAMCOST_NOT_CBAM)
+            continue;
+        const cbamcost_product *cp = &c->products[pi];
+        bool seen = cp->benchmark == NULL;
+        for (size_t i = 0; i < fr->nbm && !seen; i++)
+            seen = fr->bm[i] == cp->benchmark;
+        if (!seen)
+            fr->bm[fr->nbm++] = cp->benchmark;
+        seen = !cp->has_direct || cp->direct == NULL;
+        for (size_t i = 0; i < fr->ndir && !seen; i++)
+            seen = fr->dir[i] == cp->direct;
+        if (!seen)
+            fr->dir[fr->ndir++] = cp->direct;
+    }
+    if (fr->nphase + fr->nbm + fr->ndir > 0)
+        fr->cost_title = (int)fr->n + 2; /* a blank row after the factor table */
+}
+
+/* Factors rows of the cost's inputs; -1 when not listed. */
+static int phase_row(const struct factor_rows *fr, const cbamcost_phase *p)
+{
+    for (size_t i = 0; p != NULL && fr->cost_title > 0 && i < fr->nphase; i++)
+        if (fr->phase[i] == p)
+            return fr->cost_title + 1 + (int)i;
+    return -1;
+}
+
+static int benchmark_row(const struct factor_rows *fr, const cbamcost_benchmark *b)
+{
+    for (size_t i = 0; b != NULL && fr->cost_title > 0 && i < fr->nbm; i++)
+        if (fr->bm[i] == b)
+            return fr->cost_title + 1 + (int)(fr->nphase + i);
+    return -1;
+}
+
+static int direct_row(const struct factor_rows *fr, const cbamcost_direct *d)
+{
+    for (size_t i = 0; d != NULL && fr->cost_title > 0 && i < fr->ndir; i++)
+        if (fr->dir[i] == d)
+            return fr->cost_title + 1 + (int)(fr->nphase + fr->nbm + i);
+    return -1;
+}
+
 static void collect_factors(struct xw *x, const alloc_enterprise *ae, struct factor_rows *fr)
 {
     for (size_t i = 0; i < ae->nmonths; i++) {
@@ -428,6 +514,7 @@ static void collect_factors(struct xw *x, const alloc_enterprise *ae, struct fac
     }
     for (size_t i = 0; i < ae->e->nsuppliers; i++)
         use_factor(fr, ae->e->suppliers[i], L(x, L_USED_SUPPLIER));
+    collect_cost_inputs(ae, fr);
 }
 
 /* An input's role ("electricity") in the workbook's language. */
@@ -444,6 +531,81 @@ static const char *role_text(struct xw *x, const char *role)
         if (strcmp(role, roles[i].role) == 0)
             return L(x, roles[i].l);
     return role;
+}
+
+/* "FILE line N" of a user's row (benchmark or direct emissions). */
+static void file_line(struct xw *x, char *buf, size_t size, const char *what, const char *file, long line)
+{
+    if (x->zh)
+        utf8_format(buf, size, "%s%s%s 第 %ld 行", what ? what : "", what ? "；" : "", file ? file : "?", line);
+    else
+        utf8_format(buf, size, "%s%s%s line %ld", what ? what : "", what ? "; " : "", file ? file : "?", line);
+}
+
+/* The CBAM cost's inputs on Factors, in the factor table's columns (ID,
+ * value, unit, year, kind, source, URL, status, note, used for) under a
+ * title row: the CBAM factor of each year used, the benchmarks and the
+ * direct emissions. Summary's Cost section refers to their values.
+ * Returns the row after them. */
+static int write_cost_inputs(struct xw *x, lxw_worksheet *ws, const struct factor_rows *fr, const double *w)
+{
+    int r = fr->cost_title;
+    str(x, ws, r++, 0, L(x, L_COST_INPUTS), x->bold);
+    const char *used = L(x, L_USED_COST);
+    char id[64], note[1200];
+    for (size_t i = 0; i < fr->nphase; i++, r++) {
+        const cbamcost_phase *p = fr->phase[i];
+        snprintf(id, sizeof id, "cbam_factor_%d", p->year);
+        str(x, ws, r, 0, id, x->text);
+        num(x, ws, r, 1, p->factor, x->share);
+        str(x, ws, r, 2, L(x, L_UNIT_CBAM_FACTOR), NULL);
+        num(x, ws, r, 3, p->year, NULL);
+        str(x, ws, r, 4, "cbam_factor", NULL);
+        str(x, ws, r, 5, p->source, x->wrap);
+        str(x, ws, r, 6, p->url, NULL);
+        str(x, ws, r, 7, p->status, NULL);
+        const char *pn = x->zh && p->note_zh && *p->note_zh ? p->note_zh : p->note;
+        str(x, ws, r, 8, pn, x->wrap);
+        str(x, ws, r, 9, used, NULL);
+        const char *texts[] = {p->source, pn};
+        const double tw[] = {w[5], w[8]};
+        fit_row(x, ws, r, 2, texts, tw);
+    }
+    for (size_t i = 0; i < fr->nbm; i++, r++) {
+        const cbamcost_benchmark *b = fr->bm[i];
+        snprintf(id, sizeof id, "benchmark_%s", b->cn);
+        str(x, ws, r, 0, id, x->text);
+        num(x, ws, r, 1, b->value, x->ef);
+        str(x, ws, r, 2, "tCO2/t", NULL);
+        str(x, ws, r, 4, "cbam_benchmark", NULL);
+        str(x, ws, r, 5, b->source, x->wrap);
+        str(x, ws, r, 7, "user", x->warn);
+        char col[32] = "";
+        if (b->column)
+            snprintf(col, sizeof col, x->zh ? "%c 列" : "column %c", b->column);
+        file_line(x, note, sizeof note, b->column ? col : NULL, b->file, b->line);
+        str(x, ws, r, 8, note, x->wrap);
+        str(x, ws, r, 9, used, NULL);
+        const char *texts[] = {b->source, note};
+        const double tw[] = {w[5], w[8]};
+        fit_row(x, ws, r, 2, texts, tw);
+    }
+    for (size_t i = 0; i < fr->ndir; i++, r++) {
+        const cbamcost_direct *d = fr->dir[i];
+        str(x, ws, r, 0, d->product, x->text);
+        num(x, ws, r, 1, d->t_per_t, x->ef);
+        str(x, ws, r, 2, "tCO2/t", NULL);
+        str(x, ws, r, 4, "direct_emissions", NULL);
+        str(x, ws, r, 5, d->source, x->wrap);
+        str(x, ws, r, 7, "user", x->warn);
+        file_line(x, note, sizeof note, d->enterprise && *d->enterprise ? d->enterprise : NULL, d->file, d->line);
+        str(x, ws, r, 8, note, x->wrap);
+        str(x, ws, r, 9, used, NULL);
+        const char *texts[] = {d->source, note};
+        const double tw[] = {w[5], w[8]};
+        fit_row(x, ws, r, 2, texts, tw);
+    }
+    return r;
 }
 
 static void write_factors(struct xw *x, const struct factor_rows *fr)
@@ -479,8 +641,10 @@ static void write_factors(struct xw *x, const struct factor_rows *fr)
         nreplaced += f->replaced != NULL;
     }
     ck(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)fr->n, 9));
-    /* Below the table: the values a user's file put in place of shipped ones. */
     int r = (int)fr->n + 2;
+    if (fr->cost_title > 0)
+        r = write_cost_inputs(x, ws, fr, w) + 1;
+    /* Below the table: the values a user's file put in place of shipped ones. */
     for (size_t i = 0; nreplaced > 0 && i < fr->n; i++) {
         const factor *f = fr->v[i].f;
         if (f->replaced == NULL)
@@ -1813,7 +1977,7 @@ static const char *const method_zh[] = {
 _Static_assert(sizeof method_hourly_en == sizeof method_hourly_zh,
                "Method: the hourly lines in both languages");
 
-static void write_method(struct xw *x, const alloc_enterprise *ae)
+static void write_method(struct xw *x, const alloc_enterprise *ae, bool scenario)
 {
     /* Printed at a fixed scale: LibreOffice does not fit a sheet of one
      * wrapped column to the page width and would cut its lines. */
@@ -1834,6 +1998,19 @@ static void write_method(struct xw *x, const alloc_enterprise *ae)
     ck(x, worksheet_set_column(ws, 0, 0, width, NULL));
     int r = 0;
     for (size_t i = 0; i < n; i++) {
+        if (i == n - 1) {
+            /* the CBAM cost and the scenario, when the workbook has them, before the references */
+            const char *more[2];
+            size_t nmore = 0;
+            if (ae->cost != NULL)
+                more[nmore++] = L(x, L_METHOD_COST);
+            if (scenario)
+                more[nmore++] = L(x, L_METHOD_SCENARIO);
+            for (size_t k = 0; k < nmore; k++, r++) {
+                str(x, ws, r, 0, more[k], x->wrap);
+                fit_row(x, ws, r, 1, &more[k], &width);
+            }
+        }
         bool replaced = nhourly > 0 && strcmp(lines[i], evidence) == 0;
         for (size_t k = 0; k < (replaced ? nhourly : 1); k++, r++) {
             const char *line = replaced ? hourly[k] : lines[i];
@@ -1850,6 +2027,368 @@ static void kv(struct xw *x, lxw_worksheet *ws, int r, enum label l, const char 
 {
     str(x, ws, r, 0, L(x, l), x->bold);
     str(x, ws, r, 1, v, x->text);
+}
+
+/* ---- Summary: the CBAM cost of the enterprise's goods ---- */
+
+/* Equal within rounding: a formula over cells gives the engine's figure. */
+static bool close_to(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
+static const char *cost_status_text(struct xw *x, enum cbamcost_status st)
+{
+    switch (st) {
+    case CBAMCOST_NOT_CBAM:
+        return L(x, L_CST_NOT_CBAM);
+    case CBAMCOST_COMPLETE:
+        return L(x, L_CST_COMPLETE);
+    case CBAMCOST_UPPER_BOUND:
+        return L(x, L_CST_UPPER_BOUND);
+    case CBAMCOST_INDIRECT_ONLY:
+        return L(x, L_CST_INDIRECT_ONLY);
+    case CBAMCOST_NO_PRODUCTION:
+        return L(x, L_CST_NO_PRODUCTION);
+    }
+    return "?";
+}
+
+/* Why a good has its status: the engine's sentence in English; in Chinese
+ * the same facts from the status (the engine writes English only). */
+static void cost_reason(struct xw *x, const cbamcost_product *cp, char *buf, size_t size)
+{
+    enum label l = cp->status == CBAMCOST_COMPLETE         ? L_CREASON_COMPLETE
+                   : cp->status == CBAMCOST_UPPER_BOUND    ? L_CREASON_UPPER_BOUND
+                   : cp->status == CBAMCOST_INDIRECT_ONLY  ? L_CREASON_INDIRECT_ONLY
+                   : cp->status == CBAMCOST_NO_PRODUCTION  ? L_CREASON_NO_PRODUCTION
+                                                           : L_CST_NOT_CBAM;
+    const char *why = !x->zh && cp->reason && *cp->reason ? cp->reason : L(x, l);
+    utf8_format(buf, size, "%s%s", why, cp->floored && (x->zh || cp->reason == NULL) ? L(x, L_COST_FLOORED) : "");
+}
+
+/* Lines text takes in a wrapped column of width characters when it breaks
+ * between words (and anywhere between CJK characters, which take two). */
+static int word_lines(const char *text, double width)
+{
+    int lines = 1;
+    double used = 0;
+    const unsigned char *p = (const unsigned char *)text;
+    while (p != NULL && *p != '\0') {
+        double word = 0;
+        const unsigned char *q = p;
+        if (*q >= 0xE0) { /* a CJK character is a word of its own */
+            word = 2;
+            q++;
+            while ((*q & 0xC0) == 0x80)
+                q++;
+        } else {
+            while (*q != '\0' && *q != ' ' && *q < 0xE0) {
+                word += (*q & 0xC0) != 0x80;
+                q++;
+            }
+        }
+        double sep = used > 0 && *p < 0xE0 ? 1 : 0;
+        if (used > 0 && used + sep + word > width) {
+            lines++;
+            used = word;
+        } else {
+            used += sep + word;
+        }
+        while (*q == ' ')
+            q++;
+        p = q;
+    }
+    return lines;
+}
+
+/* Column A's label of a row of the cost table, wrapped when long. */
+static void cost_label(struct xw *x, lxw_worksheet *ws, int r, enum label l, const double *w)
+{
+    const char *t = L(x, l);
+    str(x, ws, r, 0, t, x->bold_wrap);
+    /* a column takes a little more than its width in letters (it is measured in digits) */
+    int lines = word_lines(t, w[0] * 1.1);
+    if (lines > 1)
+        ck(x, worksheet_set_row(ws, (lxw_row_t)r, line_pt(x) * lines, NULL));
+}
+
+enum { COST_COLS = 7 }; /* goods per block: B..H, the total in I */
+
+/* Rows of a block of the cost table, after its header row. */
+enum {
+    CR_CN,
+    CR_CAT,
+    CR_IND,
+    CR_QTY,
+    CR_DRATE,
+    CR_DIRECT,
+    CR_INDIRECT,
+    CR_IND_LIAB,
+    CR_LIAB,
+    CR_BENCH,
+    CR_FACTOR,
+    CR_ADJ,
+    CR_CERT,
+    CR_COST,
+    CR_PER_T,
+    CR_STATUS,
+    CR__N
+};
+
+static const enum label cost_row_label[CR__N] = {
+    L_CN_CODE,        L_COST_CATEGORY,     L_COST_INDIRECT_LIABLE, L_QUANTITY_SEE_T,
+    L_COST_DIRECT_RATE, L_COST_DIRECT,     L_CBAM_T,               L_COST_INDIRECT_LIABLE_T,
+    L_COST_LIABILITY, L_COST_BENCHMARK,    L_COST_FACTOR,          L_COST_ADJUSTMENT,
+    L_COST_CERTIFICATES, L_COST_EUR,       L_COST_EUR_PER_T,       L_STATUS};
+
+/* One good's column of the cost table: inputs as references to Products
+ * and Factors, each derived figure as a formula over the cells above it
+ * with the engine's number cached; a figure the engine made otherwise than
+ * the formula says is written as that number, never as a formula that
+ * contradicts it. */
+static void cost_column(struct xw *x, lxw_worksheet *ws, int top, int c, const alloc_product *ap,
+                        const cbamcost_product *cp, const struct factor_rows *fr, int pr, const char *price)
+{
+    char ref[64];
+    char cell_of[CR__N][24];
+    for (int k = 0; k < CR__N; k++)
+        cell(cell_of[k], top + k, c, false);
+    char cn[16];
+    str(x, ws, top + CR_CN, c, cbamgoods_format_cn(ap->p->cn_code, cn, sizeof cn), x->text);
+    str(x, ws, top + CR_CAT, c, cp->category, x->wrap);
+    str(x, ws, top + CR_IND, c, L(x, cp->indirect_in_liability ? L_YES : L_NO), NULL);
+    /* tonnes: the SEE denominator on Products */
+    if (close_to(ap->quantity_see_t, cp->quantity_t))
+        fnum(x, ws, top + CR_QTY, c, x->t3, cp->quantity_t, "=Products!%s", cell(ref, pr, P_QTY_SEE, true));
+    else
+        num(x, ws, top + CR_QTY, c, cp->quantity_t, x->t3);
+    const char *qty = cell_of[CR_QTY];
+    /* direct emissions */
+    bool direct = cp->has_direct;
+    if (direct && cp->direct != NULL && direct_row(fr, cp->direct) > 0) {
+        fnum(x, ws, top + CR_DRATE, c, x->see, cp->direct->t_per_t, "=Factors!%s",
+             cell(ref, direct_row(fr, cp->direct), 1, true));
+        if (close_to(cp->direct->t_per_t * cp->quantity_t, cp->direct_t))
+            fnum(x, ws, top + CR_DIRECT, c, x->t3, cp->direct_t, "=%s*%s", cell_of[CR_DRATE], qty);
+        else
+            num(x, ws, top + CR_DIRECT, c, cp->direct_t, x->t3);
+    } else if (direct) {
+        num(x, ws, top + CR_DIRECT, c, cp->direct_t, x->t3);
+    } else {
+        str(x, ws, top + CR_DRATE, c, L(x, L_NOT_GIVEN), x->na);
+        str(x, ws, top + CR_DIRECT, c, L(x, L_NOT_GIVEN), x->na);
+    }
+    /* indirect: the CBAM figure of its period line on Products */
+    if (close_to(ap->em.cbam, cp->indirect_t))
+        fnum(x, ws, top + CR_INDIRECT, c, x->t3, cp->indirect_t, "=Products!%s", cell(ref, pr, P_CBAM, true));
+    else
+        num(x, ws, top + CR_INDIRECT, c, cp->indirect_t, x->t3);
+    if (cp->indirect_in_liability && close_to(cp->indirect_liable_t, cp->indirect_t))
+        fnum(x, ws, top + CR_IND_LIAB, c, x->t3, cp->indirect_liable_t, "=%s", cell_of[CR_INDIRECT]);
+    else
+        num(x, ws, top + CR_IND_LIAB, c, cp->indirect_liable_t, x->t3);
+    if (direct && close_to(cp->direct_t + cp->indirect_liable_t, cp->liability_t))
+        fnum(x, ws, top + CR_LIAB, c, x->t3, cp->liability_t, "=%s+%s", cell_of[CR_DIRECT], cell_of[CR_IND_LIAB]);
+    else if (!direct && close_to(cp->indirect_liable_t, cp->liability_t))
+        fnum(x, ws, top + CR_LIAB, c, x->t3, cp->liability_t, "=%s", cell_of[CR_IND_LIAB]);
+    else
+        num(x, ws, top + CR_LIAB, c, cp->liability_t, x->t3);
+    /* the adjustment: benchmark x CBAM factor x tonnes */
+    int brow = benchmark_row(fr, cp->benchmark);
+    if (brow > 0)
+        fnum(x, ws, top + CR_BENCH, c, x->see, cp->benchmark->value, "=Factors!%s", cell(ref, brow, 1, true));
+    else
+        str(x, ws, top + CR_BENCH, c, L(x, L_NONE), x->na);
+    int frow = -1;
+    for (size_t i = 0; i < fr->nphase && frow < 0; i++)
+        if (cp->year_from == cp->year_to && fr->phase[i]->year == cp->year_from &&
+            close_to(fr->phase[i]->factor, cp->phase_factor))
+            frow = phase_row(fr, fr->phase[i]);
+    if (cp->year_from == 0)
+        str(x, ws, top + CR_FACTOR, c, L(x, L_NA), x->na);
+    else if (frow > 0)
+        fnum(x, ws, top + CR_FACTOR, c, x->share, cp->phase_factor, "=Factors!%s", cell(ref, frow, 1, true));
+    else /* months of several years: the tonne-weighted factor (the note below names the years) */
+        num(x, ws, top + CR_FACTOR, c, cp->phase_factor, x->share);
+    if (cp->adjustment_made && brow > 0 && cp->year_from != 0 &&
+        close_to(cp->benchmark->value * cp->phase_factor * cp->quantity_t, cp->adjustment_t))
+        fnum(x, ws, top + CR_ADJ, c, x->t3, cp->adjustment_t, "=%s*%s*%s", cell_of[CR_BENCH], cell_of[CR_FACTOR], qty);
+    else
+        num(x, ws, top + CR_ADJ, c, cp->adjustment_made ? cp->adjustment_t : 0.0, x->t3);
+    /* certificates and their cost */
+    double adj = cp->adjustment_made ? cp->adjustment_t : 0.0;
+    if (close_to(fmax(0.0, cp->liability_t - adj), cp->certificates_t))
+        fnum(x, ws, top + CR_CERT, c, x->t3, cp->certificates_t, "=MAX(0,%s-%s)", cell_of[CR_LIAB], cell_of[CR_ADJ]);
+    else
+        num(x, ws, top + CR_CERT, c, cp->certificates_t, x->t3);
+    fnum(x, ws, top + CR_COST, c, x->kwh, cp->cost_eur, "=%s*%s", cell_of[CR_CERT], price);
+    if (cp->has_cost_per_t && cp->quantity_t > 0)
+        fnum(x, ws, top + CR_PER_T, c, x->eur2, cp->cost_eur_per_t, "=%s/%s", cell_of[CR_COST], qty);
+    else
+        str(x, ws, top + CR_PER_T, c, L(x, L_NA), x->na);
+    str(x, ws, top + CR_STATUS, c, cost_status_text(x, cp->status),
+        cp->status == CBAMCOST_COMPLETE ? x->wrap : x->warn_wrap);
+}
+
+/* The Cost section of Summary (ae->cost set): a table with a column per
+ * CBAM good (the Summary's nine columns could not hold a row of sixteen
+ * figures), the goods together, why each good has its status, and the
+ * notes that say what the figure leaves out. Returns the next free row. */
+static int write_cost_summary(struct xw *x, lxw_worksheet *ws, int r, const alloc_enterprise *ae,
+                              const struct factor_rows *fr, const int *period_rows, const double *w)
+{
+    const cbamcost_ent *ce = ae->cost;
+    extra_formats(x);
+    str(x, ws, r++, 0, L(x, L_COST_TITLE), x->title);
+    cost_label(x, ws, r, L_COST_PRICE, w);
+    num(x, ws, r, 1, ce->opts.price_eur_per_t, x->eur2);
+    char price[24];
+    cell(price, r, 1, true);
+    r++;
+
+    size_t n = ce->nproducts < ae->nproducts ? ce->nproducts : ae->nproducts;
+    size_t *goods = xcalloc(n ? n : 1, sizeof *goods), ngoods = 0;
+    char others[1024] = "";
+    bool upper = false, weighted = false, as_later = false;
+    int wy0 = 0, wy1 = 0;
+    for (size_t k = 0; k < ae->nproducts; k++) {
+        size_t pi = ae->product_order[k];
+        if (pi >= n)
+            continue;
+        const cbamcost_product *cp = &ce->products[pi];
+        if (cp->status == CBAMCOST_NOT_CBAM) {
+            size_t len = strlen(others);
+            utf8_format(others + len, sizeof others - len, "%s%s", len ? ", " : "", ae->products[pi].p->id);
+            continue;
+        }
+        goods[ngoods++] = pi;
+        upper |= cp->status == CBAMCOST_UPPER_BOUND;
+        as_later |= cp->priced_as_later;
+        if (cp->year_from != 0 && cp->year_from != cp->year_to) {
+            weighted = true;
+            wy0 = wy0 == 0 || cp->year_from < wy0 ? cp->year_from : wy0;
+            wy1 = cp->year_to > wy1 ? cp->year_to : wy1;
+        }
+    }
+    if (ngoods == 0) {
+        str(x, ws, r++, 0, L(x, L_COST_NO_GOODS), NULL);
+    }
+    /* Blocks of COST_COLS goods; the goods together beside a single block. */
+    int sum_rows[] = {CR_DIRECT, CR_INDIRECT, CR_IND_LIAB, CR_LIAB, CR_ADJ, CR_CERT, CR_COST};
+    for (size_t b0 = 0; b0 < ngoods; b0 += COST_COLS) {
+        size_t nb = ngoods - b0 < COST_COLS ? ngoods - b0 : COST_COLS;
+        bool total = ngoods > 1 && ngoods <= COST_COLS;
+        const char *h[COST_COLS + 2];
+        double hw[COST_COLS + 2];
+        h[0] = L(x, L_PRODUCT);
+        for (size_t i = 0; i < nb; i++)
+            h[1 + i] = ae->products[goods[b0 + i]].p->id;
+        if (total)
+            h[1 + nb] = L(x, L_COST_TOTAL_GOODS);
+        int ncol = 1 + (int)nb + (total ? 1 : 0);
+        for (int c = 0; c < ncol; c++)
+            hw[c] = w[c];
+        wrapped_header(x, ws, r, h, ncol, hw);
+        int top = r + 1;
+        for (int k = 0; k < CR__N; k++)
+            cost_label(x, ws, top + k, cost_row_label[k], w);
+        for (size_t i = 0; i < nb; i++) {
+            size_t pi = goods[b0 + i];
+            cost_column(x, ws, top, 1 + (int)i, &ae->products[pi], &ce->products[pi], fr, period_rows[pi], price);
+        }
+        if (total) {
+            int tc = 1 + (int)nb;
+            for (size_t k = 0; k < sizeof sum_rows / sizeof *sum_rows; k++) {
+                int row = top + sum_rows[k];
+                double v = 0;
+                bool any = false;
+                for (size_t i = 0; i < nb; i++) {
+                    const cbamcost_product *cp = &ce->products[goods[i]];
+                    double t = sum_rows[k] == CR_DIRECT     ? cp->direct_t
+                               : sum_rows[k] == CR_INDIRECT ? cp->indirect_t
+                               : sum_rows[k] == CR_IND_LIAB ? cp->indirect_liable_t
+                               : sum_rows[k] == CR_LIAB     ? cp->liability_t
+                               : sum_rows[k] == CR_ADJ      ? (cp->adjustment_made ? cp->adjustment_t : 0.0)
+                               : sum_rows[k] == CR_CERT     ? cp->certificates_t
+                                                            : cp->cost_eur;
+                    v += t;
+                    any |= sum_rows[k] != CR_DIRECT || cp->has_direct;
+                }
+                if (!any)
+                    continue;
+                char a[24], b[24];
+                /* the engine's own sums where it has them */
+                if (sum_rows[k] == CR_LIAB)
+                    v = ce->liability_t;
+                else if (sum_rows[k] == CR_ADJ)
+                    v = ce->adjustment_t;
+                else if (sum_rows[k] == CR_CERT)
+                    v = ce->certificates_t;
+                else if (sum_rows[k] == CR_COST)
+                    v = ce->cost_eur;
+                fnum(x, ws, row, tc, sum_rows[k] == CR_COST ? x->kwh_bold : x->t3_bold, v, "=SUM(%s:%s)",
+                     cell(a, row, 1, false), cell(b, row, tc - 1, false));
+            }
+        }
+        /* rows whose texts wrap: tall enough for the longest */
+        for (int k = 0; k < CR__N; k++) {
+            if (k != CR_CAT && k != CR_STATUS)
+                continue;
+            const char *texts[COST_COLS + 1];
+            double tw[COST_COLS + 1];
+            int nt = 0;
+            texts[nt] = L(x, cost_row_label[k]);
+            tw[nt++] = w[0];
+            for (size_t i = 0; i < nb; i++) {
+                const cbamcost_product *cp = &ce->products[goods[b0 + i]];
+                texts[nt] = k == CR_CAT ? cp->category : cost_status_text(x, cp->status);
+                tw[nt++] = w[1 + i];
+            }
+            fit_row(x, ws, top + k, nt, texts, tw);
+        }
+        r = top + CR__N + 1;
+    }
+    /* Why each good has its status, and what the figures leave out. */
+    char line[2048];
+    for (size_t i = 0; i < ngoods; i++) {
+        const cbamcost_product *cp = &ce->products[goods[i]];
+        char why[1400];
+        cost_reason(x, cp, why, sizeof why);
+        utf8_format(line, sizeof line, x->zh ? "%s（%s）：%s" : "%s (%s): %s", ae->products[goods[i]].p->id,
+                    cost_status_text(x, cp->status), why);
+        paragraph(x, ws, r++, 8, w, line, cp->status == CBAMCOST_COMPLETE ? x->wrap : x->warn_wrap);
+    }
+    if (others[0] != '\0') {
+        utf8_format(line, sizeof line, "%s%s", L(x, L_COST_NOT_CBAM_GOODS), others);
+        paragraph(x, ws, r++, 8, w, line, x->wrap);
+    }
+    if (upper)
+        paragraph(x, ws, r++, 8, w, L(x, L_COST_NOTE_UPPER), x->warn_wrap);
+    paragraph(x, ws, r++, 8, w, L(x, L_COST_NOTE_CHINA), x->wrap);
+    utf8_format(line, sizeof line, "%s", L(x, L_COST_NOTE_FACTOR));
+    size_t len;
+    const cbamcost_phase *ph[2] = {ce->phase_lo, ce->phase_hi != ce->phase_lo ? ce->phase_hi : NULL};
+    for (int i = 0; i < 2; i++) {
+        if (ph[i] == NULL)
+            continue;
+        len = strlen(line);
+        utf8_format(line + len, sizeof line - len, "%s%d %.1f %% (%s%s%s%s%s)", i > 0 ? "; " : "", ph[i]->year,
+                    ph[i]->factor * 100.0, ph[i]->source ? ph[i]->source : "", ph[i]->url ? ", " : "",
+                    ph[i]->url ? ph[i]->url : "", ph[i]->status ? ", " : "", ph[i]->status ? ph[i]->status : "");
+    }
+    if (weighted) {
+        len = strlen(line);
+        utf8_format(line + len, sizeof line - len, "%s%s%d-%d", x->zh ? "；" : "; ", L(x, L_COST_WEIGHTED), wy0, wy1);
+    }
+    if (as_later) {
+        len = strlen(line);
+        utf8_format(line + len, sizeof line - len, "%s%s", x->zh ? "；" : "; ", L(x, L_COST_PRICED_AS_2026));
+    }
+    if (ce->phase_lo != NULL || weighted || as_later)
+        paragraph(x, ws, r++, 8, w, line, x->wrap);
+    free(goods);
+    return r + 1;
 }
 
 static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, const alloc_enterprise *ae,
@@ -2001,6 +2540,10 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
         }
     }
     r += 1;
+    /* The Cost section on a page of its own: its table is not cut in two. */
+    int cost_row = ae->cost != NULL ? r : -1;
+    if (ae->cost != NULL)
+        r = write_cost_summary(x, ws, r, ae, fr, period_rows, w);
 
     /* Inputs with their SHA-256. */
     str(x, ws, r++, 0, L(x, L_INPUTS), x->title);
@@ -2018,7 +2561,9 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
      * sizes fit one landscape A4 page at the scale that fits the tables'
      * width (their nine columns are about 1,235 pixels wide). */
     r += 1;
-    lxw_row_t breaks[] = {(lxw_row_t)r, 0};
+    lxw_row_t breaks[] = {cost_row > 0 ? (lxw_row_t)cost_row : (lxw_row_t)r, (lxw_row_t)r, 0};
+    if (cost_row <= 0)
+        breaks[1] = 0;
     ck(x, worksheet_set_h_pagebreaks(ws, breaks));
     int n = (int)ae->nmonths;
     /* Only sources with kWh: a series of zeros is noise in a legend. */
@@ -2104,6 +2649,446 @@ static void write_summary(struct xw *x, lxw_worksheet *ws, const ledger *l, cons
     }
 }
 
+/* ---- Scenario: baseline beside scenario (`cbamcalc scenario -o`) ---- */
+
+/* A source in words ("direct line"); its kWh header ("Direct line (kWh)"). */
+static const char *source_word(struct xw *x, enum supply_source s)
+{
+    static const enum label words[6] = {L_SUM_GRID,   L_SRC_TRADE,  L_SRC_PPA,
+                                        L_SRC_DIRECT, L_SRC_ONSITE, L_SUM_SUPPLIER};
+    return (unsigned)s < 6 ? L(x, words[s]) : supply_name(s);
+}
+
+static const enum label source_kwh_label[6] = {L_GRID,         L_GREEN_TRADE, L_GREEN_PPA,
+                                               L_GREEN_DIRECT, L_ONSITE,      L_SUPPLIER};
+
+/* "1,234,567": kWh in a sentence, as the cells show them. */
+static const char *grouped(char *buf, size_t size, double v)
+{
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.0f", fabs(v));
+    size_t n = strlen(digits), o = 0;
+    if (v < 0 && o + 1 < size)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* The change column: scenario - baseline, when both sides have a number. */
+static void diff_cell(struct xw *x, lxw_worksheet *ws, int r, lxw_format *f, bool hb, double b, bool hs, double s)
+{
+    char cb[24], cs[24];
+    if (hb && hs)
+        fnum(x, ws, r, 3, f, s - b, "=%s-%s", cell(cs, r, 2, false), cell(cb, r, 1, false));
+}
+
+/* A row of the comparison: label, baseline, scenario (numbers, or empty
+ * when a side has none) and their change. */
+static void cmp_row(struct xw *x, lxw_worksheet *ws, int r, const char *label_text, lxw_format *f, bool hb, double b,
+                    bool hs, double s)
+{
+    str(x, ws, r, 0, label_text, x->bold);
+    if (hb)
+        num(x, ws, r, 1, b, f);
+    if (hs)
+        num(x, ws, r, 2, s, f);
+    diff_cell(x, ws, r, f, hb, b, hs, s);
+}
+
+/* How a change was spread over the months: the engine's words in English,
+ * the profile's in Chinese. */
+static const char *profile_words(struct xw *x, const scenario_result *r, const scenario_change *c)
+{
+    if (!x->zh && (unsigned)c->source < SUPPLY__COUNT && r->profile_text[c->source] != NULL)
+        return r->profile_text[c->source];
+    switch (c->profile) {
+    case SCENARIO_PROFILE_SOURCE:
+        return L(x, L_PROF_SOURCE);
+    case SCENARIO_PROFILE_CONSUMPTION:
+        return L(x, L_PROF_CONSUMPTION);
+    case SCENARIO_PROFILE_SOLAR:
+        return L(x, L_PROF_SOLAR);
+    case SCENARIO_PROFILE_FLAT:
+        return L(x, L_PROF_FLAT);
+    case SCENARIO_PROFILE_AUTO:
+        break;
+    }
+    return L(x, L_PROF_AUTO);
+}
+
+/* What the change does to a product's CBAM cost, in one line. */
+static void product_reason(struct xw *x, const scenario_result *r, size_t pi, char *buf, size_t size)
+{
+    const scenario_side *b = &r->base, *s = &r->scen;
+    if (!b->has_cost || !s->has_cost || pi >= b->cost.nproducts || pi >= s->cost.nproducts) {
+        utf8_format(buf, size, "%s", L(x, L_SCN_R_NO_PRICE));
+        return;
+    }
+    const cbamcost_product *pb = &b->cost.products[pi], *ps = &s->cost.products[pi];
+    if (pb->status == CBAMCOST_NOT_CBAM) {
+        utf8_format(buf, size, "%s", L(x, L_SCN_R_NOT_CBAM));
+        return;
+    }
+    double d = ps->cost_eur - pb->cost_eur;
+    if (!pb->indirect_in_liability && fabs(d) < 0.005)
+        utf8_format(buf, size, "%s", L(x, L_SCN_R_UNCHANGED));
+    else if (d <= -0.005)
+        utf8_format(buf, size, "%s%.2f", L(x, L_SCN_R_SAVING), -d);
+    else if (d >= 0.005)
+        utf8_format(buf, size, "%s%.2f", L(x, L_SCN_R_RISES), d);
+    else
+        utf8_format(buf, size, "%s", L(x, L_SCN_R_SAME));
+}
+
+#define SCN_MAX_COLS (1 + 2 * SCENARIO_MAX_CHANGES + 3)
+
+static void write_scenario(struct xw *x, const scenario_result *r)
+{
+    if (r->base.res.n < 1 || r->scen.res.n < 1)
+        return;
+    const alloc_enterprise *be = &r->base.res.ents[0], *se = &r->scen.res.ents[0];
+    lxw_worksheet *ws = sheet(x, "Scenario", -1);
+    if (ws == NULL)
+        return;
+    extra_formats(x);
+
+    /* The changed sources, each once, in the order given. */
+    enum supply_source src[SCENARIO_MAX_CHANGES];
+    bool removed[SCENARIO_MAX_CHANGES];
+    int nsrc = 0;
+    for (size_t i = 0; i < r->opts.nchanges && i < SCENARIO_MAX_CHANGES; i++) {
+        bool seen = false;
+        for (int k = 0; k < nsrc && !seen; k++)
+            seen = src[k] == r->opts.changes[i].source;
+        if (!seen) {
+            removed[nsrc] = r->opts.changes[i].remove;
+            src[nsrc++] = r->opts.changes[i].source;
+        }
+    }
+    int m_used = 1 + nsrc, m_sur = 1 + 2 * nsrc, m_before = m_sur + 1, m_after = m_sur + 2;
+    int ncols = m_after + 1 > 6 ? m_after + 1 : 6, last = ncols - 1;
+    double w[SCN_MAX_COLS];
+    w[0] = 34;
+    for (int c = 1; c < ncols; c++)
+        w[c] = 16;
+    widths(x, ws, w, ncols);
+
+    str(x, ws, 0, 0, L(x, L_SCN_TITLE), x->title);
+    int row = 1;
+    paragraph(x, ws, row++, last, w, L(x, L_SCN_RULE), x->wrap);
+    if (r->monthly_only)
+        paragraph(x, ws, row++, last, w, L(x, L_SCN_MONTHLY_ONLY), x->warn_wrap);
+    row++;
+
+    /* The changes. */
+    const char *ch[] = {L(x, L_SUPPLY), L(x, L_SCN_CHANGE), L(x, L_SCN_KWH_YEAR), L(x, L_SCN_PROFILE)};
+    double chw[4] = {w[0], w[1], w[2], 0};
+    for (int c = 3; c < ncols; c++)
+        chw[3] += w[c];
+    wrapped_header(x, ws, row, ch, 4, chw);
+    if (last > 3)
+        ck(x, worksheet_merge_range(ws, (lxw_row_t)row, 3, (lxw_row_t)row, (lxw_col_t)last, ch[3], x->head));
+    row++;
+    for (size_t i = 0; i < r->opts.nchanges && i < SCENARIO_MAX_CHANGES; i++, row++) {
+        const scenario_change *c = &r->opts.changes[i];
+        char name[96];
+        utf8_format(name, sizeof name, x->zh ? "%s（%s）" : "%s (%s)", source_word(x, c->source),
+                    supply_name(c->source));
+        str(x, ws, row, 0, name, NULL);
+        str(x, ws, row, 1, L(x, c->remove ? L_SCN_REMOVE : L_SCN_ADD), NULL);
+        num(x, ws, row, 2, c->kwh_per_year, x->kwh);
+        const char *how = profile_words(x, r, c);
+        if (last > 3)
+            ck(x, worksheet_merge_range(ws, (lxw_row_t)row, 3, (lxw_row_t)row, (lxw_col_t)last, "", x->wrap));
+        str(x, ws, row, 3, how, x->wrap);
+        fit_row(x, ws, row, 1, &how, &chw[3]);
+    }
+    if (r->solar_source != NULL) {
+        char line[1024];
+        utf8_format(line, sizeof line, "%s%s", L(x, L_SCN_SOLAR_SOURCE), r->solar_source);
+        paragraph(x, ws, row++, last, w, line, x->wrap);
+    }
+    char fx[24] = "";
+    if (r->opts.has_fx) {
+        str(x, ws, row, 0, L(x, L_SCN_FX), x->bold);
+        num(x, ws, row, 1, r->opts.fx_yuan_per_eur, x->eur2);
+        cell(fx, row++, 1, true);
+    }
+    if (r->opts.has_price) {
+        str(x, ws, row, 0, L(x, L_COST_PRICE), x->bold_wrap);
+        num(x, ws, row, 1, r->opts.cost.price_eur_per_t, x->eur2);
+        const char *t = L(x, L_COST_PRICE);
+        fit_row(x, ws, row++, 1, &t, &w[0]);
+    }
+    row++;
+
+    /* The enterprise, baseline beside scenario. */
+    const char *cmp[] = {L(x, L_SCN_COMPARE), L(x, L_SCN_BASELINE), L(x, L_SCN_SCENARIO), L(x, L_SCN_DIFF),
+                         L(x, L_SCN_TARIFF)};
+    wrapped_header(x, ws, row++, cmp, 5, w);
+    int first_src = row, src_row[6];
+    for (int s = 0; s < 6; s++) {
+        src_row[s] = -1;
+        double kb = be->kwh.source[e_sources[s]], ks = se->kwh.source[e_sources[s]];
+        if (kb == 0 && ks == 0)
+            continue;
+        src_row[s] = row;
+        cmp_row(x, ws, row, L(x, source_kwh_label[s]), x->kwh, true, kb, true, ks);
+        if (r->opts.has_tariff[e_sources[s]])
+            num(x, ws, row, 4, r->opts.tariff_yuan_per_kwh[e_sources[s]], x->see);
+        row++;
+    }
+    char a[24], b[24], t_[24], formula[FORMULA_MAX];
+    int cons_row = row;
+    str(x, ws, row, 0, L(x, L_CONSUMPTION), x->bold);
+    for (int side = 0; side < 2; side++) {
+        const alloc_enterprise *ae = side ? se : be;
+        if (row > first_src)
+            fnum(x, ws, row, 1 + side, x->kwh_bold, ae->kwh.consumption, "=SUM(%s:%s)",
+                 cell(a, first_src, 1 + side, false), cell(b, row - 1, 1 + side, false));
+        else
+            num(x, ws, row, 1 + side, ae->kwh.consumption, x->kwh_bold);
+    }
+    diff_cell(x, ws, row++, x->kwh_bold, true, be->kwh.consumption, true, se->kwh.consumption);
+    cmp_row(x, ws, row++, L(x, L_LOCATION_T), x->t3, true, be->em.location, true, se->em.location);
+    cmp_row(x, ws, row++, L(x, L_MARKET_T), x->t3, true, be->em.market, true, se->em.market);
+    cmp_row(x, ws, row++, L(x, L_CBAM_T), x->t3, true, be->em.cbam, true, se->em.cbam);
+    cmp_row(x, ws, row++, L(x, L_GREEN_SHARE), x->share, be->has_green_share, be->green_share, se->has_green_share,
+            se->green_share);
+    /* Electricity cost: kWh x tariff over the sources above. */
+    const scenario_money *mb = &r->base.money, *ms = &r->scen.money;
+    int cost_row = row;
+    str(x, ws, row, 0, L(x, L_SCN_ELEC_YUAN), x->bold);
+    for (int side = 0; side < 2; side++) {
+        const scenario_money *m = side ? ms : mb;
+        const alloc_enterprise *ae = side ? se : be;
+        if (m->has_electricity) {
+            size_t len = 0;
+            bool fits = true;
+            formula[0] = '\0';
+            for (int s = 0; s < 6 && fits; s++) {
+                if (src_row[s] < 0 || ae->kwh.source[e_sources[s]] == 0 || !r->opts.has_tariff[e_sources[s]])
+                    continue;
+                int n = snprintf(formula + len, sizeof formula - len, "%s%s*%s", len ? "+" : "",
+                                 cell(a, src_row[s], 1 + side, false), cell(b, src_row[s], 4, true));
+                fits = n > 0 && (size_t)n < sizeof formula - len;
+                len += fits ? (size_t)n : 0;
+            }
+            if (fits && len > 0)
+                fnum(x, ws, row, 1 + side, x->kwh, m->electricity_yuan, "=%s", formula);
+            else
+                num(x, ws, row, 1 + side, m->electricity_yuan, x->kwh);
+        } else if (m->missing != NULL) {
+            char miss[96];
+            utf8_format(miss, sizeof miss, "%s%s", L(x, L_SCN_TARIFF_MISSING), m->missing);
+            str(x, ws, row, 1 + side, miss, x->warn_wrap);
+        }
+    }
+    diff_cell(x, ws, row++, x->kwh, mb->has_electricity, mb->electricity_yuan, ms->has_electricity,
+              ms->electricity_yuan);
+    str(x, ws, row, 0, L(x, L_SCN_ELEC_PER_KWH), x->bold);
+    for (int side = 0; side < 2; side++) {
+        const scenario_money *m = side ? ms : mb;
+        if (m->has_per_kwh && m->has_electricity)
+            fnum(x, ws, row, 1 + side, x->see, m->electricity_yuan_per_kwh, "=IF(%s>0,%s/%s,0)",
+                 cell(a, cons_row, 1 + side, false), cell(b, cost_row, 1 + side, false),
+                 cell(t_, cons_row, 1 + side, false));
+        else if (m->has_per_kwh)
+            num(x, ws, row, 1 + side, m->electricity_yuan_per_kwh, x->see);
+    }
+    diff_cell(x, ws, row++, x->see, mb->has_per_kwh, mb->electricity_yuan_per_kwh, ms->has_per_kwh,
+              ms->electricity_yuan_per_kwh);
+    int cbam_row = row;
+    cmp_row(x, ws, row++, L(x, L_COST_TITLE), x->kwh, mb->has_cbam, mb->cbam_eur, ms->has_cbam, ms->cbam_eur);
+    str(x, ws, row, 0, L(x, L_SCN_ALL_IN), x->bold_wrap);
+    {
+        const char *t = L(x, L_SCN_ALL_IN);
+        fit_row(x, ws, row, 1, &t, &w[0]);
+    }
+    for (int side = 0; side < 2; side++) {
+        const scenario_money *m = side ? ms : mb;
+        if (!m->has_all_in)
+            continue;
+        char c1[24];
+        if (m->has_electricity && m->has_cbam && fx[0] != '\0')
+            fnum(x, ws, row, 1 + side, x->see, m->all_in_yuan_per_kwh, "=IF(%s>0,(%s+%s*%s)/%s,0)",
+                 cell(a, cons_row, 1 + side, false), cell(b, cost_row, 1 + side, false),
+                 cell(t_, cbam_row, 1 + side, false), fx, cell(c1, cons_row, 1 + side, false));
+        else
+            num(x, ws, row, 1 + side, m->all_in_yuan_per_kwh, x->see);
+    }
+    diff_cell(x, ws, row++, x->see, mb->has_all_in, mb->all_in_yuan_per_kwh, ms->has_all_in, ms->all_in_yuan_per_kwh);
+    row++;
+
+    /* Each product, baseline beside scenario, and what the change does to its CBAM cost. */
+    const char *ph[] = {L(x, L_SCN_PRODUCTS), L(x, L_SCN_BASELINE), L(x, L_SCN_SCENARIO), L(x, L_SCN_DIFF)};
+    wrapped_header(x, ws, row++, ph, 4, w);
+    for (size_t k = 0; k < be->nproducts; k++) {
+        size_t pi = be->product_order[k];
+        if (pi >= se->nproducts)
+            continue;
+        const alloc_product *pb = &be->products[pi], *ps = &se->products[pi];
+        char head[512], cn[16];
+        cbamgoods_info gi = cbamgoods_lookup(pb->p->cn_code);
+        utf8_format(head, sizeof head, "%s%s%s (%s%s%s)", pb->p->id, pb->p->name ? "  " : "",
+                    pb->p->name ? pb->p->name : "", cbamgoods_format_cn(pb->p->cn_code, cn, sizeof cn),
+                    pb->p->cn_code ? ", " : "", gi.category ? gi.category : L(x, L_CST_NOT_CBAM));
+        str(x, ws, row++, 0, head, x->bold);
+        cmp_row(x, ws, row++, L(x, L_ELECTRICITY_KWH), x->kwh, true, pb->kwh, true, ps->kwh);
+        cmp_row(x, ws, row++, L(x, L_CBAM_T), x->t3, true, pb->em.cbam, true, ps->em.cbam);
+        cmp_row(x, ws, row++, L(x, L_SEE_LOCATION), x->see, pb->has_see, pb->see.location, ps->has_see,
+                ps->see.location);
+        cmp_row(x, ws, row++, L(x, L_SEE_MARKET), x->see, pb->has_see, pb->see.market, ps->has_see, ps->see.market);
+        cmp_row(x, ws, row++, L(x, L_SEE_CBAM), x->see, pb->has_see, pb->see.cbam, ps->has_see, ps->see.cbam);
+        const cbamcost_product *cb = r->base.has_cost && pi < r->base.cost.nproducts ? &r->base.cost.products[pi]
+                                                                                     : NULL;
+        const cbamcost_product *cs = r->scen.has_cost && pi < r->scen.cost.nproducts ? &r->scen.cost.products[pi]
+                                                                                     : NULL;
+        bool hb = cb != NULL && cb->status != CBAMCOST_NOT_CBAM, hs = cs != NULL && cs->status != CBAMCOST_NOT_CBAM;
+        cmp_row(x, ws, row++, L(x, L_COST_CERTIFICATES), x->t3, hb, hb ? cb->certificates_t : 0, hs,
+                hs ? cs->certificates_t : 0);
+        cmp_row(x, ws, row++, L(x, L_COST_EUR), x->kwh, hb, hb ? cb->cost_eur : 0, hs, hs ? cs->cost_eur : 0);
+        const scenario_product_money *eb = r->base.products ? &r->base.products[pi] : NULL,
+                                     *es = r->scen.products ? &r->scen.products[pi] : NULL;
+        cmp_row(x, ws, row++, L(x, L_SCN_ELEC_YUAN), x->kwh, eb && eb->has_electricity,
+                eb ? eb->electricity_yuan : 0, es && es->has_electricity, es ? es->electricity_yuan : 0);
+        char why[1024];
+        product_reason(x, r, pi, why, sizeof why);
+        paragraph(x, ws, row++, 3, w, why, hb && cb->indirect_in_liability ? x->wrap : x->warn_wrap);
+    }
+    row++;
+
+    /* By month: what was planned, what the load used, the surplus, the grid
+     * (the header row is the table's title: a title alone at the foot of a
+     * page would leave its table to the next). */
+    char hb_[2 * SCENARIO_MAX_CHANGES][128];
+    const char *mh[SCN_MAX_COLS];
+    mh[0] = L(x, L_MONTH);
+    for (int i = 0; i < nsrc; i++) {
+        utf8_format(hb_[i], sizeof hb_[i], "%s%s%s", L(x, L_SCN_PLANNED_OF), source_word(x, src[i]),
+                    L(x, L_KWH_SUFFIX));
+        utf8_format(hb_[nsrc + i], sizeof hb_[nsrc + i], "%s%s%s", L(x, L_SCN_USED_OF), source_word(x, src[i]),
+                    L(x, L_KWH_SUFFIX));
+        mh[1 + i] = hb_[i];
+        mh[m_used + i] = hb_[nsrc + i];
+    }
+    mh[m_sur] = L(x, L_SURPLUS_KWH);
+    mh[m_before] = L(x, L_SCN_GRID_BEFORE);
+    mh[m_after] = L(x, L_SCN_GRID_AFTER);
+    int m_head = row;
+    wrapped_header(x, ws, row++, mh, m_after + 1, w);
+    int m_first = row;
+    size_t nsurplus = 0;
+    for (size_t i = 0; i < r->nmonths; i++, row++) {
+        const scenario_month *sm = &r->months[i];
+        char per[8];
+        period_format(sm->ord, per, sizeof per);
+        str(x, ws, row, 0, per, x->text);
+        for (int k = 0; k < nsrc; k++) {
+            num(x, ws, row, 1 + k, sm->planned_kwh[src[k]], x->kwh);
+            num(x, ws, row, m_used + k, sm->used_kwh[src[k]], x->kwh);
+        }
+        num(x, ws, row, m_sur, sm->surplus_kwh, x->kwh);
+        num(x, ws, row, m_before, sm->grid_before_kwh, x->kwh);
+        num(x, ws, row, m_after, sm->grid_after_kwh, x->kwh);
+        nsurplus += sm->surplus_kwh > 0;
+    }
+    int m_last = row - 1;
+    if (r->nmonths > 0) {
+        str(x, ws, row, 0, L(x, L_TOTAL), x->bold);
+        for (int c = 1; c <= m_after; c++) {
+            double v = 0;
+            for (size_t i = 0; i < r->nmonths; i++) {
+                const scenario_month *sm = &r->months[i];
+                int k = c <= nsrc ? c - 1 : c - m_used;
+                v += c == m_sur      ? sm->surplus_kwh
+                     : c == m_before ? sm->grid_before_kwh
+                     : c == m_after  ? sm->grid_after_kwh
+                     : c <= nsrc     ? sm->planned_kwh[src[k]]
+                                     : sm->used_kwh[src[k]];
+            }
+            fnum(x, ws, row, c, x->kwh_bold, v, "=SUM(%s:%s)", cell(a, m_first, c, false), cell(b, m_last, c, false));
+        }
+        /* a month with a surplus stands out, also after an edit */
+        lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_CELL,
+                                     .criteria = LXW_CONDITIONAL_CRITERIA_GREATER_THAN,
+                                     .value = 0,
+                                     .format = x->surplus};
+        ck(x, worksheet_conditional_format_range(ws, (lxw_row_t)m_first, (lxw_col_t)m_sur, (lxw_row_t)m_last,
+                                                 (lxw_col_t)m_sur, &cf));
+        row++;
+    }
+    if (r->surplus_kwh > 0) {
+        char line[512], kwh[40], months[24];
+        snprintf(months, sizeof months, "%zu", nsurplus);
+        utf8_format(line, sizeof line, "%s%s%s%s%s", L(x, L_SCN_SURPLUS_A), grouped(kwh, sizeof kwh, r->surplus_kwh),
+                    L(x, L_SCN_SURPLUS_B), months, L(x, L_SCN_SURPLUS_C));
+        paragraph(x, ws, row++, last, w, line, x->warn_wrap);
+    }
+
+    /* The chart, on a page of its own: kWh, because what the added power
+     * does month by month (and where it exceeds the grid) is a matter of
+     * kWh; the tCO2 follow from the grid kWh. Series of zeros are left out. */
+    if (r->nmonths == 0)
+        return;
+    int cols[2 + SCENARIO_MAX_CHANGES], nser = 0;
+    int cand[2 + SCENARIO_MAX_CHANGES], ncand = 0;
+    cand[ncand++] = m_before;
+    cand[ncand++] = m_after;
+    for (int k = 0; k < nsrc; k++)
+        if (!removed[k])
+            cand[ncand++] = m_used + k;
+    bool negative = false;
+    for (int i = 0; i < ncand; i++) {
+        bool nonzero = false;
+        for (size_t mi = 0; mi < r->nmonths; mi++) {
+            const scenario_month *sm = &r->months[mi];
+            int c = cand[i];
+            double v = c == m_before ? sm->grid_before_kwh
+                       : c == m_after ? sm->grid_after_kwh
+                                      : sm->used_kwh[src[c - m_used]];
+            nonzero |= v != 0;
+            negative |= v < 0;
+        }
+        if (nonzero)
+            cols[nser++] = cand[i];
+    }
+    if (nser == 0)
+        return;
+    lxw_chart *chart = new_chart(x, LXW_CHART_COLUMN);
+    if (chart == NULL)
+        return;
+    for (int i = 0; i < nser; i++) {
+        lxw_chart_series *cs = add_series(x, chart);
+        if (cs == NULL)
+            return;
+        chart_series_set_categories(cs, "Scenario", (lxw_row_t)m_first, 0, (lxw_row_t)m_last, 0);
+        chart_series_set_values(cs, "Scenario", (lxw_row_t)m_first, (lxw_col_t)cols[i], (lxw_row_t)m_last,
+                                (lxw_col_t)cols[i]);
+        chart_series_set_name_range(cs, "Scenario", (lxw_row_t)m_head, (lxw_col_t)cols[i]);
+    }
+    chart_title_set_name(chart, L(x, L_SCN_CHART));
+    chart_axis_set_name(chart->y_axis, "kWh");
+    chart_axis_set_num_format(chart->y_axis, "#,##0");
+    if (!negative)
+        chart_axis_set_min(chart->y_axis, 0);
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+    row++;
+    lxw_row_t breaks[] = {(lxw_row_t)row, 0};
+    ck(x, worksheet_set_h_pagebreaks(ws, breaks));
+    /* as wide as the columns (7 pixels a character and 5 of padding), at most a landscape page */
+    double width_px = 0;
+    for (int c = 0; c < ncols; c++)
+        width_px += w[c] * 7 + 5;
+    place_chart(x, ws, row, 0, 0, 4, fmin(width_px, 1180), 440, chart);
+    x->scenario_drawing = true;
+}
+
 time_t report_xlsx_created(void)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -2127,6 +3112,8 @@ static double staging_need(const ledger *l, const alloc_enterprise *ae, const di
         512.0 * 1024 + rows * P__N * 120.0 + (double)ae->e->nseries * ((double)ae->nmonths + 4) * 120.0;
     for (size_t i = 0; i < dl->count; i++)
         bytes += 2.0 * (double)strlen(dl->items[i].message);
+    if (ae->cost != NULL) /* the Cost section (Scenario's few hundred cells fit in the margin) */
+        bytes += (20.0 + (double)ae->nproducts * 20.0) * 10 * 120.0;
     if (ae->hourly != NULL) /* the heatmap: a cell per matched hour */
         bytes += (double)ae->hourly->hours * 120.0 + (double)ae->hourly->nmonths * 30 * 120.0;
     double need = 8 * bytes;
@@ -2292,12 +3279,14 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     };
     ck(&x, workbook_set_properties(x.wb, &props));
 
-    struct factor_rows fr = {NULL, 0};
+    struct factor_rows fr = {0};
     collect_factors(&x, ae, &fr);
     int *period_rows = xcalloc(ae->nproducts ? ae->nproducts : 1, sizeof *period_rows);
 
     /* Sheets in reading order; Summary refers to the others, so it is filled last. */
     lxw_worksheet *summary = sheet(&x, "Summary", -1);
+    if (o->scenario != NULL)
+        write_scenario(&x, o->scenario);
     int etot = write_electricity(&x, ae, &fr);
     if (ae->hourly != NULL)
         write_hourly(&x, l, ae);
@@ -2305,13 +3294,15 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
     write_cbam(&x, ae, period_rows);
     write_factors(&x, &fr);
     write_quality(&x, ae, dl);
-    write_method(&x, ae);
+    write_method(&x, ae, o->scenario != NULL);
     if (summary != NULL) {
         write_summary(&x, summary, l, ae, &fr, etot, period_rows, o->created, digest);
         worksheet_activate(summary);
     }
     free(period_rows);
     free(fr.v);
+    free(fr.bm);
+    free(fr.dir);
 
     /* libxlsxwriter prints its own [ERROR] lines, naming the hidden
      * temporary, even with -q (and from every worker with -j): its reason
@@ -2348,19 +3339,23 @@ enum cbam_err report_xlsx_write(const char *path, const ledger *l, const alloc_e
         return CBAM_ERR_CANTCREAT;
     }
     /* Read it back: libxlsxwriter does not check its staging writes. With
-     * Hourly the sheets are eight, and its chart has the second drawing. */
+     * Hourly or Scenario the sheets are eight or nine; the drawings are
+     * numbered in sheet order, Summary's first. */
     enum { MAX_CHARTS = 8 };
     static const char *const chart_parts[MAX_CHARTS] = {
         "xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml", "xl/charts/chart4.xml",
         "xl/charts/chart5.xml", "xl/charts/chart6.xml", "xl/charts/chart7.xml", "xl/charts/chart8.xml"};
+    static const char *const more_sheets[] = {"xl/worksheets/sheet8.xml", "xl/worksheets/sheet9.xml"};
+    static const char *const more_drawings[] = {"xl/drawings/drawing2.xml", "xl/drawings/drawing3.xml"};
     size_t nreq = sizeof required_parts / sizeof *required_parts;
-    const char *parts[sizeof required_parts / sizeof *required_parts + 2 + MAX_CHARTS];
+    const char *parts[sizeof required_parts / sizeof *required_parts + 4 + MAX_CHARTS];
     memcpy(parts, required_parts, sizeof required_parts);
-    if (ae->hourly != NULL) {
-        parts[nreq++] = "xl/worksheets/sheet8.xml";
-        if (ae->hourly->nmatched > 0)
-            parts[nreq++] = "xl/drawings/drawing2.xml";
-    }
+    int nsheets = (ae->hourly != NULL) + (o->scenario != NULL);
+    int ndrawings = (ae->hourly != NULL && ae->hourly->nmatched > 0) + x.scenario_drawing;
+    for (int i = 0; i < nsheets; i++)
+        parts[nreq++] = more_sheets[i];
+    for (int i = 0; i < ndrawings; i++)
+        parts[nreq++] = more_drawings[i];
     for (int i = 0; i < x.ncharts && i < MAX_CHARTS; i++)
         parts[nreq++] = chart_parts[i];
     if ((o->created == 0 && !set_epoch_zero(path, why, sizeof why)) ||

@@ -17,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, suite_outname());
     srunner_add_suite(sr, suite_batch());
     srunner_add_suite(sr, suite_xlsx());
+    srunner_add_suite(sr, suite_xlsx_cost());
     srunner_add_suite(sr, suite_template());
     srunner_add_suite(sr, suite_hourly());
     srunner_add_suite(sr, suite_msgzh());

@@ -16,6 +16,7 @@ Suite *suite_misc(void);
 Suite *suite_outname(void);
 Suite *suite_batch(void);
 Suite *suite_xlsx(void);
+Suite *suite_xlsx_cost(void);
 Suite *suite_template(void);
 Suite *suite_hourly(void);
 Suite *suite_msgzh(void);
