@@ -65,6 +65,7 @@ typedef struct cli_report_args {
     char benchmark_column;    /* --benchmark-column A|B; 0: not chosen */
     const char *direct;       /* --direct FILE; NULL: direct emissions not given */
     struct scenario_opts *scenario; /* `scenario`: the changes; NULL for report */
+    const struct scenario_result *scenario_result; /* set by the run for the outputs; NULL for report */
 } cli_report_args;
 
 /* What a report run gives back (batch mode keeps it in its summary). */
@@ -92,6 +93,15 @@ int cli_cmd_scenario(int argc, char **argv);
 /* report and validate with the signature of the others (cli.c's list of commands). */
 int cli_cmd_report_main(int argc, char **argv);
 int cli_cmd_validate_main(int argc, char **argv);
+
+/* cmd_scenario.c: one of scenario's own options (opt is its long name
+ * without "--": add, remove, profile, tariff, fx) into so; 0, or the usage
+ * exit code after saying what was expected. */
+int cli_scenario_option(struct scenario_opts *so, const char *opt, const char *arg);
+/* After every option: what must be there (a change); 0 or 64. */
+int cli_scenario_check(const struct scenario_opts *so);
+/* `scenario --help`. */
+extern const char cli_scenario_help[];
 
 /* Makes a write to a closed pipe an error (EPIPE) instead of a death by
  * SIGPIPE: report and batch then finish their files and say so. */

@@ -15,6 +15,11 @@
 #include <jansson.h>
 #include <stdio.h>
 
+/* What every cost output says about a carbon price paid in China. */
+#define REPORT_JSON_COST_CHINA_NOTE                                                                          \
+    "no carbon price paid in China is deducted for indirect emissions: China's national ETS covers direct "  \
+    "emissions only (Reg. (EU) 2023/956 Art. 9)"
+
 /* A member added to each enterprise's object by another module (the
  * official template's plan): fn returns a new reference, or NULL to add
  * nothing for that enterprise. */
@@ -41,5 +46,11 @@ enum cbam_err report_json_write_ex(FILE *f, const ledger *l, const alloc_result 
                                    const report_json_extra *x);
 enum cbam_err report_json_write_one_ex(FILE *f, const ledger *l, const alloc_enterprise *only, const diag_list *dl,
                                        const report_json_extra *x);
+
+struct scenario_result;
+/* The comparison of `cbamcalc scenario` (README "Scenarios"): baseline,
+ * scenario and change, per enterprise, product and month. */
+enum cbam_err report_json_write_scenario(FILE *f, const ledger *l, const struct scenario_result *r,
+                                         const diag_list *dl);
 
 #endif

@@ -15,6 +15,10 @@ void report_text_write(FILE *f, const alloc_result *r);
 /* The summary in Chinese when zh, else in English (as report_text_write()). */
 void report_text_write_lang(FILE *f, const alloc_result *r, bool zh);
 
+struct scenario_result;
+/* The comparison of `cbamcalc scenario`: baseline, scenario and change. */
+void report_text_scenario(FILE *f, const struct scenario_result *r, bool zh);
+
 /* Columns s takes on a terminal: two for a CJK (East Asian wide or
  * full-width) character, one for any other character or invalid byte. */
 size_t report_text_width(const char *s);

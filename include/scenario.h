@@ -61,7 +61,8 @@ typedef struct scenario_opts {
     bool has_fx;
     double fx_yuan_per_eur; /* --fx */
     bool has_price;
-    cbamcost_opts cost; /* --cbam-price, --cbam-year */
+    cbamcost_opts cost;           /* --cbam-price, --cbam-year */
+    enum supply_source replace;   /* what added kWh replace: grid (0, the default) or supplier (--replace) */
 } scenario_opts;
 
 typedef struct scenario_month {
@@ -69,7 +70,7 @@ typedef struct scenario_month {
     double planned_kwh[SUPPLY__COUNT]; /* the yearly amounts' share for this month (removals negative) */
     double used_kwh[SUPPLY__COUNT];    /* what reaches the load: planned, less the surplus */
     double surplus_kwh;                /* added kWh beyond the month's grid: not consumed */
-    double grid_before_kwh, grid_after_kwh;
+    double grid_before_kwh, grid_after_kwh; /* of the replaced source: grid, or supplier with --replace */
 } scenario_month;
 
 /* Electricity cost of one side: kWh by source x tariff (yuan). */
@@ -122,6 +123,9 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
                            const cbamcost_db *db_cost, const scenario_opts *o, scenario_result *out,
                            diag_list *dl);
 void scenario_result_free(scenario_result *r);
+
+/* Why product p's CBAM cost changes or not, in one sentence (into buf). */
+void scenario_product_reason(const scenario_result *r, size_t p, char *buf, size_t size);
 
 /* "source", "consumption", "solar", "flat"; parse accepts the same words. */
 const char *scenario_profile_name(enum scenario_profile p);

@@ -22,6 +22,8 @@ static const struct command {
     {"template", "fill the Commission's CBAM communication template (v2.1.1) for one enterprise",
      cli_cmd_template},
     {"factors", "list or show the emission factors (factors list | factors show ID)", cli_cmd_factors},
+    {"scenario", "compare an enterprise's figures and costs with more green power (--add SRC=KWH)",
+     cli_cmd_scenario},
     {"batch", "run report for many clients (a manifest or a folder per client), unattended", cli_cmd_batch},
     {"demo", "run report on the bundled example (Yuncheng green-power park)", cli_cmd_demo},
 };

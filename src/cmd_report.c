@@ -2,6 +2,7 @@
  * from input files to outputs, and progress on a terminal. */
 #include "config.h"
 #include "allocate.h"
+#include "cbamcost.h"
 #include "cli.h"
 #include "factors.h"
 #include "ingest.h"
@@ -11,6 +12,7 @@
 #include "report_json.h"
 #include "report_text.h"
 #include "report_xlsx.h"
+#include "scenario.h"
 #include "supply.h"
 #include "utf8.h"
 #include "workers.h"
@@ -80,6 +82,18 @@ static const char report_help[] =
     "      --cbam-grid-factor ID|VALUE  CBAM grid factor (default: the EU default for the\n"
     "                              country, code D.4(a); another factor is code D.4(b))\n"
     "\n"
+    "CBAM cost (per CBAM good: certificates = embedded emissions in the liability less\n"
+    "the free allocation adjustment; cost = certificates x price; README \"CBAM cost\"):\n"
+    "      --cbam-price EUR     price of a CBAM certificate, EUR per tCO2; turns the cost on\n"
+    "      --cbam-year YYYY     the year of import whose CBAM factor applies (default: each\n"
+    "                           month's own; months before 2026 are priced as 2026)\n"
+    "      --benchmarks FILE    cn_code, value (tCO2/t), column (A/B), source: free allocation\n"
+    "                           benchmarks (without them the cost is an upper bound)\n"
+    "      --benchmark-column A|B  the column to use when the file gives both\n"
+    "      --direct FILE        [enterprise_id,] product_id, direct_t_co2_per_t, source: the\n"
+    "                           goods' direct emissions (without them the figure is the\n"
+    "                           electricity's part, before any adjustment)\n"
+    "\n"
     "Selection:\n"
     "      --year YYYY          report the months of one year\n"
     "      --from YYYY-MM       first month of the period\n"
@@ -143,6 +157,17 @@ enum {
     OPT_OUT_DIR,
     OPT_PRODUCT,
     OPT_INTERVAL_LABEL,
+    OPT_CBAM_PRICE,
+    OPT_CBAM_YEAR,
+    OPT_BENCHMARKS,
+    OPT_BENCHMARK_COLUMN,
+    OPT_DIRECT,
+    OPT_ADD, /* scenario's own: cmd_scenario.c */
+    OPT_REMOVE,
+    OPT_PROFILE,
+    OPT_TARIFF,
+    OPT_FX,
+    OPT_REPLACE,
 };
 
 static const struct option report_options[] = {
@@ -170,6 +195,17 @@ static const struct option report_options[] = {
     {"template", required_argument, NULL, OPT_TEMPLATE},
     {"processes", required_argument, NULL, OPT_PROCESSES},
     {"out-dir", required_argument, NULL, OPT_OUT_DIR},
+    {"cbam-price", required_argument, NULL, OPT_CBAM_PRICE},
+    {"cbam-year", required_argument, NULL, OPT_CBAM_YEAR},
+    {"benchmarks", required_argument, NULL, OPT_BENCHMARKS},
+    {"benchmark-column", required_argument, NULL, OPT_BENCHMARK_COLUMN},
+    {"direct", required_argument, NULL, OPT_DIRECT},
+    {"add", required_argument, NULL, OPT_ADD},
+    {"remove", required_argument, NULL, OPT_REMOVE},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"tariff", required_argument, NULL, OPT_TARIFF},
+    {"fx", required_argument, NULL, OPT_FX},
+    {"replace", required_argument, NULL, OPT_REPLACE},
     {"jobs", required_argument, NULL, 'j'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -194,7 +230,7 @@ static bool add_input(const char **list, size_t *n, const char *path)
     return true;
 }
 
-enum mode { MODE_REPORT, MODE_VALIDATE, MODE_TEMPLATE };
+enum mode { MODE_REPORT, MODE_VALIDATE, MODE_TEMPLATE, MODE_SCENARIO };
 
 /* An output that names an input or the template, or an existing thing
  * that is not a file (a device, a pipe, a directory): it is refused when
@@ -208,8 +244,15 @@ static bool refused_later(const cli_report_args *a, const char *out)
 static int report_main(int argc, char **argv, enum mode mode)
 {
     bool validate_only = mode == MODE_VALIDATE;
-    const char *cmd = mode == MODE_TEMPLATE ? "template" : validate_only ? "validate" : "report";
+    const char *cmd = mode == MODE_TEMPLATE   ? "template"
+                      : mode == MODE_SCENARIO ? "scenario"
+                      : validate_only         ? "validate"
+                                              : "report";
     cli_report_args a = {.validate_only = validate_only, .jobs = (int)workers_default()};
+    scenario_opts so = {0};
+    if (mode == MODE_SCENARIO)
+        a.scenario = &so;
+    const char *cost_opt = NULL; /* a cost option that needs --cbam-price */
     long year = 0;
     bool split = false;
     const char *out_dir = NULL;
@@ -326,7 +369,53 @@ static int report_main(int argc, char **argv, enum mode mode)
             if (!month_arg(optarg, &a.to_ord))
                 return cli_usage_error(cmd, "--to %s: expected a month such as 2025-12", optarg);
             break;
-        case 'h': fputs(mode == MODE_TEMPLATE ? template_help : report_help, stdout); return 0;
+        case OPT_CBAM_PRICE: {
+            double v;
+            if (parse_number(optarg, strlen(optarg), &v) != PARSE_OK || v < 0)
+                return cli_usage_error(cmd, "--cbam-price %s: expected the price of a CBAM certificate in EUR per "
+                                       "tCO2, a number such as 75.36", optarg);
+            a.has_cbam_price = true;
+            a.cbam_price = v;
+            break;
+        }
+        case OPT_CBAM_YEAR: {
+            long y;
+            if (parse_int(optarg, strlen(optarg), CBAMCOST_FIRST_YEAR, 2100, &y) != PARSE_OK)
+                return cli_usage_error(cmd, "--cbam-year %s: expected the year of import, %d or later (CBAM "
+                                       "certificates are due from %d)", optarg, CBAMCOST_FIRST_YEAR,
+                                       CBAMCOST_FIRST_YEAR);
+            a.cbam_year = (int)y;
+            cost_opt = "--cbam-year";
+            break;
+        }
+        case OPT_BENCHMARKS: a.benchmarks = optarg; cost_opt = "--benchmarks"; break;
+        case OPT_DIRECT: a.direct = optarg; cost_opt = "--direct"; break;
+        case OPT_BENCHMARK_COLUMN:
+            if (strcmp(optarg, "A") != 0 && strcmp(optarg, "B") != 0 && strcmp(optarg, "a") != 0 &&
+                strcmp(optarg, "b") != 0)
+                return cli_usage_error(cmd, "--benchmark-column %s: expected A or B (the Commission's two "
+                                       "columns of benchmarks)", optarg);
+            a.benchmark_column = (char)(optarg[0] & ~0x20);
+            cost_opt = "--benchmark-column";
+            break;
+        case OPT_ADD:
+        case OPT_REMOVE:
+        case OPT_PROFILE:
+        case OPT_TARIFF:
+        case OPT_FX:
+        case OPT_REPLACE: {
+            static const char *const opt_names[] = {"add", "remove", "profile", "tariff", "fx", "replace"};
+            if (mode != MODE_SCENARIO)
+                return cli_usage_error(cmd, "--%s goes with 'cbamcalc scenario'", opt_names[c - OPT_ADD]);
+            int rc = cli_scenario_option(&so, opt_names[c - OPT_ADD], optarg);
+            if (rc != 0)
+                return rc;
+            break;
+        }
+        case 'h':
+            fputs(mode == MODE_TEMPLATE ? template_help : mode == MODE_SCENARIO ? cli_scenario_help : report_help,
+                  stdout);
+            return 0;
         case ':': return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
@@ -338,6 +427,23 @@ static int report_main(int argc, char **argv, enum mode mode)
                                argv[optind]);
     if (a.nelectricity == 0)
         return cli_usage_error(cmd, "an electricity file is required (-e FILE)");
+    if (cost_opt != NULL && !a.has_cbam_price)
+        return cli_usage_error(cmd, "%s goes with --cbam-price EUR (the price of a certificate, EUR per tCO2)",
+                               cost_opt);
+    if (a.has_cbam_price && (mode == MODE_VALIDATE || mode == MODE_TEMPLATE))
+        return cli_usage_error(cmd, "--cbam-price goes with 'cbamcalc report' or 'cbamcalc scenario'");
+    if (mode == MODE_SCENARIO) {
+        int rc = cli_scenario_check(&so);
+        if (rc != 0)
+            return rc;
+        if (split)
+            return cli_usage_error(cmd, "--split: a scenario is of one enterprise (choose it with --enterprise ID)");
+        if (a.template_in != NULL)
+            return cli_usage_error(cmd, "--template goes with 'cbamcalc report --split' or 'cbamcalc template'");
+        so.has_price = a.has_cbam_price;
+        so.cost.price_eur_per_t = a.cbam_price;
+        so.cost.year = a.cbam_year;
+    }
     if (year != 0 && (a.from_ord || a.to_ord))
         return cli_usage_error(cmd, "--year and --from/--to exclude each other");
     if (year != 0) {
@@ -430,6 +536,12 @@ int cli_cmd_report(int argc, char **argv, bool validate_only)
 int cli_cmd_template(int argc, char **argv)
 {
     return report_main(argc, argv, MODE_TEMPLATE);
+}
+
+int cli_cmd_scenario(int argc, char **argv)
+{
+    cli_ignore_sigpipe();
+    return report_main(argc, argv, MODE_SCENARIO);
 }
 
 /* ---- progress on a terminal ---- */
@@ -540,8 +652,33 @@ static void run_settings(ledger *l, const cli_report_args *a, const alloc_opts *
         setting_part(line, sizeof line, "value", buf);
     }
     setting_part(line, sizeof line, "encoding", a->encoding);
+    if (a->has_cbam_price) { /* the cost's settings change its figures, not the emissions' */
+        snprintf(buf, sizeof buf, "%.17g", a->cbam_price);
+        setting_part(line, sizeof line, "cbam-price", buf);
+        snprintf(buf, sizeof buf, "%d", a->cbam_year);
+        setting_part(line, sizeof line, "cbam-year", a->cbam_year ? buf : NULL);
+        char col[2] = {a->benchmark_column, '\0'};
+        setting_part(line, sizeof line, "benchmark-column", a->benchmark_column ? col : NULL);
+    }
     snprintf(buf, sizeof buf, "%d", a->interval_label);
     setting_part(line, sizeof line, "label", a->interval_label != 0 ? buf : NULL);
+    const scenario_opts *so = a->scenario;
+    for (size_t k = 0; so != NULL && k < so->nchanges; k++) {
+        const scenario_change *c = &so->changes[k];
+        snprintf(buf, sizeof buf, "%s=%.17g", supply_name(c->source), c->kwh_per_year);
+        setting_part(line, sizeof line, c->remove ? "remove" : "add", buf);
+        setting_part(line, sizeof line, "profile", scenario_profile_name(c->profile));
+    }
+    for (int k = 0; so != NULL && k < SUPPLY__COUNT; k++)
+        if (so->has_tariff[k]) {
+            snprintf(buf, sizeof buf, "%s=%.17g", supply_name((enum supply_source)k), so->tariff_yuan_per_kwh[k]);
+            setting_part(line, sizeof line, "tariff", buf);
+        }
+    setting_part(line, sizeof line, "replace", so != NULL && so->replace != SUPPLY_GRID ? supply_name(so->replace) : NULL);
+    if (so != NULL && so->has_fx) {
+        snprintf(buf, sizeof buf, "%.17g", so->fx_yuan_per_eur);
+        setting_part(line, sizeof line, "fx", buf);
+    }
     for (size_t k = 0; k < a->nmap; k++) {
         setting_part(line, sizeof line, "map", a->map[k].canonical);
         setting_part(line, sizeof line, "as", a->map[k].header);
@@ -647,6 +784,66 @@ static void warn_kind(diag_list *dl, const factor *f, const char *opt, enum fact
                  factors_kind_name(f->kind), factors_kind_name(want));
 }
 
+/* The CBAM cost's tables: the shipped CBAM factors, and the user's
+ * benchmarks and direct emissions, which are inputs (listed, hashed). */
+static enum cbam_err load_cost(cbamcost_db **out, ledger *l, const cli_report_args *a, diag_list *dl)
+{
+    cbamcost_db *cdb = *out = cbamcost_db_new();
+    enum cbam_err err = cbamcost_load_builtin(cdb, dl);
+    if (err != CBAM_OK)
+        return CBAM_ERR_INTERNAL; /* the shipped table is checked by the tests */
+    const char *paths[] = {a->benchmarks, a->direct};
+    const char *roles[] = {"benchmarks", "direct"};
+    for (size_t i = 0; i < 2; i++) {
+        if (paths[i] == NULL)
+            continue;
+        csvin_stats st = {0};
+        int in = ledger_add_input(l, paths[i], roles[i]);
+        enum cbam_err e = outfile_check_input(paths[i], dl);
+        if (e == CBAM_OK)
+            e = i == 0 ? cbamcost_load_benchmarks(cdb, paths[i], a->benchmark_column, dl, &st)
+                       : cbamcost_load_direct(cdb, paths[i], dl, &st);
+        memcpy(l->inputs[in].sha256, st.sha256, sizeof st.sha256);
+        l->inputs[in].rows = st.records > 0 ? st.records - 1 : 0;
+        err = worse(err, e);
+    }
+    return err;
+}
+
+/* The one enterprise a scenario is of: --enterprise, or the only one. */
+static ledger_enterprise *scenario_enterprise(ledger *l, const cli_report_args *a, diag_list *dl)
+{
+    if (a->enterprise != NULL)
+        return ledger_enterprise_get(l, a->enterprise, strlen(a->enterprise), false);
+    /* Only enterprises with rows count (the enterprises file may list others). */
+    size_t with_rows = 0;
+    ledger_enterprise *one = NULL;
+    for (size_t i = 0; i < l->nents; i++)
+        if (l->ents[i]->nmonths > 0 || l->ents[i]->nannual > 0) {
+            with_rows++;
+            one = l->ents[i];
+        }
+    if (with_rows == 1)
+        return one;
+    if (with_rows == 0) {
+        diag_add(dl, DIAG_ERROR, NULL, 0, 0, "no enterprise has data in the selected period");
+        return NULL;
+    }
+    char ids[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < l->nents && len + 40 < sizeof ids; i++) {
+        if (l->ents[i]->nmonths == 0 && l->ents[i]->nannual == 0)
+            continue;
+        const char *id = l->ents[i]->id;
+        size_t n = utf8_cut(id, strlen(id), sizeof ids - len - 8);
+        len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%.*s", i ? ", " : "", (int)n, id);
+    }
+    diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+             "the inputs hold %zu enterprises (%s%s); a scenario is of one: add --enterprise ID", with_rows, ids,
+             len + 40 >= sizeof ids ? ", ..." : "");
+    return NULL;
+}
+
 int cli_run_report(const cli_report_args *a)
 {
     return cli_run_report_ex(a, NULL);
@@ -684,6 +881,10 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
         }
         free(paths);
     }
+
+    cbamcost_db *cdb = NULL;
+    if (err == CBAM_OK && a->has_cbam_price)
+        err = load_cost(&cdb, l, a, &dl);
 
     alloc_opts ao = {.from_ord = a->from_ord, .to_ord = a->to_ord,
                      .drop_hour_detail = a->xlsx_out == NULL && a->xlsx_dir == NULL};
@@ -729,9 +930,23 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
             err = worse(err, CBAM_ERR_DATA);
         }
     }
-    if (err == CBAM_OK) {
+    scenario_result sr = {0};
+    bool have_scenario = false;
+    if (err == CBAM_OK && a->scenario != NULL) {
+        run_settings(l, a, &ao);
+        ledger_enterprise *e = scenario_enterprise(l, a, &dl);
+        err = e == NULL ? CBAM_ERR_USAGE : scenario_run(l, e, db, &ao, cdb, a->scenario, &sr, &dl);
+        have_scenario = err == CBAM_OK;
+        if (have_scenario)
+            res = sr.base.res; /* the workbook and the outcome read the baseline; sr keeps owning it */
+    } else if (err == CBAM_OK) {
         run_settings(l, a, &ao);
         err = alloc_run(l, db, &ao, &res, &dl);
+        for (size_t i = 0; err == CBAM_OK && cdb != NULL && i < res.n; i++) {
+            res.ents[i].cost = xcalloc(1, sizeof *res.ents[i].cost);
+            cbamcost_opts co = {.price_eur_per_t = a->cbam_price, .year = a->cbam_year};
+            err = cbamcost_compute(cdb, &co, &res.ents[i], res.ents[i].cost, &dl);
+        }
         if (err == CBAM_OK && res.n == 0 && !a->validate_only) {
             diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "no enterprise has data in the selected period");
             err = CBAM_ERR_DATA;
@@ -751,10 +966,17 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
                  ids, len + 40 >= sizeof ids ? ", ..." : "", a->template_out ? "template" : "workbook");
         err = CBAM_ERR_USAGE;
     }
-    if (err == CBAM_OK && !a->validate_only)
-        err = outputs_write(a, l, &res, &dl);
-    if (err == CBAM_OK && a->summary)
-        report_text_write_lang(stdout, &res, a->zh);
+    if (err == CBAM_OK && !a->validate_only) {
+        cli_report_args sa = *a;
+        sa.scenario_result = have_scenario ? &sr : NULL;
+        err = outputs_write(&sa, l, &res, &dl);
+    }
+    if (err == CBAM_OK && a->summary) {
+        if (have_scenario)
+            report_text_scenario(stdout, &sr, a->zh);
+        else
+            report_text_write_lang(stdout, &res, a->zh);
+    }
 
     if (out != NULL) {
         memset(out, 0, sizeof *out);
@@ -825,8 +1047,12 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
             fprintf(stderr, "cbamcalc: wrote %zu workbook%s and JSON file%s%s to %s%s\n", res.n, res.n == 1 ? "" : "s",
                     res.n == 1 ? "" : "s", a->template_dir ? " and filled templates" : "", a->xlsx_dir, warn);
     }
-    alloc_result_free(&res);
+    if (a->scenario != NULL)
+        scenario_result_free(&sr); /* res, when set, is its baseline */
+    if (!have_scenario)
+        alloc_result_free(&res);
     ledger_free(l);
+    cbamcost_db_free(cdb);
     factors_free(db);
     diag_list_free(&dl);
     return cbam_err_exit_code(err);

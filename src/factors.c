@@ -435,11 +435,13 @@ enum cbam_err factors_load_file(factors_db *db, const char *path, diag_list *dl,
 }
 
 /* The shipped tables beside the factor tables that are not factor tables:
- * intensity ranges (intensity.c) and CN names (cbamgoods.c). A copy of the
+ * intensity ranges (intensity.c), CN names (cbamgoods.c), the CBAM factor
+ * schedule (cbamcost.c) and the solar profile (solar.c). A copy of the
  * shipped folder given to --factors holds them too. */
 static bool not_factor_table(const char *file)
 {
-    return strcmp(file, "intensity-ranges.csv") == 0 || strcmp(file, "cn-names.csv") == 0;
+    return strcmp(file, "intensity-ranges.csv") == 0 || strcmp(file, "cn-names.csv") == 0 ||
+           strcmp(file, "cbam-phase-in.csv") == 0 || strcmp(file, "solar-profile.csv") == 0;
 }
 
 enum cbam_err factors_load_builtin(factors_db *db, diag_list *dl)

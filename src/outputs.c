@@ -254,7 +254,7 @@ static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
     switch (it->kind) {
     case ITEM_XLSX: {
         const alloc_enterprise *ae = &r->res->ents[it->ent];
-        report_xlsx_opts xo = {.zh = r->a->zh, .created = report_xlsx_created()};
+        report_xlsx_opts xo = {.zh = r->a->zh, .created = report_xlsx_created(), .scenario = r->a->scenario_result};
         diag_list view;
         if (r->di != NULL)
             diag_view(r->dl, r->di, it->ent, &view);
@@ -282,7 +282,10 @@ static enum cbam_err write_item(const struct run *r, size_t k, diag_list *errs)
                 return CBAM_ERR_CANTCREAT;
             }
         }
-        if (it->kind == ITEM_JSON_ALL) {
+        if (it->kind == ITEM_JSON_ALL && r->a->scenario_result != NULL) {
+            errno = 0;
+            err = report_json_write_scenario(of->fp, r->l, r->a->scenario_result, r->dl);
+        } else if (it->kind == ITEM_JSON_ALL) {
             errno = 0;
             err = report_json_write_ex(of->fp, r->l, r->res, r->dl, r->jx);
         } else {

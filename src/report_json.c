@@ -9,7 +9,9 @@
  * tokens; one inside a string is escaped). */
 #include "config.h"
 #include "report_json.h"
+#include "cbamcost.h"
 #include "parse.h"
+#include "scenario.h"
 #include "xalloc.h"
 
 #include <jansson.h>
@@ -168,6 +170,96 @@ static json_t *hourly_object(struct jw *w, const hourly_ent *h)
     return o;
 }
 
+static json_t *int_or_null(bool has, long v)
+{
+    return has ? checked(json_integer(v)) : checked(json_null());
+}
+
+/* A product's CBAM cost (cbamcost.h): its inputs, each term and the result. */
+static json_t *cost_object(struct jw *w, const cbamcost_product *c, double price)
+{
+    json_t *o = checked(json_object());
+    put(o, "status", str(cbamcost_status_name(c->status)));
+    put(o, "category", str(c->category));
+    put(o, "indirect_in_liability", checked(json_boolean(c->indirect_in_liability)));
+    put(o, "quantity_t", num(w, c->quantity_t));
+    put(o, "direct_t_co2_per_t", c->direct ? num(w, c->direct->t_per_t) : checked(json_null()));
+    put(o, "direct_source", str(c->direct ? c->direct->source : NULL));
+    put(o, "direct_t_co2", num(w, c->direct_t));
+    put(o, "indirect_t_co2", num(w, c->indirect_t));
+    put(o, "indirect_in_liability_t_co2", num(w, c->indirect_liable_t));
+    put(o, "liability_t_co2", num(w, c->liability_t));
+    if (c->benchmark != NULL) {
+        const cbamcost_benchmark *b = c->benchmark;
+        json_t *bo = checked(json_object());
+        char col[2] = {b->column, '\0'};
+        put(bo, "cn_code", str(b->cn));
+        put(bo, "value_t_co2_per_t", num(w, b->value));
+        put(bo, "column", str(b->column ? col : NULL));
+        put(bo, "source", str(b->source));
+        put(bo, "file", str(b->file));
+        put(bo, "line", checked(json_integer(b->line)));
+        put(o, "benchmark", bo);
+    } else {
+        put(o, "benchmark", checked(json_null()));
+    }
+    bool has_years = c->year_from != 0;
+    put(o, "cbam_factor", has_years ? num(w, c->phase_factor) : checked(json_null()));
+    json_t *years = checked(json_array());
+    if (has_years) {
+        push(years, checked(json_integer(c->year_from)));
+        push(years, checked(json_integer(c->year_to)));
+    }
+    put(o, "years", years);
+    put(o, "priced_as_later_year", checked(json_boolean(c->priced_as_later)));
+    put(o, "adjustment_made", checked(json_boolean(c->adjustment_made)));
+    put(o, "adjustment_t_co2", num(w, c->adjustment_t));
+    put(o, "certificates", num(w, c->certificates_t));
+    put(o, "floored", checked(json_boolean(c->floored)));
+    put(o, "price_eur_per_t_co2", num(w, price));
+    put(o, "cost_eur", num(w, c->cost_eur));
+    put(o, "cost_eur_per_t", c->has_cost_per_t ? num(w, c->cost_eur_per_t) : checked(json_null()));
+    /* China's national ETS prices direct emissions only: nothing paid there
+     * is deducted from the indirect part (Reg. 2023/956 Art. 9). */
+    put(o, "china_carbon_price_deducted_eur", num(w, 0));
+    put(o, "reason", str(c->reason));
+    return o;
+}
+
+/* The enterprise's CBAM cost: the price, the sums and what the figure is. */
+static json_t *cost_summary(struct jw *w, const cbamcost_ent *c)
+{
+    json_t *o = checked(json_object());
+    bool upper = false, indirect_only = false, later = false;
+    for (size_t p = 0; p < c->nproducts; p++) {
+        upper = upper || c->products[p].status == CBAMCOST_UPPER_BOUND;
+        indirect_only = indirect_only || c->products[p].status == CBAMCOST_INDIRECT_ONLY;
+        later = later || c->products[p].priced_as_later;
+    }
+    put(o, "price_eur_per_t_co2", num(w, c->opts.price_eur_per_t));
+    put(o, "year", int_or_null(c->opts.year != 0, c->opts.year));
+    put(o, "goods", checked(json_integer((json_int_t)c->ngoods)));
+    put(o, "liability_t_co2", num(w, c->liability_t));
+    put(o, "adjustment_t_co2", num(w, c->adjustment_t));
+    put(o, "certificates", num(w, c->certificates_t));
+    put(o, "cost_eur", num(w, c->cost_eur));
+    put(o, "upper_bound", checked(json_boolean(upper)));
+    json_t *notes = checked(json_array());
+    push(notes, str(REPORT_JSON_COST_CHINA_NOTE));
+    if (upper)
+        push(notes, str("no benchmark was given for some goods (--benchmarks): their free allocation "
+                        "adjustment is 0 and their cost an upper bound"));
+    if (indirect_only)
+        push(notes, str("direct emissions were not given for some goods (--direct): their figure is the "
+                        "certificates for the electricity's emissions in the liability alone, before the free "
+                        "allocation adjustment, which is made against a good's whole embedded emissions"));
+    if (later)
+        push(notes, str("months before 2026 are priced with the CBAM factor of 2026, as if the goods were "
+                        "imported in 2026 (the CBAM definitive period); choose the year with --cbam-year"));
+    put(o, "notes", notes);
+    return o;
+}
+
 static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
 {
     const ledger_enterprise *e = ae->e;
@@ -217,9 +309,13 @@ static json_t *enterprise_object(struct jw *w, const alloc_enterprise *ae)
         put(p, "electricity_mwh_per_t", ap->has_see ? num(w, ap->mwh_per_t) : checked(json_null()));
         put(p, "cbam_ef_t_co2_per_mwh", ap->has_cbam_ef ? num(w, ap->cbam_ef) : checked(json_null()));
         put(p, "cbam_ef_source_code", str(ap->cbam_code));
+        if (ae->cost != NULL)
+            put(p, "cbam_cost", cost_object(w, &ae->cost->products[ae->product_order[k]], ae->cost->opts.price_eur_per_t));
         push(prods, p);
     }
     put(o, "products", prods);
+    if (ae->cost != NULL)
+        put(o, "cbam_cost", cost_summary(w, ae->cost));
 
     json_t *months = checked(json_array());
     for (size_t i = 0; i < ae->nmonths; i++) {
@@ -426,4 +522,224 @@ enum cbam_err report_json_write_one(FILE *out, const ledger *l, const alloc_ente
                                     const diag_list *dl)
 {
     return write_report(out, l, only, 1, only->e->id, dl, NULL);
+}
+
+/* ---- scenario ---- */
+
+static json_t *num_or_null(struct jw *w, bool has, double v)
+{
+    return has ? num(w, v) : checked(json_null());
+}
+
+static json_t *source_kwh(struct jw *w, const double k[SUPPLY__COUNT])
+{
+    json_t *o = checked(json_object());
+    for (int s = 0; s < SUPPLY__COUNT; s++)
+        put(o, s == SUPPLY_CERTIFICATE ? "certificates" : supply_name((enum supply_source)s), num(w, k[s]));
+    return o;
+}
+
+/* The enterprise's side: kWh, tCO2, green share, money. */
+static json_t *side_object(struct jw *w, const scenario_side *s)
+{
+    const alloc_enterprise *ae = &s->res.ents[0];
+    const scenario_money *m = &s->money;
+    json_t *o = checked(json_object());
+    json_t *k = source_kwh(w, ae->kwh.source);
+    put(k, "consumption", num(w, ae->kwh.consumption));
+    put(o, "kwh", k);
+    put(o, "t_co2", em_object(w, &ae->em));
+    put(o, "green_share", num_or_null(w, ae->has_green_share, ae->green_share));
+    put(o, "electricity_cost_yuan", num_or_null(w, m->has_electricity, m->electricity_yuan));
+    put(o, "electricity_yuan_per_kwh", num_or_null(w, m->has_per_kwh, m->electricity_yuan_per_kwh));
+    put(o, "cbam_cost_eur", num_or_null(w, m->has_cbam, m->cbam_eur));
+    put(o, "all_in_yuan_per_kwh", num_or_null(w, m->has_all_in, m->all_in_yuan_per_kwh));
+    return o;
+}
+
+static json_t *product_side(struct jw *w, const scenario_side *s, size_t p, double price)
+{
+    const alloc_product *ap = &s->res.ents[0].products[p];
+    const scenario_product_money *pm = &s->products[p];
+    json_t *o = checked(json_object());
+    json_t *k = source_kwh(w, ap->kwh_source);
+    put(k, "total", num(w, ap->kwh));
+    put(o, "kwh", k);
+    put(o, "t_co2", em_object(w, &ap->em));
+    put(o, "see_t_co2_per_t", ap->has_see ? em_object(w, &ap->see) : checked(json_null()));
+    put(o, "cbam_cost", s->has_cost ? cost_object(w, &s->cost.products[p], price) : checked(json_null()));
+    put(o, "electricity_cost_yuan", num_or_null(w, pm->has_electricity, pm->electricity_yuan));
+    put(o, "electricity_yuan_per_t", num_or_null(w, pm->has_per_t, pm->electricity_yuan_per_t));
+    return o;
+}
+
+/* scenario - baseline for every number both have; null where either is
+ * null; objects member by member; text (a status, a reason) left out. */
+static json_t *difference(struct jw *w, json_t *b, json_t *s)
+{
+    if (json_is_number(b) && json_is_number(s))
+        return num(w, json_number_value(s) - json_number_value(b));
+    if (json_is_object(b) && json_is_object(s)) {
+        json_t *o = checked(json_object());
+        const char *key;
+        json_t *bv;
+        json_object_foreach(b, key, bv)
+        {
+            json_t *sv = json_object_get(s, key);
+            if (sv == NULL || json_is_string(bv) || json_is_boolean(bv) || json_is_array(bv))
+                continue;
+            if (json_is_object(bv) && json_object_get(bv, "file") != NULL)
+                continue; /* a benchmark row: an input, not a figure */
+            put(o, key, difference(w, bv, sv));
+        }
+        return o;
+    }
+    return checked(json_null());
+}
+
+enum cbam_err report_json_write_scenario(FILE *out, const ledger *l, const scenario_result *r, const diag_list *dl)
+{
+    struct sink s = {.f = out};
+    struct jw w = {false};
+    const ledger_enterprise *e = r->e;
+    const alloc_enterprise *ae = &r->base.res.ents[0];
+    double price = r->opts.cost.price_eur_per_t;
+    json_t *o = checked(json_object());
+    json_t *tool = checked(json_object());
+    put(tool, "name", str(PACKAGE_NAME));
+    put(tool, "version", str(PACKAGE_VERSION));
+    put(o, "tool", tool);
+    put(o, "kind", str("scenario"));
+    char digest[65];
+    ledger_inputs_digest(l, digest);
+    put(o, "inputs_sha256", str(digest));
+    json_t *inputs = checked(json_array());
+    for (size_t i = 0; i < l->ninputs; i++)
+        push(inputs, input_object(&l->inputs[i]));
+    put(o, "inputs", inputs);
+    json_t *eo = checked(json_object());
+    put(eo, "id", str(e->id));
+    put(eo, "name", str(e->name));
+    put(eo, "province", str(e->province ? e->province : e->province_text));
+    put(o, "enterprise", eo);
+    json_t *per = checked(json_object());
+    put(per, "from", period_str(ae->from_ord));
+    put(per, "to", period_str(ae->to_ord));
+    put(o, "period", per);
+    put(o, "monthly_only", checked(json_boolean(r->monthly_only)));
+
+    json_t *changes = checked(json_array());
+    for (size_t k = 0; k < r->opts.nchanges; k++) {
+        const scenario_change *c = &r->opts.changes[k];
+        double planned = 0, used = 0, surplus = 0;
+        for (size_t i = 0; i < r->nmonths; i++) {
+            planned += r->months[i].planned_kwh[c->source];
+            used += r->months[i].used_kwh[c->source];
+        }
+        if (!c->remove)
+            surplus = planned - used;
+        json_t *co = checked(json_object());
+        put(co, "source", str(supply_name(c->source)));
+        put(co, "action", str(c->remove ? "remove" : "add"));
+        put(co, "kwh_per_year", num(&w, c->kwh_per_year));
+        put(co, "profile", str(c->profile == SCENARIO_PROFILE_AUTO ? "auto" : scenario_profile_name(c->profile)));
+        put(co, "profile_text", str(r->profile_text[c->source]));
+        put(co, "kwh_planned", num(&w, c->remove ? -planned : planned));
+        put(co, "kwh_used", num(&w, c->remove ? -used : used));
+        put(co, "surplus_kwh", num(&w, surplus));
+        push(changes, co);
+    }
+    put(o, "changes", changes);
+    put(o, "solar_profile_source", str(r->solar_source));
+    /* months' grid_before_kwh / grid_after_kwh are this source's kWh */
+    put(o, "replaces", str(supply_name(r->opts.replace)));
+    json_t *tar = checked(json_object());
+    for (int k = 0; k < SUPPLY__COUNT; k++)
+        if (r->opts.has_tariff[k])
+            put(tar, supply_name((enum supply_source)k), num(&w, r->opts.tariff_yuan_per_kwh[k]));
+    put(o, "tariffs_yuan_per_kwh", tar);
+    put(o, "fx_yuan_per_eur", num_or_null(&w, r->opts.has_fx, r->opts.fx_yuan_per_eur));
+    put(o, "cbam_price_eur_per_t_co2", num_or_null(&w, r->opts.has_price, price));
+
+    json_t *months = checked(json_array());
+    for (size_t i = 0; i < r->nmonths; i++) {
+        const scenario_month *sm = &r->months[i];
+        json_t *mo = checked(json_object());
+        put(mo, "period", period_str(sm->ord));
+        json_t *pl = checked(json_object()), *us = checked(json_object());
+        for (size_t k = 0; k < r->opts.nchanges; k++) {
+            enum supply_source src = r->opts.changes[k].source;
+            put(pl, supply_name(src), num(&w, sm->planned_kwh[src]));
+            put(us, supply_name(src), num(&w, sm->used_kwh[src]));
+        }
+        put(mo, "planned_kwh", pl);
+        put(mo, "used_kwh", us);
+        put(mo, "surplus_kwh", num(&w, sm->surplus_kwh));
+        put(mo, "grid_before_kwh", num(&w, sm->grid_before_kwh));
+        put(mo, "grid_after_kwh", num(&w, sm->grid_after_kwh));
+        push(months, mo);
+    }
+    put(o, "months", months);
+    put(o, "surplus_kwh", num(&w, r->surplus_kwh));
+
+    json_t *b = side_object(&w, &r->base), *sc = side_object(&w, &r->scen);
+    put(o, "baseline", b);
+    put(o, "scenario", sc);
+    put(o, "change", difference(&w, b, sc));
+
+    json_t *prods = checked(json_array());
+    for (size_t k = 0; k < ae->nproducts; k++) {
+        size_t p = ae->product_order[k];
+        const alloc_product *ap = &ae->products[p];
+        json_t *po = checked(json_object());
+        put(po, "product_id", str(ap->p->id));
+        put(po, "product_name", str(ap->p->name));
+        put(po, "cn_code", str(ap->p->cn_code));
+        put(po, "cbam_category", str(r->base.has_cost ? r->base.cost.products[p].category : NULL));
+        json_t *pb = product_side(&w, &r->base, p, price), *ps = product_side(&w, &r->scen, p, price);
+        put(po, "baseline", pb);
+        put(po, "scenario", ps);
+        put(po, "change", difference(&w, pb, ps));
+        bool has = r->base.has_cost && r->scen.has_cost;
+        put(po, "cbam_saving_eur",
+            num_or_null(&w, has, has ? r->base.cost.products[p].cost_eur - r->scen.cost.products[p].cost_eur : 0));
+        char why[512];
+        scenario_product_reason(r, p, why, sizeof why);
+        put(po, "reason", str(why));
+        push(prods, po);
+    }
+    put(o, "products", prods);
+    json_t *notes = checked(json_array());
+    if (r->opts.has_price)
+        push(notes, str(REPORT_JSON_COST_CHINA_NOTE));
+    if (r->monthly_only)
+        push(notes, str("the enterprise has interval rows: both sides are computed on monthly totals; hour "
+                        "matching is not simulated, so the baseline can differ from 'cbamcalc report'"));
+    if (r->surplus_kwh > 0)
+        push(notes, str("added kWh beyond a month's grid kWh are a surplus (exported or curtailed): not "
+                        "consumed, not counted; the grid never goes below 0"));
+    push(notes, str("a yearly amount is spread over the period's months with electricity: months/12 of it "
+                    "(the solar profile: those months' shares of a year)"));
+    put(o, "notes", notes);
+    json_t *diags = checked(json_array());
+    for (size_t i = 0; i < dl->count; i++) {
+        const diag *d = &dl->items[i];
+        if (d->enterprise != NULL && strcmp(d->enterprise, e->id) != 0)
+            continue;
+        push(diags, diag_object(d));
+    }
+    put(o, "diagnostics", diags);
+    if (w.bad_number) {
+        json_decref(o);
+        return CBAM_ERR_INTERNAL;
+    }
+    dump(&s, o, "");
+    emits(&s, "\n");
+    if (s.err == 0 && ferror(out))
+        s.err = EIO;
+    if (s.err != 0) {
+        errno = s.err;
+        return CBAM_ERR_CANTCREAT;
+    }
+    return CBAM_OK;
 }

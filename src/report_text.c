@@ -6,6 +6,8 @@
  * two columns), so the numbers line up in Chinese as in English. */
 #include "config.h"
 #include "report_text.h"
+#include "cbamcost.h"
+#include "scenario.h"
 #include "labels.h"
 #include "numfmt.h"
 #include "utf8.h"
@@ -157,6 +159,30 @@ static void kwh_line(FILE *f, const char *name, double kwh)
     fprintf(f, " %18s", report_text_number(a, sizeof a, kwh, 0));
 }
 
+/* Each CBAM good's certificates and cost (--cbam-price). */
+static void cost_block(FILE *f, const alloc_enterprise *ae, bool zh)
+{
+    const cbamcost_ent *c = ae->cost;
+    char a[48], b[48], d[48];
+    fprintf(f, "  %s %s EUR/tCO2\n", zh ? "CBAM 费用，证书价格" : "CBAM cost at",
+            report_text_number(a, sizeof a, c->opts.price_eur_per_t, 2));
+    for (size_t k = 0; k < ae->nproducts; k++) {
+        size_t p = ae->product_order[k];
+        const cbamcost_product *cp = &c->products[p];
+        size_t idn = utf8_cut(ae->products[p].p->id, strlen(ae->products[p].p->id), 20);
+        fprintf(f, "    %.*s%*s ", (int)idn, ae->products[p].p->id, (int)(20 - idn), "");
+        if (cp->status == CBAMCOST_NOT_CBAM) {
+            fprintf(f, "%s\n", zh ? "非 CBAM 商品" : "not a CBAM good");
+            continue;
+        }
+        fprintf(f, "%14s %s %14s EUR  (%s)\n", report_text_number(a, sizeof a, cp->certificates_t, 2),
+                zh ? "份证书" : "certificates", report_text_number(b, sizeof b, cp->cost_eur, 0),
+                cbamcost_status_name(cp->status));
+    }
+    fprintf(f, "    %-20s %14s %s %14s EUR\n", zh ? "合计" : "total", report_text_number(a, sizeof a, c->certificates_t, 2),
+            zh ? "份证书" : "certificates", report_text_number(d, sizeof d, c->cost_eur, 0));
+}
+
 static void products(FILE *f, const alloc_enterprise *ae, bool zh)
 {
     char a[48], b[48], c[48], d[48], e1[48], e2[48];
@@ -185,6 +211,8 @@ static void products(FILE *f, const alloc_enterprise *ae, bool zh)
                 ap->has_see ? report_text_number(e1, sizeof e1, ap->see.market, 4) : "-",
                 ap->has_see ? report_text_number(e2, sizeof e2, ap->see.cbam, 4) : "-");
     }
+    if (ae->cost != NULL)
+        cost_block(f, ae, zh);
 }
 
 void report_text_write(FILE *f, const alloc_result *r)
@@ -245,5 +273,72 @@ void report_text_write_lang(FILE *f, const alloc_result *r, bool zh)
                   f);
         if (ae->nproducts > 0)
             products(f, ae, zh);
+    }
+}
+
+/* ---- scenario ---- */
+
+static void row3(FILE *f, const char *what, bool has_b, double b, bool has_s, double s, int dec)
+{
+    char x[48], y[48], z[48];
+    fprintf(f, "  %-34s %16s %16s %16s\n", what, has_b ? report_text_number(x, sizeof x, b, dec) : "-",
+            has_s ? report_text_number(y, sizeof y, s, dec) : "-",
+            has_b && has_s ? report_text_number(z, sizeof z, s - b, dec) : "-");
+}
+
+void report_text_scenario(FILE *f, const scenario_result *r, bool zh)
+{
+    (void)zh; /* the comparison is in English for now (README "Scenarios") */
+    const alloc_enterprise *b = &r->base.res.ents[0], *s = &r->scen.res.ents[0];
+    char from[8], to[8], x[48];
+    period_format(b->from_ord, from, sizeof from);
+    period_format(b->to_ord, to, sizeof to);
+    fprintf(f, "Scenario for %s%s%s, %s to %s\n", r->e->id, r->e->name ? " " : "", r->e->name ? r->e->name : "",
+            from, to);
+    for (size_t k = 0; k < r->opts.nchanges; k++) {
+        const scenario_change *c = &r->opts.changes[k];
+        fprintf(f, "  %s %s kWh/year of %s, %s\n", c->remove ? "remove" : "add",
+                report_text_number(x, sizeof x, c->kwh_per_year, 0), supply_name(c->source),
+                r->profile_text[c->source] ? r->profile_text[c->source] : "");
+    }
+    if (r->surplus_kwh > 0)
+        fprintf(f, "  surplus: %s kWh exceed the grid kWh they would replace (exported or curtailed)\n",
+                report_text_number(x, sizeof x, r->surplus_kwh, 0));
+    if (r->monthly_only)
+        fputs("  note: interval rows present; both sides use monthly totals (hour matching not simulated)\n", f);
+    fprintf(f, "  %-34s %16s %16s %16s\n", "", "baseline", "scenario", "change");
+    for (int k = 0; k < SUPPLY__COUNT; k++)
+        if (b->kwh.source[k] != 0 || s->kwh.source[k] != 0) {
+            char what[48];
+            snprintf(what, sizeof what, "%s kWh", supply_name((enum supply_source)k));
+            row3(f, what, true, b->kwh.source[k], true, s->kwh.source[k], 0);
+        }
+    row3(f, "consumption kWh", true, b->kwh.consumption, true, s->kwh.consumption, 0);
+    row3(f, "location-based tCO2", true, b->em.location, true, s->em.location, 2);
+    row3(f, "market-based tCO2", true, b->em.market, true, s->em.market, 2);
+    row3(f, "CBAM indirect tCO2", true, b->em.cbam, true, s->em.cbam, 2);
+    const scenario_money *mb = &r->base.money, *ms = &r->scen.money;
+    row3(f, "electricity cost yuan", mb->has_electricity, mb->electricity_yuan, ms->has_electricity,
+         ms->electricity_yuan, 0);
+    row3(f, "electricity yuan/kWh", mb->has_per_kwh, mb->electricity_yuan_per_kwh, ms->has_per_kwh,
+         ms->electricity_yuan_per_kwh, 4);
+    row3(f, "CBAM cost EUR", mb->has_cbam, mb->cbam_eur, ms->has_cbam, ms->cbam_eur, 0);
+    row3(f, "all-in yuan/kWh", mb->has_all_in, mb->all_in_yuan_per_kwh, ms->has_all_in, ms->all_in_yuan_per_kwh, 4);
+    if (mb->missing != NULL || ms->missing != NULL)
+        fprintf(f, "  (electricity cost: no --tariff for %s)\n", mb->missing ? mb->missing : ms->missing);
+    for (size_t k = 0; k < b->nproducts; k++) {
+        size_t p = b->product_order[k];
+        const alloc_product *pb = &b->products[p], *ps = &s->products[p];
+        fprintf(f, "  product %s%s%s\n", pb->p->id, pb->p->cn_code ? " CN " : "", pb->p->cn_code ? pb->p->cn_code : "");
+        row3(f, "  CBAM indirect tCO2", true, pb->em.cbam, true, ps->em.cbam, 2);
+        row3(f, "  SEE CBAM tCO2/t", pb->has_see, pb->see.cbam, ps->has_see, ps->see.cbam, 4);
+        if (r->base.has_cost && r->scen.has_cost) {
+            const cbamcost_product *cb = &r->base.cost.products[p], *cs = &r->scen.cost.products[p];
+            row3(f, "  CBAM certificates", true, cb->certificates_t, true, cs->certificates_t, 2);
+            row3(f, "  CBAM cost EUR", true, cb->cost_eur, true, cs->cost_eur, 0);
+        }
+        char why[512];
+        scenario_product_reason(r, p, why, sizeof why);
+        fprintf(f, "    %s\n", why);
     }
 }

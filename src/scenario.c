@@ -1,22 +1,16 @@
-/* scenario.c - baseline and scenario of one enterprise (scenario.h). */
+/* scenario.c - baseline and scenario of one enterprise (scenario.h): the
+ * yearly kWh of each change spread over the months, booked into the ledger
+ * in place of grid kWh, and both sides computed by alloc_run. */
 #include "config.h"
 #include "scenario.h"
+#include "numfmt.h"
+#include "solar.h"
+#include "xalloc.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db, const alloc_opts *ao,
-                           const cbamcost_db *db_cost, const scenario_opts *o, scenario_result *out,
-                           diag_list *dl)
-{
-    (void)l, (void)e, (void)db, (void)ao, (void)db_cost, (void)o, (void)dl;
-    memset(out, 0, sizeof *out);
-    return CBAM_ERR_INTERNAL;
-}
-
-void scenario_result_free(scenario_result *r)
-{
-    memset(r, 0, sizeof *r);
-}
 
 const char *scenario_profile_name(enum scenario_profile p)
 {
@@ -32,4 +26,415 @@ bool scenario_profile_parse(const char *s, enum scenario_profile *out)
             return true;
         }
     return false;
+}
+
+/* The enterprise's figures in res (alloc_run computes every enterprise of
+ * the ledger; a scenario's inputs hold one with rows, or were cut to one). */
+static alloc_enterprise *find_ent(alloc_result *res, const ledger_enterprise *e)
+{
+    for (size_t i = 0; i < res->n; i++)
+        if (res->ents[i].e == e)
+            return &res->ents[i];
+    return NULL;
+}
+
+static ledger_month *month_of(ledger_enterprise *e, int ord)
+{
+    for (size_t i = 0; i < e->nmonths; i++)
+        if (e->months[i].ord == ord)
+            return &e->months[i];
+    return NULL;
+}
+
+/* kWh of source src in month m: the pool and every sub-meter. */
+static double month_source(const ledger_month *m, enum supply_source src)
+{
+    double k = m->pool_kwh[src];
+    for (size_t p = 0; p < m->ncells; p++)
+        k += m->cells[p].sub_kwh[src];
+    return k;
+}
+
+/* Moves kWh within month m: takes `take` kWh of source from (never more than
+ * it has) and, when to is a source, books the same kWh to it, in the same
+ * proportions between the pool and each sub-meter, so that no product's
+ * consumption changes. Supplier kWh carry their kg at their own average
+ * factor. Returns the kWh taken. */
+static double shift(ledger_month *m, enum supply_source from, int to, double take)
+{
+    double have = month_source(m, from);
+    if (have <= 0 || take <= 0)
+        return 0;
+    if (take > have)
+        take = have;
+    double f = take / have;
+    double moved = m->pool_kwh[from] * f;
+    if (from == SUPPLY_SUPPLIER && m->pool_kwh[from] > 0)
+        m->pool_supplier_kg -= m->pool_supplier_kg * f;
+    m->pool_kwh[from] -= moved;
+    if (to >= 0)
+        m->pool_kwh[to] += moved;
+    for (size_t p = 0; p < m->ncells; p++) {
+        ledger_cell *c = &m->cells[p];
+        double mv = c->sub_kwh[from] * f;
+        if (from == SUPPLY_SUPPLIER && c->sub_kwh[from] > 0)
+            c->sub_supplier_kg -= c->sub_supplier_kg * f;
+        c->sub_kwh[from] -= mv;
+        if (to >= 0)
+            c->sub_kwh[to] += mv;
+    }
+    if (m->pool_kwh[from] < 0) /* rounding must never leave a negative meter */
+        m->pool_kwh[from] = 0;
+    return take;
+}
+
+/* Adds kWh of supplier supply in place of grid: at the average factor of
+ * the month's existing supplier kWh (scenario_run refuses a supplier the
+ * enterprise does not have). */
+static void supplier_kg_for(ledger_month *m, double kg_per_kwh, double before_pool, double before_cells[],
+                            size_t ncells)
+{
+    m->pool_supplier_kg += (m->pool_kwh[SUPPLY_SUPPLIER] - before_pool) * kg_per_kwh;
+    for (size_t p = 0; p < ncells && p < m->ncells; p++)
+        m->cells[p].sub_supplier_kg += (m->cells[p].sub_kwh[SUPPLY_SUPPLIER] - before_cells[p]) * kg_per_kwh;
+}
+
+static const char *profile_words(enum scenario_profile p, bool is_new)
+{
+    switch (p) {
+    case SCENARIO_PROFILE_SOURCE: return "in proportion to its own monthly kWh";
+    case SCENARIO_PROFILE_CONSUMPTION:
+        return is_new ? "in proportion to monthly consumption (a source the enterprise does not have yet)"
+                      : "in proportion to monthly consumption";
+    case SCENARIO_PROFILE_SOLAR: return "by the monthly solar profile of its province (factors/solar-profile.csv)";
+    case SCENARIO_PROFILE_FLAT: return "the same kWh in every month with electricity";
+    default: return "?";
+    }
+}
+
+static void money(const scenario_opts *o, const alloc_enterprise *ae, scenario_side *s, size_t nproducts)
+{
+    scenario_money *m = &s->money;
+    m->has_electricity = true;
+    m->electricity_yuan = 0;
+    for (int k = 0; k < SUPPLY__COUNT; k++) {
+        double kwh = ae->kwh.source[k];
+        if (o->has_tariff[k])
+            m->electricity_yuan += kwh * o->tariff_yuan_per_kwh[k];
+        else if (kwh > 0 && k != SUPPLY_CERTIFICATE && m->missing == NULL) {
+            m->has_electricity = false;
+            m->missing = supply_name((enum supply_source)k);
+        }
+    }
+    if (!m->has_electricity)
+        m->electricity_yuan = 0;
+    m->has_per_kwh = m->has_electricity && ae->kwh.consumption > 0;
+    m->electricity_yuan_per_kwh = m->has_per_kwh ? m->electricity_yuan / ae->kwh.consumption : 0;
+    m->has_cbam = s->has_cost;
+    m->cbam_eur = s->has_cost ? s->cost.cost_eur : 0;
+    m->has_all_in = m->has_per_kwh && m->has_cbam && o->has_fx;
+    m->all_in_yuan_per_kwh =
+        m->has_all_in ? (m->electricity_yuan + m->cbam_eur * o->fx_yuan_per_eur) / ae->kwh.consumption : 0;
+    s->products = xcalloc(nproducts ? nproducts : 1, sizeof *s->products);
+    for (size_t p = 0; p < nproducts; p++) {
+        const alloc_product *ap = &ae->products[p];
+        scenario_product_money *pm = &s->products[p];
+        pm->has_electricity = true;
+        for (int k = 0; k < SUPPLY__COUNT; k++) {
+            if (o->has_tariff[k])
+                pm->electricity_yuan += ap->kwh_source[k] * o->tariff_yuan_per_kwh[k];
+            else if (ap->kwh_source[k] > 0 && k != SUPPLY_CERTIFICATE)
+                pm->has_electricity = false;
+        }
+        if (!pm->has_electricity)
+            pm->electricity_yuan = 0;
+        pm->has_per_t = pm->has_electricity && ap->quantity_t > 0;
+        pm->electricity_yuan_per_t = pm->has_per_t ? pm->electricity_yuan / ap->quantity_t : 0;
+    }
+}
+
+/* One side's figures: alloc_run on the ledger as it is now, and the cost. */
+static enum cbam_err compute_side(const ledger *l, const ledger_enterprise *e, const factors_db *db,
+                                  const alloc_opts *ao, const cbamcost_db *cdb, const scenario_opts *o,
+                                  scenario_side *s, diag_list *dl)
+{
+    enum cbam_err err = alloc_run(l, db, ao, &s->res, dl);
+    if (err != CBAM_OK)
+        return err;
+    alloc_enterprise *ae = find_ent(&s->res, e);
+    if (ae == NULL) {
+        diag_add_ent(dl, DIAG_ERROR, e->id, "enterprise %s has no electricity in the selected period", e->id);
+        return CBAM_ERR_DATA;
+    }
+    /* The workbook's and JSON's one enterprise is the first. */
+    if (ae != &s->res.ents[0]) {
+        alloc_enterprise t = s->res.ents[0];
+        s->res.ents[0] = *ae;
+        *ae = t;
+        ae = &s->res.ents[0];
+    }
+    if (cdb != NULL && o->has_price) {
+        err = cbamcost_compute(cdb, &o->cost, ae, &s->cost, dl);
+        if (err != CBAM_OK)
+            return err;
+        s->has_cost = true;
+        ae->cost = &s->cost; /* lent: scenario_result_free takes it back before freeing res */
+    }
+    money(o, ae, s, ae->nproducts);
+    return CBAM_OK;
+}
+
+/* The weights of the months (index into ae->months) for a change, and the
+ * kWh planned in the period; false (with a message) when the profile has
+ * nothing to go by. */
+static bool plan_change(const alloc_enterprise *ae, const scenario_change *c, enum scenario_profile prof,
+                        const double solar[12], double *planned, diag_list *dl)
+{
+    size_t n = ae->nmonths, nelec = 0;
+    double *w = xcalloc(n ? n : 1, sizeof *w);
+    double sum = 0, solar_sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const alloc_month *am = &ae->months[i];
+        if (!am->has_electricity)
+            continue;
+        nelec++;
+        switch (prof) {
+        case SCENARIO_PROFILE_SOURCE: w[i] = am->kwh.source[c->source]; break;
+        case SCENARIO_PROFILE_CONSUMPTION: w[i] = am->kwh.consumption; break;
+        case SCENARIO_PROFILE_SOLAR:
+            w[i] = solar[period_ord_month(am->ord) - 1];
+            solar_sum += w[i];
+            break;
+        default: w[i] = 1; break;
+        }
+        sum += w[i];
+    }
+    if (sum <= 0) {
+        diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                 "--%s %s: the %s profile has no kWh to go by in the period (%s); choose another with "
+                 "--profile %s=consumption, flat or solar",
+                 c->remove ? "remove" : "add", supply_name(c->source), scenario_profile_name(prof),
+                 prof == SCENARIO_PROFILE_SOURCE ? "the enterprise has none of it" : "no consumption",
+                 supply_name(c->source));
+        free(w);
+        return false;
+    }
+    /* The period's part of the yearly amount: months/12, or the solar
+     * profile's shares of the months there are. */
+    double total = prof == SCENARIO_PROFILE_SOLAR ? c->kwh_per_year * solar_sum
+                                                  : c->kwh_per_year * (double)nelec / 12.0;
+    for (size_t i = 0; i < n; i++)
+        planned[i] = total * w[i] / sum;
+    free(w);
+    return true;
+}
+
+enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db, const alloc_opts *ao,
+                           const cbamcost_db *db_cost, const scenario_opts *o, scenario_result *out,
+                           diag_list *dl)
+{
+    memset(out, 0, sizeof *out);
+    out->opts = *o;
+    out->e = e;
+    /* Hour matching reads the interval rows, which a scenario does not
+     * change: both sides use monthly totals, and every output says so. */
+    struct hourly_store *hs = e->hourly;
+    out->monthly_only = hs != NULL;
+    e->hourly = NULL;
+    alloc_opts bo = *ao;
+    bo.drop_hour_detail = true;
+    enum cbam_err err = compute_side(l, e, db, &bo, db_cost, o, &out->base, dl);
+    if (err != CBAM_OK) {
+        e->hourly = hs;
+        return err;
+    }
+    if (out->monthly_only)
+        diag_add_ent(dl, DIAG_WARNING, e->id,
+                     "%s has interval rows: the scenario compares monthly totals (hour matching is not "
+                     "simulated), so its baseline can differ from 'cbamcalc report'",
+                     e->id);
+    const alloc_enterprise *ae = &out->base.res.ents[0];
+    out->nmonths = ae->nmonths;
+    out->months = xcalloc(ae->nmonths ? ae->nmonths : 1, sizeof *out->months);
+    for (size_t i = 0; i < ae->nmonths; i++) {
+        out->months[i].ord = ae->months[i].ord;
+        out->months[i].grid_before_kwh = ae->months[i].kwh.source[o->replace];
+    }
+    double solar[12];
+    const char *solar_src = NULL;
+    bool solar_national = false;
+    double *planned = xcalloc(ae->nmonths ? ae->nmonths : 1, sizeof *planned);
+    for (size_t k = 0; k < o->nchanges && err == CBAM_OK; k++) {
+        const scenario_change *c = &o->changes[k];
+        double have = 0;
+        for (size_t i = 0; i < ae->nmonths; i++)
+            have += ae->months[i].kwh.source[c->source];
+        enum scenario_profile prof = c->profile;
+        if (prof == SCENARIO_PROFILE_AUTO)
+            prof = have > 0                     ? SCENARIO_PROFILE_SOURCE
+                   : c->source == SUPPLY_ONSITE ? SCENARIO_PROFILE_SOLAR
+                                                : SCENARIO_PROFILE_CONSUMPTION;
+        if (c->remove && have <= 0) {
+            diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                     "--remove %s: %s has no %s kWh in the period to take away", supply_name(c->source), e->id,
+                     supply_name(c->source));
+            err = CBAM_ERR_USAGE;
+            break;
+        }
+        if (!c->remove && c->source == SUPPLY_SUPPLIER && have <= 0) {
+            diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                     "--add supplier: %s has no supplier kWh whose factor the added kWh could take; give the "
+                     "supply as its own source (green_direct, green_ppa, green_trade) or add supplier rows",
+                     e->id);
+            err = CBAM_ERR_USAGE;
+            break;
+        }
+        double replaceable = 0, supplier = 0;
+        for (size_t i = 0; i < ae->nmonths; i++) {
+            replaceable += ae->months[i].kwh.source[o->replace];
+            supplier += ae->months[i].kwh.source[SUPPLY_SUPPLIER];
+        }
+        if (!c->remove && replaceable <= 0) {
+            /* Everything would be a surplus: a result nobody meant. */
+            diag_add(dl, DIAG_ERROR, NULL, 0, 0,
+                     "--add %s: %s has no %s kWh in the period for the added kWh to replace%s",
+                     supply_name(c->source), e->id, supply_name(o->replace),
+                     o->replace == SUPPLY_GRID && supplier > 0
+                         ? "; its power comes from a supplier (a park's blended supply): give --replace supplier"
+                         : "");
+            err = CBAM_ERR_USAGE;
+            break;
+        }
+        if (prof == SCENARIO_PROFILE_SOLAR && solar_src == NULL &&
+            !solar_profile(e->province, solar, &solar_src, &solar_national)) {
+            diag_add(dl, DIAG_ERROR, NULL, 0, 0, "the solar profile table is unusable (a bug; please report it)");
+            err = CBAM_ERR_INTERNAL;
+            break;
+        }
+        if (!plan_change(ae, c, prof, solar, planned, dl)) {
+            err = CBAM_ERR_USAGE;
+            break;
+        }
+        out->profile_text[c->source] = profile_words(prof, have <= 0);
+        if (prof == SCENARIO_PROFILE_SOLAR) {
+            out->solar_source = solar_src;
+            if (solar_national)
+                diag_add_ent(dl, DIAG_WARNING, e->id,
+                             "%s: no solar profile for %s; the national profile spreads the added %s kWh",
+                             e->id, e->province ? e->province : "an unknown province", supply_name(c->source));
+        }
+        for (size_t i = 0; i < ae->nmonths; i++) {
+            scenario_month *sm = &out->months[i];
+            ledger_month *m = month_of(e, sm->ord);
+            if (m == NULL || planned[i] <= 0)
+                continue;
+            if (c->remove) {
+                double took = shift(m, c->source, -1, planned[i]);
+                sm->planned_kwh[c->source] -= planned[i];
+                sm->used_kwh[c->source] -= took;
+                out->added_kwh[c->source] -= took;
+                continue;
+            }
+            double kg_per_kwh = 0, before_pool = 0;
+            double *before = NULL;
+            if (c->source == SUPPLY_SUPPLIER) {
+                double sk = month_source(m, SUPPLY_SUPPLIER), kg = m->pool_supplier_kg;
+                for (size_t p = 0; p < m->ncells; p++)
+                    kg += m->cells[p].sub_supplier_kg;
+                kg_per_kwh = sk > 0 ? kg / sk : 0;
+                before_pool = m->pool_kwh[SUPPLY_SUPPLIER];
+                before = xcalloc(m->ncells ? m->ncells : 1, sizeof *before);
+                for (size_t p = 0; p < m->ncells; p++)
+                    before[p] = m->cells[p].sub_kwh[SUPPLY_SUPPLIER];
+            }
+            double used = shift(m, o->replace, (int)c->source, planned[i]);
+            if (before != NULL) {
+                supplier_kg_for(m, kg_per_kwh, before_pool, before, m->ncells);
+                free(before);
+            }
+            sm->planned_kwh[c->source] += planned[i];
+            sm->used_kwh[c->source] += used;
+            sm->surplus_kwh += planned[i] - used;
+            out->added_kwh[c->source] += used;
+        }
+    }
+    free(planned);
+    if (err == CBAM_OK) {
+        for (size_t i = 0; i < out->nmonths; i++) {
+            ledger_month *m = month_of(e, out->months[i].ord);
+            out->months[i].grid_after_kwh = m ? month_source(m, o->replace) : 0;
+            out->surplus_kwh += out->months[i].surplus_kwh;
+        }
+        /* The scenario's own run repeats the baseline's warnings: only its
+         * errors are kept. */
+        diag_list sdl;
+        diag_list_init(&sdl);
+        err = compute_side(l, e, db, &bo, db_cost, o, &out->scen, &sdl);
+        for (size_t i = 0; i < sdl.count; i++)
+            if (sdl.items[i].severity == DIAG_ERROR)
+                diag_add_copy(dl, &sdl.items[i]);
+        diag_list_free(&sdl);
+    }
+    if (err == CBAM_OK && out->surplus_kwh > 0) {
+        size_t nsur = 0;
+        for (size_t i = 0; i < out->nmonths; i++)
+            nsur += out->months[i].surplus_kwh > 0;
+        char kwh[32];
+        numfmt_fixed(kwh, sizeof kwh, out->surplus_kwh, 0);
+        diag_add_ent(dl, DIAG_NOTE, e->id,
+                     "%s kWh of the added power exceed the grid kWh they replace in %zu month%s: exported or "
+                     "curtailed, not counted as consumed (the grid never goes below 0)",
+                     kwh, nsur, nsur == 1 ? "" : "s");
+    }
+    e->hourly = hs;
+    return err;
+}
+
+static void side_free(scenario_side *s)
+{
+    for (size_t i = 0; i < s->res.n; i++)
+        if (s->has_cost && s->res.ents[i].cost == &s->cost)
+            s->res.ents[i].cost = NULL; /* lent, not owned */
+    alloc_result_free(&s->res);
+    if (s->has_cost)
+        cbamcost_ent_free(&s->cost);
+    free(s->products);
+}
+
+void scenario_result_free(scenario_result *r)
+{
+    side_free(&r->base);
+    side_free(&r->scen);
+    free(r->months);
+    memset(r, 0, sizeof *r);
+}
+
+void scenario_product_reason(const scenario_result *r, size_t p, char *buf, size_t size)
+{
+    const cbamcost_product *b = r->base.has_cost ? &r->base.cost.products[p] : NULL;
+    const cbamcost_product *s = r->scen.has_cost ? &r->scen.cost.products[p] : NULL;
+    if (b == NULL || s == NULL) {
+        snprintf(buf, size, "no CBAM price given (--cbam-price): the cost is not computed");
+        return;
+    }
+    double saving = b->cost_eur - s->cost_eur;
+    char eur[32];
+    numfmt_fixed(eur, sizeof eur, saving, 0);
+    if (b->status == CBAMCOST_NOT_CBAM)
+        snprintf(buf, size, "not a CBAM good: no certificates, whatever its electricity");
+    else if (!b->indirect_in_liability)
+        snprintf(buf, size,
+                 "CBAM cost unchanged: indirect emissions of %s goods are reported but not in the CBAM liability "
+                 "from 2026 (Reg. (EU) 2023/956 Annex II), so green power changes its reported emissions, not "
+                 "its certificates",
+                 b->category ? b->category : "these");
+    else if (s->floored && saving < (b->liability_t - s->liability_t) * r->opts.cost.price_eur_per_t - 1e-9)
+        snprintf(buf, size,
+                 "CBAM cost falls by %s EUR, less than the emissions avoided would give: the free allocation "
+                 "adjustment already covers the scenario's emissions (certificates cannot go below 0)",
+                 eur);
+    else if (saving > 0)
+        snprintf(buf, size, "CBAM cost falls by %s EUR: its indirect emissions count in the liability", eur);
+    else
+        snprintf(buf, size, "CBAM cost unchanged: the change does not reduce its CBAM indirect emissions");
 }

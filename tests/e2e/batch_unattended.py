@@ -206,13 +206,13 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # ---- 6. The command list and the exit codes ----
     p = run([], tmp)
-    commands = ("report", "validate", "template", "factors", "batch", "demo")
+    commands = ("report", "validate", "template", "factors", "scenario", "batch", "demo")
     c.ok(p.returncode == 64 and all(re.search(r"^  %s " % k, p.stderr, re.M) for k in commands),
          "no command: every command listed: %s" % p.stderr)
     p = run(["--help"], tmp)
     c.ok(p.returncode == 0 and all(re.search(r"^  %s " % k, p.stdout, re.M) for k in commands), "--help lists them")
     p = run(["nonsense"], tmp)
-    c.ok(p.returncode == 64 and "template, factors, batch or demo" in p.stderr, "unknown command: " + p.stderr)
+    c.ok(p.returncode == 64 and "template, factors, scenario, batch or demo" in p.stderr, "unknown command: " + p.stderr)
     man = read(os.path.join(SRC, "doc", "cbamcalc.1"))
     status = man[man.index(".SH EXIT STATUS"):man.index(".SH FILES")]
     c.ok(all(re.search(r"^\.B %s\b" % code, status, re.M) for code in ("1", "75", "130", "143")),

@@ -20,6 +20,8 @@ int main(void)
     srunner_add_suite(sr, suite_template());
     srunner_add_suite(sr, suite_hourly());
     srunner_add_suite(sr, suite_msgzh());
+    srunner_add_suite(sr, suite_scenario());
+    srunner_add_suite(sr, suite_cbamcost());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -19,6 +19,8 @@ Suite *suite_xlsx(void);
 Suite *suite_template(void);
 Suite *suite_hourly(void);
 Suite *suite_msgzh(void);
+Suite *suite_scenario(void);
+Suite *suite_cbamcost(void);
 
 /* |a - b| within rel * max(|a|, |b|, 1e-300): for sums whose order differs. */
 #define ck_assert_close(a, b, rel)                                                                \
