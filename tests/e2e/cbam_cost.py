@@ -272,7 +272,14 @@ def steel_and_not_cbam(c, d):
     c.close(b["cost_eur"], 768000.0, "cost = 9,600 x 80")
     c.close(b["cost_eur_per_t"], 160.0, "cost per t = 768,000 / 4,800")
     c.ok(enterprise(j, "ASP")["cbam_cost"]["upper_bound"] is True, "enterprise: an upper bound")
-    c.ok(any("benchmark" in w for w in warnings(j)), "a CBAM good without a benchmark is warned about")
+    c.ok(any("benchmark" in w for w in warnings(j) + enterprise(j, "ASP")["cbam_cost"]["notes"]),
+         "the report says a CBAM good has no benchmark")
+    # A benchmark file without the bolts' code: a warning names the product.
+    write(d, "bm-cement.csv", "cn_code,value,source\n2523,0.82,test\n")
+    p, j = report(d, args + ["--cbam-price", "80", "--direct", "asp-direct.csv", "--benchmarks", "bm-cement.csv"])
+    c.exit(p, 0, "a benchmark file without the bolts")
+    c.ok(any("benchmark" in w and "BOLT" in w for w in warnings(j)), "warned: %r" % warnings(j))
+    c.ok(product(j, "ASP", "BOLT")["cbam_cost"]["status"] == "upper_bound", "still an upper bound")
 
 
 @case
