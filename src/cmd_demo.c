@@ -187,10 +187,11 @@ int cli_cmd_demo(int argc, char **argv)
         (char *)"--add", (char *)"green_direct=39000000", (char *)"--profile", (char *)"green_direct=solar",
         (char *)"--tariff", (char *)"grid=0.60", (char *)"--tariff", (char *)"green_direct=0.4053",
         (char *)"--cbam-price", (char *)"75.36", (char *)"--fx", (char *)"7.8",
-        (char *)"-o", axlsx, (char *)"--json", ajson,
-        quiet ? (char *)"-q" : (char *)"--summary", NULL,
+        (char *)"-o", axlsx, (char *)"--json", ajson, (char *)"--summary",
+        quiet ? (char *)"-q" : NULL, NULL,
     };
-    int ac = (int)(sizeof av / sizeof av[0]) - 1;
+    /* The comparison is printed as the reports' summaries are; -q quiets stderr only. */
+    int ac = (int)(sizeof av / sizeof av[0]) - (quiet ? 1 : 2);
     if (!quiet)
         printf("\nAnd a scenario: a fictional auto-parts maker modelled on the park's anchor tenant (40 GWh\n"
                "of grid power in 2026) gets 37 MW of rooftop PV on a direct line, 39 GWh a year by Shanxi's\n"
