@@ -7,7 +7,8 @@
  *                   good's category counts indirect emissions (cbamgoods.h)
  *   adjustment t  = benchmark (tCO2/t, --benchmarks) x CBAM factor of the
  *                   month's year (factors/cbam-phase-in.csv, Directive
- *                   2003/87/EC Art. 10a(1a)) x tonnes, summed over the months;
+ *                   2003/87/EC Art. 10a(1a)) x tonnes, summed over the months,
+ *                   x the cross-sectoral correction factor (--cscf, else 1);
  *                   0 without a benchmark (the figure is then an upper bound)
  *                   and not made when direct emissions are not given (the
  *                   adjustment is against the good's whole embedded
@@ -99,6 +100,9 @@ typedef struct cbamcost_opts {
     double price_eur_per_t; /* --cbam-price: EUR per tCO2 (an EU allowance's price) */
     int year;               /* --cbam-year: the year of import the factor is taken for; 0: each month's own,
                                a month before 2026 priced as 2026 (said) */
+    double cscf;            /* --cscf: the cross-sectoral correction factor (0..1] the adjustment is also
+                               multiplied by; 0: not given, taken as 1 (said: the adjustment is then at
+                               its largest and the cost at its lowest) */
 } cbamcost_opts;
 
 enum cbamcost_status {
@@ -124,6 +128,7 @@ typedef struct cbamcost_product {
     double phase_factor;                 /* tonne-weighted CBAM factor of its months */
     int year_from, year_to;              /* the years whose factor was used */
     bool priced_as_later;                /* months before 2026 priced with 2026's factor */
+    double cscf;                         /* the correction factor applied (1 when not given) */
     double adjustment_t;                 /* free allocation adjustment (0 when not made) */
     bool adjustment_made;
     double certificates_t; /* max(0, liability - adjustment) */

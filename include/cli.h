@@ -61,6 +61,7 @@ typedef struct cli_report_args {
     bool has_cbam_price;
     double cbam_price;        /* --cbam-price EUR per tCO2 */
     int cbam_year;            /* --cbam-year; 0: each month's own */
+    double cscf;              /* --cscf; 0: not given (taken as 1) */
     const char *benchmarks;   /* --benchmarks FILE; NULL: none (upper bound) */
     char benchmark_column;    /* --benchmark-column A|B; 0: not chosen */
     const char *direct;       /* --direct FILE; NULL: direct emissions not given */

@@ -679,6 +679,7 @@ enum cbam_err cbamcost_compute(const cbamcost_db *db, const cbamcost_opts *o, co
                 out->phase_hi = ph;
         }
         cp->phase_factor = cp->quantity_t > 0 ? weighted / cp->quantity_t : 0;
+        cp->cscf = o->cscf > 0 ? o->cscf : 1;
 
         if (!(cp->quantity_t > 0)) {
             cp->status = CBAMCOST_NO_PRODUCTION;
@@ -690,7 +691,7 @@ enum cbam_err cbamcost_compute(const cbamcost_db *db, const cbamcost_opts *o, co
                 cp->status = CBAMCOST_COMPLETE;
                 cp->adjustment_made = true;
                 /* sum over months of benchmark x factor x tonnes */
-                cp->adjustment_t = cp->benchmark->value * weighted;
+                cp->adjustment_t = cp->benchmark->value * weighted * cp->cscf;
             } else {
                 cp->status = cp->has_direct ? CBAMCOST_UPPER_BOUND : CBAMCOST_INDIRECT_ONLY;
             }

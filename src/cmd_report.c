@@ -89,7 +89,10 @@ static const char report_help[] =
     "                           month's own; months before 2026 are priced as 2026)\n"
     "      --benchmarks FILE    cn_code, value (tCO2/t), column (A/B), source: free allocation\n"
     "                           benchmarks (without them the cost is an upper bound)\n"
-    "      --benchmark-column A|B  the column to use when the file gives both\n"
+    "      --benchmark-column A|B  the column to use when the file gives both (A: for\n"
+    "                           actual emissions, B: for default values)\n"
+    "      --cscf VALUE         cross-sectoral correction factor the adjustment is also\n"
+    "                           multiplied by (default 1, said)\n"
     "      --direct FILE        [enterprise_id,] product_id, direct_t_co2_per_t, source: the\n"
     "                           goods' direct emissions (without them the figure is the\n"
     "                           electricity's part, before any adjustment)\n"
@@ -162,6 +165,7 @@ enum {
     OPT_BENCHMARKS,
     OPT_BENCHMARK_COLUMN,
     OPT_DIRECT,
+    OPT_CSCF,
     OPT_ADD, /* scenario's own: cmd_scenario.c */
     OPT_REMOVE,
     OPT_PROFILE,
@@ -200,6 +204,7 @@ static const struct option report_options[] = {
     {"benchmarks", required_argument, NULL, OPT_BENCHMARKS},
     {"benchmark-column", required_argument, NULL, OPT_BENCHMARK_COLUMN},
     {"direct", required_argument, NULL, OPT_DIRECT},
+    {"cscf", required_argument, NULL, OPT_CSCF},
     {"add", required_argument, NULL, OPT_ADD},
     {"remove", required_argument, NULL, OPT_REMOVE},
     {"profile", required_argument, NULL, OPT_PROFILE},
@@ -389,6 +394,15 @@ static int report_main(int argc, char **argv, enum mode mode)
             break;
         }
         case OPT_BENCHMARKS: a.benchmarks = optarg; cost_opt = "--benchmarks"; break;
+        case OPT_CSCF: {
+            double v;
+            if (parse_number(optarg, strlen(optarg), &v) != PARSE_OK || !(v > 0) || v > 1)
+                return cli_usage_error(cmd, "--cscf %s: expected the cross-sectoral correction factor, a number "
+                                       "above 0 and at most 1", optarg);
+            a.cscf = v;
+            cost_opt = "--cscf";
+            break;
+        }
         case OPT_DIRECT: a.direct = optarg; cost_opt = "--direct"; break;
         case OPT_BENCHMARK_COLUMN:
             if (strcmp(optarg, "A") != 0 && strcmp(optarg, "B") != 0 && strcmp(optarg, "a") != 0 &&
@@ -443,6 +457,7 @@ static int report_main(int argc, char **argv, enum mode mode)
         so.has_price = a.has_cbam_price;
         so.cost.price_eur_per_t = a.cbam_price;
         so.cost.year = a.cbam_year;
+        so.cost.cscf = a.cscf;
     }
     if (year != 0 && (a.from_ord || a.to_ord))
         return cli_usage_error(cmd, "--year and --from/--to exclude each other");
@@ -657,6 +672,8 @@ static void run_settings(ledger *l, const cli_report_args *a, const alloc_opts *
         setting_part(line, sizeof line, "cbam-price", buf);
         snprintf(buf, sizeof buf, "%d", a->cbam_year);
         setting_part(line, sizeof line, "cbam-year", a->cbam_year ? buf : NULL);
+        snprintf(buf, sizeof buf, "%.17g", a->cscf);
+        setting_part(line, sizeof line, "cscf", a->cscf > 0 ? buf : NULL);
         char col[2] = {a->benchmark_column, '\0'};
         setting_part(line, sizeof line, "benchmark-column", a->benchmark_column ? col : NULL);
     }
@@ -944,7 +961,7 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
         err = alloc_run(l, db, &ao, &res, &dl);
         for (size_t i = 0; err == CBAM_OK && cdb != NULL && i < res.n; i++) {
             res.ents[i].cost = xcalloc(1, sizeof *res.ents[i].cost);
-            cbamcost_opts co = {.price_eur_per_t = a->cbam_price, .year = a->cbam_year};
+            cbamcost_opts co = {.price_eur_per_t = a->cbam_price, .year = a->cbam_year, .cscf = a->cscf};
             err = cbamcost_compute(cdb, &co, &res.ents[i], res.ents[i].cost, &dl);
         }
         if (err == CBAM_OK && res.n == 0 && !a->validate_only) {

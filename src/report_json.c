@@ -170,6 +170,11 @@ static json_t *hourly_object(struct jw *w, const hourly_ent *h)
     return o;
 }
 
+static json_t *num_or_null(struct jw *w, bool has, double v)
+{
+    return has ? num(w, v) : checked(json_null());
+}
+
 static json_t *int_or_null(bool has, long v)
 {
     return has ? checked(json_integer(v)) : checked(json_null());
@@ -212,6 +217,7 @@ static json_t *cost_object(struct jw *w, const cbamcost_product *c, double price
     }
     put(o, "years", years);
     put(o, "priced_as_later_year", checked(json_boolean(c->priced_as_later)));
+    put(o, "cross_sectoral_correction_factor", c->status == CBAMCOST_NOT_CBAM ? checked(json_null()) : num(w, c->cscf));
     put(o, "adjustment_made", checked(json_boolean(c->adjustment_made)));
     put(o, "adjustment_t_co2", num(w, c->adjustment_t));
     put(o, "certificates", num(w, c->certificates_t));
@@ -238,6 +244,7 @@ static json_t *cost_summary(struct jw *w, const cbamcost_ent *c)
     }
     put(o, "price_eur_per_t_co2", num(w, c->opts.price_eur_per_t));
     put(o, "year", int_or_null(c->opts.year != 0, c->opts.year));
+    put(o, "cross_sectoral_correction_factor", num_or_null(w, c->opts.cscf > 0, c->opts.cscf));
     put(o, "goods", checked(json_integer((json_int_t)c->ngoods)));
     put(o, "liability_t_co2", num(w, c->liability_t));
     put(o, "adjustment_t_co2", num(w, c->adjustment_t));
@@ -253,6 +260,9 @@ static json_t *cost_summary(struct jw *w, const cbamcost_ent *c)
         push(notes, str("direct emissions were not given for some goods (--direct): their figure is the "
                         "certificates for the electricity's emissions in the liability alone, before the free "
                         "allocation adjustment, which is made against a good's whole embedded emissions"));
+    if (c->opts.cscf == 0 && c->adjustment_t > 0)
+        push(notes, str("the cross-sectoral correction factor is taken as 1 (give the Commission's value for the "
+                        "year with --cscf): with a value below 1 the adjustment is smaller and the cost higher"));
     if (later)
         push(notes, str("months before 2026 are priced with the CBAM factor of 2026, as if the goods were "
                         "imported in 2026 (the CBAM definitive period); choose the year with --cbam-year"));
@@ -526,10 +536,6 @@ enum cbam_err report_json_write_one(FILE *out, const ledger *l, const alloc_ente
 
 /* ---- scenario ---- */
 
-static json_t *num_or_null(struct jw *w, bool has, double v)
-{
-    return has ? num(w, v) : checked(json_null());
-}
 
 static json_t *source_kwh(struct jw *w, const double k[SUPPLY__COUNT])
 {

@@ -222,6 +222,25 @@ START_TEST(complete_with_direct_and_benchmark)
 }
 END_TEST
 
+/* The cross-sectoral correction factor multiplies the adjustment:
+ * 0.7 x 0.975 x 0.9 x 100 = 61.425 t; certificates 140.5 - 61.425 = 79.075 t. */
+START_TEST(cscf_multiplies_the_adjustment)
+{
+    four_goods();
+    benchmarks("cn_code,value,source\n2523 29 00,0.7,Reg. 2025/2620 Annex\n", 0);
+    direct("product_id,direct_t_co2_per_t,source\nCEM,0.8,verified report\n");
+    const alloc_enterprise *ae = price(0);
+    cbamcost_ent_free(&ce);
+    cbamcost_opts o = {.price_eur_per_t = 80, .cscf = 0.9};
+    ck_assert_int_eq(cbamcost_compute(cdb, &o, ae, &ce, &dl), CBAM_OK);
+    const cbamcost_product *c = good(ae, "CEM");
+    ck_assert(c->cscf == 0.9);
+    ck_assert_double_eq_tol(c->adjustment_t, 61.425, 1e-9);
+    ck_assert_double_eq_tol(c->certificates_t, 79.075, 1e-9);
+    ck_assert_double_eq_tol(c->cost_eur, 6326, 1e-9);
+}
+END_TEST
+
 START_TEST(fertiliser_complete)
 {
     four_goods();
@@ -552,6 +571,7 @@ Suite *suite_cbamcost(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, indirect_only_without_direct);
     tcase_add_test(tc, complete_with_direct_and_benchmark);
+    tcase_add_test(tc, cscf_multiplies_the_adjustment);
     tcase_add_test(tc, fertiliser_complete);
     tcase_add_test(tc, benchmark_above_liability_floors_at_zero);
     tcase_add_test(tc, year_of_import);
