@@ -724,6 +724,14 @@ enum cbam_err report_json_write_scenario(FILE *out, const ledger *l, const scena
     if (r->surplus_kwh > 0)
         push(notes, str("added kWh beyond a month's grid kWh are a surplus (exported or curtailed): not "
                         "consumed, not counted; the grid never goes below 0"));
+    const char *missing = r->base.money.missing ? r->base.money.missing : r->scen.money.missing;
+    if (missing != NULL) {
+        char buf[256];
+        snprintf(buf, sizeof buf,
+                 "electricity cost not computed: %s has kWh but no price (give --tariff %s=YUAN_PER_KWH)", missing,
+                 missing);
+        push(notes, str(buf));
+    }
     push(notes, str("a yearly amount is spread over the period's months with electricity: months/12 of it "
                     "(the solar profile: those months' shares of a year)"));
     put(o, "notes", notes);

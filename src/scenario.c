@@ -424,10 +424,10 @@ void scenario_product_reason(const scenario_result *r, size_t p, char *buf, size
         snprintf(buf, size, "not a CBAM good: no certificates, whatever its electricity");
     else if (!b->indirect_in_liability)
         snprintf(buf, size,
-                 "CBAM cost unchanged: indirect emissions of %s goods are reported but not in the CBAM liability "
-                 "from 2026 (Reg. (EU) 2023/956 Annex II), so green power changes its reported emissions, not "
-                 "its certificates",
-                 b->category ? b->category : "these");
+                 "CBAM cost unchanged: for its category (%s) indirect emissions are reported but not in the CBAM "
+                 "liability from 2026 (Reg. (EU) 2023/956 Annex II), so green power changes its reported "
+                 "emissions, not its certificates",
+                 b->category ? b->category : "?");
     else if (s->floored && saving < (b->liability_t - s->liability_t) * r->opts.cost.price_eur_per_t - 1e-9)
         snprintf(buf, size,
                  "CBAM cost falls by %s EUR, less than the emissions avoided would give: the free allocation "

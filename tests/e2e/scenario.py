@@ -29,7 +29,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Checks, run  # noqa: E402
 
 EXPECTED_TO_FAIL = {
-    "tariff_missing_is_said": "the JSON has no note naming the source without a tariff (the text has it)",
 }
 
 REL = 1e-9
