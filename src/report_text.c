@@ -175,6 +175,12 @@ static void cost_block(FILE *f, const alloc_enterprise *ae, bool zh)
             fprintf(f, "%s\n", zh ? "非 CBAM 商品" : "not a CBAM good");
             continue;
         }
+        if (cp->status == CBAMCOST_INDIRECT_ONLY && !cp->indirect_in_liability) {
+            fprintf(f, "%s\n", zh ? "未计价：未提供直接排放（--direct），其间接排放不计入 CBAM 应缴义务"
+                                   : "not priced: direct emissions not given (--direct); its indirect emissions "
+                                     "are not in the CBAM liability");
+            continue;
+        }
         fprintf(f, "%14s %s %14s EUR  (%s)\n", report_text_number(a, sizeof a, cp->certificates_t, 2),
                 zh ? "份证书" : "certificates", report_text_number(b, sizeof b, cp->cost_eur, 0),
                 cbamcost_status_name(cp->status));
@@ -334,8 +340,13 @@ void report_text_scenario(FILE *f, const scenario_result *r, bool zh)
         row3(f, "  SEE CBAM tCO2/t", pb->has_see, pb->see.cbam, ps->has_see, ps->see.cbam, 4);
         if (r->base.has_cost && r->scen.has_cost) {
             const cbamcost_product *cb = &r->base.cost.products[p], *cs = &r->scen.cost.products[p];
-            row3(f, "  CBAM certificates", true, cb->certificates_t, true, cs->certificates_t, 2);
-            row3(f, "  CBAM cost EUR", true, cb->cost_eur, true, cs->cost_eur, 0);
+            if (cb->status == CBAMCOST_INDIRECT_ONLY && !cb->indirect_in_liability) {
+                /* 0 here would read as "pays nothing": its direct emissions are what it pays for */
+                fputs("    CBAM certificates and cost: not priced (direct emissions not given: --direct)\n", f);
+            } else if (cb->status != CBAMCOST_NOT_CBAM) {
+                row3(f, "  CBAM certificates", true, cb->certificates_t, true, cs->certificates_t, 2);
+                row3(f, "  CBAM cost EUR", true, cb->cost_eur, true, cs->cost_eur, 0);
+            }
         }
         char why[512];
         scenario_product_reason(r, p, why, sizeof why);

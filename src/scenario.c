@@ -426,8 +426,9 @@ void scenario_product_reason(const scenario_result *r, size_t p, char *buf, size
         snprintf(buf, size,
                  "CBAM cost unchanged: for its category (%s) indirect emissions are reported but not in the CBAM "
                  "liability from 2026 (Reg. (EU) 2023/956 Annex II), so green power changes its reported "
-                 "emissions, not its certificates",
-                 b->category ? b->category : "?");
+                 "emissions, not its certificates%s",
+                 b->category ? b->category : "?",
+                 b->has_direct ? "" : " (which are for its direct emissions: not given here, --direct)");
     else if (s->floored && saving < (b->liability_t - s->liability_t) * r->opts.cost.price_eur_per_t - 1e-9)
         snprintf(buf, size,
                  "CBAM cost falls by %s EUR, less than the emissions avoided would give: the free allocation "
