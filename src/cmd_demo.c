@@ -77,6 +77,26 @@ static int write_example(const char *prefix, const char *name, const char *dir, 
     return write_file(path, ef);
 }
 
+/* Makes dir/sub (into subdir, DEMO_DIR_MAX bytes) and writes the bundled
+ * examples/sub/NAME files there (their paths into paths). */
+static int write_examples(const char *dir, const char *sub, const char *const *names, size_t n, char *subdir,
+                          char (*paths)[DEMO_DIR_MAX + 64])
+{
+    char prefix[64];
+    snprintf(subdir, DEMO_DIR_MAX, "%s/%s", dir, sub);
+    snprintf(prefix, sizeof prefix, "examples/%s/", sub);
+    if (mkdir(subdir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", subdir, strerror(errno));
+        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int rc = write_example(prefix, names[i], subdir, paths[i], sizeof paths[i]);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 int cli_cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -131,16 +151,9 @@ int cli_cmd_demo(int argc, char **argv)
     /* The same job on exports as they come from the utility, the park
      * platform and the trading centre (examples/exports). */
     static char xdir[DEMO_DIR_MAX], xpaths[5][DEMO_DIR_MAX + 64], xjson[DEMO_DIR_MAX + 64];
-    snprintf(xdir, sizeof xdir, "%s/exports", dir);
-    if (mkdir(xdir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", xdir, strerror(errno));
-        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
-    }
-    for (size_t i = 0; i < 5; i++) {
-        rc = write_example("examples/exports/", export_files[i], xdir, xpaths[i], sizeof xpaths[i]);
-        if (rc != 0)
-            return rc;
-    }
+    rc = write_examples(dir, "exports", export_files, 5, xdir, xpaths);
+    if (rc != 0)
+        return rc;
     snprintf(xjson, sizeof xjson, "%s/report.json", xdir);
     cli_report_args x = {
         .electricity = {xpaths[0], xpaths[1], xpaths[2]},
@@ -167,16 +180,9 @@ int cli_cmd_demo(int argc, char **argv)
      * rooftop PV on a direct line, 0.39亿kWh a year, 0.4053 yuan/kWh against
      * the grid's 0.60, and the first published certificate price. */
     static char adir[DEMO_DIR_MAX], apaths[3][DEMO_DIR_MAX + 64], axlsx[DEMO_DIR_MAX + 64], ajson[DEMO_DIR_MAX + 64];
-    snprintf(adir, sizeof adir, "%s/asimco", dir);
-    if (mkdir(adir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "cbamcalc: %s: cannot create the directory: %s\n", adir, strerror(errno));
-        return cbam_err_exit_code(CBAM_ERR_CANTCREAT);
-    }
-    for (size_t i = 0; i < 3; i++) {
-        rc = write_example("examples/asimco/", demo_files[i], adir, apaths[i], sizeof apaths[i]);
-        if (rc != 0)
-            return rc;
-    }
+    rc = write_examples(dir, "asimco", demo_files, 3, adir, apaths);
+    if (rc != 0)
+        return rc;
     snprintf(axlsx, sizeof axlsx, "%s/scenario.xlsx", adir);
     snprintf(ajson, sizeof ajson, "%s/scenario.json", adir);
     /* getopt permutes the pointers of argv, never the strings: the literals

@@ -413,6 +413,18 @@ static void array_end(struct sink *s, struct stream_array *a)
     emits(s, a->any ? "\n  ]" : "[]");
 }
 
+/* How writing went: CBAM_ERR_CANTCREAT with errno when a write failed. */
+static enum cbam_err sink_end(struct sink *s)
+{
+    if (s->err == 0 && ferror(s->f))
+        s->err = EIO;
+    if (s->err != 0) {
+        errno = s->err;
+        return CBAM_ERR_CANTCREAT;
+    }
+    return CBAM_OK;
+}
+
 static json_t *input_object(const ledger_input *in)
 {
     json_t *o = checked(json_object());
@@ -502,13 +514,7 @@ static enum cbam_err write_report(FILE *out, const ledger *l, const alloc_enterp
         emits(&s, buf);
     }
     emits(&s, "\n}\n");
-    if (s.err == 0 && ferror(out))
-        s.err = EIO;
-    if (s.err != 0) {
-        errno = s.err;
-        return CBAM_ERR_CANTCREAT;
-    }
-    return CBAM_OK;
+    return sink_end(&s);
 }
 
 enum cbam_err report_json_write(FILE *out, const ledger *l, const alloc_result *r, const diag_list *dl)
@@ -749,11 +755,5 @@ enum cbam_err report_json_write_scenario(FILE *out, const ledger *l, const scena
     }
     dump(&s, o, "");
     emits(&s, "\n");
-    if (s.err == 0 && ferror(out))
-        s.err = EIO;
-    if (s.err != 0) {
-        errno = s.err;
-        return CBAM_ERR_CANTCREAT;
-    }
-    return CBAM_OK;
+    return sink_end(&s);
 }
