@@ -37,6 +37,8 @@ struct alloc_enterprise;
 
 /* The CBAM definitive period starts in 2026: no certificates before. */
 #define CBAMCOST_FIRST_YEAR 2026
+/* The highest --cbam-price taken: beyond it a figure may overflow, or it is a slip. */
+#define CBAMCOST_PRICE_MAX 100000.0
 
 /* One year's CBAM factor: the share of the EU ETS free allocation still
  * given to CBAM sectors, which the adjustment gives back to an importer. */
@@ -95,6 +97,9 @@ const cbamcost_direct *cbamcost_direct_for(const cbamcost_db *db, const char *en
 /* Whether any benchmark / direct row was loaded (the report says which inputs it had). */
 bool cbamcost_has_benchmarks(const cbamcost_db *db);
 bool cbamcost_has_direct(const cbamcost_db *db);
+/* The direct rows in file order (to say which matched no product). */
+size_t cbamcost_direct_count(const cbamcost_db *db);
+const cbamcost_direct *cbamcost_direct_at(const cbamcost_db *db, size_t i);
 
 typedef struct cbamcost_opts {
     double price_eur_per_t; /* --cbam-price: EUR per tCO2 (an EU allowance's price) */

@@ -15,8 +15,10 @@
  * never goes below 0. A removal takes kWh away from the source (never below
  * 0) and nothing replaces it.
  *
- * Both sides are computed by the same engine (alloc_run) on monthly totals:
- * interval rows' hour matching is not simulated (said in every output).
+ * Both sides are computed by the same engine (alloc_run). The baseline is
+ * report's, hour matching included; a matched month's kWh then become its
+ * monthly totals, which the scenario changes month by month: added kWh are
+ * not matched to the load hour by hour (said in every output).
  *
  * Ownership: a scenario_result owns both alloc_results, the months and the
  * costs; scenario_result_free releases them. Pointers into the ledger and
@@ -37,6 +39,11 @@
 #include <stddef.h>
 
 #define SCENARIO_MAX_CHANGES 16
+/* Bounds of the command line's numbers: beyond them a figure would overflow
+ * or mean a typing slip (a year of 1,000 TWh is over a tenth of China's). */
+#define SCENARIO_KWH_MAX    1e12
+#define SCENARIO_TARIFF_MAX 1000.0
+#define SCENARIO_FX_MAX     10000.0
 
 enum scenario_profile {
     SCENARIO_PROFILE_AUTO,        /* the source's own if present, else solar for onsite, else consumption */
@@ -111,7 +118,7 @@ typedef struct scenario_result {
     double added_kwh[SUPPLY__COUNT];         /* consumed, summed (removals negative) */
     const char *profile_text[SUPPLY__COUNT]; /* how each changed source was spread, for the reader */
     const char *solar_source;                /* the solar profile's citation, when used */
-    bool monthly_only;                       /* the enterprise has interval rows: hour matching not simulated */
+    bool monthly_only;                       /* hour-matched baseline months: the scenario changes their totals */
 } scenario_result;
 
 /* Computes the baseline (as the ledger is), changes the ledger's kWh of

@@ -536,6 +536,16 @@ bool cbamcost_has_direct(const cbamcost_db *db)
     return db->ndirect > 0;
 }
 
+size_t cbamcost_direct_count(const cbamcost_db *db)
+{
+    return db->ndirect;
+}
+
+const cbamcost_direct *cbamcost_direct_at(const cbamcost_db *db, size_t i)
+{
+    return i < db->ndirect ? &db->direct[i] : NULL;
+}
+
 /* ---- pricing ---- */
 
 /* Why a good whose indirect emissions are not in the liability costs what
@@ -569,6 +579,32 @@ static const struct not_liable_reasons *not_liable_of(const char *sector)
     while (not_liable[i].sector != NULL && (sector == NULL || strcmp(not_liable[i].sector, sector) != 0))
         i++;
     return &not_liable[i];
+}
+
+/* The CBAM factor of tonnes t produced in year (--cbam-year's instead when
+ * given; a year before 2026 priced as 2026, said once) times t; the years
+ * and factors used are noted in cp and out. */
+static double weigh(const cbamcost_db *db, const cbamcost_opts *o, int year, double t, cbamcost_product *cp,
+                    cbamcost_ent *out, int *early_year)
+{
+    if (o->year != 0)
+        year = o->year;
+    if (year < CBAMCOST_FIRST_YEAR) {
+        if (*early_year == 0)
+            *early_year = year;
+        cp->priced_as_later = true;
+        year = CBAMCOST_FIRST_YEAR;
+    }
+    const cbamcost_phase *ph = cbamcost_phase_of(db, year);
+    if (cp->year_from == 0 || year < cp->year_from)
+        cp->year_from = year;
+    if (year > cp->year_to)
+        cp->year_to = year;
+    if (out->phase_lo == NULL || ph->year < out->phase_lo->year)
+        out->phase_lo = ph;
+    if (out->phase_hi == NULL || ph->year > out->phase_hi->year)
+        out->phase_hi = ph;
+    return ph->factor * t;
 }
 
 static const char *reason_of(const cbamcost_product *cp, const char *cn, const char *sector)
@@ -654,29 +690,18 @@ enum cbam_err cbamcost_compute(const cbamcost_db *db, const cbamcost_opts *o, co
         if (cp->benchmark == NULL && cbamcost_has_benchmarks(db) && no_benchmark++ == 0)
             no_benchmark_first = ap->p->id;
 
-        /* The tonne-weighted CBAM factor of the months that count in SEE. */
+        /* The tonne-weighted CBAM factor of the months that count in SEE,
+         * and of production given for a whole year (in SEE as well). */
         double weighted = 0;
         for (size_t m = 0; m < ae->nmonths; m++) {
             const alloc_product_month *pm = &ae->months[m].products[p];
-            if (!pm->in_see || !(pm->quantity_t > 0))
-                continue;
-            int year = o->year != 0 ? o->year : period_ord_year(ae->months[m].ord);
-            if (year < CBAMCOST_FIRST_YEAR) {
-                if (early_year == 0)
-                    early_year = year;
-                cp->priced_as_later = true;
-                year = CBAMCOST_FIRST_YEAR;
-            }
-            const cbamcost_phase *ph = cbamcost_phase_of(db, year);
-            weighted += ph->factor * pm->quantity_t;
-            if (cp->year_from == 0 || year < cp->year_from)
-                cp->year_from = year;
-            if (year > cp->year_to)
-                cp->year_to = year;
-            if (out->phase_lo == NULL || ph->year < out->phase_lo->year)
-                out->phase_lo = ph;
-            if (out->phase_hi == NULL || ph->year > out->phase_hi->year)
-                out->phase_hi = ph;
+            if (pm->in_see && pm->quantity_t > 0)
+                weighted += weigh(db, o, period_ord_year(ae->months[m].ord), pm->quantity_t, cp, out, &early_year);
+        }
+        for (size_t k = 0; k < ae->e->nannual; k++) {
+            const ledger_annual *an = &ae->e->annual[k];
+            if (an->product == p && an->quantity_t > 0)
+                weighted += weigh(db, o, an->year, an->quantity_t, cp, out, &early_year);
         }
         cp->phase_factor = cp->quantity_t > 0 ? weighted / cp->quantity_t : 0;
         cp->cscf = o->cscf > 0 ? o->cscf : 1;

@@ -376,9 +376,9 @@ static int report_main(int argc, char **argv, enum mode mode)
             break;
         case OPT_CBAM_PRICE: {
             double v;
-            if (parse_number(optarg, strlen(optarg), &v) != PARSE_OK || v < 0)
+            if (parse_number(optarg, strlen(optarg), &v) != PARSE_OK || v < 0 || v > CBAMCOST_PRICE_MAX)
                 return cli_usage_error(cmd, "--cbam-price %s: expected the price of a CBAM certificate in EUR per "
-                                       "tCO2, a number such as 75.36", optarg);
+                                       "tCO2, 0 to %g, a number such as 75.36", optarg, CBAMCOST_PRICE_MAX);
             a.has_cbam_price = true;
             a.cbam_price = v;
             break;
@@ -827,6 +827,40 @@ static enum cbam_err load_cost(cbamcost_db **out, ledger *l, const cli_report_ar
     return err;
 }
 
+/* A --direct row whose product (of its enterprise, or of any when the file
+ * has no enterprise column) is in none of the computed enterprises would
+ * leave a good priced as if no direct emissions were given: a warning at
+ * the row (an id typed another way, a product of another period). Rows of
+ * enterprises not computed (--enterprise chose another) are not in question. */
+static void direct_unused(const cbamcost_db *cdb, const ledger *l, const alloc_enterprise *ents, size_t n,
+                          bool one_chosen, diag_list *dl)
+{
+    for (size_t i = 0; i < cbamcost_direct_count(cdb); i++) {
+        const cbamcost_direct *d = cbamcost_direct_at(cdb, i);
+        bool ent_seen = d->enterprise[0] == '\0', used = false;
+        for (size_t k = 0; k < n && !used; k++) {
+            const alloc_enterprise *ae = &ents[k];
+            if (d->enterprise[0] != '\0' && strcmp(d->enterprise, ae->e->id) != 0)
+                continue;
+            ent_seen = true;
+            for (size_t p = 0; p < ae->nproducts && !used; p++)
+                used = ae->cost != NULL && ae->cost->products[p].direct == d;
+        }
+        if (!used && ent_seen)
+            diag_add(dl, DIAG_WARNING, d->file, d->line, 0,
+                     "direct emissions of product '%s'%s%s: no such product in the period's production; the row "
+                     "is not used (check the id as the production file writes it)",
+                     d->product, d->enterprise[0] ? " of enterprise " : "", d->enterprise);
+        else if (!used && (!one_chosen || ledger_enterprise_lookalike(l, d->enterprise, strlen(d->enterprise))))
+            diag_add(dl, DIAG_WARNING, d->file, d->line, 0,
+                     "direct emissions of product '%s' of enterprise '%s': no enterprise in the inputs has that id%s; "
+                     "the row is not used",
+                     d->product, d->enterprise,
+                     ledger_enterprise_lookalike(l, d->enterprise, strlen(d->enterprise)) ? " (it is written "
+                     "another way there: letter case or full-width characters)" : "");
+    }
+}
+
 /* The one enterprise a scenario is of: --enterprise, or the only one. */
 static ledger_enterprise *scenario_enterprise(ledger *l, const cli_report_args *a, diag_list *dl)
 {
@@ -954,6 +988,8 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
         ledger_enterprise *e = scenario_enterprise(l, a, &dl);
         err = e == NULL ? CBAM_ERR_USAGE : scenario_run(l, e, db, &ao, cdb, a->scenario, &sr, &dl);
         have_scenario = err == CBAM_OK;
+        if (have_scenario && cdb != NULL)
+            direct_unused(cdb, l, sr.base.res.ents, 1, true, &dl);
         if (have_scenario)
             res = sr.base.res; /* the workbook and the outcome read the baseline; sr keeps owning it */
     } else if (err == CBAM_OK) {
@@ -964,6 +1000,8 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
             cbamcost_opts co = {.price_eur_per_t = a->cbam_price, .year = a->cbam_year, .cscf = a->cscf};
             err = cbamcost_compute(cdb, &co, &res.ents[i], res.ents[i].cost, &dl);
         }
+        if (err == CBAM_OK && cdb != NULL)
+            direct_unused(cdb, l, res.ents, res.n, a->enterprise != NULL, &dl);
         if (err == CBAM_OK && res.n == 0 && !a->validate_only) {
             diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "no enterprise has data in the selected period");
             err = CBAM_ERR_DATA;

@@ -41,8 +41,8 @@ const char cli_scenario_help[] =
     "      --enterprise ID      the enterprise (required when the inputs hold several)\n"
     "\n"
     "Inputs, factors and selection are those of 'cbamcalc report' (see its --help).\n"
-    "Both sides are computed on monthly totals: hour matching of interval rows is not\n"
-    "simulated (said in every output).\n"
+    "The baseline is report's, hour matching included; the scenario changes the matched\n"
+    "months' totals month by month: added kWh are not matched hour by hour (said).\n"
     "\n"
     "Exit status: 0 ok, 64 usage error, 65 data error, 66 input missing or unreadable,\n"
     "73 output not writable.\n";
@@ -53,7 +53,8 @@ static bool src_value(const char *arg, enum supply_source *src, const char **val
     const char *eq = strchr(arg, '=');
     if (eq == NULL || eq == arg)
         return false;
-    if (!supply_parse(arg, (size_t)(eq - arg), src))
+    /* "load" parses as a meter role, not a supply: no kWh vector holds it */
+    if (!supply_parse(arg, (size_t)(eq - arg), src) || *src >= SUPPLY__COUNT)
         return false;
     *value = eq + 1;
     return true;
@@ -72,20 +73,21 @@ int cli_scenario_option(struct scenario_opts *so, const char *opt, const char *a
         return 0;
     }
     if (strcmp(opt, "fx") == 0) {
-        if (parse_number(arg, strlen(arg), &v) != PARSE_OK || v <= 0)
-            return cli_usage_error("scenario", "--fx %s: expected yuan per euro, a number such as 7.8", arg);
+        if (parse_number(arg, strlen(arg), &v) != PARSE_OK || v <= 0 || v > SCENARIO_FX_MAX)
+            return cli_usage_error("scenario", "--fx %s: expected yuan per euro, a number above 0 and at most %g, "
+                                   "such as 7.8", arg, SCENARIO_FX_MAX);
         so->has_fx = true;
         so->fx_yuan_per_eur = v;
         return 0;
     }
     if (!src_value(arg, &src, &value))
-        return cli_usage_error("scenario", "--%s %s: expected SOURCE=%s with SOURCE one of %s", opt, arg,
-                               strcmp(opt, "profile") == 0 ? "PROFILE" : strcmp(opt, "tariff") == 0 ? "YUAN" : "KWH",
-                               supply_names_list());
+        return cli_usage_error("scenario", "--%s %s: expected SOURCE=%s with SOURCE one of grid, green_trade, "
+                               "green_ppa, green_direct, onsite, supplier, certificate", opt, arg,
+                               strcmp(opt, "profile") == 0 ? "PROFILE" : strcmp(opt, "tariff") == 0 ? "YUAN" : "KWH");
     if (strcmp(opt, "tariff") == 0) {
-        if (parse_number(value, strlen(value), &v) != PARSE_OK || v < 0)
-            return cli_usage_error("scenario", "--tariff %s: expected the price of a kWh in yuan, e.g. grid=0.60",
-                                   arg);
+        if (parse_number(value, strlen(value), &v) != PARSE_OK || v < 0 || v > SCENARIO_TARIFF_MAX)
+            return cli_usage_error("scenario", "--tariff %s: expected the price of a kWh in yuan, 0 to %g, e.g. "
+                                   "grid=0.60", arg, SCENARIO_TARIFF_MAX);
         if (so->has_tariff[src])
             return cli_usage_error("scenario", "--tariff %s given twice; expected one price per source",
                                    supply_name(src));
@@ -106,9 +108,9 @@ int cli_scenario_option(struct scenario_opts *so, const char *opt, const char *a
                                supply_name(src));
     }
     bool remove = strcmp(opt, "remove") == 0;
-    if (parse_number(value, strlen(value), &v) != PARSE_OK || v <= 0)
-        return cli_usage_error("scenario", "--%s %s: expected a yearly amount of kWh above 0, e.g. %s=39000000",
-                               opt, arg, supply_name(src));
+    if (parse_number(value, strlen(value), &v) != PARSE_OK || v <= 0 || v > SCENARIO_KWH_MAX)
+        return cli_usage_error("scenario", "--%s %s: expected a yearly amount of kWh above 0 and at most %g, e.g. "
+                               "%s=39000000", opt, arg, SCENARIO_KWH_MAX, supply_name(src));
     if (!remove && (src == SUPPLY_GRID || src == SUPPLY_CERTIFICATE))
         return cli_usage_error("scenario",
                                "--add %s: added kWh replace grid kWh; expected a green or supplier source (%s)",
@@ -127,5 +129,9 @@ int cli_scenario_check(const struct scenario_opts *so)
 {
     if (so->nchanges == 0)
         return cli_usage_error("scenario", "nothing to compare: give a change such as --add green_direct=39000000");
+    for (size_t i = 0; i < so->nchanges; i++)
+        if (!so->changes[i].remove && so->changes[i].source == so->replace)
+            return cli_usage_error("scenario", "--add %s with --replace %s: the added kWh would replace themselves; "
+                                   "add another source", supply_name(so->replace), supply_name(so->replace));
     return 0;
 }

@@ -291,12 +291,13 @@ static const char *const table[L__COUNT][2] = {
          "kWh replace grid kWh of the same month, in the same proportions between the shared pool and each "
          "sub-meter, so that no product's consumption changes; kWh beyond a month's grid are a surplus (exported or "
          "curtailed), reported and never consumed; the grid never goes below 0. A removal takes kWh away from its "
-         "source. Baseline and scenario are computed by the same engine on monthly totals (hour matching is not "
-         "simulated); their change is a formula, scenario - baseline.",
+         "source. Baseline and scenario are computed by the same engine; the baseline is matched hour by hour "
+         "where interval rows allow, and the scenario changes the months' totals (its added kWh are not matched "
+         "hour by hour); their change is a formula, scenario - baseline.",
          "情景（Scenario 表，cbamcalc scenario）：每项变更为某来源的年电量，按其月度曲线分配到期间各月（期间月数/12，"
          "或光伏曲线的各月占比）。新增电量替代同月电网电量，在共用电量与各分表间按相同比例替代，因此各产品用电量不"
          "变；超出当月电网电量的部分为余电（外送或弃电），单独列出，不计入用电量；电网电量不低于 0。减少某来源时从"
-         "该来源扣减电量。现状与情景由同一计算引擎按月度汇总计算（不模拟逐小时匹配）；变化为公式：情景 − 现状。"},
+         "该来源扣减电量。现状与情景由同一计算引擎计算；现状在有分时数据时按小时匹配，情景按月调整各月汇总（新增电量不按小时匹配）；变化为公式：情景 − 现状。"},
     [L_SCN_TITLE] = {"Scenario: the enterprise's figures with the changes below, beside its figures as they are",
                      "情景：按下列变更后的企业数字，与现状对比"},
     [L_SCN_RULE] =
@@ -347,9 +348,9 @@ static const char *const table[L__COUNT][2] = {
                          " kWh 超过其在 "},
     [L_SCN_SURPLUS_C] = {" of the period's months: exported or curtailed, not counted as consumed.",
                          " 个月份中替代的电网电量：外送或弃电，不计入用电量。"},
-    [L_SCN_MONTHLY_ONLY] = {"This enterprise has interval (hourly) rows: both sides are computed on monthly totals; "
-                            "the hour-by-hour matching is not simulated.",
-                            "本企业有分时（小时）数据：现状与情景均按月度汇总计算，未模拟逐小时匹配。"},
+    [L_SCN_MONTHLY_ONLY] = {"The baseline is matched hour by hour, as in the report; the scenario changes the matched "
+                            "months' totals month by month: its added kWh are not matched to the load hour by hour.",
+                            "现状按小时匹配，与报告一致；情景按月调整已匹配月份的汇总电量：新增电量未按小时与负荷匹配。"},
     [L_SCN_CHART] = {"Grid before and after the change, and the added power used, by month (kWh)",
                      "各月变更前后的电网电量与新增电量使用（kWh）"},
     [L_PROF_AUTO] = {"its own monthly kWh, else on-site PV by the solar profile, else consumption",

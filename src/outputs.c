@@ -45,12 +45,12 @@ static enum cbam_err json_failed(enum cbam_err err, const outfile *of, diag_list
 const char *outputs_input_named(const cli_report_args *a, const char *out)
 {
     const char *const *lists[] = {a->electricity, a->production, a->enterprises, &a->processes,
-                                  &a->template_in};
+                                  &a->template_in, &a->benchmarks, &a->direct};
     const size_t counts[] = {a->nelectricity, a->nproduction, a->nenterprises, a->processes != NULL,
-                             a->template_in != NULL};
+                             a->template_in != NULL, a->benchmarks != NULL, a->direct != NULL};
     if (out == NULL || strcmp(out, "-") == 0)
         return NULL;
-    for (size_t k = 0; k < 5; k++)
+    for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
         for (size_t i = 0; i < counts[k]; i++)
             if (strcmp(lists[k][i], "-") != 0 && outfile_same_target(out, lists[k][i]))
                 return lists[k][i];

@@ -725,8 +725,9 @@ enum cbam_err report_json_write_scenario(FILE *out, const ledger *l, const scena
     if (r->opts.has_price)
         push(notes, str(REPORT_JSON_COST_CHINA_NOTE));
     if (r->monthly_only)
-        push(notes, str("the enterprise has interval rows: both sides are computed on monthly totals; hour "
-                        "matching is not simulated, so the baseline can differ from 'cbamcalc report'"));
+        push(notes, str("the baseline is matched hour by hour, as in 'cbamcalc report'; the scenario changes the "
+                        "matched months' totals month by month: its added kWh are not matched to the load hour by "
+                        "hour"));
     if (r->surplus_kwh > 0)
         push(notes, str("added kWh beyond a month's grid kWh are a surplus (exported or curtailed): not "
                         "consumed, not counted; the grid never goes below 0"));

@@ -311,7 +311,8 @@ void report_text_scenario(FILE *f, const scenario_result *r, bool zh)
         fprintf(f, "  surplus: %s kWh exceed the grid kWh they would replace (exported or curtailed)\n",
                 report_text_number(x, sizeof x, r->surplus_kwh, 0));
     if (r->monthly_only)
-        fputs("  note: interval rows present; both sides use monthly totals (hour matching not simulated)\n", f);
+        fputs("  note: the baseline is hour-matched (as report); the added kWh are spread by month, not matched "
+              "hour by hour\n", f);
     fprintf(f, "  %-34s %16s %16s %16s\n", "", "baseline", "scenario", "change");
     for (int k = 0; k < SUPPLY__COUNT; k++)
         if (b->kwh.source[k] != 0 || s->kwh.source[k] != 0) {

@@ -148,8 +148,9 @@ static void money(const scenario_opts *o, const alloc_enterprise *ae, scenario_s
         }
         if (!pm->has_electricity)
             pm->electricity_yuan = 0;
-        pm->has_per_t = pm->has_electricity && ap->quantity_t > 0;
-        pm->electricity_yuan_per_t = pm->has_per_t ? pm->electricity_yuan / ap->quantity_t : 0;
+        /* per tonne of the months with electricity, as SEE and MWh/t */
+        pm->has_per_t = pm->has_electricity && ap->quantity_see_t > 0;
+        pm->electricity_yuan_per_t = pm->has_per_t ? pm->electricity_yuan / ap->quantity_see_t : 0;
     }
 }
 
@@ -236,24 +237,40 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
     memset(out, 0, sizeof *out);
     out->opts = *o;
     out->e = e;
-    /* Hour matching reads the interval rows, which a scenario does not
-     * change: both sides use monthly totals, and every output says so. */
-    struct hourly_store *hs = e->hourly;
-    out->monthly_only = hs != NULL;
-    e->hourly = NULL;
+    /* The baseline is report's, hour matching included. */
     alloc_opts bo = *ao;
-    bo.drop_hour_detail = true;
     enum cbam_err err = compute_side(l, e, db, &bo, db_cost, o, &out->base, dl);
-    if (err != CBAM_OK) {
-        e->hourly = hs;
+    if (err != CBAM_OK)
         return err;
+    const alloc_enterprise *ae = &out->base.res.ents[0];
+    /* Hour matching reads the interval rows, which a scenario does not
+     * change: a matched month's kWh (the grid a load meter implies, the
+     * green kWh the load could use) become its monthly totals, and the
+     * scenario changes those, month by month (said in every output). */
+    struct hourly_store *hs = e->hourly;
+    for (size_t i = 0; i < ae->nmonths; i++) {
+        ledger_month *m = ae->months[i].hourly ? month_of(e, ae->months[i].ord) : NULL;
+        if (m == NULL)
+            continue;
+        out->monthly_only = true;
+        double given = m->pool_kwh[SUPPLY_SUPPLIER];
+        for (int k = 0; k < SUPPLY__COUNT; k++) {
+            double pool = ae->months[i].kwh.source[k];
+            for (size_t p = 0; p < m->ncells; p++)
+                pool -= m->cells[p].sub_kwh[k];
+            m->pool_kwh[k] = pool > 0 ? pool : 0;
+        }
+        if (given > 0)
+            m->pool_supplier_kg *= m->pool_kwh[SUPPLY_SUPPLIER] / given;
     }
+    e->hourly = NULL;
+    bo.drop_hour_detail = true;
     if (out->monthly_only)
         diag_add_ent(dl, DIAG_WARNING, e->id,
-                     "%s has interval rows: the scenario compares monthly totals (hour matching is not "
-                     "simulated), so its baseline can differ from 'cbamcalc report'",
+                     "%s: the baseline is matched hour by hour, as in 'cbamcalc report'; the scenario changes the "
+                     "matched months' totals month by month (its added kWh are not matched to the load hour by "
+                     "hour)",
                      e->id);
-    const alloc_enterprise *ae = &out->base.res.ents[0];
     out->nmonths = ae->nmonths;
     out->months = xcalloc(ae->nmonths ? ae->nmonths : 1, sizeof *out->months);
     for (size_t i = 0; i < ae->nmonths; i++) {
@@ -274,6 +291,12 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
             prof = have > 0                     ? SCENARIO_PROFILE_SOURCE
                    : c->source == SUPPLY_ONSITE ? SCENARIO_PROFILE_SOLAR
                                                 : SCENARIO_PROFILE_CONSUMPTION;
+        if (!c->remove && c->source == o->replace) {
+            diag_add(dl, DIAG_ERROR, NULL, 0, 0, "--add %s replacing %s: the added kWh would replace themselves",
+                     supply_name(c->source), supply_name(o->replace));
+            err = CBAM_ERR_USAGE;
+            break;
+        }
         if (c->remove && have <= 0) {
             diag_add(dl, DIAG_ERROR, NULL, 0, 0,
                      "--remove %s: %s has no %s kWh in the period to take away", supply_name(c->source), e->id,
