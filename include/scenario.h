@@ -97,7 +97,9 @@ typedef struct scenario_product_money {
     bool has_electricity;
     double electricity_yuan;
     bool has_per_t;
-    double electricity_yuan_per_t;
+    double electricity_yuan_per_t; /* per tonne of the months with electricity */
+    bool has_per_kwh;
+    double electricity_yuan_per_kwh;
 } scenario_product_money;
 
 typedef struct scenario_side {

@@ -581,6 +581,7 @@ static json_t *product_side(struct jw *w, const scenario_side *s, size_t p, doub
     put(o, "see_t_co2_per_t", ap->has_see ? em_object(w, &ap->see) : checked(json_null()));
     put(o, "cbam_cost", s->has_cost ? cost_object(w, &s->cost.products[p], price) : checked(json_null()));
     put(o, "electricity_cost_yuan", num_or_null(w, pm->has_electricity, pm->electricity_yuan));
+    put(o, "electricity_yuan_per_kwh", num_or_null(w, pm->has_per_kwh, pm->electricity_yuan_per_kwh));
     put(o, "electricity_yuan_per_t", num_or_null(w, pm->has_per_t, pm->electricity_yuan_per_t));
     return o;
 }

@@ -349,6 +349,11 @@ void report_text_scenario(FILE *f, const scenario_result *r, bool zh)
                 row3(f, "  CBAM cost EUR", true, cb->cost_eur, true, cs->cost_eur, 0);
             }
         }
+        const scenario_product_money *mb_p = &r->base.products[p], *ms_p = &r->scen.products[p];
+        row3(f, "  electricity cost yuan", mb_p->has_electricity, mb_p->electricity_yuan, ms_p->has_electricity,
+             ms_p->electricity_yuan, 0);
+        row3(f, "  electricity yuan/kWh", mb_p->has_per_kwh, mb_p->electricity_yuan_per_kwh, ms_p->has_per_kwh,
+             ms_p->electricity_yuan_per_kwh, 4);
         char why[512];
         scenario_product_reason(r, p, why, sizeof why);
         fprintf(f, "    %s\n", why);

@@ -151,6 +151,8 @@ static void money(const scenario_opts *o, const alloc_enterprise *ae, scenario_s
         /* per tonne of the months with electricity, as SEE and MWh/t */
         pm->has_per_t = pm->has_electricity && ap->quantity_see_t > 0;
         pm->electricity_yuan_per_t = pm->has_per_t ? pm->electricity_yuan / ap->quantity_see_t : 0;
+        pm->has_per_kwh = pm->has_electricity && ap->kwh > 0;
+        pm->electricity_yuan_per_kwh = pm->has_per_kwh ? pm->electricity_yuan / ap->kwh : 0;
     }
 }
 
