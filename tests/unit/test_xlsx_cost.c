@@ -394,7 +394,7 @@ START_TEST(scenario_sheet)
     if (_i == 0) {
         ck_assert_ptr_nonnull(strstr(ss, "Surplus: 2,000 kWh of the added power exceed the grid kWh they replace "
                                          "in 1 of the period's months"));
-        ck_assert_ptr_nonnull(strstr(ss, "hour-by-hour matching is not simulated"));
+        ck_assert_ptr_nonnull(strstr(ss, "its added kWh are not matched to the load hour by hour"));
         ck_assert_ptr_nonnull(strstr(ss, "CBAM cost unchanged: indirect emissions do not count")); /* S1 steel */
         ck_assert_ptr_nonnull(strstr(ss, "CBAM cost falls")); /* C1 cement */
         ck_assert_ptr_nonnull(strstr(ss, "the same kWh every month (flat)"));
