@@ -336,7 +336,8 @@ START_TEST(scenario_sheet)
         for (size_t k = 0; k < ae->nproducts; k++) {
             const alloc_product *ap = &ae->products[k];
             double py = ap->kwh_source[SUPPLY_GRID] * 0.60 + ap->kwh_source[SUPPLY_GREEN_DIRECT] * 0.4053;
-            s->products[k] = (scenario_product_money){true, py, ap->quantity_t > 0, py / ap->quantity_t};
+            s->products[k] = (scenario_product_money){true, py, ap->quantity_t > 0, py / ap->quantity_t,
+                                                      ap->kwh > 0, ap->kwh > 0 ? py / ap->kwh : 0};
         }
     }
     r.nmonths = 2;
