@@ -208,6 +208,7 @@ struct bm_ctx {
     char choice;
     diag_list *dl;
     bool have_header;
+    int titles; /* rows above the header skipped (a title, a unit line) */
     columns_result cols;
     bool bad;
     size_t skipped;        /* rows of the other column */
@@ -245,6 +246,34 @@ static bool cn_digits(const char *s, size_t len, char out[9])
     return n == 4 || n == 6 || n == 8;
 }
 
+/* Rows above the header that a spreadsheet export puts there (a title, a
+ * date, each in one cell): up to CBAMCOST_TITLE_ROWS are skipped, with a
+ * note; a row of several cells is the header, refused when it is not one. */
+#define CBAMCOST_TITLE_ROWS 5
+static bool title_row(const columns_spec *spec, size_t n, const csvin_row *row, const char *path, int *titles,
+                      diag_list *dl)
+{
+    columns_result probe;
+    size_t filled = 0;
+    for (size_t i = 0; i < row->nfields; i++) {
+        const char *f = row->field[i];
+        size_t len = row->len[i];
+        parse_trim(&f, &len);
+        filled += len > 0;
+    }
+    /* a title is one cell naming no column; a row of several, or one that
+     * names a column, is the header, right or wrong */
+    if (filled > 1 || *titles >= CBAMCOST_TITLE_ROWS ||
+        columns_map(spec, n, NULL, 0, row, path, NULL, &probe) == CBAM_OK)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (probe.idx[k] >= 0)
+            return false;
+    if ((*titles)++ == 0)
+        diag_add(dl, DIAG_NOTE, path, row->line, 0, "not the header: read as a title row and skipped");
+    return true;
+}
+
 static const char *column_name(char column)
 {
     return column == 'A' ? "column A" : column == 'B' ? "column B" : "no column";
@@ -254,6 +283,8 @@ static int on_bm_row(void *vc, const csvin_row *row)
 {
     struct bm_ctx *c = vc;
     if (!c->have_header) {
+        if (title_row(bm_columns, BM__N, row, c->path, &c->titles, c->dl))
+            return 0;
         c->have_header = true;
         if (columns_map(bm_columns, BM__N, NULL, 0, row, c->path, c->dl, &c->cols) != CBAM_OK) {
             c->bad = true;
@@ -423,6 +454,7 @@ struct di_ctx {
     const char *path;
     diag_list *dl;
     bool have_header;
+    int titles;
     columns_result cols;
     bool bad;
 };
@@ -431,6 +463,8 @@ static int on_di_row(void *vc, const csvin_row *row)
 {
     struct di_ctx *c = vc;
     if (!c->have_header) {
+        if (title_row(di_columns, DI__N, row, c->path, &c->titles, c->dl))
+            return 0;
         c->have_header = true;
         if (columns_map(di_columns, DI__N, NULL, 0, row, c->path, c->dl, &c->cols) != CBAM_OK) {
             c->bad = true;

@@ -241,6 +241,22 @@ START_TEST(cscf_multiplies_the_adjustment)
 }
 END_TEST
 
+/* A spreadsheet's title above the header (one cell) is skipped with a note;
+ * a wrong header of several cells is still refused at line 1. */
+START_TEST(title_rows_above_the_header)
+{
+    benchmarks("2026 CBAM benchmarks (provisional),,,\n\"as of 2026-01\"\ncn_code,value,column,source\n"
+               "2523 29 00,0.7,A,annex\n", 0);
+    ck_assert_ptr_nonnull(cbamcost_benchmark_for(cdb, "25232900"));
+    ck_assert_uint_eq(count_messages("read as a title row"), 1);
+    direct("Direct emissions 2026\nproduct_id,direct_t_co2_per_t,source\nCEM,0.8,report\n");
+    ck_assert_ptr_nonnull(cbamcost_direct_for(cdb, "E1", "CEM"));
+    ck_assert_int_eq(cbamcost_load_benchmarks(cdb, file_of("cn,valu,column\n2523 29 00,0.7,A\n"), 0, &dl, NULL),
+                     CBAM_ERR_DATA);
+    ck_assert_int_eq(dl.items[dl.count - 1].line, 1);
+}
+END_TEST
+
 START_TEST(fertiliser_complete)
 {
     four_goods();
@@ -572,6 +588,7 @@ Suite *suite_cbamcost(void)
     tcase_add_test(tc, indirect_only_without_direct);
     tcase_add_test(tc, complete_with_direct_and_benchmark);
     tcase_add_test(tc, cscf_multiplies_the_adjustment);
+    tcase_add_test(tc, title_rows_above_the_header);
     tcase_add_test(tc, fertiliser_complete);
     tcase_add_test(tc, benchmark_above_liability_floors_at_zero);
     tcase_add_test(tc, year_of_import);
