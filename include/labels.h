@@ -234,6 +234,7 @@ enum label {
     L_SCN_TARIFF_MISSING,
     L_SCN_PRODUCTS,
     L_SCN_R_UNCHANGED,
+    L_SCN_R_NOT_PRICED,
     L_SCN_R_SAVING,
     L_SCN_R_RISES,
     L_SCN_R_SAME,

@@ -324,6 +324,13 @@ static const char *const table[L__COUNT][2] = {
     [L_SCN_ALL_IN] = {"All-in cost (yuan/kWh: electricity and CBAM)", "综合成本（元/kWh：电费与 CBAM）"},
     [L_SCN_TARIFF_MISSING] = {"tariff missing for ", "缺少电价："},
     [L_SCN_PRODUCTS] = {"Products: baseline and scenario", "产品：现状与情景"},
+    [L_SCN_R_NOT_PRICED] = {"Not priced: its direct emissions are not given (--direct), and they are what its "
+                            "certificates are for; its indirect emissions do not count in the CBAM liability of its "
+                            "goods category (Reg. (EU) 2023/956 Annex II), so green power changes its reported "
+                            "emissions, not its CBAM cost.",
+                            "未计价：未提供其直接排放（--direct），而其 CBAM 证书正是针对直接排放；其商品类别的间接排放"
+                            "不计入 CBAM 应缴义务（(EU) 2023/956 号条例附件二），因此绿电只改变其报告的排放，不改变其 "
+                            "CBAM 成本。"},
     [L_SCN_R_UNCHANGED] = {"CBAM cost unchanged: indirect emissions do not count in the CBAM liability of its goods "
                            "category (Reg. (EU) 2023/956 Annex II); they are still reported, and fall with the "
                            "green power.",

@@ -2734,6 +2734,10 @@ static void product_reason(struct xw *x, const scenario_result *r, size_t pi, ch
         utf8_format(buf, size, "%s", L(x, L_SCN_R_NOT_CBAM));
         return;
     }
+    if (pb->status == CBAMCOST_INDIRECT_ONLY && !pb->indirect_in_liability) {
+        utf8_format(buf, size, "%s", L(x, L_SCN_R_NOT_PRICED));
+        return;
+    }
     double d = ps->cost_eur - pb->cost_eur;
     if (!pb->indirect_in_liability && fabs(d) < 0.005)
         utf8_format(buf, size, "%s", L(x, L_SCN_R_UNCHANGED));
@@ -2949,7 +2953,12 @@ static void write_scenario(struct xw *x, const scenario_result *r)
                                                                                      : NULL;
         const cbamcost_product *cs = r->scen.has_cost && pi < r->scen.cost.nproducts ? &r->scen.cost.products[pi]
                                                                                      : NULL;
-        bool hb = cb != NULL && cb->status != CBAMCOST_NOT_CBAM, hs = cs != NULL && cs->status != CBAMCOST_NOT_CBAM;
+        /* A good whose certificates are for its direct emissions alone, not
+         * given: no figure (0 would read as "pays nothing"). */
+        bool hb = cb != NULL && cb->status != CBAMCOST_NOT_CBAM &&
+                  !(cb->status == CBAMCOST_INDIRECT_ONLY && !cb->indirect_in_liability),
+             hs = cs != NULL && cs->status != CBAMCOST_NOT_CBAM &&
+                  !(cs->status == CBAMCOST_INDIRECT_ONLY && !cs->indirect_in_liability);
         cmp_row(x, ws, row++, L(x, L_COST_CERTIFICATES), x->t3, hb, hb ? cb->certificates_t : 0, hs,
                 hs ? cs->certificates_t : 0);
         cmp_row(x, ws, row++, L(x, L_COST_EUR), x->kwh, hb, hb ? cb->cost_eur : 0, hs, hs ? cs->cost_eur : 0);
