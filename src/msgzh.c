@@ -67,6 +67,10 @@ static const msgzh_pair table[] = {
      "of an interval (a row at 00:00 or 24:00 as written); say which with --interval-label start|end",
      "%s 是中国时间零点，而文件尚未表明其时刻表示时段起点还是终点（原文为 00:00 或 24:00 的行）；请用 "
      "--interval-label start|end 说明"},
+    {"%s kWh of the added power exceed the grid kWh they replace in %zu month%s: exported or curtailed, not "
+     "counted as consumed (the grid never goes below 0)",
+     "新增电量中有 %s kWh 在 %zu 个月%.0s超出其替代的电网电量：作为余电外送或弃电，"
+     "不计入用电量（电网电量不低于 0）"},
     {"%s, %s: a %s row without a meter id (%s kWh) beside %zu metered row%s of the same month (%s kWh): a "
      "subtotal would count them twice; expected a meter id on every row, or no subtotal rows",
      "%s，%s：一条没有计量点编号的 %s 行（%s kWh）与同月 %zu 条有计量点的行%.0s（%s kWh）并存："
@@ -74,6 +78,18 @@ static const msgzh_pair table[] = {
     {"%s, %s: meter \"%s\" holds %s kWh, the sum of the other %s meters of the month: a subtotal row "
      "would count them twice; expected it left out",
      "%s，%s：计量点“%s”为 %s kWh，等于本月其他 %s 计量点之和：小计行会造成重复计算；应删去该行"},
+    {"%s: no solar profile for %s; the national profile spreads the added %s kWh",
+     "企业 %s：没有 %s 的光伏曲线；新增的 %s 电量按全国光伏曲线分摊"},
+    {"%s: the baseline is matched hour by hour, as in 'cbamcalc report'; the scenario changes the matched "
+     "months' totals month by month (its added kWh are not matched to the load hour by hour)",
+     "企业 %s：现状与“cbamcalc report”一样逐小时匹配；情景按月调整已匹配月份的汇总电量"
+     "（新增电量不与负荷逐小时匹配）"},
+    {"%zu CBAM good%s (first: product %s) %s no benchmark in the --benchmarks file: no free allocation "
+     "adjustment is made for %s",
+     "%zu 种 CBAM 货物%.0s（第一个：产品 %s）%.0s在 --benchmarks 文件中没有基准值：未对其%.0s作免费配额调整"},
+    {"%zu benchmark%s without a source (first at this line): a benchmark needs a citation (the implementing "
+     "act and its annex) that an importer can check",
+     "%zu 个基准值%.0s没有来源（第一个即本行）：基准值须注明进口商可以核查的出处（实施法案及其附件）"},
     {"%zu billing period%s across months split by days (each month gets its share of the days)",
      "%zu 个跨月抄表周期%.0s已按天数拆分（各月按所占天数分摊）"},
     {"%zu fields, but the header has %zu; expected one field per column",
@@ -84,6 +100,8 @@ static const msgzh_pair table[] = {
      "另有 %zu 行的警告与上文相同，未逐一列出"},
     {"%zu reactive-energy row%s (无功) left out: never consumption",
      "%zu 行无功电量%.0s（无功）未计入：不属于用电量"},
+    {"%zu row%s of column %c left out (first at this line): --benchmark-column %c",
+     "%zu 行%.0s属于 %c 列，未计入（第一行即本行）：--benchmark-column %c"},
     {"%zu rows of other enterprises were left out",
      "其他企业的 %zu 行未计入"},
     {"%zu rows outside the reporting period were left out",
@@ -92,6 +110,21 @@ static const msgzh_pair table[] = {
      "%zu 行合计行%.0s（合计/Total）未计入"},
     {"%zu unknown column%s ignored: %s",
      "已忽略 %zu 个未知列%.0s：%s"},
+    {"--%s %s: the %s profile has no kWh to go by in the period (%s); choose another with --profile "
+     "%s=consumption, flat or solar",
+     "--%s %s：%s 曲线在该期间内没有可依据的电量%.0s；请用 --profile %s=consumption、flat 或 solar 另选曲线"},
+    {"--add %s replacing %s: the added kWh would replace themselves",
+     "--add %s 替代 %s：新增电量将替代其自身"},
+    {"--add %s: %s has no %s kWh in the period for the added kWh to replace%s",
+     "--add %s：企业 %s 在该期间内没有可供新增电量替代的 %s 电量%.0s"},
+    {"--add supplier: %s has no supplier kWh whose factor the added kWh could take; give the supply as its "
+     "own source (green_direct, green_ppa, green_trade) or add supplier rows",
+     "--add supplier：企业 %s 没有供电商（supplier）电量，新增电量无从沿用其排放因子；"
+     "请将这部分电力作为独立来源给出（green_direct、green_ppa、green_trade），或补充 supplier 行"},
+    {"--benchmark-column %c: expected A or B",
+     "--benchmark-column %c：应为 A 或 B"},
+    {"--remove %s: %s has no %s kWh in the period to take away",
+     "--remove %s：企业 %s 在该期间内没有可扣减的 %s 电量"},
     {"00:00 names the start of an interval, but line %ld names an end (24:00): the file labels intervals "
      "both ways; say which with --interval-label start|end (a batch manifest: its interval_label column)",
      "00:00 表示时段起点，但第 %ld 行以终点（24:00）标注：文件中两种标注方式并存；请用 --interval-label "
@@ -109,6 +142,17 @@ static const msgzh_pair table[] = {
      "both ways; say which with --interval-label start|end (a batch manifest: its interval_label column)",
      "24:00 表示时段终点，但第 %ld 行以起点（00:00）标注：文件中两种标注方式并存；请用 --interval-label "
      "start|end 说明（批量清单：其 interval_label 列）"},
+    {"CBAM cost of enterprise %s: %s",
+     "企业 %s 的 CBAM 成本无法计算：%.0sCBAM 系数表未加载，或价格不是数值"},
+    {"CBAM cost of enterprise %s: a figure is not a finite number",
+     "企业 %s 的 CBAM 成本：某个数值不是有限数值"},
+    {"CN code %s has a benchmark in %s (%s:%ld) and in %s (here); choose one column with --benchmark-column "
+     "A or B",
+     "CN 编码 %s 在 %s（%s:%ld）和 %s（此处）中都有基准值；请用 --benchmark-column A 或 B 选择其中一列"},
+    {"CN code %s is given twice in %s, at %s:%ld and here; expected each code once per column",
+     "CN 编码 %s 在 %s 中出现两次（%s:%ld 及此处）；每列中每个编码应只出现一次"},
+    {"CN code %s is given with %s at %s:%ld and with %s here; expected one benchmark per code",
+     "CN 编码 %s 已以 %s 在 %s:%ld 给出，此处又以 %s 给出；每个编码应只有一个基准值"},
     {"a NUL byte: this is binary data, not a CSV text file",
      "含有 NUL 字节：这是二进制数据，不是 CSV 文本文件"},
     {"a billing period needs dates; expected a day such as 2025-01-26",
@@ -159,6 +203,12 @@ static const msgzh_pair table[] = {
     {"current reading %s is below the previous %s; a meter rollover or replacement must be stated: give "
      "the energy instead",
      "本期示数 %s 小于上期示数 %s；电表翻转或换表须另行说明：请改为直接填写电量"},
+    {"direct emissions of product '%s' of enterprise '%s': no enterprise in the inputs has that id%s; the "
+     "row is not used",
+     "产品“%s”（企业“%s”）的直接排放：输入文件中没有该编号的企业%.0s；该行未使用"},
+    {"direct emissions of product '%s'%s%s: no such product in the period's production; the row is not used "
+     "(check the id as the production file writes it)",
+     "产品“%s”%.0s%.0s的直接排放：报告期的产量数据中没有该产品；该行未使用（请按产量文件中的写法核对编号）"},
     {"duplicate of %s:%ld (same enterprise, period and product); expected each product once per period",
      "与 %s:%ld 重复（企业、期间和产品均相同）；每个产品每期应只出现一次"},
     {"duplicate of %s:%ld (same enterprise, period, meter, product and source); expected each meter once "
@@ -177,6 +227,8 @@ static const msgzh_pair table[] = {
     {"energy is out of range once converted to kWh; expected at most %g kWh in one row (more than the "
      "world uses in a year: check the unit)",
      "换算为 kWh 后电量超出范围；每行最多 %g kWh（已超过全球一年的用电量：请检查单位）"},
+    {"enterprise %s has no electricity in the selected period",
+     "企业 %s 在所选期间内没有用电量"},
     {"enterprise %s has rows from %s to %s (%d months); a report covers at most %d years unless --from "
      "and --to say otherwise: check the dates (a typo in a year?) or choose the period with --from/--to "
      "or --year",
@@ -317,6 +369,10 @@ static const msgzh_pair table[] = {
      "0（此时请填写一行 0），否则这部分用电量缺失"},
     {"enterprise_id is empty; expected the enterprise's id",
      "enterprise_id（企业编号）为空；应填写企业编号"},
+    {"expected consecutive years from %d with a falling cbam_factor between 0 and 1",
+     "应为自 %d 年起的连续年份，cbam_factor 逐年下降且在 0 到 1 之间"},
+    {"expected years ending with a cbam_factor of 0",
+     "各年份中最后一年的 cbam_factor 应为 0"},
     {"factor '%s' REPLACES the shipped %s (%s kgCO2/kWh, status %s) with %s kgCO2/kWh from this file: "
      "every figure that uses it follows your value, marked status user%s",
      "排放因子“%s”替换了内置的 %s（%s kgCO2/kWh，状态 %s），改用本文件的 %s kgCO2/kWh："
@@ -353,6 +409,16 @@ static const msgzh_pair table[] = {
      "gb18030"},
     {"is a directory; expected a CSV file",
      "这是一个目录；应为 CSV 文件"},
+    {"is empty; expected a header cn_code,value,column,source and benchmarks",
+     "为空；应有表头 cn_code,value,column,source 及基准值数据"},
+    {"is empty; expected a header product_id,direct_t_co2_per_t,source",
+     "为空；应有表头 product_id,direct_t_co2_per_t,source"},
+    {"is not compiled in (a build error)",
+     "未编译进程序（构建错误）"},
+    {"its data of %d are before CBAM certificates (2026): the cost is priced as if the goods were imported "
+     "in %d (CBAM factor %g); choose the year of import with --cbam-year",
+     "其数据年份 %d 早于 CBAM 证书开始的年份（2026）：成本按货物于 %d 年进口计算（CBAM 系数 %g）；"
+     "请用 --cbam-year 选择进口年份"},
     {"malformed quoting (the quoted field began on line %ld): a quote inside an unquoted field, or text "
      "after a closing quote; expected \"...\" around the whole field with inner quotes doubled",
      "引号格式错误（带引号的字段始于第 %ld 行）：未加引号的字段中有引号，或闭合引号之后还有文字；"
@@ -397,8 +463,12 @@ static const msgzh_pair table[] = {
      "请检查各文件是否使用相同的企业编号"},
     {"period_end is before period_start",
      "period_end（结束日期）早于 period_start（开始日期）"},
+    {"product %s%s%s is already given direct emissions at %s:%ld; expected each product once",
+     "产品 %s%.0s%.0s 的直接排放已在 %s:%ld 给出；每个产品应只出现一次"},
     {"product_id \"%s\" differs from --product %s given for this file; expected one of them",
      "product_id“%s”与为此文件指定的 --product %s 不同；二者只应有其一"},
+    {"product_id is empty; expected the product the direct emissions belong to",
+     "product_id（产品编号）为空；应填写该直接排放所属的产品"},
     {"product_id is empty; expected the product's id",
      "product_id（产品编号）为空；应填写产品编号"},
     {"product_id is ignored on certificate rows: certificates cover the enterprise's grid purchase as a "
@@ -439,6 +509,8 @@ static const msgzh_pair table[] = {
      "无法识别来源“%s”；应为以下之一：%s"},
     {"source supplier needs a factor_id naming the supplier's factor",
      "来源 supplier（供应商）需要 factor_id 指明供应商的排放因子"},
+    {"the direct emissions column's unit \"%s\" is not tCO2 per tonne; expected tCO2/t (or no unit)",
+     "直接排放列的单位“%s”不是吨CO2/吨；应为 tCO2/t（或不带单位）"},
     {"the file ends inside a character (byte 0x%02x) is not valid %s text; save the file as UTF-8, or "
      "give --encoding",
      "文件在一个字符中间结束（字节 0x%02x），不是有效的 %s 文本；请将文件另存为 UTF-8，或指定 --encoding"},
@@ -446,6 +518,8 @@ static const msgzh_pair table[] = {
      "文件有来源列，同时又为它指定了 --source；二者只应有其一"},
     {"the header is on line %ld; %zu title row%s above it %s skipped",
      "表头在第 %ld 行；其上方 %zu 行标题%.0s已跳过%.0s"},
+    {"the solar profile table is unusable (a bug; please report it)",
+     "光伏曲线表无法使用（这是程序缺陷，请报告）"},
     {"the time-of-use tiers add up to %s kWh, the total is %s kWh (%.1f %% apart); the total is used",
      "各分时段电量合计 %s kWh，总电量为 %s kWh（相差 %.1f %%）；采用总电量"},
     {"the total is 0 kWh but the time-of-use tiers add up to %s kWh; expected the total of the tiers (or "
@@ -457,6 +531,8 @@ static const msgzh_pair table[] = {
      "convert the column to tonnes (1 万吨 = 10,000 t) and name the unit in the header, such as 产量(吨)",
      "“quantity”（产量）表头中的单位“%s”不是 cbamcalc 可读取的单位；应为 t（吨）或 kg："
      "请将该列换算为吨（1 万吨 = 10,000 t）并在表头注明单位，如 产量(吨)"},
+    {"the value column's unit \"%s\" is not tCO2 per tonne; expected tCO2/t (or no unit)",
+     "value（基准值）列的单位“%s”不是吨CO2/吨；应为 tCO2/t（或不带单位）"},
     {"the workbook could not be written completely (%s; staging directory %s had %.1f MB free); nothing "
      "was written",
      "工作簿未能完整写入（%s；暂存目录 %s 剩余 %.1f MB）；未写入任何内容"},
