@@ -461,6 +461,8 @@ static const msgzh_pair table[] = {
      "every file uses the same id",
      "文件的 %zu 行中没有一行属于企业 %s（第一行属于 %s）：该文件未提供任何数据；"
      "请检查各文件是否使用相同的企业编号"},
+    {"not the header: read as a title row and skipped",
+     "不是表头：视为标题行并跳过"},
     {"period_end is before period_start",
      "period_end（结束日期）早于 period_start（开始日期）"},
     {"product %s%s%s is already given direct emissions at %s:%ld; expected each product once",
