@@ -16,10 +16,9 @@ fails, so that the marker is removed with the fix."""
 import json
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Checks, run  # noqa: E402
+from common import run, run_cases  # noqa: E402
 
 # Cases known to disagree with the spec: name -> why (see the final report
 # of the h-gold branch). Keep empty when the program is right.
@@ -32,27 +31,7 @@ PROD = "enterprise_id,period,product_id,cn_code,quantity,unit\nE1,2025-03,P1,731
 KEYS = ("onsite", "green_direct", "green_ppa", "green_trade")
 
 
-class Case:
-    """The checks of one case; failures are printed with the case's name."""
 
-    def __init__(self, name):
-        self.name = name
-        self.passed = 0
-        self.failures = []
-
-    def ok(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failures.append(what)
-
-    def close(self, a, b, what, rel=REL):
-        good = isinstance(a, (int, float)) and not isinstance(a, bool) and \
-            abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
-        self.ok(good, "%s: got %r, expected %r" % (what, a, b))
-
-
-total = Checks()
 CASES = []
 
 
@@ -1096,24 +1075,4 @@ def certificates_in_matched_month(c, d):
 
 
 # ---------------------------------------------------------------------------
-for fn in CASES:
-    c = Case(fn.__name__)
-    with tempfile.TemporaryDirectory() as d:
-        try:
-            fn(c, d)
-        except Exception as ex:  # a crash of the test is a failure of the case
-            c.failures.append("exception: %r" % ex)
-    if fn.__name__ in EXPECTED_TO_FAIL:
-        if c.failures:
-            print("XFAIL %s (%s): %d check(s) fail as known:" % (fn.__name__, EXPECTED_TO_FAIL[fn.__name__],
-                                                                  len(c.failures)))
-            for f in c.failures:
-                print("    ", f)
-            total.ok(True, fn.__name__)
-        else:
-            total.ok(False, "XPASS %s: it passes now; remove it from EXPECTED_TO_FAIL" % fn.__name__)
-        continue
-    for f in c.failures:
-        total.ok(False, "%s: %s" % (fn.__name__, f))
-    total.passed += c.passed
-total.finish()
+run_cases(CASES, EXPECTED_TO_FAIL)

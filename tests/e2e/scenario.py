@@ -23,10 +23,9 @@ XPASS)."""
 import json
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Checks, run  # noqa: E402
+from common import run, run_cases  # noqa: E402
 
 EXPECTED_TO_FAIL = {
 }
@@ -41,34 +40,7 @@ ENTS = ("enterprise_id,name,name_en,country,province,address\n"
 SOURCES = ("grid", "green_trade", "green_ppa", "green_direct", "onsite", "supplier")
 
 
-class Case:
-    """The checks of one case; failures are printed with the case's name."""
 
-    def __init__(self, name):
-        self.name = name
-        self.passed = 0
-        self.failures = []
-
-    def ok(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failures.append(what)
-
-    def close(self, a, b, what, rel=REL):
-        good = isinstance(a, (int, float)) and not isinstance(a, bool) and \
-            abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
-        self.ok(good, "%s: got %r, expected %r" % (what, a, b))
-
-    def zero(self, a, what):
-        self.ok(isinstance(a, (int, float)) and not isinstance(a, bool) and a == 0, "%s: got %r, expected 0" % (what, a))
-
-    def exit(self, p, code, what):
-        self.ok(p.returncode == code, "%s: exit %d, expected %d; stderr: %s" % (what, p.returncode, code,
-                                                                               p.stderr.strip()[-600:]))
-
-
-total = Checks()
 CASES = []
 
 
@@ -579,24 +551,4 @@ def demo_asimco(c, d):
 
 
 # ---------------------------------------------------------------------------
-for fn in CASES:
-    cs = Case(fn.__name__)
-    with tempfile.TemporaryDirectory() as d:
-        try:
-            fn(cs, d)
-        except Exception as ex:  # a crash of the test (a missing key, no JSON) fails the case
-            cs.failures.append("exception: %r" % ex)
-    if fn.__name__ in EXPECTED_TO_FAIL:
-        if cs.failures:
-            print("XFAIL %s (%s): %d check(s) fail as known:" % (fn.__name__, EXPECTED_TO_FAIL[fn.__name__],
-                                                                  len(cs.failures)))
-            for f in cs.failures:
-                print("    ", f)
-            total.ok(True, fn.__name__)
-        else:
-            total.ok(False, "XPASS %s: it passes now; remove it from EXPECTED_TO_FAIL" % fn.__name__)
-        continue
-    for f in cs.failures:
-        total.ok(False, "%s: %s" % (fn.__name__, f))
-    total.passed += cs.passed
-total.finish()
+run_cases(CASES, EXPECTED_TO_FAIL)
