@@ -135,6 +135,8 @@ void scenario_result_free(scenario_result *r);
 
 /* Why product p's CBAM cost changes or not, in one sentence (into buf). */
 void scenario_product_reason(const scenario_result *r, size_t p, char *buf, size_t size);
+/* The same in the words of the workbook and the summary, in Chinese when zh. */
+void scenario_product_reason_words(const scenario_result *r, size_t p, bool zh, char *buf, size_t size);
 
 /* "source", "consumption", "solar", "flat"; parse accepts the same words. */
 const char *scenario_profile_name(enum scenario_profile p);

@@ -284,78 +284,101 @@ void report_text_write_lang(FILE *f, const alloc_result *r, bool zh)
 
 /* ---- scenario ---- */
 
+/* A row: what (padded by display width), baseline, scenario, change. */
 static void row3(FILE *f, const char *what, bool has_b, double b, bool has_s, double s, int dec)
 {
     char x[48], y[48], z[48];
-    fprintf(f, "  %-34s %16s %16s %16s\n", what, has_b ? report_text_number(x, sizeof x, b, dec) : "-",
+    fputs("  ", f);
+    put_left(f, what, 34);
+    fprintf(f, " %16s %16s %16s\n", has_b ? report_text_number(x, sizeof x, b, dec) : "-",
             has_s ? report_text_number(y, sizeof y, s, dec) : "-",
             has_b && has_s ? report_text_number(z, sizeof z, s - b, dec) : "-");
 }
 
+#define W(en, cn) (zh ? (cn) : (en))
+
 void report_text_scenario(FILE *f, const scenario_result *r, bool zh)
 {
-    (void)zh; /* the comparison is in English for now (README "Scenarios") */
     const alloc_enterprise *b = &r->base.res.ents[0], *s = &r->scen.res.ents[0];
     char from[8], to[8], x[48];
     period_format(b->from_ord, from, sizeof from);
     period_format(b->to_ord, to, sizeof to);
-    fprintf(f, "Scenario for %s%s%s, %s to %s\n", r->e->id, r->e->name ? " " : "", r->e->name ? r->e->name : "",
-            from, to);
+    fprintf(f, W("Scenario for %s%s%s, %s to %s\n", "情景：%s%s%s，%s 至 %s\n"), r->e->id, r->e->name ? " " : "",
+            r->e->name ? r->e->name : "", from, to);
     for (size_t k = 0; k < r->opts.nchanges; k++) {
         const scenario_change *c = &r->opts.changes[k];
-        fprintf(f, "  %s %s kWh/year of %s, %s\n", c->remove ? "remove" : "add",
+        fprintf(f, W("  %s %s kWh/year of %s, %s\n", "  %s %s 千瓦时/年 %s，%s\n"),
+                c->remove ? W("remove", "减少") : W("add", "新增"),
                 report_text_number(x, sizeof x, c->kwh_per_year, 0), supply_name(c->source),
-                r->profile_text[c->source] ? r->profile_text[c->source] : "");
+                zh ? scenario_profile_name(c->profile) : r->profile_text[c->source] ? r->profile_text[c->source] : "");
     }
     if (r->surplus_kwh > 0)
-        fprintf(f, "  surplus: %s kWh exceed the grid kWh they would replace (exported or curtailed)\n",
+        fprintf(f, W("  surplus: %s kWh exceed the grid kWh they would replace (exported or curtailed)\n",
+                     "  余电：%s 千瓦时超出其替代的电网电量（外送或弃电，不计入用电量）\n"),
                 report_text_number(x, sizeof x, r->surplus_kwh, 0));
     if (r->monthly_only)
-        fputs("  note: the baseline is hour-matched (as report); the added kWh are spread by month, not matched "
-              "hour by hour\n", f);
-    fprintf(f, "  %-34s %16s %16s %16s\n", "", "baseline", "scenario", "change");
+        fputs(W("  note: the baseline is hour-matched (as report); the added kWh are spread by month, not matched "
+                "hour by hour\n",
+                "  注：现状按小时匹配（与报告一致）；新增电量按月分配，未按小时匹配\n"),
+              f);
+    fputs("  ", f);
+    put_left(f, "", 34);
+    const char *heads[] = {W("baseline", "现状"), W("scenario", "情景"), W("change", "变化")};
+    for (size_t k = 0; k < 3; k++) /* right-aligned by display width */
+        fprintf(f, " %*s%s", (int)(16 - report_text_width(heads[k])), "", heads[k]);
+    fputc('\n', f);
     for (int k = 0; k < SUPPLY__COUNT; k++)
         if (b->kwh.source[k] != 0 || s->kwh.source[k] != 0) {
-            char what[48];
+            char what[64];
             snprintf(what, sizeof what, "%s kWh", supply_name((enum supply_source)k));
             row3(f, what, true, b->kwh.source[k], true, s->kwh.source[k], 0);
         }
-    row3(f, "consumption kWh", true, b->kwh.consumption, true, s->kwh.consumption, 0);
-    row3(f, "location-based tCO2", true, b->em.location, true, s->em.location, 2);
-    row3(f, "market-based tCO2", true, b->em.market, true, s->em.market, 2);
-    row3(f, "CBAM indirect tCO2", true, b->em.cbam, true, s->em.cbam, 2);
+    row3(f, W("consumption kWh", "用电量 kWh"), true, b->kwh.consumption, true, s->kwh.consumption, 0);
+    row3(f, W("location-based tCO2", "基于位置 tCO2"), true, b->em.location, true, s->em.location, 2);
+    row3(f, W("market-based tCO2", "基于市场 tCO2"), true, b->em.market, true, s->em.market, 2);
+    row3(f, W("CBAM indirect tCO2", "CBAM 间接排放 tCO2"), true, b->em.cbam, true, s->em.cbam, 2);
     const scenario_money *mb = &r->base.money, *ms = &r->scen.money;
-    row3(f, "electricity cost yuan", mb->has_electricity, mb->electricity_yuan, ms->has_electricity,
+    row3(f, W("electricity cost yuan", "电费 元"), mb->has_electricity, mb->electricity_yuan, ms->has_electricity,
          ms->electricity_yuan, 0);
-    row3(f, "electricity yuan/kWh", mb->has_per_kwh, mb->electricity_yuan_per_kwh, ms->has_per_kwh,
-         ms->electricity_yuan_per_kwh, 4);
-    row3(f, "CBAM cost EUR", mb->has_cbam, mb->cbam_eur, ms->has_cbam, ms->cbam_eur, 0);
-    row3(f, "all-in yuan/kWh", mb->has_all_in, mb->all_in_yuan_per_kwh, ms->has_all_in, ms->all_in_yuan_per_kwh, 4);
+    row3(f, W("electricity yuan/kWh", "电价 元/kWh"), mb->has_per_kwh, mb->electricity_yuan_per_kwh,
+         ms->has_per_kwh, ms->electricity_yuan_per_kwh, 4);
+    row3(f, W("CBAM cost EUR", "CBAM 成本 欧元"), mb->has_cbam, mb->cbam_eur, ms->has_cbam, ms->cbam_eur, 0);
+    row3(f, W("all-in yuan/kWh", "综合成本 元/kWh"), mb->has_all_in, mb->all_in_yuan_per_kwh, ms->has_all_in,
+         ms->all_in_yuan_per_kwh, 4);
     if (mb->missing != NULL || ms->missing != NULL)
-        fprintf(f, "  (electricity cost: no --tariff for %s)\n", mb->missing ? mb->missing : ms->missing);
+        fprintf(f, W("  (electricity cost: no --tariff for %s)\n", "  （电费：%s 未给出 --tariff）\n"),
+                mb->missing ? mb->missing : ms->missing);
     for (size_t k = 0; k < b->nproducts; k++) {
         size_t p = b->product_order[k];
         const alloc_product *pb = &b->products[p], *ps = &s->products[p];
-        fprintf(f, "  product %s%s%s\n", pb->p->id, pb->p->cn_code ? " CN " : "", pb->p->cn_code ? pb->p->cn_code : "");
-        row3(f, "  CBAM indirect tCO2", true, pb->em.cbam, true, ps->em.cbam, 2);
-        row3(f, "  SEE CBAM tCO2/t", pb->has_see, pb->see.cbam, ps->has_see, ps->see.cbam, 4);
+        fprintf(f, W("  product %s%s%s\n", "  产品 %s%s%s\n"), pb->p->id, pb->p->cn_code ? " CN " : "",
+                pb->p->cn_code ? pb->p->cn_code : "");
+        row3(f, W("  CBAM indirect tCO2", "  CBAM 间接排放 tCO2"), true, pb->em.cbam, true, ps->em.cbam, 2);
+        row3(f, W("  SEE CBAM tCO2/t", "  单位产品排放 CBAM tCO2/t"), pb->has_see, pb->see.cbam, ps->has_see,
+             ps->see.cbam, 4);
         if (r->base.has_cost && r->scen.has_cost) {
             const cbamcost_product *cb = &r->base.cost.products[p], *cs = &r->scen.cost.products[p];
             if (cb->status == CBAMCOST_INDIRECT_ONLY && !cb->indirect_in_liability) {
                 /* 0 here would read as "pays nothing": its direct emissions are what it pays for */
-                fputs("    CBAM certificates and cost: not priced (direct emissions not given: --direct)\n", f);
+                fputs(W("    CBAM certificates and cost: not priced (direct emissions not given: --direct)\n",
+                        "    CBAM 证书与成本：未计价（未提供直接排放：--direct）\n"),
+                      f);
             } else if (cb->status != CBAMCOST_NOT_CBAM) {
-                row3(f, "  CBAM certificates", true, cb->certificates_t, true, cs->certificates_t, 2);
-                row3(f, "  CBAM cost EUR", true, cb->cost_eur, true, cs->cost_eur, 0);
+                row3(f, W("  CBAM certificates", "  CBAM 证书"), true, cb->certificates_t, true, cs->certificates_t,
+                     2);
+                row3(f, W("  CBAM cost EUR", "  CBAM 成本 欧元"), true, cb->cost_eur, true, cs->cost_eur, 0);
             }
         }
         const scenario_product_money *mb_p = &r->base.products[p], *ms_p = &r->scen.products[p];
-        row3(f, "  electricity cost yuan", mb_p->has_electricity, mb_p->electricity_yuan, ms_p->has_electricity,
-             ms_p->electricity_yuan, 0);
-        row3(f, "  electricity yuan/kWh", mb_p->has_per_kwh, mb_p->electricity_yuan_per_kwh, ms_p->has_per_kwh,
-             ms_p->electricity_yuan_per_kwh, 4);
-        char why[512];
-        scenario_product_reason(r, p, why, sizeof why);
+        row3(f, W("  electricity cost yuan", "  电费 元"), mb_p->has_electricity, mb_p->electricity_yuan,
+             ms_p->has_electricity, ms_p->electricity_yuan, 0);
+        row3(f, W("  electricity yuan/kWh", "  电价 元/kWh"), mb_p->has_per_kwh, mb_p->electricity_yuan_per_kwh,
+             ms_p->has_per_kwh, ms_p->electricity_yuan_per_kwh, 4);
+        char why[1024];
+        if (zh)
+            scenario_product_reason_words(r, p, true, why, sizeof why);
+        else
+            scenario_product_reason(r, p, why, sizeof why);
         fprintf(f, "    %s\n", why);
     }
 }

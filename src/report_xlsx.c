@@ -2724,29 +2724,7 @@ static const char *profile_words(struct xw *x, const scenario_result *r, const s
 /* What the change does to a product's CBAM cost, in one line. */
 static void product_reason(struct xw *x, const scenario_result *r, size_t pi, char *buf, size_t size)
 {
-    const scenario_side *b = &r->base, *s = &r->scen;
-    if (!b->has_cost || !s->has_cost || pi >= b->cost.nproducts || pi >= s->cost.nproducts) {
-        utf8_format(buf, size, "%s", L(x, L_SCN_R_NO_PRICE));
-        return;
-    }
-    const cbamcost_product *pb = &b->cost.products[pi], *ps = &s->cost.products[pi];
-    if (pb->status == CBAMCOST_NOT_CBAM) {
-        utf8_format(buf, size, "%s", L(x, L_SCN_R_NOT_CBAM));
-        return;
-    }
-    if (pb->status == CBAMCOST_INDIRECT_ONLY && !pb->indirect_in_liability) {
-        utf8_format(buf, size, "%s", L(x, L_SCN_R_NOT_PRICED));
-        return;
-    }
-    double d = ps->cost_eur - pb->cost_eur;
-    if (!pb->indirect_in_liability && fabs(d) < 0.005)
-        utf8_format(buf, size, "%s", L(x, L_SCN_R_UNCHANGED));
-    else if (d <= -0.005)
-        utf8_format(buf, size, "%s%.2f", L(x, L_SCN_R_SAVING), -d);
-    else if (d >= 0.005)
-        utf8_format(buf, size, "%s%.2f", L(x, L_SCN_R_RISES), d);
-    else
-        utf8_format(buf, size, "%s", L(x, L_SCN_R_SAME));
+    scenario_product_reason_words(r, pi, x->zh, buf, size);
 }
 
 #define SCN_MAX_COLS (1 + 2 * SCENARIO_MAX_CHANGES + 3)

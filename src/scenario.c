@@ -3,8 +3,10 @@
  * in place of grid kWh, and both sides computed by alloc_run. */
 #include "config.h"
 #include "scenario.h"
+#include "labels.h"
 #include "numfmt.h"
 #include "solar.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -463,4 +465,32 @@ void scenario_product_reason(const scenario_result *r, size_t p, char *buf, size
         snprintf(buf, size, "CBAM cost falls by %s EUR: its indirect emissions count in the liability", eur);
     else
         snprintf(buf, size, "CBAM cost unchanged: the change does not reduce its CBAM indirect emissions");
+}
+
+/* The workbook's and the summary's words (labels.c), in either language. */
+void scenario_product_reason_words(const scenario_result *r, size_t pi, bool zh, char *buf, size_t size)
+{
+    const scenario_side *b = &r->base, *s = &r->scen;
+    if (!b->has_cost || !s->has_cost || pi >= b->cost.nproducts || pi >= s->cost.nproducts) {
+        utf8_format(buf, size, "%s", label(L_SCN_R_NO_PRICE, zh));
+        return;
+    }
+    const cbamcost_product *pb = &b->cost.products[pi], *ps = &s->cost.products[pi];
+    if (pb->status == CBAMCOST_NOT_CBAM) {
+        utf8_format(buf, size, "%s", label(L_SCN_R_NOT_CBAM, zh));
+        return;
+    }
+    if (pb->status == CBAMCOST_INDIRECT_ONLY && !pb->indirect_in_liability) {
+        utf8_format(buf, size, "%s", label(L_SCN_R_NOT_PRICED, zh));
+        return;
+    }
+    double d = ps->cost_eur - pb->cost_eur;
+    if (!pb->indirect_in_liability && fabs(d) < 0.005)
+        utf8_format(buf, size, "%s", label(L_SCN_R_UNCHANGED, zh));
+    else if (d <= -0.005)
+        utf8_format(buf, size, "%s%.2f", label(L_SCN_R_SAVING, zh), -d);
+    else if (d >= 0.005)
+        utf8_format(buf, size, "%s%.2f", label(L_SCN_R_RISES, zh), d);
+    else
+        utf8_format(buf, size, "%s", label(L_SCN_R_SAME, zh));
 }

@@ -550,5 +550,30 @@ def demo_asimco(c, d):
         c.ok(json.load(f) == j, "the demo's scenario is the same on a rerun")
 
 
+@case
+def chinese_comparison_lines_up(c, d):
+    # --lang zh: the comparison is in Chinese, and its three number columns end
+    # at the same display column on every row (a CJK character takes two).
+    import unicodedata
+
+    def width(t):
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t)
+
+    p = run(["scenario"] + cement_files(d) + ["--add", "green_direct=3000000", "--tariff", "grid=0.60",
+                                              "--tariff", "green_direct=0.4053", "--cbam-price", "80",
+                                              "--lang", "zh", "-q"], d)
+    c.exit(p, 0, "scenario --lang zh")
+    lines = p.stdout.splitlines()
+    c.ok(any("现状" in ln and "情景" in ln and "变化" in ln for ln in lines), "the heading is Chinese")
+    c.ok(any(ln.strip().startswith("用电量") for ln in lines), "row labels are Chinese")
+    import re
+    num = re.compile(r"^(-?[0-9][0-9,]*(\.[0-9]+)?|-)$")
+    rows = [ln for ln in lines if len(ln.split()) >= 4 and all(num.match(t) for t in ln.split()[-3:])]
+    ends = {width(ln.rstrip()) for ln in rows}
+    c.ok(len(rows) >= 8 and len(ends) == 1, "the number columns line up: %r" % sorted(ends))
+    head = [ln for ln in lines if "现状" in ln][0]
+    c.ok(width(head.rstrip()) in ends, "the heading ends with the numbers: %d vs %r" % (width(head.rstrip()), ends))
+
+
 # ---------------------------------------------------------------------------
 run_cases(CASES, EXPECTED_TO_FAIL)
