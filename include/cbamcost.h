@@ -37,8 +37,9 @@ struct alloc_enterprise;
 
 /* The CBAM definitive period starts in 2026: no certificates before. */
 #define CBAMCOST_FIRST_YEAR 2026
-/* The highest --cbam-price taken: beyond it a figure may overflow, or it is a slip. */
-#define CBAMCOST_PRICE_MAX 100000.0
+/* The highest --cbam-price taken (EUR per tCO2; allowances have traded below 110):
+ * beyond it the price is a slip (7536 for 75.36). */
+#define CBAMCOST_PRICE_MAX 1000.0
 
 /* One year's CBAM factor: the share of the EU ETS free allocation still
  * given to CBAM sectors, which the adjustment gives back to an importer. */
@@ -141,6 +142,15 @@ typedef struct cbamcost_product {
     double cost_eur;
     bool has_cost_per_t;
     double cost_eur_per_t; /* cost per tonne of product */
+    /* Not priced: a good whose certificates are for direct emissions alone
+     * (its indirect emissions are not in the liability) and whose direct
+     * emissions were not given. Its certificates and cost (0 here) are
+     * unknown, never shown as 0. */
+    bool unpriced;
+    /* What its electricity adds to the cost: certificates with the indirect
+     * emissions in the liability less those without them, x price (0 where
+     * indirect emissions do not count). */
+    double electricity_cost_eur;
     const char *reason;    /* one sentence a reader can act on: why this status, what is missing */
 } cbamcost_product;
 
@@ -149,7 +159,9 @@ typedef struct cbamcost_ent {
     cbamcost_product *products; /* by ledger product index: [nproducts] */
     size_t nproducts;
     double liability_t, adjustment_t, certificates_t, cost_eur; /* summed over the CBAM goods */
-    size_t ngoods;                 /* CBAM goods priced */
+    size_t ngoods;                 /* CBAM goods */
+    size_t nunpriced;              /* of them not priced (cbamcost_product.unpriced): the sums leave them out */
+    double electricity_cost_eur;   /* summed over the goods */
     const cbamcost_phase *phase_lo, *phase_hi; /* the first and last factor used; NULL when no month */
 } cbamcost_ent;
 

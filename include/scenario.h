@@ -42,8 +42,9 @@
 /* Bounds of the command line's numbers: beyond them a figure would overflow
  * or mean a typing slip (a year of 1,000 TWh is over a tenth of China's). */
 #define SCENARIO_KWH_MAX    1e12
-#define SCENARIO_TARIFF_MAX 1000.0
-#define SCENARIO_FX_MAX     10000.0
+#define SCENARIO_TARIFF_MAX 10.0  /* yuan per kWh: 60 is fen, 600 yuan per MWh */
+#define SCENARIO_FX_MIN     1.0   /* yuan per euro: 0.128 is euro per yuan */
+#define SCENARIO_FX_MAX     50.0
 
 enum scenario_profile {
     SCENARIO_PROFILE_AUTO,        /* the source's own if present, else solar for onsite, else consumption */
@@ -87,10 +88,11 @@ typedef struct scenario_money {
     bool has_per_kwh;
     double electricity_yuan_per_kwh; /* over consumption */
     const char *missing;             /* the first source with kWh and no tariff, else NULL */
-    bool has_cbam;                   /* --cbam-price given */
+    bool has_cbam;                   /* --cbam-price given, and every CBAM good priced */
     double cbam_eur;                 /* certificates of its CBAM goods x price */
+    double cbam_electricity_eur;     /* what the electricity adds to it (cbamcost_ent.electricity_cost_eur) */
     bool has_all_in;                 /* electricity and CBAM, with --fx */
-    double all_in_yuan_per_kwh;      /* (electricity yuan + CBAM EUR x fx) / consumption kWh */
+    double all_in_yuan_per_kwh;      /* (electricity yuan + the electricity's CBAM EUR x fx) / consumption */
 } scenario_money;
 
 typedef struct scenario_product_money {
@@ -119,6 +121,7 @@ typedef struct scenario_result {
     double surplus_kwh;                      /* summed over the months */
     double added_kwh[SUPPLY__COUNT];         /* consumed, summed (removals negative) */
     const char *profile_text[SUPPLY__COUNT]; /* how each changed source was spread, for the reader */
+    enum scenario_profile profile_used[SUPPLY__COUNT]; /* the profile each changed source was spread by */
     const char *solar_source;                /* the solar profile's citation, when used */
     bool monthly_only;                       /* hour-matched baseline months: the scenario changes their totals */
 } scenario_result;

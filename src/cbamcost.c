@@ -760,11 +760,18 @@ enum cbam_err cbamcost_compute(const cbamcost_db *db, const cbamcost_opts *o, co
             cp->cost_eur = cp->certificates_t * o->price_eur_per_t;
             cp->has_cost_per_t = true;
             cp->cost_eur_per_t = cp->cost_eur / cp->quantity_t;
+            cp->unpriced = cp->status == CBAMCOST_INDIRECT_ONLY && !cp->indirect_in_liability;
+            double without = fmax(0.0, cp->liability_t - cp->indirect_liable_t - cp->adjustment_t);
+            cp->electricity_cost_eur = (cp->certificates_t - without) * o->price_eur_per_t;
+            if (cp->unpriced)
+                cp->has_cost_per_t = false;
         }
         cp->reason = reason_of(cp, cn, info.sector);
         if (!all_finite(cp))
             goto not_finite;
         out->ngoods++;
+        out->nunpriced += cp->unpriced;
+        out->electricity_cost_eur += cp->electricity_cost_eur;
         out->liability_t += cp->liability_t;
         out->adjustment_t += cp->adjustment_t;
         out->certificates_t += cp->certificates_t;

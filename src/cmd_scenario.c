@@ -73,9 +73,9 @@ int cli_scenario_option(struct scenario_opts *so, const char *opt, const char *a
         return 0;
     }
     if (strcmp(opt, "fx") == 0) {
-        if (parse_number(arg, strlen(arg), &v) != PARSE_OK || v <= 0 || v > SCENARIO_FX_MAX)
-            return cli_usage_error("scenario", "--fx %s: expected yuan per euro, a number above 0 and at most %g, "
-                                   "such as 7.8", arg, SCENARIO_FX_MAX);
+        if (parse_number(arg, strlen(arg), &v) != PARSE_OK || v < SCENARIO_FX_MIN || v > SCENARIO_FX_MAX)
+            return cli_usage_error("scenario", "--fx %s: expected yuan per euro, %g to %g, such as 7.8 (not euro "
+                                   "per yuan)", arg, SCENARIO_FX_MIN, SCENARIO_FX_MAX);
         so->has_fx = true;
         so->fx_yuan_per_eur = v;
         return 0;
@@ -87,7 +87,7 @@ int cli_scenario_option(struct scenario_opts *so, const char *opt, const char *a
     if (strcmp(opt, "tariff") == 0) {
         if (parse_number(value, strlen(value), &v) != PARSE_OK || v < 0 || v > SCENARIO_TARIFF_MAX)
             return cli_usage_error("scenario", "--tariff %s: expected the price of a kWh in yuan, 0 to %g, e.g. "
-                                   "grid=0.60", arg, SCENARIO_TARIFF_MAX);
+                                   "grid=0.60 (not fen, not yuan per MWh)", arg, SCENARIO_TARIFF_MAX);
         if (so->has_tariff[src])
             return cli_usage_error("scenario", "--tariff %s given twice; expected one price per source",
                                    supply_name(src));

@@ -324,6 +324,24 @@ static const char *const table[L__COUNT][2] = {
     [L_SCN_ALL_IN] = {"All-in cost (yuan/kWh: electricity and CBAM)", "综合成本（元/kWh：电费与 CBAM）"},
     [L_SCN_TARIFF_MISSING] = {"tariff missing for ", "缺少电价："},
     [L_SCN_PRODUCTS] = {"Products: baseline and scenario", "产品：现状与情景"},
+    [L_SCN_R_FLOORED] = {"CBAM cost falls by less than the emissions avoided would give: the free allocation "
+                         "adjustment already covers the scenario's emissions, and certificates cannot go below 0. "
+                         "Saving (EUR): ",
+                         "CBAM 成本下降幅度小于减排量对应的金额：免费配额调整已覆盖情景下的排放，证书数量不能低于 0。"
+                         "节省（欧元）："},
+    [L_SCN_R_UPPER] = {"CBAM cost falls, at most by the amount shown: its indirect emissions count in the liability, "
+                       "but its direct emissions are not given (--direct); with them the free allocation adjustment "
+                       "may leave fewer certificates to save (an upper bound). Saving (EUR): ",
+                       "CBAM 成本下降，最多为所示金额：其间接排放计入应缴义务，但未提供直接排放（--direct）；"
+                       "若提供，免费配额调整可能使可节省的证书更少（上限值）。节省（欧元）："},
+    [L_SCN_CBAM_ELEC] = {"  of it, the electricity's (EUR)", "  其中由电力产生（欧元）"},
+    [L_COST_CSCF] = {"Cross-sectoral correction factor", "跨行业修正系数"},
+    [L_COST_NOT_PRICED] = {"not priced", "未计价"},
+    [L_SCN_NOTE_VALUES] = {"The figures on this sheet are the engine's values for both sides: they do not follow an "
+                           "edit on Factors (the other sheets' formulas do). Run the scenario again after changing a "
+                           "factor.",
+                           "本表数字为计算引擎对现状与情景两侧的计算值：不随 Factors 表的修改而变化（其他表的公式会随之"
+                           "变化）。修改排放因子后请重新运行情景。"},
     [L_SCN_R_NOT_PRICED] = {"Not priced: its direct emissions are not given (--direct), and they are what its "
                             "certificates are for; its indirect emissions do not count in the CBAM liability of its "
                             "goods category (Reg. (EU) 2023/956 Annex II), so green power changes its reported "

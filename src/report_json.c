@@ -220,11 +220,14 @@ static json_t *cost_object(struct jw *w, const cbamcost_product *c, double price
     put(o, "cross_sectoral_correction_factor", c->status == CBAMCOST_NOT_CBAM ? checked(json_null()) : num(w, c->cscf));
     put(o, "adjustment_made", checked(json_boolean(c->adjustment_made)));
     put(o, "adjustment_t_co2", num(w, c->adjustment_t));
-    put(o, "certificates", num(w, c->certificates_t));
+    /* a good not priced: its certificates are unknown, never 0 */
+    put(o, "certificates", num_or_null(w, !c->unpriced, c->certificates_t));
     put(o, "floored", checked(json_boolean(c->floored)));
     put(o, "price_eur_per_t_co2", num(w, price));
-    put(o, "cost_eur", num(w, c->cost_eur));
+    put(o, "cost_eur", num_or_null(w, !c->unpriced, c->cost_eur));
     put(o, "cost_eur_per_t", c->has_cost_per_t ? num(w, c->cost_eur_per_t) : checked(json_null()));
+    put(o, "priced", checked(json_boolean(!c->unpriced)));
+    put(o, "electricity_cost_eur", c->status == CBAMCOST_NOT_CBAM ? num(w, 0) : num(w, c->electricity_cost_eur));
     /* China's national ETS prices direct emissions only: nothing paid there
      * is deducted from the indirect part (Reg. 2023/956 Art. 9). */
     put(o, "china_carbon_price_deducted_eur", num(w, 0));
@@ -248,8 +251,12 @@ static json_t *cost_summary(struct jw *w, const cbamcost_ent *c)
     put(o, "goods", checked(json_integer((json_int_t)c->ngoods)));
     put(o, "liability_t_co2", num(w, c->liability_t));
     put(o, "adjustment_t_co2", num(w, c->adjustment_t));
-    put(o, "certificates", num(w, c->certificates_t));
-    put(o, "cost_eur", num(w, c->cost_eur));
+    /* with a good not priced the enterprise's cost is unknown: the priced goods' sum is given apart */
+    put(o, "certificates", num_or_null(w, c->nunpriced == 0, c->certificates_t));
+    put(o, "cost_eur", num_or_null(w, c->nunpriced == 0, c->cost_eur));
+    put(o, "cost_eur_of_priced_goods", num(w, c->cost_eur));
+    put(o, "goods_not_priced", checked(json_integer((json_int_t)c->nunpriced)));
+    put(o, "electricity_cost_eur", num(w, c->electricity_cost_eur));
     put(o, "upper_bound", checked(json_boolean(upper)));
     json_t *notes = checked(json_array());
     push(notes, str(REPORT_JSON_COST_CHINA_NOTE));
@@ -260,6 +267,11 @@ static json_t *cost_summary(struct jw *w, const cbamcost_ent *c)
         push(notes, str("direct emissions were not given for some goods (--direct): their figure is the "
                         "certificates for the electricity's emissions in the liability alone, before the free "
                         "allocation adjustment, which is made against a good's whole embedded emissions"));
+    if (c->nunpriced > 0)
+        push(notes, str("goods whose indirect emissions are not in the liability (iron and steel, aluminium, "
+                        "hydrogen) and whose direct emissions were not given (--direct) are not priced: their "
+                        "certificates, and so the enterprise's cost, are unknown; electricity_cost_eur, what the "
+                        "electricity adds, is 0 for them"));
     if (c->opts.cscf == 0 && c->adjustment_t > 0)
         push(notes, str("the cross-sectoral correction factor is taken as 1 (give the Commission's value for the "
                         "year with --cscf): with a value below 1 the adjustment is smaller and the cost higher"));
@@ -565,6 +577,7 @@ static json_t *side_object(struct jw *w, const scenario_side *s)
     put(o, "electricity_cost_yuan", num_or_null(w, m->has_electricity, m->electricity_yuan));
     put(o, "electricity_yuan_per_kwh", num_or_null(w, m->has_per_kwh, m->electricity_yuan_per_kwh));
     put(o, "cbam_cost_eur", num_or_null(w, m->has_cbam, m->cbam_eur));
+    put(o, "cbam_cost_of_electricity_eur", num_or_null(w, s->has_cost, m->cbam_electricity_eur));
     put(o, "all_in_yuan_per_kwh", num_or_null(w, m->has_all_in, m->all_in_yuan_per_kwh));
     return o;
 }
@@ -655,7 +668,7 @@ enum cbam_err report_json_write_scenario(FILE *out, const ledger *l, const scena
         put(co, "source", str(supply_name(c->source)));
         put(co, "action", str(c->remove ? "remove" : "add"));
         put(co, "kwh_per_year", num(&w, c->kwh_per_year));
-        put(co, "profile", str(c->profile == SCENARIO_PROFILE_AUTO ? "auto" : scenario_profile_name(c->profile)));
+        put(co, "profile", str(scenario_profile_name(r->profile_used[c->source])));
         put(co, "profile_text", str(r->profile_text[c->source]));
         put(co, "kwh_planned", num(&w, c->remove ? -planned : planned));
         put(co, "kwh_used", num(&w, c->remove ? -used : used));

@@ -185,8 +185,12 @@ static void cost_block(FILE *f, const alloc_enterprise *ae, bool zh)
                 zh ? "份证书" : "certificates", report_text_number(b, sizeof b, cp->cost_eur, 0),
                 cbamcost_status_name(cp->status));
     }
-    fprintf(f, "    %-20s %14s %s %14s EUR\n", zh ? "合计" : "total", report_text_number(a, sizeof a, c->certificates_t, 2),
-            zh ? "份证书" : "certificates", report_text_number(d, sizeof d, c->cost_eur, 0));
+    if (c->nunpriced > 0)
+        fprintf(f, "    %s\n", zh ? "合计：未知（有商品未计价）" : "total: unknown (goods not priced)");
+    else
+        fprintf(f, "    %-20s %14s %s %14s EUR\n", zh ? "合计" : "total",
+                report_text_number(a, sizeof a, c->certificates_t, 2), zh ? "份证书" : "certificates",
+                report_text_number(d, sizeof d, c->cost_eur, 0));
 }
 
 static void products(FILE *f, const alloc_enterprise *ae, bool zh)
@@ -310,7 +314,7 @@ void report_text_scenario(FILE *f, const scenario_result *r, bool zh)
         fprintf(f, W("  %s %s kWh/year of %s, %s\n", "  %s %s 千瓦时/年 %s，%s\n"),
                 c->remove ? W("remove", "减少") : W("add", "新增"),
                 report_text_number(x, sizeof x, c->kwh_per_year, 0), supply_name(c->source),
-                zh ? scenario_profile_name(c->profile) : r->profile_text[c->source] ? r->profile_text[c->source] : "");
+                zh ? scenario_profile_name(r->profile_used[c->source]) : r->profile_text[c->source] ? r->profile_text[c->source] : "");
     }
     if (r->surplus_kwh > 0)
         fprintf(f, W("  surplus: %s kWh exceed the grid kWh they would replace (exported or curtailed)\n",
@@ -343,8 +347,14 @@ void report_text_scenario(FILE *f, const scenario_result *r, bool zh)
     row3(f, W("electricity yuan/kWh", "电价 元/kWh"), mb->has_per_kwh, mb->electricity_yuan_per_kwh,
          ms->has_per_kwh, ms->electricity_yuan_per_kwh, 4);
     row3(f, W("CBAM cost EUR", "CBAM 成本 欧元"), mb->has_cbam, mb->cbam_eur, ms->has_cbam, ms->cbam_eur, 0);
+    row3(f, W("  of it, the electricity's EUR", "  其中由电力产生 欧元"), r->base.has_cost, mb->cbam_electricity_eur,
+         r->scen.has_cost, ms->cbam_electricity_eur, 0);
     row3(f, W("all-in yuan/kWh", "综合成本 元/kWh"), mb->has_all_in, mb->all_in_yuan_per_kwh, ms->has_all_in,
          ms->all_in_yuan_per_kwh, 4);
+    if (r->base.has_cost && r->base.cost.nunpriced > 0)
+        fprintf(f, W("  (CBAM cost unknown: %zu good%s not priced, direct emissions not given: --direct)\n",
+                     "  （CBAM 成本未知：%zu 种商品%.0s未计价，未提供直接排放：--direct）\n"),
+                r->base.cost.nunpriced, r->base.cost.nunpriced == 1 ? "" : "s");
     if (mb->missing != NULL || ms->missing != NULL)
         fprintf(f, W("  (electricity cost: no --tariff for %s)\n", "  （电费：%s 未给出 --tariff）\n"),
                 mb->missing ? mb->missing : ms->missing);

@@ -2128,6 +2128,7 @@ enum {
     CR_LIAB,
     CR_BENCH,
     CR_FACTOR,
+    CR_CSCF,
     CR_ADJ,
     CR_CERT,
     CR_COST,
@@ -2139,7 +2140,7 @@ enum {
 static const enum label cost_row_label[CR__N] = {
     L_CN_CODE,        L_COST_CATEGORY,     L_COST_INDIRECT_LIABLE, L_QUANTITY_SEE_T,
     L_COST_DIRECT_RATE, L_COST_DIRECT,     L_CBAM_T,               L_COST_INDIRECT_LIABLE_T,
-    L_COST_LIABILITY, L_COST_BENCHMARK,    L_COST_FACTOR,          L_COST_ADJUSTMENT,
+    L_COST_LIABILITY, L_COST_BENCHMARK,    L_COST_FACTOR,          L_COST_CSCF,            L_COST_ADJUSTMENT,
     L_COST_CERTIFICATES, L_COST_EUR,       L_COST_EUR_PER_T,       L_STATUS};
 
 /* One good's column of the cost table: inputs as references to Products
@@ -2211,9 +2212,15 @@ static void cost_column(struct xw *x, lxw_worksheet *ws, int top, int c, const a
         fnum(x, ws, top + CR_FACTOR, c, x->share, cp->phase_factor, "=Factors!%s", cell(ref, frow, 1, true));
     else /* months of several years: the tonne-weighted factor (the note below names the years) */
         num(x, ws, top + CR_FACTOR, c, cp->phase_factor, x->share);
+    /* the cross-sectoral correction factor (--cscf; 1 when not given) */
+    if (cp->year_from == 0)
+        str(x, ws, top + CR_CSCF, c, L(x, L_NA), x->na);
+    else
+        num(x, ws, top + CR_CSCF, c, cp->cscf, x->see);
     if (cp->adjustment_made && brow > 0 && cp->year_from != 0 &&
-        close_to(cp->benchmark->value * cp->phase_factor * cp->quantity_t, cp->adjustment_t))
-        fnum(x, ws, top + CR_ADJ, c, x->t3, cp->adjustment_t, "=%s*%s*%s", cell_of[CR_BENCH], cell_of[CR_FACTOR], qty);
+        close_to(cp->benchmark->value * cp->phase_factor * cp->cscf * cp->quantity_t, cp->adjustment_t))
+        fnum(x, ws, top + CR_ADJ, c, x->t3, cp->adjustment_t, "=%s*%s*%s*%s", cell_of[CR_BENCH], cell_of[CR_FACTOR],
+             cell_of[CR_CSCF], qty);
     else
         num(x, ws, top + CR_ADJ, c, cp->adjustment_made ? cp->adjustment_t : 0.0, x->t3);
     /* certificates and their cost */
@@ -2222,6 +2229,14 @@ static void cost_column(struct xw *x, lxw_worksheet *ws, int top, int c, const a
         fnum(x, ws, top + CR_CERT, c, x->t3, cp->certificates_t, "=MAX(0,%s-%s)", cell_of[CR_LIAB], cell_of[CR_ADJ]);
     else
         num(x, ws, top + CR_CERT, c, cp->certificates_t, x->t3);
+    if (cp->unpriced) {
+        /* certificates for direct emissions not given: unknown, never 0 */
+        str(x, ws, top + CR_CERT, c, L(x, L_COST_NOT_PRICED), x->warn_wrap);
+        str(x, ws, top + CR_COST, c, L(x, L_COST_NOT_PRICED), x->warn_wrap);
+        str(x, ws, top + CR_PER_T, c, L(x, L_COST_NOT_PRICED), x->warn_wrap);
+        str(x, ws, top + CR_STATUS, c, cost_status_text(x, cp->status), x->warn_wrap);
+        return;
+    }
     fnum(x, ws, top + CR_COST, c, x->kwh, cp->cost_eur, "=%s*%s", cell_of[CR_CERT], price);
     if (cp->has_cost_per_t && cp->quantity_t > 0)
         fnum(x, ws, top + CR_PER_T, c, x->eur2, cp->cost_eur_per_t, "=%s/%s", cell_of[CR_COST], qty);
@@ -2274,8 +2289,10 @@ static int write_cost_summary(struct xw *x, lxw_worksheet *ws, int r, const allo
     if (ngoods == 0) {
         str(x, ws, r++, 0, L(x, L_COST_NO_GOODS), NULL);
     }
-    /* Blocks of COST_COLS goods; the goods together beside a single block. */
+    /* Blocks of COST_COLS goods; the goods together beside a single block,
+     * or after several in a block of their own. */
     int sum_rows[] = {CR_DIRECT, CR_INDIRECT, CR_IND_LIAB, CR_LIAB, CR_ADJ, CR_CERT, CR_COST};
+    int block_top[64], block_n[64], nblocks = 0;
     for (size_t b0 = 0; b0 < ngoods; b0 += COST_COLS) {
         size_t nb = ngoods - b0 < COST_COLS ? ngoods - b0 : COST_COLS;
         bool total = ngoods > 1 && ngoods <= COST_COLS;
@@ -2291,6 +2308,10 @@ static int write_cost_summary(struct xw *x, lxw_worksheet *ws, int r, const allo
             hw[c] = w[c];
         wrapped_header(x, ws, r, h, ncol, hw);
         int top = r + 1;
+        if (nblocks < 64) {
+            block_top[nblocks] = top;
+            block_n[nblocks++] = (int)nb;
+        }
         for (int k = 0; k < CR__N; k++)
             cost_label(x, ws, top + k, cost_row_label[k], w);
         for (size_t i = 0; i < nb; i++) {
@@ -2317,6 +2338,10 @@ static int write_cost_summary(struct xw *x, lxw_worksheet *ws, int r, const allo
                 }
                 if (!any)
                     continue;
+                if ((sum_rows[k] == CR_CERT || sum_rows[k] == CR_COST) && ce->nunpriced > 0) {
+                    str(x, ws, row, tc, L(x, L_COST_NOT_PRICED), x->warn_wrap); /* a good's is unknown */
+                    continue;
+                }
                 char a[24], b[24];
                 /* the engine's own sums where it has them */
                 if (sum_rows[k] == CR_LIAB)
@@ -2348,6 +2373,36 @@ static int write_cost_summary(struct xw *x, lxw_worksheet *ws, int r, const allo
             fit_row(x, ws, top + k, nt, texts, tw);
         }
         r = top + CR__N + 1;
+    }
+    if (ngoods > COST_COLS && nblocks < 64) {
+        const char *h[2] = {L(x, L_PRODUCT), L(x, L_COST_TOTAL_GOODS)};
+        wrapped_header(x, ws, r, h, 2, w);
+        r++;
+        const double totals[] = {0, 0, 0, ce->liability_t, ce->adjustment_t, ce->certificates_t, ce->cost_eur};
+        for (size_t k = 0; k < sizeof sum_rows / sizeof *sum_rows; k++) {
+            cost_label(x, ws, r, cost_row_label[sum_rows[k]], w);
+            double v = totals[k];
+            if (k < 3)
+                for (size_t i = 0; i < ngoods; i++) {
+                    const cbamcost_product *cp = &ce->products[goods[i]];
+                    v += k == 0 ? cp->direct_t : k == 1 ? cp->indirect_t : cp->indirect_liable_t;
+                }
+            if ((sum_rows[k] == CR_CERT || sum_rows[k] == CR_COST) && ce->nunpriced > 0) {
+                str(x, ws, r++, 1, L(x, L_COST_NOT_PRICED), x->warn_wrap);
+                continue;
+            }
+            char f[64 * 40] = "=SUM(";
+            size_t len = strlen(f);
+            for (int bi = 0; bi < nblocks && len + 40 < sizeof f; bi++) {
+                char a[24], b[24];
+                int row = block_top[bi] + sum_rows[k];
+                len += (size_t)snprintf(f + len, sizeof f - len, "%s%s:%s", bi ? "," : "", cell(a, row, 1, false),
+                                        cell(b, row, block_n[bi], false));
+            }
+            snprintf(f + len, sizeof f - len, ")");
+            fnum(x, ws, r++, 1, sum_rows[k] == CR_COST ? x->kwh_bold : x->t3_bold, v, "%s", f);
+        }
+        r++;
     }
     /* Why each good has its status, and what the figures leave out. */
     char line[2048];
@@ -2706,7 +2761,8 @@ static const char *profile_words(struct xw *x, const scenario_result *r, const s
 {
     if (!x->zh && (unsigned)c->source < SUPPLY__COUNT && r->profile_text[c->source] != NULL)
         return r->profile_text[c->source];
-    switch (c->profile) {
+    enum scenario_profile used = (unsigned)c->source < SUPPLY__COUNT ? r->profile_used[c->source] : c->profile;
+    switch (used) {
     case SCENARIO_PROFILE_SOURCE:
         return L(x, L_PROF_SOURCE);
     case SCENARIO_PROFILE_CONSUMPTION:
@@ -2763,6 +2819,7 @@ static void write_scenario(struct xw *x, const scenario_result *r)
     str(x, ws, 0, 0, L(x, L_SCN_TITLE), x->title);
     int row = 1;
     paragraph(x, ws, row++, last, w, L(x, L_SCN_RULE), x->wrap);
+    paragraph(x, ws, row++, last, w, L(x, L_SCN_NOTE_VALUES), x->warn_wrap);
     if (r->monthly_only)
         paragraph(x, ws, row++, last, w, L(x, L_SCN_MONTHLY_ONLY), x->warn_wrap);
     row++;
@@ -2885,8 +2942,12 @@ static void write_scenario(struct xw *x, const scenario_result *r)
     }
     diff_cell(x, ws, row++, x->see, mb->has_per_kwh, mb->electricity_yuan_per_kwh, ms->has_per_kwh,
               ms->electricity_yuan_per_kwh);
-    int cbam_row = row;
     cmp_row(x, ws, row++, L(x, L_COST_TITLE), x->kwh, mb->has_cbam, mb->cbam_eur, ms->has_cbam, ms->cbam_eur);
+    /* the all-in cost per kWh counts what the electricity adds to CBAM, not
+     * the certificates for direct (process) emissions */
+    int cbam_row = row;
+    cmp_row(x, ws, row++, L(x, L_SCN_CBAM_ELEC), x->kwh, r->base.has_cost, mb->cbam_electricity_eur, r->scen.has_cost,
+            ms->cbam_electricity_eur);
     str(x, ws, row, 0, L(x, L_SCN_ALL_IN), x->bold_wrap);
     {
         const char *t = L(x, L_SCN_ALL_IN);
@@ -2897,7 +2958,7 @@ static void write_scenario(struct xw *x, const scenario_result *r)
         if (!m->has_all_in)
             continue;
         char c1[24];
-        if (m->has_electricity && m->has_cbam && fx[0] != '\0')
+        if (m->has_electricity && fx[0] != '\0')
             fnum(x, ws, row, 1 + side, x->see, m->all_in_yuan_per_kwh, "=IF(%s>0,(%s+%s*%s)/%s,0)",
                  cell(a, cons_row, 1 + side, false), cell(b, cost_row, 1 + side, false),
                  cell(t_, cbam_row, 1 + side, false), fx, cell(c1, cons_row, 1 + side, false));

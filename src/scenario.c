@@ -132,11 +132,15 @@ static void money(const scenario_opts *o, const alloc_enterprise *ae, scenario_s
         m->electricity_yuan = 0;
     m->has_per_kwh = m->has_electricity && ae->kwh.consumption > 0;
     m->electricity_yuan_per_kwh = m->has_per_kwh ? m->electricity_yuan / ae->kwh.consumption : 0;
-    m->has_cbam = s->has_cost;
-    m->cbam_eur = s->has_cost ? s->cost.cost_eur : 0;
-    m->has_all_in = m->has_per_kwh && m->has_cbam && o->has_fx;
+    /* a good not priced leaves the CBAM cost unknown; what the electricity
+     * adds is known for every good (0 where indirect emissions do not count) */
+    m->has_cbam = s->has_cost && s->cost.nunpriced == 0;
+    m->cbam_eur = m->has_cbam ? s->cost.cost_eur : 0;
+    m->cbam_electricity_eur = s->has_cost ? s->cost.electricity_cost_eur : 0;
+    m->has_all_in = m->has_per_kwh && s->has_cost && o->has_fx;
     m->all_in_yuan_per_kwh =
-        m->has_all_in ? (m->electricity_yuan + m->cbam_eur * o->fx_yuan_per_eur) / ae->kwh.consumption : 0;
+        m->has_all_in ? (m->electricity_yuan + m->cbam_electricity_eur * o->fx_yuan_per_eur) / ae->kwh.consumption
+                      : 0;
     s->products = xcalloc(nproducts ? nproducts : 1, sizeof *s->products);
     for (size_t p = 0; p < nproducts; p++) {
         const alloc_product *ap = &ae->products[p];
@@ -343,6 +347,7 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
             break;
         }
         out->profile_text[c->source] = profile_words(prof, have <= 0);
+        out->profile_used[c->source] = prof;
         if (prof == SCENARIO_PROFILE_SOLAR) {
             out->solar_source = solar_src;
             if (solar_national)
@@ -461,6 +466,12 @@ void scenario_product_reason(const scenario_result *r, size_t p, char *buf, size
                  "CBAM cost falls by %s EUR, less than the emissions avoided would give: the free allocation "
                  "adjustment already covers the scenario's emissions (certificates cannot go below 0)",
                  eur);
+    else if (saving > 0 && b->status == CBAMCOST_INDIRECT_ONLY)
+        snprintf(buf, size,
+                 "CBAM cost falls by %s EUR at most: its indirect emissions count in the liability, but its direct "
+                 "emissions are not given (--direct); with them the free allocation adjustment may leave fewer "
+                 "certificates to save (an upper bound)",
+                 eur);
     else if (saving > 0)
         snprintf(buf, size, "CBAM cost falls by %s EUR: its indirect emissions count in the liability", eur);
     else
@@ -485,8 +496,13 @@ void scenario_product_reason_words(const scenario_result *r, size_t pi, bool zh,
         return;
     }
     double d = ps->cost_eur - pb->cost_eur;
+    bool less = ps->floored && -d < (pb->liability_t - ps->liability_t) * r->opts.cost.price_eur_per_t - 1e-9;
     if (!pb->indirect_in_liability && fabs(d) < 0.005)
         utf8_format(buf, size, "%s", label(L_SCN_R_UNCHANGED, zh));
+    else if (d <= -0.005 && less)
+        utf8_format(buf, size, "%s%.2f", label(L_SCN_R_FLOORED, zh), -d);
+    else if (d <= -0.005 && pb->status == CBAMCOST_INDIRECT_ONLY)
+        utf8_format(buf, size, "%s%.2f", label(L_SCN_R_UPPER, zh), -d);
     else if (d <= -0.005)
         utf8_format(buf, size, "%s%.2f", label(L_SCN_R_SAVING, zh), -d);
     else if (d >= 0.005)

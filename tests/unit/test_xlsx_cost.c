@@ -330,6 +330,7 @@ START_TEST(scenario_sheet)
                                     .electricity_yuan_per_kwh = yuan / ae->kwh.consumption,
                                     .has_cbam = true,
                                     .cbam_eur = s->cost.cost_eur,
+                                    .cbam_electricity_eur = s->cost.cost_eur, /* the goods' cost is all electricity's */
                                     .has_all_in = true,
                                     .all_in_yuan_per_kwh = (yuan + s->cost.cost_eur * 7.8) / ae->kwh.consumption};
         s->products = calloc(ae->nproducts, sizeof *s->products);
@@ -353,6 +354,7 @@ START_TEST(scenario_sheet)
     r.surplus_kwh = 2000;
     r.added_kwh[SUPPLY_GREEN_DIRECT] = 16000;
     r.profile_text[SUPPLY_GREEN_DIRECT] = "the same kWh every month (flat)";
+    r.profile_used[SUPPLY_GREEN_DIRECT] = SCENARIO_PROFILE_FLAT; /* as scenario_run records it */
     r.monthly_only = true;
 
     report_xlsx_opts xo = {.created = 1700000000, .zh = _i == 1, .scenario = &r};
