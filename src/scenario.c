@@ -40,12 +40,10 @@ static alloc_enterprise *find_ent(alloc_result *res, const ledger_enterprise *e)
     return NULL;
 }
 
+/* The ledger's month of ord, to change (the ledger is the scenario's to change). */
 static ledger_month *month_of(ledger_enterprise *e, int ord)
 {
-    for (size_t i = 0; i < e->nmonths; i++)
-        if (e->months[i].ord == ord)
-            return &e->months[i];
-    return NULL;
+    return (ledger_month *)ledger_month_find(e, ord);
 }
 
 /* kWh of source src in month m: the pool and every sub-meter. */
@@ -60,8 +58,9 @@ static double month_source(const ledger_month *m, enum supply_source src)
 /* Moves kWh within month m: takes `take` kWh of source from (never more than
  * it has) and, when to is a source, books the same kWh to it, in the same
  * proportions between the pool and each sub-meter, so that no product's
- * consumption changes. Supplier kWh carry their kg at their own average
- * factor. Returns the kWh taken. */
+ * consumption changes. Supplier kWh carry their kg: taken away with theirs,
+ * added at the month's own supplier factor (scenario_run refuses to add
+ * supplier kWh to an enterprise without any). Returns the kWh taken. */
 static double shift(ledger_month *m, enum supply_source from, int to, double take)
 {
     double have = month_source(m, from);
@@ -69,36 +68,35 @@ static double shift(ledger_month *m, enum supply_source from, int to, double tak
         return 0;
     if (take > have)
         take = have;
-    double f = take / have;
+    double f = take / have, kg_per_kwh = 0;
+    if (to == SUPPLY_SUPPLIER) {
+        double sk = month_source(m, SUPPLY_SUPPLIER), kg = m->pool_supplier_kg;
+        for (size_t p = 0; p < m->ncells; p++)
+            kg += m->cells[p].sub_supplier_kg;
+        kg_per_kwh = sk > 0 ? kg / sk : 0;
+    }
     double moved = m->pool_kwh[from] * f;
-    if (from == SUPPLY_SUPPLIER && m->pool_kwh[from] > 0)
+    if (from == SUPPLY_SUPPLIER)
         m->pool_supplier_kg -= m->pool_supplier_kg * f;
     m->pool_kwh[from] -= moved;
     if (to >= 0)
         m->pool_kwh[to] += moved;
+    if (to == SUPPLY_SUPPLIER)
+        m->pool_supplier_kg += moved * kg_per_kwh;
     for (size_t p = 0; p < m->ncells; p++) {
         ledger_cell *c = &m->cells[p];
         double mv = c->sub_kwh[from] * f;
-        if (from == SUPPLY_SUPPLIER && c->sub_kwh[from] > 0)
+        if (from == SUPPLY_SUPPLIER)
             c->sub_supplier_kg -= c->sub_supplier_kg * f;
         c->sub_kwh[from] -= mv;
         if (to >= 0)
             c->sub_kwh[to] += mv;
+        if (to == SUPPLY_SUPPLIER)
+            c->sub_supplier_kg += mv * kg_per_kwh;
     }
     if (m->pool_kwh[from] < 0) /* rounding must never leave a negative meter */
         m->pool_kwh[from] = 0;
     return take;
-}
-
-/* Adds kWh of supplier supply in place of grid: at the average factor of
- * the month's existing supplier kWh (scenario_run refuses a supplier the
- * enterprise does not have). */
-static void supplier_kg_for(ledger_month *m, double kg_per_kwh, double before_pool, double before_cells[],
-                            size_t ncells)
-{
-    m->pool_supplier_kg += (m->pool_kwh[SUPPLY_SUPPLIER] - before_pool) * kg_per_kwh;
-    for (size_t p = 0; p < ncells && p < m->ncells; p++)
-        m->cells[p].sub_supplier_kg += (m->cells[p].sub_kwh[SUPPLY_SUPPLIER] - before_cells[p]) * kg_per_kwh;
 }
 
 static const char *profile_words(enum scenario_profile p, bool is_new)
@@ -114,22 +112,29 @@ static const char *profile_words(enum scenario_profile p, bool is_new)
     }
 }
 
+/* kWh by source x tariff (yuan) into *yuan; false, with the first source
+ * that has kWh and no tariff in *missing, when the cost cannot be known
+ * (certificates count only when given a price). */
+static bool electricity_cost(const scenario_opts *o, const double kwh[SUPPLY__COUNT], double *yuan,
+                             const char **missing)
+{
+    *yuan = 0;
+    for (int k = 0; k < SUPPLY__COUNT; k++) {
+        if (o->has_tariff[k]) {
+            *yuan += kwh[k] * o->tariff_yuan_per_kwh[k];
+        } else if (kwh[k] > 0 && k != SUPPLY_CERTIFICATE) {
+            *missing = supply_name((enum supply_source)k);
+            *yuan = 0;
+            return false;
+        }
+    }
+    return true;
+}
+
 static void money(const scenario_opts *o, const alloc_enterprise *ae, scenario_side *s, size_t nproducts)
 {
     scenario_money *m = &s->money;
-    m->has_electricity = true;
-    m->electricity_yuan = 0;
-    for (int k = 0; k < SUPPLY__COUNT; k++) {
-        double kwh = ae->kwh.source[k];
-        if (o->has_tariff[k])
-            m->electricity_yuan += kwh * o->tariff_yuan_per_kwh[k];
-        else if (kwh > 0 && k != SUPPLY_CERTIFICATE && m->missing == NULL) {
-            m->has_electricity = false;
-            m->missing = supply_name((enum supply_source)k);
-        }
-    }
-    if (!m->has_electricity)
-        m->electricity_yuan = 0;
+    m->has_electricity = electricity_cost(o, ae->kwh.source, &m->electricity_yuan, &m->missing);
     m->has_per_kwh = m->has_electricity && ae->kwh.consumption > 0;
     m->electricity_yuan_per_kwh = m->has_per_kwh ? m->electricity_yuan / ae->kwh.consumption : 0;
     /* a good not priced leaves the CBAM cost unknown; what the electricity
@@ -145,15 +150,8 @@ static void money(const scenario_opts *o, const alloc_enterprise *ae, scenario_s
     for (size_t p = 0; p < nproducts; p++) {
         const alloc_product *ap = &ae->products[p];
         scenario_product_money *pm = &s->products[p];
-        pm->has_electricity = true;
-        for (int k = 0; k < SUPPLY__COUNT; k++) {
-            if (o->has_tariff[k])
-                pm->electricity_yuan += ap->kwh_source[k] * o->tariff_yuan_per_kwh[k];
-            else if (ap->kwh_source[k] > 0 && k != SUPPLY_CERTIFICATE)
-                pm->has_electricity = false;
-        }
-        if (!pm->has_electricity)
-            pm->electricity_yuan = 0;
+        const char *missing = NULL;
+        pm->has_electricity = electricity_cost(o, ap->kwh_source, &pm->electricity_yuan, &missing);
         /* per tonne of the months with electricity, as SEE and MWh/t */
         pm->has_per_t = pm->has_electricity && ap->quantity_see_t > 0;
         pm->electricity_yuan_per_t = pm->has_per_t ? pm->electricity_yuan / ap->quantity_see_t : 0;
@@ -289,11 +287,14 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
     const char *solar_src = NULL;
     bool solar_national = false;
     double *planned = xcalloc(ae->nmonths ? ae->nmonths : 1, sizeof *planned);
+    /* the baseline's kWh of each source over the period */
+    double have_kwh[SUPPLY__COUNT] = {0};
+    for (size_t i = 0; i < ae->nmonths; i++)
+        for (int k = 0; k < SUPPLY__COUNT; k++)
+            have_kwh[k] += ae->months[i].kwh.source[k];
     for (size_t k = 0; k < o->nchanges && err == CBAM_OK; k++) {
         const scenario_change *c = &o->changes[k];
-        double have = 0;
-        for (size_t i = 0; i < ae->nmonths; i++)
-            have += ae->months[i].kwh.source[c->source];
+        double have = have_kwh[c->source];
         enum scenario_profile prof = c->profile;
         if (prof == SCENARIO_PROFILE_AUTO)
             prof = have > 0                     ? SCENARIO_PROFILE_SOURCE
@@ -320,17 +321,12 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
             err = CBAM_ERR_USAGE;
             break;
         }
-        double replaceable = 0, supplier = 0;
-        for (size_t i = 0; i < ae->nmonths; i++) {
-            replaceable += ae->months[i].kwh.source[o->replace];
-            supplier += ae->months[i].kwh.source[SUPPLY_SUPPLIER];
-        }
-        if (!c->remove && replaceable <= 0) {
+        if (!c->remove && have_kwh[o->replace] <= 0) {
             /* Everything would be a surplus: a result nobody meant. */
             diag_add(dl, DIAG_ERROR, NULL, 0, 0,
                      "--add %s: %s has no %s kWh in the period for the added kWh to replace%s",
                      supply_name(c->source), e->id, supply_name(o->replace),
-                     o->replace == SUPPLY_GRID && supplier > 0
+                     o->replace == SUPPLY_GRID && have_kwh[SUPPLY_SUPPLIER] > 0
                          ? "; its power comes from a supplier (a park's blended supply): give --replace supplier"
                          : "");
             err = CBAM_ERR_USAGE;
@@ -367,23 +363,7 @@ enum cbam_err scenario_run(ledger *l, ledger_enterprise *e, const factors_db *db
                 out->added_kwh[c->source] -= took;
                 continue;
             }
-            double kg_per_kwh = 0, before_pool = 0;
-            double *before = NULL;
-            if (c->source == SUPPLY_SUPPLIER) {
-                double sk = month_source(m, SUPPLY_SUPPLIER), kg = m->pool_supplier_kg;
-                for (size_t p = 0; p < m->ncells; p++)
-                    kg += m->cells[p].sub_supplier_kg;
-                kg_per_kwh = sk > 0 ? kg / sk : 0;
-                before_pool = m->pool_kwh[SUPPLY_SUPPLIER];
-                before = xcalloc(m->ncells ? m->ncells : 1, sizeof *before);
-                for (size_t p = 0; p < m->ncells; p++)
-                    before[p] = m->cells[p].sub_kwh[SUPPLY_SUPPLIER];
-            }
             double used = shift(m, o->replace, (int)c->source, planned[i]);
-            if (before != NULL) {
-                supplier_kg_for(m, kg_per_kwh, before_pool, before, m->ncells);
-                free(before);
-            }
             sm->planned_kwh[c->source] += planned[i];
             sm->used_kwh[c->source] += used;
             sm->surplus_kwh += planned[i] - used;
@@ -441,72 +421,100 @@ void scenario_result_free(scenario_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* What a change does to a product's CBAM cost: one decision, told in the
+ * engine's English (JSON) or in the words of labels.c (workbook, summary). */
+enum reason_kind {
+    REASON_NO_PRICE,   /* no --cbam-price */
+    REASON_NOT_CBAM,   /* not a CBAM good */
+    REASON_NOT_PRICED, /* indirect not in the liability, direct emissions not given */
+    REASON_UNCHANGED,  /* indirect not in the liability */
+    REASON_FLOORED,    /* falls, by less than the emissions avoided: certificates floored at 0 */
+    REASON_UPPER,      /* falls, at most this much: direct emissions not given */
+    REASON_SAVING,
+    REASON_RISES,
+    REASON_SAME,
+};
+
+static enum reason_kind reason_of(const scenario_result *r, size_t p, double *saving)
+{
+    *saving = 0;
+    const scenario_side *b = &r->base, *s = &r->scen;
+    if (!b->has_cost || !s->has_cost || p >= b->cost.nproducts || p >= s->cost.nproducts)
+        return REASON_NO_PRICE;
+    const cbamcost_product *pb = &b->cost.products[p], *ps = &s->cost.products[p];
+    if (pb->status == CBAMCOST_NOT_CBAM)
+        return REASON_NOT_CBAM;
+    if (pb->status == CBAMCOST_INDIRECT_ONLY && !pb->indirect_in_liability)
+        return REASON_NOT_PRICED;
+    double d = pb->cost_eur - ps->cost_eur;
+    *saving = d;
+    if (!pb->indirect_in_liability && fabs(d) < 0.005)
+        return REASON_UNCHANGED;
+    if (d >= 0.005 && ps->floored && d < (pb->liability_t - ps->liability_t) * r->opts.cost.price_eur_per_t - 1e-9)
+        return REASON_FLOORED;
+    if (d >= 0.005)
+        return pb->status == CBAMCOST_INDIRECT_ONLY ? REASON_UPPER : REASON_SAVING;
+    return d <= -0.005 ? REASON_RISES : REASON_SAME;
+}
+
 void scenario_product_reason(const scenario_result *r, size_t p, char *buf, size_t size)
 {
-    const cbamcost_product *b = r->base.has_cost ? &r->base.cost.products[p] : NULL;
-    const cbamcost_product *s = r->scen.has_cost ? &r->scen.cost.products[p] : NULL;
-    if (b == NULL || s == NULL) {
-        snprintf(buf, size, "no CBAM price given (--cbam-price): the cost is not computed");
-        return;
-    }
-    double saving = b->cost_eur - s->cost_eur;
+    double saving;
+    enum reason_kind k = reason_of(r, p, &saving);
+    const cbamcost_product *b = k == REASON_NO_PRICE ? NULL : &r->base.cost.products[p];
     char eur[32];
-    numfmt_fixed(eur, sizeof eur, saving, 0);
-    if (b->status == CBAMCOST_NOT_CBAM)
-        snprintf(buf, size, "not a CBAM good: no certificates, whatever its electricity");
-    else if (!b->indirect_in_liability)
+    numfmt_fixed(eur, sizeof eur, fabs(saving), 0);
+    switch (k) {
+    case REASON_NO_PRICE:
+        snprintf(buf, size, "no CBAM price given (--cbam-price): the cost is not computed");
+        break;
+    case REASON_NOT_CBAM: snprintf(buf, size, "not a CBAM good: no certificates, whatever its electricity"); break;
+    case REASON_NOT_PRICED:
+    case REASON_UNCHANGED:
         snprintf(buf, size,
                  "CBAM cost unchanged: for its category (%s) indirect emissions are reported but not in the CBAM "
                  "liability from 2026 (Reg. (EU) 2023/956 Annex II), so green power changes its reported "
                  "emissions, not its certificates%s",
                  b->category ? b->category : "?",
-                 b->has_direct ? "" : " (which are for its direct emissions: not given here, --direct)");
-    else if (s->floored && saving < (b->liability_t - s->liability_t) * r->opts.cost.price_eur_per_t - 1e-9)
+                 k == REASON_NOT_PRICED ? " (which are for its direct emissions: not given here, --direct)" : "");
+        break;
+    case REASON_FLOORED:
         snprintf(buf, size,
                  "CBAM cost falls by %s EUR, less than the emissions avoided would give: the free allocation "
                  "adjustment already covers the scenario's emissions (certificates cannot go below 0)",
                  eur);
-    else if (saving > 0 && b->status == CBAMCOST_INDIRECT_ONLY)
+        break;
+    case REASON_UPPER:
         snprintf(buf, size,
                  "CBAM cost falls by %s EUR at most: its indirect emissions count in the liability, but its direct "
                  "emissions are not given (--direct); with them the free allocation adjustment may leave fewer "
                  "certificates to save (an upper bound)",
                  eur);
-    else if (saving > 0)
+        break;
+    case REASON_SAVING:
         snprintf(buf, size, "CBAM cost falls by %s EUR: its indirect emissions count in the liability", eur);
-    else
+        break;
+    case REASON_RISES: snprintf(buf, size, "CBAM cost rises by %s EUR: its CBAM indirect emissions grow", eur); break;
+    case REASON_SAME:
         snprintf(buf, size, "CBAM cost unchanged: the change does not reduce its CBAM indirect emissions");
+        break;
+    }
 }
 
 /* The workbook's and the summary's words (labels.c), in either language. */
-void scenario_product_reason_words(const scenario_result *r, size_t pi, bool zh, char *buf, size_t size)
+void scenario_product_reason_words(const scenario_result *r, size_t p, bool zh, char *buf, size_t size)
 {
-    const scenario_side *b = &r->base, *s = &r->scen;
-    if (!b->has_cost || !s->has_cost || pi >= b->cost.nproducts || pi >= s->cost.nproducts) {
-        utf8_format(buf, size, "%s", label(L_SCN_R_NO_PRICE, zh));
-        return;
-    }
-    const cbamcost_product *pb = &b->cost.products[pi], *ps = &s->cost.products[pi];
-    if (pb->status == CBAMCOST_NOT_CBAM) {
-        utf8_format(buf, size, "%s", label(L_SCN_R_NOT_CBAM, zh));
-        return;
-    }
-    if (pb->status == CBAMCOST_INDIRECT_ONLY && !pb->indirect_in_liability) {
-        utf8_format(buf, size, "%s", label(L_SCN_R_NOT_PRICED, zh));
-        return;
-    }
-    double d = ps->cost_eur - pb->cost_eur;
-    bool less = ps->floored && -d < (pb->liability_t - ps->liability_t) * r->opts.cost.price_eur_per_t - 1e-9;
-    if (!pb->indirect_in_liability && fabs(d) < 0.005)
-        utf8_format(buf, size, "%s", label(L_SCN_R_UNCHANGED, zh));
-    else if (d <= -0.005 && less)
-        utf8_format(buf, size, "%s%.2f", label(L_SCN_R_FLOORED, zh), -d);
-    else if (d <= -0.005 && pb->status == CBAMCOST_INDIRECT_ONLY)
-        utf8_format(buf, size, "%s%.2f", label(L_SCN_R_UPPER, zh), -d);
-    else if (d <= -0.005)
-        utf8_format(buf, size, "%s%.2f", label(L_SCN_R_SAVING, zh), -d);
-    else if (d >= 0.005)
-        utf8_format(buf, size, "%s%.2f", label(L_SCN_R_RISES, zh), d);
+    static const enum label words[] = {
+        [REASON_NO_PRICE] = L_SCN_R_NO_PRICE,   [REASON_NOT_CBAM] = L_SCN_R_NOT_CBAM,
+        [REASON_NOT_PRICED] = L_SCN_R_NOT_PRICED, [REASON_UNCHANGED] = L_SCN_R_UNCHANGED,
+        [REASON_FLOORED] = L_SCN_R_FLOORED,     [REASON_UPPER] = L_SCN_R_UPPER,
+        [REASON_SAVING] = L_SCN_R_SAVING,       [REASON_RISES] = L_SCN_R_RISES,
+        [REASON_SAME] = L_SCN_R_SAME,
+    };
+    double saving;
+    enum reason_kind k = reason_of(r, p, &saving);
+    if (k >= REASON_FLOORED && k <= REASON_RISES) /* these labels end where the amount follows */
+        utf8_format(buf, size, "%s%.2f", label(words[k], zh), fabs(saving));
     else
-        utf8_format(buf, size, "%s", label(L_SCN_R_SAME, zh));
+        utf8_format(buf, size, "%s", label(words[k], zh));
 }
