@@ -801,29 +801,47 @@ static void warn_kind(diag_list *dl, const factor *f, const char *opt, enum fact
                  factors_kind_name(f->kind), factors_kind_name(want));
 }
 
+/* A table the run reads beside the meter files: a --factors file, the
+ * --benchmarks or --direct file (one of the three set). */
+struct table {
+    factors_db *factors; /* a --factors file, else into cost: */
+    cbamcost_db *cost;
+    bool benchmarks;       /* the --benchmarks file, else the --direct file */
+    char benchmark_column; /* --benchmark-column */
+};
+
+/* Reads a table as an input of the run: listed with its role, hashed into
+ * the inputs' hash; a FIFO or a device is refused before reading. */
+static enum cbam_err table_input(ledger *l, const char *path, const char *role, const struct table *t,
+                                 diag_list *dl)
+{
+    csvin_stats st = {0};
+    int in = ledger_add_input(l, path, role);
+    enum cbam_err err = outfile_check_input(path, dl);
+    if (err == CBAM_OK)
+        err = t->factors ? factors_load_file(t->factors, path, dl, &st)
+              : t->benchmarks ? cbamcost_load_benchmarks(t->cost, path, t->benchmark_column, dl, &st)
+                              : cbamcost_load_direct(t->cost, path, dl, &st);
+    memcpy(l->inputs[in].sha256, st.sha256, sizeof st.sha256);
+    l->inputs[in].rows = st.records > 0 ? st.records - 1 : 0;
+    return err;
+}
+
 /* The CBAM cost's tables: the shipped CBAM factors, and the user's
  * benchmarks and direct emissions, which are inputs (listed, hashed). */
 static enum cbam_err load_cost(cbamcost_db **out, ledger *l, const cli_report_args *a, diag_list *dl)
 {
     cbamcost_db *cdb = *out = cbamcost_db_new();
-    enum cbam_err err = cbamcost_load_builtin(cdb, dl);
-    if (err != CBAM_OK)
+    if (cbamcost_load_builtin(cdb, dl) != CBAM_OK)
         return CBAM_ERR_INTERNAL; /* the shipped table is checked by the tests */
-    const char *paths[] = {a->benchmarks, a->direct};
-    const char *roles[] = {"benchmarks", "direct"};
-    for (size_t i = 0; i < 2; i++) {
-        if (paths[i] == NULL)
-            continue;
-        csvin_stats st = {0};
-        int in = ledger_add_input(l, paths[i], roles[i]);
-        enum cbam_err e = outfile_check_input(paths[i], dl);
-        if (e == CBAM_OK)
-            e = i == 0 ? cbamcost_load_benchmarks(cdb, paths[i], a->benchmark_column, dl, &st)
-                       : cbamcost_load_direct(cdb, paths[i], dl, &st);
-        memcpy(l->inputs[in].sha256, st.sha256, sizeof st.sha256);
-        l->inputs[in].rows = st.records > 0 ? st.records - 1 : 0;
-        err = worse(err, e);
-    }
+    enum cbam_err err = CBAM_OK;
+    if (a->benchmarks != NULL)
+        err = worse(err, table_input(l, a->benchmarks, "benchmarks",
+                                     &(struct table){.cost = cdb, .benchmarks = true,
+                                                     .benchmark_column = a->benchmark_column},
+                                     dl));
+    if (a->direct != NULL)
+        err = worse(err, table_input(l, a->direct, "direct", &(struct table){.cost = cdb}, dl));
     return err;
 }
 
@@ -846,19 +864,35 @@ static void direct_unused(const cbamcost_db *cdb, const ledger *l, const alloc_e
             for (size_t p = 0; p < ae->nproducts && !used; p++)
                 used = ae->cost != NULL && ae->cost->products[p].direct == d;
         }
-        if (!used && ent_seen)
+        if (used)
+            continue;
+        if (ent_seen) {
             diag_add(dl, DIAG_WARNING, d->file, d->line, 0,
                      "direct emissions of product '%s'%s%s: no such product in the period's production; the row "
                      "is not used (check the id as the production file writes it)",
                      d->product, d->enterprise[0] ? " of enterprise " : "", d->enterprise);
-        else if (!used && (!one_chosen || ledger_enterprise_lookalike(l, d->enterprise, strlen(d->enterprise))))
+            continue;
+        }
+        bool other_way = ledger_enterprise_lookalike(l, d->enterprise, strlen(d->enterprise)) != NULL;
+        if (!one_chosen || other_way)
             diag_add(dl, DIAG_WARNING, d->file, d->line, 0,
                      "direct emissions of product '%s' of enterprise '%s': no enterprise in the inputs has that id%s; "
                      "the row is not used",
                      d->product, d->enterprise,
-                     ledger_enterprise_lookalike(l, d->enterprise, strlen(d->enterprise)) ? " (it is written "
-                     "another way there: letter case or full-width characters)" : "");
+                     other_way ? " (it is written another way there: letter case or full-width characters)" : "");
     }
+}
+
+/* Appends ", id" (cut on a character boundary) to the list in ids while it
+ * has room; *full says a later id did not fit (the message then ends ", ..."). */
+static void ids_append(char *ids, size_t size, size_t *len, bool *full, const char *id)
+{
+    if (*len + 40 >= size) {
+        *full = true;
+        return;
+    }
+    size_t n = utf8_cut(id, strlen(id), size - *len - 8); /* never half a character */
+    *len += (size_t)snprintf(ids + *len, size - *len, "%s%.*s", *len ? ", " : "", (int)n, id);
 }
 
 /* The one enterprise a scenario is of: --enterprise, or the only one. */
@@ -882,16 +916,13 @@ static ledger_enterprise *scenario_enterprise(ledger *l, const cli_report_args *
     }
     char ids[256] = "";
     size_t len = 0;
-    for (size_t i = 0; i < l->nents && len + 40 < sizeof ids; i++) {
-        if (l->ents[i]->nmonths == 0 && l->ents[i]->nannual == 0)
-            continue;
-        const char *id = l->ents[i]->id;
-        size_t n = utf8_cut(id, strlen(id), sizeof ids - len - 8);
-        len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%.*s", i ? ", " : "", (int)n, id);
-    }
+    bool full = false;
+    for (size_t i = 0; i < l->nents; i++)
+        if (l->ents[i]->nmonths > 0 || l->ents[i]->nannual > 0)
+            ids_append(ids, sizeof ids, &len, &full, l->ents[i]->id);
     diag_add(dl, DIAG_ERROR, NULL, 0, 0,
              "the inputs hold %zu enterprises (%s%s); a scenario is of one: add --enterprise ID", with_rows, ids,
-             len + 40 >= sizeof ids ? ", ..." : "");
+             full ? ", ..." : "");
     return NULL;
 }
 
@@ -922,12 +953,7 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
         size_t n;
         err = factors_list_dir(a->factors_dir, &paths, &n, &dl);
         for (size_t i = 0; i < n; i++) {
-            csvin_stats st = {0};
-            int in = ledger_add_input(l, paths[i], "factors");
-            enum cbam_err ck = outfile_check_input(paths[i], &dl);
-            err = worse(err, ck != CBAM_OK ? ck : factors_load_file(db, paths[i], &dl, &st));
-            memcpy(l->inputs[in].sha256, st.sha256, sizeof st.sha256);
-            l->inputs[in].rows = st.records > 0 ? st.records - 1 : 0;
+            err = worse(err, table_input(l, paths[i], "factors", &(struct table){.factors = db}, &dl));
             free(paths[i]);
         }
         free(paths);
@@ -1011,14 +1037,12 @@ int cli_run_report_ex(const cli_report_args *a, cli_report_outcome *out)
     if (err == CBAM_OK && (a->xlsx_out != NULL || a->template_out != NULL) && res.n > 1) {
         char ids[256] = "";
         size_t len = 0;
-        for (size_t i = 0; i < res.n && len + 40 < sizeof ids; i++) {
-            const char *id = res.ents[i].e->id;
-            size_t n = utf8_cut(id, strlen(id), sizeof ids - len - 8); /* never half a character */
-            len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%.*s", i ? ", " : "", (int)n, id);
-        }
+        bool full = false;
+        for (size_t i = 0; i < res.n; i++)
+            ids_append(ids, sizeof ids, &len, &full, res.ents[i].e->id);
         diag_add(&dl, DIAG_ERROR, NULL, 0, 0,
                  "the inputs hold %zu enterprises (%s%s); a %s covers one: add --enterprise ID", res.n,
-                 ids, len + 40 >= sizeof ids ? ", ..." : "", a->template_out ? "template" : "workbook");
+                 ids, full ? ", ..." : "", a->template_out ? "template" : "workbook");
         err = CBAM_ERR_USAGE;
     }
     if (err == CBAM_OK && !a->validate_only) {
