@@ -18,6 +18,7 @@
 #include "cbamgoods.h"
 #include "hash.h"
 #include "labels.h"
+#include "numfmt.h"
 #include "parse.h"
 #include "scenario.h"
 #include "utf8.h"
@@ -130,21 +131,39 @@ static double line_pt(const struct xw *x)
 }
 
 /* Lines that text needs in a wrapped column of the given width (in
- * characters; a CJK character takes two). */
+ * characters; a CJK character takes two), breaking between words as a
+ * spreadsheet does (and anywhere between CJK characters). */
 static int wrapped_lines(const char *text, double width)
 {
     if (text == NULL || width < 1)
         return 1;
-    double used = 0;
     int lines = 1;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if ((*p & 0xC0) == 0x80)
-            continue; /* continuation byte */
-        used += *p >= 0xE0 ? 2.0 : 1.0;
-        if (used > width) {
-            lines++;
-            used = *p >= 0xE0 ? 2.0 : 1.0;
+    double used = 0;
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p != '\0') {
+        double word = 0;
+        const unsigned char *q = p;
+        if (*q >= 0xE0) { /* a CJK character is a word of its own */
+            word = 2;
+            q++;
+            while ((*q & 0xC0) == 0x80)
+                q++;
+        } else {
+            while (*q != '\0' && *q != ' ' && *q < 0xE0) {
+                word += (*q & 0xC0) != 0x80;
+                q++;
+            }
         }
+        double sep = used > 0 && *p < 0xE0 ? 1 : 0;
+        if (used > 0 && used + sep + word > width) {
+            lines++;
+            used = word;
+        } else {
+            used += sep + word;
+        }
+        while (*q == ' ')
+            q++;
+        p = q;
     }
     return lines;
 }
@@ -2067,50 +2086,12 @@ static void cost_reason(struct xw *x, const cbamcost_product *cp, char *buf, siz
     utf8_format(buf, size, "%s%s", why, cp->floored && (x->zh || cp->reason == NULL) ? L(x, L_COST_FLOORED) : "");
 }
 
-/* Lines text takes in a wrapped column of width characters when it breaks
- * between words (and anywhere between CJK characters, which take two). */
-static int word_lines(const char *text, double width)
-{
-    int lines = 1;
-    double used = 0;
-    const unsigned char *p = (const unsigned char *)text;
-    while (p != NULL && *p != '\0') {
-        double word = 0;
-        const unsigned char *q = p;
-        if (*q >= 0xE0) { /* a CJK character is a word of its own */
-            word = 2;
-            q++;
-            while ((*q & 0xC0) == 0x80)
-                q++;
-        } else {
-            while (*q != '\0' && *q != ' ' && *q < 0xE0) {
-                word += (*q & 0xC0) != 0x80;
-                q++;
-            }
-        }
-        double sep = used > 0 && *p < 0xE0 ? 1 : 0;
-        if (used > 0 && used + sep + word > width) {
-            lines++;
-            used = word;
-        } else {
-            used += sep + word;
-        }
-        while (*q == ' ')
-            q++;
-        p = q;
-    }
-    return lines;
-}
-
 /* Column A's label of a row of the cost table, wrapped when long. */
 static void cost_label(struct xw *x, lxw_worksheet *ws, int r, enum label l, const double *w)
 {
     const char *t = L(x, l);
     str(x, ws, r, 0, t, x->bold_wrap);
-    /* a column takes a little more than its width in letters (it is measured in digits) */
-    int lines = word_lines(t, w[0] * 1.1);
-    if (lines > 1)
-        ck(x, worksheet_set_row(ws, (lxw_row_t)r, line_pt(x) * lines, NULL));
+    fit_row(x, ws, r, 1, &t, w);
 }
 
 enum { COST_COLS = 7 }; /* goods per block: B..H, the total in I */
@@ -2717,23 +2698,6 @@ static const char *source_word(struct xw *x, enum supply_source s)
 static const enum label source_kwh_label[6] = {L_GRID,         L_GREEN_TRADE, L_GREEN_PPA,
                                                L_GREEN_DIRECT, L_ONSITE,      L_SUPPLIER};
 
-/* "1,234,567": kWh in a sentence, as the cells show them. */
-static const char *grouped(char *buf, size_t size, double v)
-{
-    char digits[64];
-    snprintf(digits, sizeof digits, "%.0f", fabs(v));
-    size_t n = strlen(digits), o = 0;
-    if (v < 0 && o + 1 < size)
-        buf[o++] = '-';
-    for (size_t i = 0; i < n && o + 2 < size; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 /* The change column: scenario - baseline, when both sides have a number. */
 static void diff_cell(struct xw *x, lxw_worksheet *ws, int r, lxw_format *f, bool hb, double b, bool hs, double s)
 {
@@ -2775,12 +2739,6 @@ static const char *profile_words(struct xw *x, const scenario_result *r, const s
         break;
     }
     return L(x, L_PROF_AUTO);
-}
-
-/* What the change does to a product's CBAM cost, in one line. */
-static void product_reason(struct xw *x, const scenario_result *r, size_t pi, char *buf, size_t size)
-{
-    scenario_product_reason_words(r, pi, x->zh, buf, size);
 }
 
 #define SCN_MAX_COLS (1 + 2 * SCENARIO_MAX_CHANGES + 3)
@@ -3006,7 +2964,7 @@ static void write_scenario(struct xw *x, const scenario_result *r)
         cmp_row(x, ws, row++, L(x, L_SCN_ELEC_YUAN), x->kwh, eb && eb->has_electricity,
                 eb ? eb->electricity_yuan : 0, es && es->has_electricity, es ? es->electricity_yuan : 0);
         char why[1024];
-        product_reason(x, r, pi, why, sizeof why);
+        scenario_product_reason_words(r, pi, x->zh, why, sizeof why);
         paragraph(x, ws, row++, 3, w, why, hb && cb->indirect_in_liability ? x->wrap : x->warn_wrap);
     }
     row++;
@@ -3074,7 +3032,7 @@ static void write_scenario(struct xw *x, const scenario_result *r)
     if (r->surplus_kwh > 0) {
         char line[512], kwh[40], months[24];
         snprintf(months, sizeof months, "%zu", nsurplus);
-        utf8_format(line, sizeof line, "%s%s%s%s%s", L(x, L_SCN_SURPLUS_A), grouped(kwh, sizeof kwh, r->surplus_kwh),
+        utf8_format(line, sizeof line, "%s%s%s%s%s", L(x, L_SCN_SURPLUS_A), numfmt_fixed(kwh, sizeof kwh, r->surplus_kwh, 0),
                     L(x, L_SCN_SURPLUS_B), months, L(x, L_SCN_SURPLUS_C));
         paragraph(x, ws, row++, last, w, line, x->warn_wrap);
     }
