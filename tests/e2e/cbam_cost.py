@@ -27,7 +27,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import run, run_cases  # noqa: E402
+from common import run, run_cases, run_json  # noqa: E402
 
 # Cases known to disagree with the spec: name -> why. Empty when the program is right.
 EXPECTED_TO_FAIL = {
@@ -100,15 +100,7 @@ def parts_files(d):
 
 def report(d, args, env=None):
     """report ARGS --json out.json; returns (process, json or None)."""
-    out = os.path.join(d, "out.json")
-    if os.path.exists(out):
-        os.remove(out)
-    p = run(["report"] + args + ["--json", "out.json"], d, env)
-    j = None
-    if p.returncode == 0 and os.path.exists(out):
-        with open(out) as f:
-            j = json.load(f)
-    return p, j
+    return run_json("report", args, d, env)
 
 
 def product(j, eid, pid):

@@ -26,6 +26,21 @@ def run(args, cwd, env=None):
     return p
 
 
+def run_json(command, args, cwd, env=None):
+    """cbamcalc COMMAND ARGS --json out.json in cwd; returns (process, the JSON
+    or None when the run failed or wrote none)."""
+    import json
+    out = os.path.join(cwd, "out.json")
+    if os.path.exists(out):
+        os.remove(out)
+    p = run([command] + args + ["--json", "out.json"], cwd, env)
+    j = None
+    if p.returncode == 0 and os.path.exists(out):
+        with open(out) as f:
+            j = json.load(f)
+    return p, j
+
+
 class Checks:
     """Counts checks and failures; prints one line per failure."""
 

@@ -25,7 +25,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import run, run_cases  # noqa: E402
+from common import run, run_cases, run_json  # noqa: E402
 
 EXPECTED_TO_FAIL = {
 }
@@ -101,16 +101,8 @@ def pvx_files(d):
 
 
 def scenario(d, args, env=None):
-    """scenario ARGS --json sc.json; returns (process, json or None)."""
-    out = os.path.join(d, "sc.json")
-    if os.path.exists(out):
-        os.remove(out)
-    p = run(["scenario"] + args + ["--json", "sc.json"], d, env)
-    j = None
-    if p.returncode == 0 and os.path.exists(out):
-        with open(out) as f:
-            j = json.load(f)
-    return p, j
+    """scenario ARGS --json out.json; returns (process, json or None)."""
+    return run_json("scenario", args, d, env)
 
 
 def prod(j, pid):
@@ -492,7 +484,7 @@ def usage_and_data_errors(c, d):
     c.ok(j is not None and j["enterprise"]["id"] == "FER", "FER chosen")
     p, _ = scenario(d, ["-e", "no-such.csv"] + add)
     c.exit(p, 66, "missing input")
-    c.ok(not os.path.exists(os.path.join(d, "sc.json")), "nothing written on an error")
+    c.ok(not os.path.exists(os.path.join(d, "out.json")), "nothing written on an error")
     # Without -o/--json: a text comparison on stdout.
     p = run(["scenario"] + args + add, d)
     c.exit(p, 0, "text comparison")

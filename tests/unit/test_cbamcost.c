@@ -386,14 +386,16 @@ END_TEST
 
 /* ---- loaders ---- */
 
-/* Loads text as a benchmarks file expecting a data error at line:col whose
- * message holds part. */
-static void bm_error(const char *text, char choice, long line, int col, const char *part)
+/* Loads text as a benchmarks file (choice > 0: with that column; -1: as a
+ * direct file) expecting a data error at line:col whose message holds part. */
+static void load_error(const char *text, int choice, long line, int col, const char *part)
 {
     diag_list_free(&dl);
     diag_list_init(&dl);
     const char *path = file_of(text);
-    ck_assert_int_eq(cbamcost_load_benchmarks(cdb, path, choice, &dl, NULL), CBAM_ERR_DATA);
+    enum cbam_err err = choice < 0 ? cbamcost_load_direct(cdb, path, &dl, NULL)
+                                   : cbamcost_load_benchmarks(cdb, path, (char)choice, &dl, NULL);
+    ck_assert_int_eq(err, CBAM_ERR_DATA);
     bool found = false;
     for (size_t i = 0; i < dl.count; i++)
         if (dl.items[i].severity == DIAG_ERROR && strstr(dl.items[i].message, part) != NULL) {
@@ -408,6 +410,11 @@ static void bm_error(const char *text, char choice, long line, int col, const ch
     cdb = cbamcost_db_new();
     npaths--;
     unlink(paths[npaths]);
+}
+
+static void bm_error(const char *text, char choice, long line, int col, const char *part)
+{
+    load_error(text, choice, line, col, part);
 }
 
 START_TEST(benchmark_loader_errors)
@@ -465,24 +472,7 @@ END_TEST
 
 static void di_error(const char *text, long line, int col, const char *part)
 {
-    diag_list_free(&dl);
-    diag_list_init(&dl);
-    const char *path = file_of(text);
-    ck_assert_int_eq(cbamcost_load_direct(cdb, path, &dl, NULL), CBAM_ERR_DATA);
-    bool found = false;
-    for (size_t i = 0; i < dl.count; i++)
-        if (dl.items[i].severity == DIAG_ERROR && strstr(dl.items[i].message, part) != NULL) {
-            ck_assert_str_eq(dl.items[i].file, path);
-            ck_assert_int_eq(dl.items[i].line, line);
-            ck_assert_int_eq(dl.items[i].column, col);
-            found = true;
-        }
-    ck_assert_msg(found, "no error \"%s\" (%zu diagnostics: %s)", part, dl.count,
-                  dl.count ? dl.items[0].message : "");
-    cbamcost_db_free(cdb);
-    cdb = cbamcost_db_new();
-    npaths--;
-    unlink(paths[npaths]);
+    load_error(text, -1, line, col, part);
 }
 
 START_TEST(direct_loader)
