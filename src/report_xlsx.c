@@ -278,9 +278,19 @@ static void hf_append(char *buf, const char *text, size_t room)
         size_t clen = 1;
         while ((p[clen] & 0xC0) == 0x80)
             clen++;
-        size_t need = *p == '&' ? 2 : clen;
+        /* '&' is written '&&'; before G or [ libxlsxwriter would still read
+         * "&G" or "&[Picture]" as an image's place and refuse the header:
+         * there the full-width ampersand stands in */
+        bool image = *p == '&' && (p[1] == 'G' || p[1] == '[');
+        size_t need = image ? 3 : *p == '&' ? 2 : clen;
         if (len + need > room)
             break;
+        if (image) {
+            memcpy(buf + len, "\xEF\xBC\x86", 3); /* U+FF06 */
+            len += 3;
+            p++;
+            continue;
+        }
         if (*p == '&')
             buf[len++] = '&';
         if (*p < 0x20 || *p == 0x7F)
